@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { accountAlertTypes } from './alert-types';
+import { idSchema, isoInstantSchema } from './preferences';
+
+/**
+ * What happens in the phone system, as the service sends it over the socket (and as the
+ * companion's own detectors and scheduler raise it). Every string is bounded: a 1 MB "contact
+ * name" is invalid input, not something to render.
+ */
+
+const text = (max: number) => z.string().max(max);
+const name = text(200);
+
+/** Who a call or text came from: E.164, a short code, or "anonymous". */
+export const callerSchema = z
+  .string()
+  .regex(/^(\+[1-9]\d{1,14}|\d{3,8}|anonymous)$/, 'Expected E.164, a short code or "anonymous"');
+
+export const appointmentSchema = z
+  .strictObject({
+    id: idSchema,
+    title: name,
+    startsAt: isoInstantSchema,
+    endsAt: isoInstantSchema,
+    contactName: name.nullable(),
+  })
+  .refine((appointment) => Date.parse(appointment.endsAt) >= Date.parse(appointment.startsAt), {
+    message: 'An appointment ends after it starts',
+    path: ['endsAt'],
+  });
+export type Appointment = z.infer<typeof appointmentSchema>;
+
+export const reminderOffsets = ['1d', '1h', '15m', '1m'] as const;
+export type ReminderOffset = (typeof reminderOffsets)[number];
+export const reminderOffsetMilliseconds: Record<ReminderOffset, number> = {
+  '1d': 24 * 60 * 60 * 1000,
+  '1h': 60 * 60 * 1000,
+  '15m': 15 * 60 * 1000,
+  '1m': 60 * 1000,
+};
+
+export const usageThresholds = [75, 90, 100] as const;
+export type UsageThreshold = (typeof usageThresholds)[number];
+
+const lineEvent = { lineId: idSchema, from: callerSchema, contactName: name.nullable() };
+
+/** The body of each kind of event, without the envelope. */
+export const eventBodies = {
+  call: { ...lineEvent, callId: idSchema, state: z.enum(['ringing', 'ended']) },
+  text: { ...lineEvent, body: text(2000) },
+  voicemail: { ...lineEvent, durationSeconds: z.int().min(0).max(86_400), transcript: text(4000) },
+  fax: { ...lineEvent, pages: z.int().min(1).max(10_000) },
+  mention: { byName: name, conversation: name, excerpt: text(500) },
+  contactAssigned: {
+    contactId: idSchema,
+    contactName: name,
+    /** Ownership changed by an automated sequence rather than by a person. */
+    sequenceName: name.nullable(),
+  },
+  appointmentAssigned: { appointment: appointmentSchema },
+  reminderAssigned: { reminderId: idSchema, title: name, dueAt: isoInstantSchema },
+  appointmentCreated: { appointment: appointmentSchema },
+  appointmentUpdated: { appointment: appointmentSchema },
+  appointmentCancelled: { appointmentId: idSchema },
+  appointmentReminder: { appointment: appointmentSchema, offset: z.enum(reminderOffsets) },
+  highSms: {
+    lineId: idSchema,
+    from: callerSchema,
+    contactName: name.nullable(),
+    count: z.int().min(1),
+    windowSeconds: z.int().min(1),
+  },
+  lead: {
+    leadId: idSchema,
+    name,
+    score: z.int().min(0).max(100),
+    change: z.enum(['new', 'updated']),
+  },
+  usage: {
+    periodId: idSchema,
+    usedMinutes: z.number().min(0).max(1e9),
+    includedMinutes: z.number().positive().max(1e9),
+  },
+  usageThreshold: {
+    periodId: idSchema,
+    threshold: z.union([z.literal(75), z.literal(90), z.literal(100)]),
+    usedMinutes: z.number().min(0).max(1e9),
+    includedMinutes: z.number().positive().max(1e9),
+  },
+  paymentFailed: {
+    amountCents: z.int().min(0).max(1e12),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    reason: text(300),
+  },
+  accountReport: { report: z.enum(accountAlertTypes), summary: text(2000) },
+} as const;
+
+export type EventKind = keyof typeof eventBodies;
+export const eventKinds = Object.keys(eventBodies) as EventKind[];
+
+/** Every event in the companion: an id unique across the system and when it happened. */
+const envelope = { id: idSchema, occurredAt: isoInstantSchema };
+
+/** Service events also carry the user they are for and a per-user, strictly increasing sequence. */
+const serviceEnvelope = { ...envelope, seq: z.int().positive(), userId: idSchema };
+
+function variants<Extra extends z.ZodRawShape>(extra: Extra) {
+  const build = <Kind extends EventKind>(kind: Kind) =>
+    z.strictObject({ ...extra, kind: z.literal(kind), ...eventBodies[kind] });
+  return [
+    build('call'),
+    build('text'),
+    build('voicemail'),
+    build('fax'),
+    build('mention'),
+    build('contactAssigned'),
+    build('appointmentAssigned'),
+    build('reminderAssigned'),
+    build('appointmentCreated'),
+    build('appointmentUpdated'),
+    build('appointmentCancelled'),
+    build('appointmentReminder'),
+    build('highSms'),
+    build('lead'),
+    build('usage'),
+    build('usageThreshold'),
+    build('paymentFailed'),
+    build('accountReport'),
+  ] as const;
+}
+
+/** An event inside the companion: from the service or raised by a detector or the scheduler. */
+export const alertEventSchema = z.discriminatedUnion('kind', variants(envelope));
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+
+/** An event on the wire from the service. */
+export const serviceEventSchema = z.discriminatedUnion('kind', variants(serviceEnvelope));
+export type ServiceEvent = z.infer<typeof serviceEventSchema>;
+
+export type EventOfKind<Kind extends EventKind> = Extract<AlertEvent, { kind: Kind }>;
+
+/** Kinds of events that happen on one line (calls, texts, voicemails, faxes, SMS bursts). */
+export type LineEvent = EventOfKind<'call' | 'text' | 'voicemail' | 'fax' | 'highSms'>;

@@ -1,0 +1,11 @@
+export * from './alert-types';
+export * from './contact-points';
+export * from './defaults';
+export * from './events';
+export * from './preferences';
+export * from './time-zone';
+export * from './validation';
+export * from './policy/context';
+export * from './policy/decide';
+export * from './policy/diagnose';
+export { activeUntil, destinationFor, effectiveLeadThreshold, isLineChosen } from './policy/gates';

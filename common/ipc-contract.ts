@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { alertTypes, channels } from './alert-types';
+import type { Diagnosis } from './policy/context';
+import {
+  businessDefaultsSchema,
+  idSchema,
+  userPreferencesSchema,
+  type BusinessDefaults,
+  type UserPreferences,
+} from './preferences';
+import type { Profile, TestNotificationResult } from './service-api';
+import type {
+  ActivityItem,
+  ConnectionState,
+  HealthNotice,
+  InAppNotification,
+  SyncStatus,
+} from './status';
+
+/**
+ * The one IPC contract between the settings window and the main process (Zulip's typed-ipc):
+ * a map of invoke calls (argument schema + result type), renderer→main messages, and
+ * main→renderer events. Main registers every handler through one wrapper that checks the sender
+ * and validates arguments with these schemas; preload exposes one named method per entry.
+ */
+
+/** Every invoke answers this: a value, or a clear error the window can show next to the control. */
+export type IpcResponse<Value> =
+  | { ok: true; value: Value }
+  | {
+      ok: false;
+      error: { code: IpcErrorCode; message: string; fields?: { path: string; message: string }[] };
+    };
+
+export type IpcErrorCode =
+  'invalidArguments' | 'forbidden' | 'notFound' | 'unavailable' | 'internal';
+
+/** How long a mute or do-not-disturb lasts; the tray and the window offer the same choices. */
+export const muteDurationSchema = z.enum(['oneHour', 'untilTomorrowMorning', 'untilUnmuted']);
+export type MuteDuration = z.infer<typeof muteDurationSchema>;
+
+/** Everything the settings window shows about preferences, in one snapshot. */
+export interface PreferencesSnapshot {
+  /** What this user has chosen (local, possibly not yet synced). */
+  preferences: UserPreferences;
+  business: BusinessDefaults;
+  /** Server versions the local copy is based on. */
+  preferencesVersion: number;
+  businessVersion: number;
+}
+
+export interface SessionSnapshot {
+  profile: Profile;
+  connection: ConnectionState;
+  sync: SyncStatus;
+  health: HealthNotice[];
+}
+
+/** Phantom marker for a result type: schemas for what we send back are not needed at run time. */
+function returns<Value>(): Value {
+  return undefined as Value;
+}
+
+const none = z.undefined();
+
+export const invokeCalls = {
+  getSession: { channel: 'session:get', args: none, result: returns<SessionSnapshot>() },
+  getPreferences: {
+    channel: 'preferences:get',
+    args: none,
+    result: returns<PreferencesSnapshot>(),
+  },
+  updatePreferences: {
+    channel: 'preferences:update',
+    args: z.strictObject({ preferences: userPreferencesSchema }),
+    result: returns<PreferencesSnapshot>(),
+  },
+  updateBusinessDefaults: {
+    channel: 'business-defaults:update',
+    args: z.strictObject({ defaults: businessDefaultsSchema }),
+    result: returns<PreferencesSnapshot>(),
+  },
+  muteLine: {
+    channel: 'mutes:line',
+    args: z.strictObject({ lineId: idSchema, duration: muteDurationSchema }),
+    result: returns<PreferencesSnapshot>(),
+  },
+  unmuteLine: {
+    channel: 'mutes:unmute-line',
+    args: z.strictObject({ lineId: idSchema }),
+    result: returns<PreferencesSnapshot>(),
+  },
+  setDoNotDisturb: {
+    channel: 'mutes:do-not-disturb',
+    args: z.strictObject({ duration: muteDurationSchema.nullable() }),
+    result: returns<PreferencesSnapshot>(),
+  },
+  listActivity: {
+    channel: 'activity:list',
+    args: z.strictObject({ limit: z.int().min(1).max(500) }),
+    result: returns<ActivityItem[]>(),
+  },
+  listNotifications: {
+    channel: 'notifications:list',
+    args: z.strictObject({ limit: z.int().min(1).max(1000) }),
+    result: returns<InAppNotification[]>(),
+  },
+  markNotificationsRead: {
+    channel: 'notifications:mark-read',
+    args: z.strictObject({ ids: z.array(z.string().max(200)).max(1000) }),
+    result: returns<{ updated: number }>(),
+  },
+  diagnose: {
+    channel: 'policy:diagnose',
+    args: z.strictObject({ alertType: z.enum(alertTypes) }),
+    result: returns<Diagnosis>(),
+  },
+  sendTestNotification: {
+    channel: 'notifications:test',
+    args: z.strictObject({ channel: z.enum(channels) }),
+    result: returns<TestNotificationResult>(),
+  },
+  openExternal: {
+    channel: 'shell:open-external',
+    args: z.strictObject({ url: z.url().max(2000) }),
+    result: returns<{ opened: boolean }>(),
+  },
+} as const;
+
+/** Renderer → main, no answer. */
+export const rendererMessages = {
+  /** The window has subscribed to events: main may now send what it held back. */
+  ready: { channel: 'renderer:ready', args: none },
+} as const;
+
+export type Section =
+  | 'communication'
+  | 'appointments'
+  | 'lines'
+  | 'highSms'
+  | 'channels'
+  | 'leads'
+  | 'usage'
+  | 'account'
+  | 'quietHours'
+  | 'businessDefaults'
+  | 'recipients'
+  | 'activity'
+  | 'notifications';
+
+/** Main → renderer events and their payloads. */
+export interface MainEvents {
+  connectionChanged: ConnectionState;
+  syncChanged: SyncStatus;
+  preferencesChanged: PreferencesSnapshot;
+  activityAdded: ActivityItem;
+  notificationsChanged: { unread: number };
+  healthChanged: HealthNotice[];
+  /** Open a section, or one item (a notification click). */
+  navigate: { section: Section; itemId: string | null };
+}
+
+export const mainEventChannels: { [Name in keyof MainEvents]: string } = {
+  connectionChanged: 'event:connection-changed',
+  syncChanged: 'event:sync-changed',
+  preferencesChanged: 'event:preferences-changed',
+  activityAdded: 'event:activity-added',
+  notificationsChanged: 'event:notifications-changed',
+  healthChanged: 'event:health-changed',
+  navigate: 'event:navigate',
+};
+
+export type InvokeCalls = typeof invokeCalls;
+export type InvokeName = keyof InvokeCalls;
+export type InvokeArgs<Name extends InvokeName> = z.input<InvokeCalls[Name]['args']>;
+export type InvokeResult<Name extends InvokeName> = InvokeCalls[Name]['result'];
+
+type ListenerName<Name extends string> = `on${Capitalize<Name>}`;
+
+/**
+ * What preload exposes as `window.api`: one named method per invoke call, `ready()`, and one
+ * named `on…` subscription per event, returning an unsubscribe function. No generic send.
+ */
+export type RendererApi = {
+  [Name in InvokeName]: InvokeArgs<Name> extends undefined
+    ? () => Promise<IpcResponse<InvokeResult<Name>>>
+    : (args: InvokeArgs<Name>) => Promise<IpcResponse<InvokeResult<Name>>>;
+} & { ready(): void } & {
+  [Name in keyof MainEvents as ListenerName<Name>]: (
+    listener: (payload: MainEvents[Name]) => void,
+  ) => () => void;
+};

@@ -1,0 +1,103 @@
+import type { AlertType, Channel } from '../alert-types';
+import type { BusinessDefaults, Role, UserPreferences } from '../preferences';
+
+/** A phone line as the recipient sees it. */
+export interface Line {
+  id: string;
+  name: string;
+  /** E.164 */
+  number: string;
+  /** The ring group this line rings, for shared lines; null for a personal line. */
+  ringGroupId: string | null;
+  /** The user whose personal line this is; null for shared lines. */
+  ownerUserId: string | null;
+}
+
+export interface RingGroup {
+  id: string;
+  name: string;
+}
+
+/** Everything `decide` needs to know about the person an event is for, at one instant. */
+export interface RecipientContext {
+  userId: string;
+  role: Role;
+  /** The address of the user's account: where alert emails go when no other address is set. */
+  accountEmail: string | null;
+  /** The backup phone on the user's account: where texts go without a custom number. */
+  backupPhone: string | null;
+  personalLineId: string | null;
+  /** Lines the user can receive on: their personal line and the lines of their ring groups. */
+  lines: readonly Line[];
+  /** Ring groups the user belongs to. */
+  ringGroups: readonly RingGroup[];
+  /** Whether the user is on a call right now (Fisher Mode). */
+  onCall: boolean;
+  preferences: UserPreferences;
+  business: BusinessDefaults;
+  /** Epoch milliseconds: the engine never reads a clock. */
+  now: number;
+}
+
+/** Why a channel did not deliver. A closed list: every code has an explanation and a test. */
+export const reasonCodes = [
+  'notAnAlert',
+  'notOnLine',
+  'ringGroupFax',
+  'notAdmin',
+  'notBillingAdmin',
+  'notRecipient',
+  'typeOffByBusiness',
+  'typeOffByUser',
+  'belowLeadThreshold',
+  'lineNotChosen',
+  'channelNotOffered',
+  'channelNotAllowedByBusiness',
+  'channelOffForType',
+  'recipientChannelOff',
+  'channelOffByUser',
+  'noDestination',
+  'onAnotherCall',
+  'lineMuted',
+  'doNotDisturb',
+  'quietHours',
+] as const;
+export type ReasonCode = (typeof reasonCodes)[number];
+
+export interface Reason {
+  code: ReasonCode;
+  /** One sentence a person understands. */
+  explanation: string;
+}
+
+export interface Delivery {
+  channel: Channel;
+  /** Email address or E.164 number for email and text; null for desktop and in-app. */
+  destination: string | null;
+}
+
+export interface Suppression extends Reason {
+  channel: Channel;
+}
+
+/** The engine's answer for one event and one person: every channel delivered or suppressed. */
+export interface Decision {
+  eventId: string;
+  alertType: AlertType | null;
+  lineId: string | null;
+  deliveries: Delivery[];
+  suppressed: Suppression[];
+}
+
+/** "Why am I not receiving these alerts?" */
+export interface Diagnosis {
+  alertType: AlertType;
+  /** True when at least one channel would deliver such an alert now. */
+  wouldAlert: boolean;
+  /** Channels such an alert would go through now. */
+  channels: Delivery[];
+  /** Everything that keeps a channel (or every channel) from alerting, each once. */
+  reasons: Array<Reason & { channels: Channel[] }>;
+  /** Conditions that filter some alerts of this type without blocking it ("only leads ≥ 60"). */
+  limits: Reason[];
+}

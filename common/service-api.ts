@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { channels } from './alert-types';
+import { e164Schema, emailAddressSchema } from './contact-points';
+import { eventBodies, eventKinds, serviceEventSchema } from './events';
+import { businessDefaultsSchema, idSchema, roleSchema, userPreferencesSchema } from './preferences';
+
+/**
+ * The protocol between the companion and the telephony service: HTTP bodies and socket messages.
+ * The stand-in service implements it, the companion speaks it, and service/README.md is checked
+ * against it. Every schema here validates untrusted input at one of the two ends.
+ */
+
+// ---------- Identity ----------
+
+export const lineSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(100),
+  number: e164Schema,
+  ringGroupId: idSchema.nullable(),
+  ownerUserId: idSchema.nullable(),
+});
+
+export const ringGroupSchema = z.strictObject({ id: idSchema, name: z.string().min(1).max(100) });
+
+export const teamMemberSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(200),
+  role: roleSchema,
+});
+
+/** GET /api/me: who the token belongs to, and the lines and ring groups they receive on. */
+export const profileSchema = z.strictObject({
+  user: z.strictObject({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    email: emailAddressSchema.nullable(),
+    role: roleSchema,
+    backupPhone: e164Schema.nullable(),
+    personalLineId: idSchema.nullable(),
+  }),
+  business: z.strictObject({ id: idSchema, name: z.string().min(1).max(200) }),
+  lines: z.array(lineSchema),
+  ringGroups: z.array(ringGroupSchema),
+  team: z.array(teamMemberSchema),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+// ---------- Preferences and business defaults (ETag / If-Match) ----------
+
+/** GET and PUT /api/preferences answer this; the ETag header is `"<version>"`. */
+export const versionedPreferencesSchema = z.strictObject({
+  version: z.int().min(1),
+  preferences: userPreferencesSchema,
+});
+export type VersionedPreferences = z.infer<typeof versionedPreferencesSchema>;
+
+/** GET and PUT /api/business-defaults answer this; the ETag header is `"<version>"`. */
+export const versionedBusinessDefaultsSchema = z.strictObject({
+  version: z.int().min(1),
+  defaults: businessDefaultsSchema,
+});
+export type VersionedBusinessDefaults = z.infer<typeof versionedBusinessDefaultsSchema>;
+
+/** PUT bodies. Headers: `If-Match: "<version>"` (required), `Idempotency-Key` (optional). */
+export const putPreferencesBodySchema = z.strictObject({ preferences: userPreferencesSchema });
+export const putBusinessDefaultsBodySchema = z.strictObject({ defaults: businessDefaultsSchema });
+
+/** Every refusal: HTTP status, a machine code and a sentence for people. */
+export const apiErrorSchema = z.strictObject({
+  error: z.enum([
+    'unauthorized',
+    'forbidden',
+    'invalid',
+    'notFound',
+    'preconditionFailed',
+    'preconditionRequired',
+    'conflict',
+    'internal',
+  ]),
+  reason: z.string(),
+  /** For `invalid`: each invalid field. */
+  fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/**
+ * The reasons the service gives for role refusals; the companion refuses the same edits locally
+ * with the same words before they reach its outbox.
+ */
+export const roleRefusals = {
+  accountAlertsNeedAdmin: 'Only admins can change account-level notifications',
+  billingWarningsNeedBillingAdmin: 'Only billing admins can turn on billing warnings',
+  businessDefaultsNeedAdmin: 'Only admins can change business defaults',
+  injectionNeedsAdmin: 'Only admins can inject events',
+} as const;
+
+// ---------- Events ----------
+
+/** POST /api/events: emit one event to one user (or every user with `userId: "*"`). */
+export const injectEventBodySchema = z.strictObject({
+  userId: z.union([idSchema, z.literal('*')]),
+  /** The event's body: `kind` plus that kind's fields (see `eventBodies`). */
+  event: z.looseObject({ kind: z.enum(eventKinds as [string, ...string[]]) }),
+});
+export const injectEventResultSchema = z.strictObject({
+  events: z.array(z.strictObject({ id: idSchema, seq: z.int().positive(), userId: idSchema })),
+});
+
+/** GET /api/events?afterSeq=N&limit=M: the caller's stored events after N, in order. */
+export const eventPageSchema = z.strictObject({
+  events: z.array(serviceEventSchema),
+  lastSeq: z.int().min(0),
+});
+
+// ---------- Outbox (emails and texts the service "sent") ----------
+
+export const outboxEntrySchema = z.strictObject({
+  id: z.int().positive(),
+  userId: idSchema,
+  eventId: idSchema.nullable(),
+  channel: z.enum(['email', 'text']),
+  destination: z.string(),
+  /** The sender identity: the business's notification email or phone, when set. */
+  sender: z.string().nullable(),
+  subject: z.string().nullable(),
+  body: z.string(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+
+// ---------- Sample notifications ----------
+
+/** POST /api/test-notification */
+export const testNotificationBodySchema = z.strictObject({ channel: z.enum(channels) });
+export const testNotificationResultSchema = z.strictObject({
+  channel: z.enum(channels),
+  /** email/text: recorded in the outbox; desktop/inApp: pushed to the user's devices. */
+  delivered: z.boolean(),
+  destination: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type TestNotificationResult = z.infer<typeof testNotificationResultSchema>;
+
+// ---------- Socket ----------
+
+/** Sent in the socket.io handshake `auth`. */
+export const socketAuthSchema = z.strictObject({
+  token: z.string().min(1).max(512),
+  /** The last sequence number this device processed; the service replays everything after it. */
+  afterSeq: z.int().min(0),
+  deviceId: idSchema,
+});
+export type SocketAuth = z.infer<typeof socketAuthSchema>;
+
+/** Why the service refused a socket (the `data` of socket.io's `connect_error`). */
+export const socketRefusalSchema = z.strictObject({
+  code: z.enum(['unauthorized', 'invalid']),
+  reason: z.string(),
+});
+
+/** Server → client socket messages, by name. */
+export const socketMessages = {
+  /** One event; replayed ones come first, in order, then `replayDone`. */
+  event: serviceEventSchema,
+  /** The backlog after `afterSeq` has been sent: what follows is live. */
+  replayDone: z.strictObject({ lastSeq: z.int().min(0), replayed: z.int().min(0) }),
+  preferencesChanged: z.strictObject({
+    version: z.int().min(1),
+    preferences: userPreferencesSchema,
+    /** The device that made the change, so it can ignore its own echo. */
+    deviceId: idSchema.nullable(),
+  }),
+  businessDefaultsChanged: versionedBusinessDefaultsSchema,
+  /** Whether the user is on a call now (Fisher Mode). */
+  presence: z.strictObject({ onCall: z.boolean() }),
+  /** A sample desktop/in-app notification requested from another device or the settings. */
+  testNotification: z.strictObject({ channel: z.enum(['desktop', 'inApp']), title: z.string() }),
+} as const;
+export type SocketMessageName = keyof typeof socketMessages;
+
+export { eventBodies };

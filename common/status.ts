@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { alertTypes, channels } from './alert-types';
+import { eventKinds } from './events';
+import { reasonCodes } from './policy/context';
+
+/**
+ * Values the core exposes to every shell (tray, settings window, headless printer): each one
+ * observable, each with a schema so it can cross IPC and be checked in tests.
+ */
+
+export const connectionStateSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('connecting') }),
+  z.strictObject({ status: z.literal('connected'), since: z.number() }),
+  z.strictObject({
+    status: z.literal('reconnecting'),
+    /** Seconds until the next attempt. */
+    inSeconds: z.number().min(0),
+    attempt: z.int().min(1),
+    reason: z.string(),
+  }),
+  z.strictObject({ status: z.literal('offline'), since: z.number(), reason: z.string() }),
+  /** The service said no (bad token): no retry loop against a refusal. */
+  z.strictObject({ status: z.literal('refused'), reason: z.string() }),
+]);
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+export const overriddenEditSchema = z.strictObject({
+  /** Dotted path of the field: "channels.email.address". */
+  field: z.string(),
+  yours: z.unknown(),
+  theirs: z.unknown(),
+});
+export type OverriddenEdit = z.infer<typeof overriddenEditSchema>;
+
+export const syncStatusSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('synced'), at: z.number().nullable() }),
+  z.strictObject({ status: z.literal('pending'), count: z.int().min(1) }),
+  z.strictObject({ status: z.literal('offline'), since: z.number(), count: z.int().min(0) }),
+  z.strictObject({
+    status: z.literal('conflictResolved'),
+    overridden: z.array(overriddenEditSchema),
+    at: z.number(),
+  }),
+  z.strictObject({ status: z.literal('error'), reason: z.string(), count: z.int().min(0) }),
+]);
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+export const suppressionSchema = z.strictObject({
+  channel: z.enum(channels),
+  code: z.enum(reasonCodes),
+  explanation: z.string(),
+});
+
+export const decisionSchema = z.strictObject({
+  eventId: z.string(),
+  alertType: z.enum(alertTypes).nullable(),
+  lineId: z.string().nullable(),
+  deliveries: z.array(
+    z.strictObject({ channel: z.enum(channels), destination: z.string().nullable() }),
+  ),
+  suppressed: z.array(suppressionSchema),
+});
+
+/** One row of the Activity list: an event, what it said, and what the policy decided. */
+export const activityItemSchema = z.strictObject({
+  eventId: z.string(),
+  kind: z.enum(eventKinds as [string, ...string[]]),
+  title: z.string(),
+  body: z.string(),
+  occurredAt: z.string(),
+  decidedAt: z.number(),
+  decision: decisionSchema,
+});
+export type ActivityItem = z.infer<typeof activityItemSchema>;
+
+/** One item of the in-app notification list. */
+export const inAppNotificationSchema = z.strictObject({
+  id: z.string(),
+  eventId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.number(),
+  read: z.boolean(),
+  /** Why it did not pop up (muted, quiet hours…), when it did not. */
+  quietReason: z.string().nullable(),
+});
+export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
+
+/** A health line the user should see once (no notification daemon, for example). */
+export const healthNoticeSchema = z.strictObject({
+  code: z.enum(['notifierUnavailable', 'popupFailures']),
+  message: z.string(),
+});
+export type HealthNotice = z.infer<typeof healthNoticeSchema>;

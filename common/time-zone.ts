@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** True when the runtime's Intl knows this IANA time zone. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'Unknown time zone');
+
+export const weekdays = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+export type Weekday = (typeof weekdays)[number];
+
+export interface LocalTime {
+  weekday: Weekday;
+  /** Minutes since local midnight, 0–1439. */
+  minutes: number;
+  /** "14:05" */
+  clock: string;
+  /** "2026-11-22" */
+  date: string;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'long',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall-clock time at `instant` (epoch ms) in `timeZone`, daylight saving included. */
+export function localTime(instant: number, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
+    parts[part.type] = part.value;
+  }
+  const hour = Number(parts['hour']);
+  const minute = Number(parts['minute']);
+  const weekday = (parts['weekday'] ?? 'Sunday').toLowerCase() as Weekday;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return {
+    weekday,
+    minutes: hour * 60 + minute,
+    clock: `${pad(hour)}:${pad(minute)}`,
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+  };
+}
+
+/** "14:00" today, or "Mon 22 Nov 14:00" when `instant` is not on the same local day as `now`. */
+export function describeInstant(instant: number, now: number, timeZone: string): string {
+  const then = localTime(instant, timeZone);
+  if (then.date === localTime(now, timeZone).date) return then.clock;
+  const day = then.weekday.slice(0, 1).toUpperCase() + then.weekday.slice(1, 3);
+  return `${day} ${then.date} ${then.clock}`;
+}

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+/** One invalid field: its dotted path ("channels.email.address") and what is wrong with it. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type ParseResult<Value> =
+  { ok: true; value: Value } | { ok: false; errors: FieldError[]; message: string };
+
+export function describeFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+/**
+ * Parses untrusted input (JSON from the socket, an HTTP body, an IPC argument) and, when it is
+ * invalid, names every invalid field in one readable message rather than throwing.
+ */
+export function parseWith<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+): ParseResult<z.output<Schema>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const errors = describeFieldErrors(result.error.issues);
+  return {
+    ok: false,
+    errors,
+    message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+  };
+}
