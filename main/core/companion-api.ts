@@ -1,0 +1,62 @@
+import type {
+  ActivityItem,
+  Channel,
+  ConnectionState,
+  Decision,
+  HealthNotice,
+  InAppNotification,
+  InvokeArgs,
+  InvokeName,
+  InvokeResult,
+  PreferencesSnapshot,
+  SessionSnapshot,
+  SyncStatus,
+  TestNotificationResult,
+} from '../../common';
+import type { Observable } from './ports';
+
+/**
+ * What a shell (Electron, headless, the browser-test bridge) sees of the running core. The IPC
+ * handlers call these methods one-to-one with the names of `invokeCalls` in the IPC contract.
+ * Methods throw `CompanionError` for refusals; the IPC wrapper turns that into an `IpcResponse`.
+ */
+export type CompanionCalls = {
+  [Name in InvokeName]: InvokeArgs<Name> extends undefined
+    ? () => Promise<InvokeResult<Name>>
+    : (args: InvokeArgs<Name>) => Promise<InvokeResult<Name>>;
+};
+
+export interface CompanionObservables {
+  connection: Observable<ConnectionState>;
+  sync: Observable<SyncStatus>;
+  preferences: Observable<PreferencesSnapshot | null>;
+  health: Observable<HealthNotice[]>;
+  unread: Observable<number>;
+  /** Every decision, as it is made (the headless printer and the Activity list listen). */
+  onDecision(listener: (item: ActivityItem, decision: Decision) => void): () => void;
+  /** A pop-up was clicked: open this item. */
+  onOpenItem(listener: (itemId: string) => void): () => void;
+}
+
+export interface Companion extends CompanionCalls, CompanionObservables {
+  start(): Promise<void>;
+  /** Re-plans timers (reminders, mute expiries) after sleep or a clock jump; idempotent. */
+  replan(reason: 'resume' | 'clockJump' | 'unlock'): void;
+  stop(): Promise<void>;
+}
+
+export type CompanionErrorCode = 'forbidden' | 'invalidArguments' | 'notFound' | 'unavailable';
+
+/** A refusal with a reason a person can read. */
+export class CompanionError extends Error {
+  constructor(
+    readonly code: CompanionErrorCode,
+    message: string,
+    readonly fields?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'CompanionError';
+  }
+}
+
+export type { Channel, InAppNotification, SessionSnapshot, TestNotificationResult };
