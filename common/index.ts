@@ -9,3 +9,6 @@ export * from './policy/context';
 export * from './policy/decide';
 export * from './policy/diagnose';
 export { activeUntil, destinationFor, effectiveLeadThreshold, isLineChosen } from './policy/gates';
+export * from './status';
+export * from './service-api';
+export * from './ipc-contract';

@@ -71,12 +71,28 @@ export class ObservableValue<Value> implements Observable<Value> {
   }
 }
 
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, milliseconds) => {
-    const timer = setTimeout(callback, Math.max(0, Math.min(milliseconds, 2 ** 31 - 1)));
-    return { id: Number(timer[Symbol.toPrimitive]()) } as TimerHandle & { timer: NodeJS.Timeout };
-  },
-  clearTimeout: (handle) => clearTimeout(handle.id),
-};
+/** The real clock. Node timers overflow past 2^31-1 ms, so long waits are capped and re-planned. */
+export function createSystemClock(): Clock {
+  const timers = new Map<number, NodeJS.Timeout>();
+  let nextId = 1;
+  return {
+    now: () => Date.now(),
+    setTimeout(callback, milliseconds) {
+      const id = nextId++;
+      const timer = setTimeout(
+        () => {
+          timers.delete(id);
+          callback();
+        },
+        Math.max(0, Math.min(milliseconds, 2 ** 31 - 1)),
+      );
+      timer.unref?.();
+      timers.set(id, timer);
+      return { id };
+    },
+    clearTimeout(handle) {
+      clearTimeout(timers.get(handle.id));
+      timers.delete(handle.id);
+    },
+  };
+}
