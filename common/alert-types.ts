@@ -87,6 +87,17 @@ export const lineAlertTypes = [
 
 export type LineAlertType = (typeof lineAlertTypes)[number];
 
+/**
+ * When a burst of texts raises a high-SMS alert: more than `moreThan` messages within
+ * `windowSeconds`, counted per group of `sameOf` — one contact writing from one incoming number
+ * to one line. The detector lives in the core; the user's switch is `alerts.highSms`.
+ */
+export const highSmsRule = {
+  moreThan: 15,
+  windowSeconds: 30,
+  sameOf: ['contact', 'incomingNumber', 'line'],
+} as const;
+
 export function isLineAlertType(type: AlertType): type is LineAlertType {
   return (lineAlertTypes as readonly AlertType[]).includes(type);
 }

@@ -9,15 +9,22 @@ import { z } from 'zod';
 export const phoneNumberSchema = z
   .string()
   .trim()
-  .max(40, 'A phone number is at most 40 characters')
-  .refine((value) => value.startsWith('+'), 'Start the number with + and the country code')
+  // `abort`: one clear message per number, not every later check failing after the first.
+  .max(40, { message: 'A phone number is at most 40 characters', abort: true })
+  .refine((value) => value.startsWith('+'), {
+    message: 'Start the number with + and the country code',
+    abort: true,
+  })
   .refine((value) => isValidPhoneNumber(value), 'Not a valid phone number')
   .transform((value) => parsePhoneNumberWithError(value).number);
 
 /** A number already in E.164 form, as stored and sent on the wire. */
 export const e164Schema = z
   .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'Expected an E.164 phone number such as +14155552671')
+  .regex(/^\+[1-9]\d{6,14}$/, {
+    message: 'Expected an E.164 phone number such as +14155552671',
+    abort: true,
+  })
   .refine((value) => isValidPhoneNumber(value), 'Not a valid phone number');
 
 export const emailAddressSchema = z

@@ -71,10 +71,27 @@ export function localTime(instant: number, timeZone: string): LocalTime {
   };
 }
 
+const monthAbbreviations = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+
 /** "14:00" today, or "Mon 22 Nov 14:00" when `instant` is not on the same local day as `now`. */
 export function describeInstant(instant: number, now: number, timeZone: string): string {
   const then = localTime(instant, timeZone);
   if (then.date === localTime(now, timeZone).date) return then.clock;
   const day = then.weekday.slice(0, 1).toUpperCase() + then.weekday.slice(1, 3);
-  return `${day} ${then.date} ${then.clock}`;
+  const [, month, dayOfMonth] = then.date.split('-');
+  const monthName = monthAbbreviations[Number(month) - 1] ?? month;
+  return `${day} ${Number(dayOfMonth)} ${monthName} ${then.clock}`;
 }

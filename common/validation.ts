@@ -9,11 +9,17 @@ export interface FieldError {
 export type ParseResult<Value> =
   { ok: true; value: Value } | { ok: false; errors: FieldError[]; message: string };
 
+/**
+ * One `FieldError` per invalid field. An unknown key is named by its own path ("channels.fax")
+ * rather than its parent's, so the person sees which field to remove.
+ */
 export function describeFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
+  const pathOf = (segments: readonly PropertyKey[]) => segments.map(String).join('.') || '(root)';
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'Unknown field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 /**

@@ -74,7 +74,8 @@ export function effectiveLeadThreshold(context: RecipientContext): {
 /** If `now` falls in a quiet window, the local clock time at which that window ends. */
 export function quietWindowEnd(context: RecipientContext): string | null {
   const quiet = context.preferences.quietHours;
-  if (!quiet.enabled) return null;
+  // A clock reading that is not a time (NaN) cannot fall in a window; formatting it would throw.
+  if (!quiet.enabled || !Number.isFinite(context.now)) return null;
   const local = localTime(context.now, zoneOf(context));
   const today = weekdays.indexOf(local.weekday);
   const yesterday = weekdays[(today + 6) % 7];
@@ -97,6 +98,9 @@ const audienceGates: Gate[] = [
   // Only `diagnose` builds a line subject without a line: the user has no such line at all.
   (subject) => {
     if (!isLineAlertType(subject.alertType) || subject.line) return null;
+    if (subject.alertType === 'highSms') {
+      return { code: 'notOnLine', explanation: 'You have no lines' };
+    }
     return subject.alertType.endsWith('Personal')
       ? { code: 'notOnLine', explanation: 'You have no personal line' }
       : { code: 'notOnLine', explanation: 'You are not in any ring group' };
@@ -141,10 +145,12 @@ const typeGates: Gate[] = [
     if (subject.leadScore === null) return null;
     const { threshold, setBy } = effectiveLeadThreshold(context);
     if (subject.leadScore >= threshold) return null;
-    const whose = setBy === 'user' ? 'your threshold' : 'the threshold your business set for you';
     return {
       code: 'belowLeadThreshold',
-      explanation: `Lead score ${subject.leadScore} is below ${whose} of ${threshold}`,
+      explanation:
+        setBy === 'user'
+          ? `Lead score ${subject.leadScore} is below your threshold of ${threshold}`
+          : `Lead score ${subject.leadScore} is below the threshold of ${threshold} your business set for you`,
     };
   },
   (subject, context) =>
@@ -283,6 +289,10 @@ export function reasonsFor(
   for (const gate of gates) {
     const reason = gate(subject, context, channel);
     if (reason) reasons.push(reason);
+    // A channel that never carries this type: its other switches are beside the point, and
+    // listing them ("your business has turned off desktop alerts for daily activity reports")
+    // would suggest a setting that could turn it on.
+    if (reason?.code === 'channelNotOffered') break;
   }
   return reasons;
 }
