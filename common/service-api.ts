@@ -80,6 +80,8 @@ export const apiErrorSchema = z.strictObject({
   reason: z.string(),
   /** For `invalid`: each invalid field. */
   fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  /** For `preconditionFailed`: the version the document is at now (also in the ETag header). */
+  current: z.int().min(1).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
@@ -99,6 +101,8 @@ export const roleRefusals = {
 /** POST /api/events: emit one event to one user (or every user with `userId: "*"`). */
 export const injectEventBodySchema = z.strictObject({
   userId: z.union([idSchema, z.literal('*')]),
+  /** When it happened; now when left out. */
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
   /** The event's body: `kind` plus that kind's fields (see `eventBodies`). */
   event: z.looseObject({ kind: z.enum(eventKinds as [string, ...string[]]) }),
 });
@@ -127,6 +131,42 @@ export const outboxEntrySchema = z.strictObject({
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+
+/** GET /api/outbox?userId=&afterId=: entries after `afterId`, oldest first. */
+export const outboxPageSchema = z.strictObject({
+  entries: z.array(outboxEntrySchema),
+  lastId: z.int().min(0),
+});
+
+// ---------- Presence ----------
+
+/** POST /api/presence: the caller's own on-call state; an admin may name another `userId`. */
+export const presenceBodySchema = z.strictObject({
+  onCall: z.boolean(),
+  userId: idSchema.optional(),
+});
+export const presenceResultSchema = z.strictObject({ userId: idSchema, onCall: z.boolean() });
+
+// ---------- Exactly-once evidence ----------
+
+/**
+ * GET /api/debug/applied-changes?idempotencyKey=: every accepted PUT of preferences or business
+ * defaults, so tests can assert that a change replayed with the same Idempotency-Key (even
+ * across a kill -9 of either side) was applied exactly once.
+ */
+export const appliedChangesSchema = z.strictObject({
+  changes: z.array(
+    z.strictObject({
+      id: z.int().positive(),
+      userId: idSchema,
+      target: z.enum(['preferences', 'businessDefaults']),
+      version: z.int().min(1),
+      idempotencyKey: z.string().nullable(),
+      appliedAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
+});
+export type AppliedChanges = z.infer<typeof appliedChangesSchema>;
 
 // ---------- Sample notifications ----------
 

@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The service's own SQLite file: better-sqlite3 in WAL mode, migrated on open. */
+export type ServiceDatabase = Database.Database;
+
+/**
+ * Numbered migrations, listed in one place (Signal's `ts/sql/migrations/`). Each runs once, in a
+ * transaction, and sets `PRAGMA user_version`; a file newer than this code is refused.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE businesses (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    defaults_json TEXT NOT NULL,
+    defaults_version INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    business_id TEXT NOT NULL REFERENCES businesses(id),
+    name TEXT NOT NULL,
+    email TEXT,
+    role TEXT NOT NULL,
+    backup_phone TEXT,
+    personal_line_id TEXT,
+    on_call INTEGER NOT NULL DEFAULT 0,
+    preferences_json TEXT NOT NULL,
+    preferences_version INTEGER NOT NULL
+  );
+  CREATE TABLE tokens (
+    token TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id)
+  );
+  CREATE TABLE ring_groups (
+    id TEXT PRIMARY KEY,
+    business_id TEXT NOT NULL REFERENCES businesses(id),
+    name TEXT NOT NULL
+  );
+  CREATE TABLE ring_group_members (
+    ring_group_id TEXT NOT NULL REFERENCES ring_groups(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (ring_group_id, user_id)
+  );
+  CREATE TABLE lines (
+    id TEXT PRIMARY KEY,
+    business_id TEXT NOT NULL REFERENCES businesses(id),
+    name TEXT NOT NULL,
+    number TEXT NOT NULL,
+    ring_group_id TEXT REFERENCES ring_groups(id),
+    owner_user_id TEXT REFERENCES users(id)
+  );
+  CREATE TABLE contacts (
+    id TEXT PRIMARY KEY,
+    business_id TEXT NOT NULL REFERENCES businesses(id),
+    name TEXT NOT NULL,
+    number TEXT NOT NULL
+  );
+  CREATE TABLE appointments (
+    id TEXT PRIMARY KEY,
+    business_id TEXT NOT NULL REFERENCES businesses(id),
+    title TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT NOT NULL,
+    contact_name TEXT,
+    assigned_user_id TEXT REFERENCES users(id)
+  );
+  CREATE TABLE events (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    event_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    event_id TEXT,
+    channel TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    sender TEXT,
+    subject TEXT,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE idempotency_keys (
+    user_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    etag TEXT,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, key)
+  );
+  CREATE TABLE applied_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    idempotency_key TEXT,
+    applied_at TEXT NOT NULL
+  );
+  `,
+];
+
+/** The schema version this code writes. */
+export const databaseVersion = migrations.length;
+
+/** Thrown when the file was written by a newer service than this one. */
+export class DatabaseFromFutureError extends Error {
+  constructor(found: number) {
+    super(
+      `The service database is at version ${found}, newer than this service (${databaseVersion})`,
+    );
+    this.name = 'DatabaseFromFutureError';
+  }
+}
+
+/** Opens (creating if needed) the service database at `path` and brings it up to date. */
+export function openServiceDatabase(path: string): ServiceDatabase {
+  mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a commit survives a kill -9 of the service (only an OS crash can lose the last ones).
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const found = database.pragma('user_version', { simple: true }) as number;
+  if (found > databaseVersion) {
+    database.close();
+    throw new DatabaseFromFutureError(found);
+  }
+  for (let version = found; version < databaseVersion; version += 1) {
+    const migration = migrations[version] ?? '';
+    database.transaction(() => {
+      database.exec(migration);
+      database.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return database;
+}

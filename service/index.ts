@@ -1,0 +1,204 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Server } from 'socket.io';
+import type { ApiError, Role, ServiceEvent } from '../common';
+import { openServiceDatabase } from './database';
+import { parseEventBody } from './event-body';
+import { EventHub, type EmitListener } from './event-hub';
+import { refuse, registerHttpApi } from './http-api';
+import { seedDemo } from './seed';
+import { attachSocketServer } from './socket-server';
+import { ServiceStore } from './store';
+
+export { demoBusiness, demoContacts, demoLines, demoRingGroup, demoUsers } from './seed';
+export type { DemoUserKey } from './seed';
+export { demoScenario } from './scenarios/demo';
+export { createHttpTarget, playScenario } from './scenario-player';
+export type { Scenario, ScenarioStep, ScenarioTarget, PlayOptions } from './scenario-player';
+
+export interface StartServiceOptions {
+  /** Default 127.0.0.1: the service is a loopback stand-in. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default: a new file in a fresh folder under the OS temp folder. */
+  databasePath?: string;
+  /** 'demo' (default) writes the demo business into an empty database. */
+  seed?: 'demo' | 'none';
+  /** The service's clock in epoch milliseconds (policy decisions, occurredAt, outbox times). */
+  now?: () => number;
+  /** Fastify's request log to stdout; off by default. */
+  log?: boolean;
+  /** Request body limit in bytes (default 256 KiB). */
+  bodyLimit?: number;
+  pingIntervalMilliseconds?: number;
+  pingTimeoutMilliseconds?: number;
+}
+
+/** One user of the running service, with the token that signs in as them. */
+export interface ServiceUserInfo {
+  key: string;
+  id: string;
+  name: string;
+  role: Role;
+  email: string | null;
+  token: string;
+}
+
+export interface RunningService {
+  /** http://host:port */
+  url: string;
+  port: number;
+  databasePath: string;
+  /** Bearer token of every user, by user key ("sam" → "demo-token-sam"). */
+  tokens: Record<string, string>;
+  users: ServiceUserInfo[];
+  /**
+   * Emits an event (body: `kind` plus that kind's fields) to one user or every user (`*`), as
+   * POST /api/events does. Throws with the invalid fields named when the body is invalid.
+   */
+  inject(userId: string, eventBody: unknown, occurredAt?: string): ServiceEvent[];
+  /** Sets a user's on-call state and pushes `presence` to their devices. */
+  setPresence(userId: string, onCall: boolean): void;
+  /** Device ids of a user's connected sockets now. */
+  connectedDevices(userId: string): string[];
+  /** Called after every emitted event, with the outbox rows it produced. */
+  onEmit(listener: EmitListener): () => void;
+  /** Every HTTP route registered (HEAD routes that mirror GET left out). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
+  /** The Fastify instance (`hasRoute`, `printRoutes`, `inject`). */
+  app: FastifyInstance;
+  io: Server;
+  /** Stops accepting, disconnects every socket, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+const errorCodeOfStatus = (status: number): ApiError['error'] =>
+  status === 401
+    ? 'unauthorized'
+    : status === 403
+      ? 'forbidden'
+      : status === 404
+        ? 'notFound'
+        : status === 409
+          ? 'conflict'
+          : 'invalid';
+
+/**
+ * Starts the stand-in telephony service: Fastify HTTP API and socket.io on one port, over its
+ * own SQLite file. Restarting on the same `databasePath` keeps every event, seq, preference,
+ * idempotency key and outbox row.
+ */
+export async function startService(options: StartServiceOptions = {}): Promise<RunningService> {
+  const now = options.now ?? Date.now;
+  const databasePath =
+    options.databasePath ??
+    join(mkdtempSync(join(tmpdir(), 'ringside-service-')), 'service.sqlite');
+  const database = openServiceDatabase(databasePath);
+  const store = new ServiceStore(database);
+  if ((options.seed ?? 'demo') === 'demo') seedDemo(store, now());
+  const hub = new EventHub(store, now);
+
+  const app = Fastify({
+    logger: options.log ?? false,
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    // Keep-alive connections would otherwise hold close() open.
+    forceCloseConnections: true,
+  });
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      app.log.error(error);
+      return refuse(reply, 'internal', 'The service failed to handle this request', {}, 500);
+    }
+    const reason =
+      error.code === 'FST_ERR_CTP_INVALID_JSON' || error instanceof SyntaxError
+        ? `The body is not valid JSON: ${error.message}`
+        : error.message;
+    return refuse(reply, errorCodeOfStatus(status), reason, {}, status);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    refuse(reply, 'notFound', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+  );
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
+  registerHttpApi(app, { store, hub, now });
+  const io = attachSocketServer(app.server, store, hub, {
+    ...(options.pingIntervalMilliseconds === undefined
+      ? {}
+      : { pingIntervalMilliseconds: options.pingIntervalMilliseconds }),
+    ...(options.pingTimeoutMilliseconds === undefined
+      ? {}
+      : { pingTimeoutMilliseconds: options.pingTimeoutMilliseconds }),
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (error) {
+    // A port in use must not leave the database open behind the thrown error.
+    await new Promise<void>((resolve) => {
+      void io.close(() => resolve());
+    });
+    database.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  const tokenOf = new Map(store.tokens().map((entry) => [entry.userId, entry.token]));
+  const users: ServiceUserInfo[] = store.users().map((user) => ({
+    key: user.key,
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    email: user.email,
+    token: tokenOf.get(user.id) ?? '',
+  }));
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    databasePath,
+    tokens: Object.fromEntries(users.map((user) => [user.key, user.token])),
+    users,
+    inject(userId, eventBody, occurredAt) {
+      const body = parseEventBody(eventBody);
+      if (!body.ok) throw new Error(`Invalid event: ${body.message}`);
+      const targets =
+        userId === '*' ? store.users() : [store.user(userId)].filter((user) => user !== null);
+      if (targets.length === 0) throw new Error(`No user ${userId}`);
+      return targets.map((user) => hub.emit(user, body.value, occurredAt));
+    },
+    setPresence(userId, onCall) {
+      if (!store.user(userId)) throw new Error(`No user ${userId}`);
+      store.setOnCall(userId, onCall);
+      hub.push(userId, 'presence', { onCall });
+    },
+    connectedDevices: (userId) => hub.connectedDevices(userId),
+    onEmit: (listener) => hub.onEmit(listener),
+    routes,
+    app,
+    io,
+    close() {
+      closing ??= (async () => {
+        io.disconnectSockets(true);
+        // io.close() also closes the HTTP server, which Fastify then finds already closed.
+        await new Promise<void>((resolve) => {
+          void io.close(() => resolve());
+        });
+        await app.close();
+        database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { io, type Socket } from 'socket.io-client';
+import type { SocketMessageName } from '../common';
+
+/**
+ * A recording socket.io client for tests and benchmarks: connects like the companion does and
+ * keeps every message it receives, so a test can wait on a named condition, never a sleep.
+ */
+export interface RecordedMessage {
+  /** A `SocketMessageName`, or anything else the service sent. */
+  name: string;
+  payload: unknown;
+}
+
+export interface TestDevice {
+  socket: Socket;
+  messages: RecordedMessage[];
+  /** Payloads of one message name, in arrival order. */
+  payloads(name: SocketMessageName): unknown[];
+  /** Resolves once `predicate` holds over the recorded messages (checked on every arrival). */
+  waitFor(
+    predicate: (messages: RecordedMessage[]) => boolean,
+    label: string,
+    timeoutMilliseconds?: number,
+  ): Promise<void>;
+  close(): void;
+}
+
+export interface DeviceAuth {
+  token: string;
+  afterSeq?: number;
+  deviceId?: string;
+}
+
+/** Connects a device; resolves once connected, rejects with the `connect_error` otherwise. */
+export function connectDevice(url: string, auth: DeviceAuth): Promise<TestDevice> {
+  return connectWithHandshake(url, { afterSeq: 0, deviceId: 'device-test', ...auth });
+}
+
+/** Connects with any handshake `auth` at all (for refusal tests). */
+export function connectWithHandshake(url: string, handshake: unknown): Promise<TestDevice> {
+  const socket = io(url, {
+    auth: handshake as Record<string, unknown>,
+    reconnection: false,
+    transports: ['websocket'],
+    forceNew: true,
+  });
+  const messages: RecordedMessage[] = [];
+  const waiters = new Set<() => void>();
+  socket.onAny((name: string, payload: unknown) => {
+    messages.push({ name, payload });
+    for (const waiter of waiters) waiter();
+  });
+  const device: TestDevice = {
+    socket,
+    messages,
+    payloads: (name) =>
+      messages.filter((message) => message.name === name).map((message) => message.payload),
+    waitFor(predicate, label, timeoutMilliseconds = 10_000) {
+      return new Promise((resolve, reject) => {
+        if (predicate(messages)) {
+          resolve();
+          return;
+        }
+        const check = () => {
+          if (!predicate(messages)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Timed out waiting for ${label}`));
+        }, timeoutMilliseconds);
+        waiters.add(check);
+      });
+    },
+    close: () => {
+      socket.close();
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(device));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** One HTTP call to the service with a bearer token (null: none); the body is sent as JSON. */
+export async function callApi(
+  url: string,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text so the assertion shows it.
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
