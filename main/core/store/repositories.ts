@@ -143,3 +143,36 @@ export interface Store {
   integrityCheck(): string;
   close(): void;
 }
+
+// ---------- Additions for preference sync (additive: `Store` above is unchanged) ----------
+
+/** Preferences cache plus the admin's local copy of business defaults (server copy + pending edits). */
+export interface SyncPreferencesRepository extends PreferencesRepository {
+  localBusinessDefaults(): BusinessDefaults | null;
+  setLocalBusinessDefaults(value: BusinessDefaults): void;
+}
+
+/** The outbox plus what the sync loop needs to coalesce safely. */
+export interface SyncOutboxRepository extends PreferenceOutboxRepository {
+  /**
+   * Counts one send attempt, committed before the request goes out: an entry that may have
+   * reached the service is never merged with later edits (its idempotency key names fixed content).
+   * Returns the updated entry, or null when it is gone.
+   */
+  markAttempt(id: number): OutboxEntry | null;
+  /**
+   * Merges entries into the lowest id of them (keeping its place), deleting the others, in one
+   * transaction; `changes` and `idempotencyKey` replace the kept entry's.
+   */
+  merge(
+    ids: readonly number[],
+    changes: Record<string, unknown>,
+    idempotencyKey: string,
+  ): OutboxEntry | null;
+}
+
+/** What `openStore()` returns and the sync engine takes. */
+export interface SyncStore extends Store {
+  readonly preferences: SyncPreferencesRepository;
+  readonly outbox: SyncOutboxRepository;
+}

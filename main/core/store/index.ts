@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { openDatabase } from './database';
+import { migrate } from './migrate';
+import { SqliteStore } from './sqlite-store';
+
+export { DBVersionFromFutureError, migrate, schemaVersion } from './migrate';
+export { latestVersion, migrations, type Migration } from './migrations';
+export { SqliteStore } from './sqlite-store';
+export type * from './repositories';
+
+/** File name of each user's database inside their folder. */
+export const storeFileName = 'ringside.sqlite';
+
+/**
+ * Where one signed-in user's database lives: `<dataDir>/users/<userId>/ringside.sqlite`. Ids are
+ * letters, digits and `. _ : -`; anything else (and `:`, not allowed in Windows file names) is
+ * escaped, so two ids never share a folder and none escapes `dataDir`.
+ */
+export function storePathFor(dataDir: string, userId: string): string {
+  const folder = userId.replace(/[^A-Za-z0-9._-]|^\.+/g, (character) =>
+    [...character].map((part) => `%${part.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+  );
+  return join(dataDir, 'users', folder, storeFileName);
+}
+
+/**
+ * Opens (creating if needed) and migrates a store: `openStore({ dataDir, userId })` for the
+ * per-user database, or `openStore(path)` for a file (or `':memory:'`). Throws
+ * `DBVersionFromFutureError` for a database written by a newer app.
+ */
+export function openStore(where: string | { dataDir: string; userId: string }): SqliteStore {
+  const path = typeof where === 'string' ? where : storePathFor(where.dataDir, where.userId);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = openDatabase(path);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteStore(db, path);
+}

@@ -1,0 +1,22 @@
+import type { Database } from 'better-sqlite3';
+import { up as up0001 } from './0001-events-and-notifications';
+import { up as up0002 } from './0002-preferences-sync';
+
+/** One schema step: `version` is what `PRAGMA user_version` reads once it has run. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/**
+ * Every migration, in order: the one place a new step is listed. Versions are 1, 2, 3… with no
+ * gaps; never edit a step that has shipped, add the next one.
+ */
+export const migrations: readonly Migration[] = [
+  { version: 1, name: '0001-events-and-notifications', up: up0001 },
+  { version: 2, name: '0002-preferences-sync', up: up0002 },
+];
+
+/** The schema version this build of the app writes. */
+export const latestVersion = migrations.length;

@@ -1,0 +1,302 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  defaultBusinessDefaults,
+  defaultUserPreferences,
+  type Decision,
+  type ServiceEvent,
+} from '../../../common';
+import { openStore, storePathFor, type SqliteStore } from './index';
+
+const folders: string[] = [];
+const stores: SqliteStore[] = [];
+function freshStore(): { store: SqliteStore; dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ringside-store-'));
+  folders.push(dataDir);
+  const store = openStore({ dataDir, userId: 'user-sam' });
+  stores.push(store);
+  return { store, dataDir };
+}
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function callEvent(seq: number): ServiceEvent {
+  return {
+    id: `event-${seq}`,
+    seq,
+    userId: 'user-sam',
+    occurredAt: '2026-11-22T10:00:00Z',
+    kind: 'call',
+    lineId: 'line-1',
+    from: '+15550100',
+    contactName: null,
+    callId: `call-${seq}`,
+    state: 'ringing',
+  };
+}
+
+function popupDecision(eventId: string): Decision {
+  return {
+    eventId,
+    alertType: 'callPersonal',
+    lineId: 'line-1',
+    deliveries: [{ channel: 'desktop', destination: null }],
+    suppressed: [],
+  };
+}
+
+describe('per-user location', () => {
+  it('gives each user a folder under dataDir, escaping characters unsafe in file names', () => {
+    expect(storePathFor('/data', 'user-sam')).toBe(
+      join('/data', 'users', 'user-sam', 'ringside.sqlite'),
+    );
+    expect(storePathFor('/data', 'a:b')).toBe(join('/data', 'users', 'a%3ab', 'ringside.sqlite'));
+    expect(storePathFor('/data', '..')).toBe(join('/data', 'users', '%2e%2e', 'ringside.sqlite'));
+  });
+
+  it('opens in WAL mode and keeps data across reopen', () => {
+    const { store, dataDir } = freshStore();
+    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    store.meta.set('deviceId', 'device-a');
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    stores.push(reopened);
+    expect(reopened.meta.get('deviceId')).toBe('device-a');
+    expect(reopened.integrityCheck()).toBe('ok');
+  });
+});
+
+describe('processed events', () => {
+  it('records once per id, advances lastSeq to the highest seq, and survives reopen', () => {
+    const { store, dataDir } = freshStore();
+    expect(store.events.lastSeq()).toBe(0);
+    expect(store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100)).toBe(true);
+    expect(store.events.recordDecision(callEvent(3), popupDecision('event-3'), 101)).toBe(true);
+    expect(store.events.recordDecision(callEvent(3), popupDecision('event-3'), 102)).toBe(false);
+    expect(store.events.lastSeq()).toBe(3);
+    expect(store.events.has('event-1')).toBe(true);
+    expect(store.events.has('event-9')).toBe(false);
+
+    store.events.markNotified('event-1', 200);
+    expect(store.events.pendingNotifications().map((item) => item.event.id)).toEqual(['event-3']);
+    expect(store.events.recent(10).map((item) => [item.event.id, item.decidedAt])).toEqual([
+      ['event-3', 101],
+      ['event-1', 100],
+    ]);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    stores.push(reopened);
+    expect(reopened.events.lastSeq()).toBe(3);
+    expect(reopened.events.pendingNotifications()).toHaveLength(1);
+  });
+
+  it('records a burst in one transaction with the same duplicate rule', () => {
+    const { store } = freshStore();
+    const burst = [1, 2, 2, 5].map((seq) => ({
+      event: callEvent(seq),
+      decision: popupDecision(`event-${seq}`),
+      decidedAt: seq,
+    }));
+    expect(store.events.recordDecisions(burst)).toEqual([true, true, false, true]);
+    expect(store.events.lastSeq()).toBe(5);
+    expect(store.events.recent(10)).toHaveLength(3);
+  });
+
+  it('does not re-raise decisions without a desktop delivery', () => {
+    const { store } = freshStore();
+    const quiet: Decision = {
+      ...popupDecision('event-1'),
+      deliveries: [{ channel: 'inApp', destination: null }],
+    };
+    store.events.recordDecision(callEvent(1), quiet, 1);
+    expect(store.events.pendingNotifications()).toEqual([]);
+  });
+});
+
+describe('in-app notifications, reminders, usage alerts', () => {
+  it('lists newest first and counts unread', () => {
+    const { store } = freshStore();
+    for (const index of [1, 2, 3]) {
+      store.notifications.add({
+        id: `n-${index}`,
+        eventId: `event-${index}`,
+        title: `Title ${index}`,
+        body: 'Body',
+        createdAt: index,
+        read: false,
+        quietReason: index === 2 ? 'Muted' : null,
+      });
+    }
+    expect(store.notifications.list(2).map((item) => item.id)).toEqual(['n-3', 'n-2']);
+    expect(store.notifications.markRead(['n-1', 'n-2', 'n-1', 'missing'])).toBe(2);
+    expect(store.notifications.unreadCount()).toBe(1);
+    expect(store.notifications.list(3)[1]).toMatchObject({ read: true, quietReason: 'Muted' });
+  });
+
+  it('replaces an appointment’s reminders and lists pending ones earliest first', () => {
+    const { store } = freshStore();
+    const reminder = (offset: '1h' | '15m', dueAt: number) => ({
+      id: `appointment-1:${offset}`,
+      appointmentId: 'appointment-1',
+      offset,
+      dueAt,
+      appointmentStartsAt: 10_000,
+      appointmentEndsAt: 20_000,
+      title: 'Demo',
+      contactName: null,
+      firedAt: null,
+    });
+    store.reminders.replaceForAppointment('appointment-1', [
+      reminder('1h', 500),
+      reminder('15m', 900),
+    ]);
+    store.reminders.replaceForAppointment('appointment-1', [
+      reminder('15m', 300),
+      reminder('1h', 100),
+    ]);
+    expect(store.reminders.pending().map((item) => [item.id, item.dueAt])).toEqual([
+      ['appointment-1:1h', 100],
+      ['appointment-1:15m', 300],
+    ]);
+    store.reminders.markFired(['appointment-1:1h'], 150);
+    expect(store.reminders.pending().map((item) => item.id)).toEqual(['appointment-1:15m']);
+    store.reminders.cancelAppointment('appointment-1');
+    expect(store.reminders.pending()).toEqual([]);
+  });
+
+  it('remembers usage thresholds fired per period', () => {
+    const { store } = freshStore();
+    store.usageAlerts.markFired('2026-11', 90, 1);
+    store.usageAlerts.markFired('2026-11', 75, 2);
+    store.usageAlerts.markFired('2026-11', 75, 3);
+    expect(store.usageAlerts.firedThresholds('2026-11')).toEqual([75, 90]);
+    expect(store.usageAlerts.firedThresholds('2026-12')).toEqual([]);
+  });
+});
+
+describe('preferences cache, outbox, history', () => {
+  it('stores server and local copies with versions, and treats an unreadable row as absent', () => {
+    const { store } = freshStore();
+    expect(store.preferences.serverPreferences()).toBeNull();
+    const preferences = defaultUserPreferences('Europe/Paris');
+    store.preferences.setServerPreferences({ version: 4, document: preferences });
+    store.preferences.setLocalPreferences({ ...preferences, fisherMode: true });
+    store.preferences.setBusinessDefaults({ version: 2, document: defaultBusinessDefaults() });
+    expect(store.preferences.serverPreferences()).toEqual({ version: 4, document: preferences });
+    expect(store.preferences.localPreferences()?.fisherMode).toBe(true);
+    expect(store.preferences.businessDefaults()?.version).toBe(2);
+    expect(() =>
+      store.preferences.setLocalPreferences({ ...preferences, leadScoreThreshold: 500 }),
+    ).toThrow();
+    store.database
+      .prepare("UPDATE documents SET body = '{\"broken\":1}' WHERE name = 'preferences.local'")
+      .run();
+    expect(store.preferences.localPreferences()).toBeNull();
+  });
+
+  it('keeps the outbox in order, removes idempotently, and merges only into the first entry', () => {
+    const { store } = freshStore();
+    const base = { document: 'preferences' as const, baseVersion: 1, createdAt: 5 };
+    const first = store.outbox.enqueue({
+      ...base,
+      idempotencyKey: 'k1',
+      changes: { fisherMode: true },
+    });
+    const second = store.outbox.enqueue({
+      ...base,
+      idempotencyKey: 'k2',
+      changes: { leadScoreThreshold: 70 },
+    });
+    const third = store.outbox.enqueue({
+      ...base,
+      idempotencyKey: 'k3',
+      changes: { fisherMode: false },
+    });
+    expect(store.outbox.pending().map((entry) => entry.idempotencyKey)).toEqual(['k1', 'k2', 'k3']);
+    expect(store.outbox.markAttempt(first.id)?.attempts).toBe(1);
+    const merged = store.outbox.merge(
+      [third.id, second.id],
+      { leadScoreThreshold: 70, fisherMode: false },
+      'k4',
+    );
+    expect(merged).toMatchObject({ id: second.id, idempotencyKey: 'k4', attempts: 0 });
+    expect(store.outbox.pending().map((entry) => entry.id)).toEqual([first.id, second.id]);
+    store.outbox.remove(first.id);
+    store.outbox.remove(first.id);
+    expect(store.outbox.count()).toBe(1);
+    expect(() => store.outbox.enqueue({ ...base, idempotencyKey: 'k4', changes: {} })).toThrow(
+      /UNIQUE/,
+    );
+  });
+
+  it('records history newest first with JSON values', () => {
+    const { store } = freshStore();
+    store.history.add([
+      {
+        at: 1,
+        field: 'channels.email.address',
+        oldValue: null,
+        newValue: 'sam@example.com',
+        by: 'user-sam',
+        deviceId: 'd1',
+        origin: 'local',
+        note: null,
+      },
+      {
+        at: 2,
+        field: 'lines.otherLineIds',
+        oldValue: [],
+        newValue: ['line-2'],
+        by: 'user-sam',
+        deviceId: null,
+        origin: 'server',
+        note: 'conflict: server kept',
+      },
+    ]);
+    expect(store.history.recent(5)).toEqual([
+      {
+        at: 2,
+        field: 'lines.otherLineIds',
+        oldValue: [],
+        newValue: ['line-2'],
+        by: 'user-sam',
+        deviceId: null,
+        origin: 'server',
+        note: 'conflict: server kept',
+      },
+      {
+        at: 1,
+        field: 'channels.email.address',
+        oldValue: null,
+        newValue: 'sam@example.com',
+        by: 'user-sam',
+        deviceId: 'd1',
+        origin: 'local',
+        note: null,
+      },
+    ]);
+  });
+
+  it('rolls back every write of a failed transaction', () => {
+    const { store } = freshStore();
+    expect(() =>
+      store.transaction(() => {
+        store.meta.set('a', '1');
+        store.outbox.enqueue({
+          idempotencyKey: 'k',
+          document: 'preferences',
+          changes: {},
+          baseVersion: 1,
+          createdAt: 1,
+        });
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(store.meta.get('a')).toBeNull();
+    expect(store.outbox.count()).toBe(0);
+  });
+});
