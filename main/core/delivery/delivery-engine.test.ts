@@ -1,0 +1,264 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { decide, defaultUserPreferences, type AlertEvent } from '../../../common';
+import { DeliveryEngine } from './delivery-engine';
+import { FakeClock } from './testing/fake-clock';
+import { FakeRecordingLogger, FakeRecordingNotifier } from './testing/fakes';
+import {
+  callEvent,
+  lineName,
+  recipientContext,
+  supportLine,
+  temporaryStore,
+  textEvent,
+} from './testing/scenario';
+
+const stores: Array<ReturnType<typeof temporaryStore>> = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.remove();
+});
+
+function setup(options: { preferences?: ReturnType<typeof defaultUserPreferences> } = {}) {
+  const clock = new FakeClock();
+  const handle = temporaryStore();
+  stores.push(handle);
+  const { store } = handle;
+  const notifier = new FakeRecordingNotifier();
+  const logger = new FakeRecordingLogger();
+  const engine = new DeliveryEngine({
+    clock,
+    notifier,
+    logger,
+    notifications: store.notifications,
+    events: store.events,
+    lineName,
+    timeZone: () => 'America/New_York',
+  });
+  /** What the pipeline does: decide, record, deliver. */
+  const process = (event: AlertEvent) => {
+    const decision = decide(event, recipientContext(clock, options.preferences));
+    store.events.recordDecision(event, decision, clock.now());
+    engine.deliver(event, decision);
+    return decision;
+  };
+  const items = () => store.notifications.list(10_000);
+  return { clock, store, notifier, logger, engine, process, items };
+}
+
+describe('DeliveryEngine', () => {
+  it('pops up one text at once with a readable title and body, lists it and marks it notified', async () => {
+    const { clock, store, notifier, engine, process, items } = setup();
+    const event = textEvent(clock, { body: 'Is my order \u202Eready?' });
+    process(event);
+    await engine.flush();
+    expect(notifier.shown).toEqual([
+      {
+        itemId: event.id,
+        title: 'New text on Support Line',
+        body: 'Ann Lee · +1 415 555 2671: Is my order ready?',
+      },
+    ]);
+    expect(items()).toMatchObject([
+      { id: event.id, eventId: event.id, quietReason: null, read: false },
+    ]);
+    expect(store.events.pendingNotifications()).toEqual([]);
+    expect(engine.unread.get()).toBe(1);
+  });
+
+  it('turns 1,000 texts in 10 s into a handful of pop-ups and 1,000 in-app items', async () => {
+    const { clock, store, notifier, engine, process, items } = setup();
+    const senders = [
+      { from: '+14155552671', contactName: 'Ann Lee' },
+      { from: '+14155552672', contactName: 'Bo Chen' },
+      { from: '+14155552673', contactName: null },
+    ];
+    for (let index = 0; index < 1_000; index++) {
+      process(textEvent(clock, senders[index % 3]));
+      clock.advance(10);
+    }
+    clock.advance(2_000);
+    await engine.flush();
+    expect(notifier.shown.length).toBeGreaterThanOrEqual(2);
+    expect(notifier.shown.length).toBeLessThanOrEqual(7);
+    expect(notifier.shown[0]?.title).toBe('New text on Support Line');
+    expect(notifier.shown[1]?.title).toMatch(/^\d+ new texts on Support Line$/);
+    expect(notifier.shown[1]?.body).toMatch(/^\d+ new texts on Support Line from .+ and 2 others$/);
+    expect(items()).toHaveLength(1_000);
+    expect(engine.unread.get()).toBe(1_000);
+    expect(store.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('groups per line and kind: a call and a text at the same moment both pop at once', async () => {
+    const { clock, notifier, engine, process } = setup();
+    process(textEvent(clock));
+    process(callEvent(clock));
+    await engine.flush();
+    expect(notifier.shown.map((popup) => popup.title)).toEqual([
+      'New text on Support Line',
+      'Incoming call on Support Line',
+    ]);
+  });
+
+  it('lists a muted event with the reason it did not pop up', async () => {
+    const clock = new FakeClock();
+    const preferences = defaultUserPreferences('UTC');
+    preferences.mutes.lines = [
+      { lineId: supportLine.id, until: new Date(clock.now() + 3_600_000).toISOString() },
+    ];
+    const { notifier, engine, process, items, clock: engineClock } = setup({ preferences });
+    process(textEvent(engineClock));
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(0);
+    expect(items()[0]?.quietReason).toMatch(/^Texts on Support Line are muted until /);
+  });
+
+  it('turns a reconnect backlog into one pop-up per line and kind; an ended call becomes a missed call', async () => {
+    const { clock, store, notifier, engine, process, items } = setup();
+    engine.beginCatchUp();
+    const ringing = callEvent(clock, { callId: 'call-77' });
+    process(ringing);
+    for (let index = 0; index < 5; index++) {
+      process(textEvent(clock, index % 2 ? { from: '+14155552672', contactName: 'Bo Chen' } : {}));
+    }
+    process(callEvent(clock, { callId: 'call-77', state: 'ended' }));
+    process({
+      kind: 'voicemail',
+      id: 'voicemail-1',
+      occurredAt: new Date(clock.now()).toISOString(),
+      lineId: supportLine.id,
+      from: '+14155552671',
+      contactName: 'Ann Lee',
+      durationSeconds: 42,
+      transcript: 'Call me back',
+    });
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(0);
+    engine.endCatchUp();
+    await engine.flush();
+    expect(notifier.shown.map((popup) => popup.title)).toEqual([
+      '5 new texts on Support Line',
+      'Voicemail on Support Line',
+    ]);
+    expect(notifier.shown[0]?.body).toBe('5 new texts on Support Line from Ann Lee and 1 other');
+    const missed = items().find((item) => item.id === ringing.id);
+    expect(missed).toMatchObject({
+      title: 'Missed call on Support Line',
+      body: 'Ann Lee · +1 415 555 2671',
+    });
+    expect(items()).toHaveLength(7);
+    expect(store.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('withdraws a ringing pop-up still waiting in a window when the call ends', async () => {
+    const { clock, notifier, engine, process, items } = setup();
+    process(callEvent(clock, { callId: 'first' }));
+    const second = callEvent(clock, { callId: 'second' });
+    process(second);
+    process(callEvent(clock, { callId: 'second', state: 'ended' }));
+    clock.advance(2_000);
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(1);
+    expect(items().find((item) => item.id === second.id)?.title).toBe(
+      'Incoming call on Support Line',
+    );
+  });
+
+  it('a ringing call seen after its end never pops', async () => {
+    const { clock, notifier, engine, process, items } = setup();
+    process(callEvent(clock, { callId: 'late', state: 'ended' }));
+    const ringing = callEvent(clock, { callId: 'late' });
+    process(ringing);
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(0);
+    expect(items().find((item) => item.id === ringing.id)?.title).toBe(
+      'Missed call on Support Line',
+    );
+  });
+
+  it('reports a missing notifier once (health and one in-app item) and still lists every alert', async () => {
+    const { clock, store, notifier, engine, process, items } = setup();
+    notifier.available = { available: false, reason: 'notify-send was not found on PATH' };
+    await engine.start();
+    await engine.start();
+    expect(engine.health.get()).toEqual([
+      {
+        code: 'notifierUnavailable',
+        message:
+          'Desktop pop-ups are unavailable: notify-send was not found on PATH. Alerts still appear in the in-app list.',
+      },
+    ]);
+    process(textEvent(clock));
+    process(textEvent(clock));
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(0);
+    const titles = items().map((item) => item.title);
+    expect(titles.filter((title) => title === 'Desktop pop-ups are unavailable')).toHaveLength(1);
+    expect(titles.filter((title) => title === 'New text on Support Line')).toHaveLength(2);
+    expect(store.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('counts failing pop-ups in health and keeps them in the list, without throwing', async () => {
+    const { clock, store, notifier, engine, process, items } = setup({
+      preferences: {
+        ...defaultUserPreferences('UTC'),
+        channels: { ...defaultUserPreferences().channels, inApp: false },
+      },
+    });
+    notifier.fail = 'daemon crashed';
+    process(textEvent(clock));
+    process(callEvent(clock));
+    await engine.flush();
+    expect(engine.stats.popupFailures).toBe(2);
+    expect(engine.health.get()).toEqual([
+      {
+        code: 'popupFailures',
+        message:
+          '2 desktop pop-ups could not be shown (last: daemon crashed); they are in the in-app list.',
+      },
+    ]);
+    expect(items()).toHaveLength(2);
+    expect(store.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('routes a clicked pop-up to onOpenItem', async () => {
+    const { clock, notifier, engine, process } = setup();
+    const opened: string[] = [];
+    engine.onOpenItem((itemId) => opened.push(itemId));
+    const event = textEvent(clock);
+    process(event);
+    await engine.flush();
+    notifier.click(notifier.shown[0]?.itemId ?? '');
+    expect(opened).toEqual([event.id]);
+  });
+
+  it('keeps unread up to date when items are read', async () => {
+    const { clock, engine, process, items } = setup();
+    process(textEvent(clock));
+    process(textEvent(clock, { lineId: 'line-ann' }));
+    await engine.flush();
+    expect(engine.unread.get()).toBe(2);
+    expect(engine.markRead([items()[0]?.id ?? ''])).toBe(1);
+    expect(engine.unread.get()).toBe(1);
+  });
+
+  it('does not list an event twice when it is delivered again (re-raised after a restart)', async () => {
+    const { clock, engine, items } = setup();
+    const event = textEvent(clock);
+    const decision = decide(event, recipientContext(clock));
+    engine.deliver(event, decision);
+    engine.deliver(event, decision);
+    await engine.flush();
+    expect(items()).toHaveLength(1);
+  });
+
+  it('leaves window pop-ups unmarked when stopped, so the next start raises them again', async () => {
+    const { clock, store, engine, process } = setup();
+    process(textEvent(clock));
+    const waiting = textEvent(clock);
+    process(waiting);
+    engine.stop();
+    await engine.flush();
+    expect(store.events.pendingNotifications().map((entry) => entry.event.id)).toEqual([
+      waiting.id,
+    ]);
+  });
+});

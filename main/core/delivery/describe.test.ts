@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertEvent } from '../../../common';
+import { createEventDescriber } from './describe';
+import { utf8ByteLength } from './sanitize';
+import { FakeClock } from './testing/fake-clock';
+import { callEvent, lineName, textEvent } from './testing/scenario';
+
+const clock = new FakeClock('2026-11-23T14:00:00Z');
+const at = new Date(clock.now()).toISOString();
+const {
+  describe: describeEvent,
+  describeGroup,
+  describeMissedCall,
+} = createEventDescriber({
+  lineName,
+  timeZone: () => 'America/New_York',
+});
+
+describe('createEventDescriber', () => {
+  it('names the line and shows the contact with a formatted number', () => {
+    expect(describeEvent(callEvent(clock))).toEqual({
+      title: 'Incoming call on Support Line',
+      body: 'Ann Lee · +1 415 555 2671',
+    });
+    expect(describeEvent(callEvent(clock, { contactName: null, from: 'anonymous' })).body).toBe(
+      'Unknown number',
+    );
+    expect(describeMissedCall(callEvent(clock)).title).toBe('Missed call on Support Line');
+  });
+
+  it('falls back to the line id for an unknown line', () => {
+    expect(describeEvent(textEvent(clock, { lineId: 'line-9' })).title).toBe(
+      'New text on line line-9',
+    );
+  });
+
+  it('keeps a hostile contact name from reordering or hiding the number', () => {
+    const text = describeEvent(
+      textEvent(clock, { contactName: `\u202E${'x'.repeat(190)}`, body: 'hi' }),
+    );
+    expect(text.body).not.toContain('\u202E');
+    expect(text.body).toContain('+1 415 555 2671');
+    expect(utf8ByteLength(text.body)).toBeLessThanOrEqual(256);
+  });
+
+  it('summarises a group: "7 new texts on Support Line from Ann Lee and 2 others"', () => {
+    const events = [
+      ...Array.from({ length: 5 }, () => textEvent(clock)),
+      textEvent(clock, { from: '+14155552672', contactName: 'Bo Chen' }),
+      textEvent(clock, { from: '+14155552673', contactName: null }),
+    ];
+    expect(describeGroup(events)).toEqual({
+      title: '7 new texts on Support Line',
+      body: '7 new texts on Support Line from Ann Lee and 2 others',
+    });
+  });
+
+  it('words appointment reminders from the instants, in the person’s time zone', () => {
+    const reminder: AlertEvent = {
+      kind: 'appointmentReminder',
+      id: 'r1',
+      occurredAt: at,
+      offset: '15m',
+      appointment: {
+        id: 'a1',
+        title: 'Demo',
+        startsAt: '2026-11-23T14:15:00Z',
+        endsAt: '2026-11-23T15:00:00Z',
+        contactName: 'Ann Lee',
+      },
+    };
+    expect(describeEvent(reminder)).toEqual({
+      title: 'Appointment in 15 minutes',
+      body: 'Demo · 09:15 with Ann Lee',
+    });
+  });
+
+  it('describes every other kind with a title and a body', () => {
+    const events: AlertEvent[] = [
+      {
+        kind: 'voicemail',
+        id: 'v',
+        occurredAt: at,
+        lineId: 'line-ann',
+        from: '+14155552671',
+        contactName: null,
+        durationSeconds: 75,
+        transcript: 'Call me',
+      },
+      {
+        kind: 'fax',
+        id: 'f',
+        occurredAt: at,
+        lineId: 'line-ann',
+        from: '+14155552671',
+        contactName: null,
+        pages: 3,
+      },
+      {
+        kind: 'highSms',
+        id: 'h',
+        occurredAt: at,
+        lineId: 'line-support',
+        from: '+14155552671',
+        contactName: 'Ann Lee',
+        count: 16,
+        windowSeconds: 30,
+      },
+      {
+        kind: 'mention',
+        id: 'm',
+        occurredAt: at,
+        byName: 'Bo',
+        conversation: 'Billing',
+        excerpt: '@you look',
+      },
+      {
+        kind: 'usageThreshold',
+        id: 'u',
+        occurredAt: at,
+        periodId: 'p',
+        threshold: 90,
+        usedMinutes: 900,
+        includedMinutes: 1000,
+      },
+      {
+        kind: 'paymentFailed',
+        id: 'p',
+        occurredAt: at,
+        amountCents: 4900,
+        currency: 'USD',
+        reason: 'Card declined',
+      },
+      {
+        kind: 'lead',
+        id: 'l',
+        occurredAt: at,
+        leadId: 'l1',
+        name: 'Acme',
+        score: 80,
+        change: 'new',
+      },
+    ];
+    expect(events.map(describeEvent)).toEqual([
+      { title: 'Voicemail on Direct', body: '+1 415 555 2671 (1:15): Call me' },
+      { title: 'Fax on Direct', body: '+1 415 555 2671 · 3 pages' },
+      {
+        title: 'High SMS volume on Support Line',
+        body: '16 texts in 30 s from Ann Lee · +1 415 555 2671',
+      },
+      { title: 'Bo mentioned you in Billing', body: '@you look' },
+      {
+        title: '90% of included minutes used',
+        body: '900 of 1000 minutes used this billing period',
+      },
+      { title: 'Payment failed', body: '$49.00: Card declined' },
+      { title: 'New lead: Acme', body: 'Lead score 80' },
+    ]);
+  });
+});

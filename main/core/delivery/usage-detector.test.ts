@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { alertEventSchema, type AlertEvent } from '../../../common';
+import { FakeClock } from './testing/fake-clock';
+import { temporaryStore } from './testing/scenario';
+import { UsageDetector } from './usage-detector';
+
+const stores: Array<ReturnType<typeof temporaryStore>> = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.remove();
+});
+
+function setup() {
+  const clock = new FakeClock();
+  const handle = temporaryStore();
+  stores.push(handle);
+  const detector = () => new UsageDetector({ usageAlerts: handle.store.usageAlerts, clock });
+  const usage = (percent: number, periodId = 'period-2026-11'): AlertEvent => ({
+    kind: 'usage',
+    id: `usage-${periodId}-${percent}-${clock.now()}`,
+    occurredAt: new Date(clock.now()).toISOString(),
+    periodId,
+    usedMinutes: (percent / 100) * 1_000,
+    includedMinutes: 1_000,
+  });
+  return { clock, handle, detector, usage };
+}
+
+describe('UsageDetector', () => {
+  it('usage 74, 75, 75, 90, 80, 100 gives exactly three alerts: 75, 90 and 100', () => {
+    const { detector, usage } = setup();
+    const usageDetector = detector();
+    const raised = [74, 75, 75, 90, 80, 100].flatMap((percent) =>
+      usageDetector.observe(usage(percent)),
+    );
+    expect(
+      raised.map((event) => (event.kind === 'usageThreshold' ? event.threshold : null)),
+    ).toEqual([75, 90, 100]);
+    for (const event of raised) expect(alertEventSchema.safeParse(event).success).toBe(true);
+  });
+
+  it('raises only the highest threshold crossed by a jump, and the lower ones never later', () => {
+    const { detector, usage } = setup();
+    const usageDetector = detector();
+    expect(usageDetector.observe(usage(70))).toEqual([]);
+    const jump = usageDetector.observe(usage(100));
+    expect(jump).toHaveLength(1);
+    expect(jump[0]).toMatchObject({ kind: 'usageThreshold', threshold: 100 });
+    // Late, out-of-order updates from before the jump.
+    expect(usageDetector.observe(usage(76))).toEqual([]);
+    expect(usageDetector.observe(usage(91))).toEqual([]);
+  });
+
+  it('fires each threshold once even after a restart on the same database', () => {
+    const { detector, handle, usage } = setup();
+    expect(detector().observe(usage(80))).toHaveLength(1);
+    handle.reopen();
+    const restarted = detector();
+    expect(restarted.observe(usage(85))).toEqual([]);
+    expect(restarted.observe(usage(95))).toHaveLength(1);
+  });
+
+  it('re-arms every threshold in a new billing period', () => {
+    const { detector, usage } = setup();
+    const usageDetector = detector();
+    expect(usageDetector.observe(usage(100, 'period-2026-11'))).toHaveLength(1);
+    expect(usageDetector.observe(usage(76, 'period-2026-12'))).toMatchObject([
+      { threshold: 75, periodId: 'period-2026-12' },
+    ]);
+  });
+
+  it('passes other events (a payment failure) through untouched, raising nothing', () => {
+    const { clock, detector } = setup();
+    const payment: AlertEvent = {
+      kind: 'paymentFailed',
+      id: 'payment-1',
+      occurredAt: new Date(clock.now()).toISOString(),
+      amountCents: 4_900,
+      currency: 'USD',
+      reason: 'Card declined',
+    };
+    expect(detector().observe(payment)).toEqual([]);
+  });
+
+  it('stays quiet below 75 %', () => {
+    const { detector, usage } = setup();
+    const usageDetector = detector();
+    for (const percent of [0, 10, 50, 74.9])
+      expect(usageDetector.observe(usage(percent))).toEqual([]);
+  });
+});
