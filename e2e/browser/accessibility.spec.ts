@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { DemoUserKey } from '../../service/index';
+import { expect, test } from './fixtures';
+
+const seriousOrWorse = new Set(['serious', 'critical']);
+
+for (const [user, colorScheme] of [
+  ['sam', 'light'],
+  ['jordan', 'dark'],
+] as Array<[DemoUserKey, 'light' | 'dark']>) {
+  test.describe(`accessibility as ${user} (${colorScheme} mode)`, () => {
+    test.use({ user, colorScheme });
+
+    test('every section: a screenshot, and no serious or critical axe violations', async ({
+      settings,
+    }, testInfo) => {
+      // One axe run per section over a 2-core machine takes a while.
+      test.setTimeout(240_000);
+      const ids = await settings.screenshotSections(testInfo, `${user}-${colorScheme}`);
+      expect(ids.length).toBeGreaterThanOrEqual(user === 'sam' ? 13 : 10);
+      for (const id of ids) {
+        const results = await new AxeBuilder({ page: settings.page })
+          .include(`section#${id}`)
+          .analyze();
+        const serious = results.violations
+          .filter((violation) => seriousOrWorse.has(violation.impact ?? ''))
+          .map(
+            (violation) =>
+              `${id}: ${violation.id} ${violation.help} (${violation.nodes.length} nodes)`,
+          );
+        expect(serious, `section ${id}`).toEqual([]);
+      }
+      const whole = await new AxeBuilder({ page: settings.page }).analyze();
+      expect(
+        whole.violations
+          .filter((violation) => seriousOrWorse.has(violation.impact ?? ''))
+          .map((violation) => violation.id),
+      ).toEqual([]);
+    });
+  });
+}
+
+test.describe('keyboard', () => {
+  test.use({ user: 'jordan' });
+
+  test('Tab reaches the skip link first, then the section index, with a visible focus ring', async ({
+    settings,
+  }) => {
+    const page = settings.page;
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to settings' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    await expect(focused).toHaveText('Communication');
+    const outline = await focused.evaluate(
+      (element) =>
+        (
+          globalThis as unknown as { getComputedStyle(node: unknown): { outlineStyle: string } }
+        ).getComputedStyle(element).outlineStyle,
+    );
+    expect(outline).toBe('solid');
+    // Keyboard only: mute and unmute a line.
+    await page.getByLabel('Mute Support Line for').focus();
+    await page.keyboard.press('Tab');
+    await expect(
+      page.getByRole('button', { name: 'Mute Support Line', exact: true }),
+    ).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(settings.lines.muteStatus('line-support')).toHaveText(/^Muted until/);
+  });
+});
+
+test.describe('README screenshot', () => {
+  test.use({ user: 'jordan', viewport: { width: 1200, height: 860 } });
+
+  test('the settings window as an agent sees it, with a muted line', async ({
+    settings,
+    service,
+  }, testInfo) => {
+    await settings.lines.mute('Support Line', 'For 1 hour');
+    await settings.channels.setChannel('text', true);
+    const [event] = service.inject(service.userIdOf('jordan'), {
+      kind: 'text',
+      lineId: 'line-support',
+      from: '+14155552631',
+      contactName: 'Ann Lee',
+      body: 'Can I move my cleaning to 3pm?',
+    });
+    await expect(settings.activity.row(event?.id ?? '')).toBeVisible();
+    await settings.page.locator('nav a[href="#lines"]').click();
+    await expect(settings.page.locator('#lines')).toBeInViewport();
+    const path = testInfo.outputPath('settings-window.png');
+    await settings.page.screenshot({ path });
+    await testInfo.attach('settings-window', { path, contentType: 'image/png' });
+    // `UPDATE_DOCS_SCREENSHOT=1 npm run test:browser` refreshes the README's picture.
+    if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') {
+      await settings.page.screenshot({
+        path: fileURLToPath(new URL('../../docs/settings-window.png', import.meta.url)),
+      });
+    }
+  });
+});

@@ -1,0 +1,171 @@
+import type { Page } from '@playwright/test';
+import {
+  invokeCalls,
+  mainEventChannels,
+  parseWith,
+  type IpcResponse,
+  type InvokeName,
+  type MainEvents,
+} from '../../common';
+import { CompanionError, type Companion } from '../../main/core/companion-api';
+
+/**
+ * Bridges `window.api` in a browser page to a REAL core running in the test process, through the
+ * same contract the Electron preload implements: one `page.exposeFunction` per invoke name (the
+ * arguments validated with the contract's zod schema, the answer an `IpcResponse`), and an init
+ * script that builds `window.api` with named methods, `ready()` and `on…` subscriptions. Events
+ * from the core reach the page with `page.evaluate`, held back until the window says `ready()`
+ * (as main does), and re-held after every navigation.
+ */
+
+const invokePrefix = '__ringsideInvoke_';
+const readyFunction = '__ringsideReady';
+
+interface BridgeGlobals {
+  __ringsideBridge: { deliver(name: string, payload: unknown): void };
+}
+
+/** The page side, run before any page script. Self-contained: it is serialised into the page. */
+function installBridge(setup: {
+  invokeNames: string[];
+  eventNames: string[];
+  invokePrefix: string;
+  readyFunction: string;
+}) {
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const api: Record<string, unknown> = {};
+  for (const name of setup.invokeNames) {
+    const exposed = scope[`${setup.invokePrefix}${name}`] as (args: unknown) => Promise<unknown>;
+    api[name] = (args?: unknown) => exposed(args === undefined ? null : args);
+  }
+  for (const name of setup.eventNames) {
+    listeners.set(name, new Set());
+    api[`on${name.slice(0, 1).toUpperCase()}${name.slice(1)}`] = (
+      listener: (payload: unknown) => void,
+    ) => {
+      if (typeof listener !== 'function') throw new TypeError('A listener must be a function');
+      listeners.get(name)?.add(listener);
+      return () => listeners.get(name)?.delete(listener);
+    };
+  }
+  api['ready'] = () => {
+    void (scope[setup.readyFunction] as () => Promise<void>)();
+  };
+  // Like contextBridge: a frozen object the page cannot replace.
+  Object.defineProperty(scope, 'api', {
+    value: Object.freeze(api),
+    writable: false,
+    configurable: false,
+  });
+  Object.defineProperty(scope, '__ringsideBridge', {
+    value: Object.freeze({
+      deliver(name: string, payload: unknown) {
+        for (const listener of listeners.get(name) ?? []) listener(payload);
+      },
+    }),
+    writable: false,
+    configurable: false,
+  });
+}
+
+/** Answers one invoke: validate with the contract, call the companion, turn refusals into errors. */
+export async function answerInvoke(
+  companion: Companion,
+  name: InvokeName,
+  rawArgs: unknown,
+): Promise<IpcResponse<unknown>> {
+  const parsed = parseWith(invokeCalls[name].args, rawArgs === null ? undefined : rawArgs);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      error: { code: 'invalidArguments', message: parsed.message, fields: parsed.errors },
+    };
+  }
+  try {
+    const method = companion[name] as (args: unknown) => Promise<unknown>;
+    const value = await method.call(companion, parsed.value);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof CompanionError) {
+      return {
+        ok: false,
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.fields ? { fields: error.fields } : {}),
+        },
+      };
+    }
+    return {
+      ok: false,
+      error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+    };
+  }
+}
+
+/** Installs the bridge on `page` (before it loads anything) and forwards the core's events. */
+export async function bridgePage(page: Page, companion: Companion): Promise<{ dispose(): void }> {
+  let ready = false;
+  let held: Array<[keyof MainEvents, unknown]> = [];
+  let chain: Promise<unknown> = Promise.resolve();
+
+  function deliver(name: keyof MainEvents, payload: unknown) {
+    chain = chain
+      .then(() =>
+        page.evaluate(
+          ([eventName, value]) =>
+            (globalThis as unknown as BridgeGlobals).__ringsideBridge.deliver(eventName, value),
+          [name, payload] as const,
+        ),
+      )
+      // A closed or navigating page drops the event; the window reloads its snapshots on ready().
+      .catch(() => undefined);
+  }
+
+  function send<Name extends keyof MainEvents>(name: Name, payload: MainEvents[Name]) {
+    if (ready) deliver(name, payload);
+    else held.push([name, payload]);
+  }
+
+  for (const name of Object.keys(invokeCalls) as InvokeName[]) {
+    await page.exposeFunction(`${invokePrefix}${name}`, (args: unknown) =>
+      answerInvoke(companion, name, args),
+    );
+  }
+  await page.exposeFunction(readyFunction, () => {
+    ready = true;
+    const pending = held;
+    held = [];
+    for (const [name, payload] of pending) deliver(name, payload);
+  });
+  await page.addInitScript(installBridge, {
+    invokeNames: Object.keys(invokeCalls),
+    eventNames: Object.keys(mainEventChannels),
+    invokePrefix,
+    readyFunction,
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) {
+      ready = false;
+      held = [];
+    }
+  });
+
+  const unsubscribes = [
+    companion.connection.subscribe((value) => send('connectionChanged', value)),
+    companion.sync.subscribe((value) => send('syncChanged', value)),
+    companion.preferences.subscribe((value) => {
+      if (value) send('preferencesChanged', value);
+    }),
+    companion.health.subscribe((value) => send('healthChanged', value)),
+    companion.unread.subscribe((unread) => send('notificationsChanged', { unread })),
+    companion.onDecision((item) => send('activityAdded', item)),
+    companion.onOpenItem((itemId) => send('navigate', { section: 'activity', itemId })),
+  ];
+  return {
+    dispose() {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { expect, test } from './fixtures';
+
+/** Text messages: the custom number, the backup phone, and test notifications through the service. */
+test.describe('channels', () => {
+  test.use({ user: 'jordan' });
+
+  test('text off disables the custom number and a test text goes nowhere; cleared, texts go to the backup phone', async ({
+    settings,
+    service,
+  }) => {
+    const channels = settings.channels;
+    const jordanId = service.userIdOf('jordan');
+    const preferencesOnService = async () =>
+      (
+        (await service.get('jordan', '/api/preferences')) as {
+          preferences: {
+            channels: {
+              text: { enabled: boolean; useCustomNumber: boolean; customNumber: string | null };
+            };
+          };
+        }
+      ).preferences.channels.text;
+    const textsInOutbox = async () =>
+      (await service.outbox(jordanId)).filter((entry) => entry.channel === 'text');
+
+    await channels.setChannel('text', true);
+    await channels.setCustomNumber('+1 415 555 2698');
+    await expect(channels.customNumber).toHaveValue('+14155552698');
+    await expect(channels.textDestination).toHaveText('Texts go to +1 415 555 2698.');
+    await expect
+      .poll(preferencesOnService)
+      .toEqual({ enabled: true, useCustomNumber: true, customNumber: '+14155552698' });
+
+    await channels.setChannel('text', false);
+    await expect(channels.customNumber).toBeDisabled();
+    await expect(channels.useCustomNumber).toBeDisabled();
+    await expect.poll(async () => (await preferencesOnService()).enabled).toBe(false);
+    expect(await channels.sendTest('text')).toMatch(/^Not sent: /);
+    expect(await textsInOutbox()).toEqual([]);
+
+    await channels.setChannel('text', true);
+    await expect(channels.customNumber).toBeEnabled();
+    await channels.clearCustomNumber();
+    await expect(channels.textDestination).toHaveText(
+      'Texts go to your backup phone, +1 415 555 2603.',
+    );
+    await expect.poll(preferencesOnService).toMatchObject({ enabled: true, customNumber: null });
+    expect(await channels.sendTest('text')).toBe(
+      'Recorded by the service: sent to +1 415 555 2603',
+    );
+    expect((await textsInOutbox()).map((entry) => entry.destination)).toEqual(['+14155552603']);
+  });
+
+  test('an email address is validated as it is typed, with the error tied to the field', async ({
+    settings,
+    service,
+  }) => {
+    const email = settings.section('channels').getByTestId('email-address');
+    await email.fill('jordan@');
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    const describedBy = (await email.getAttribute('aria-describedby')) ?? '';
+    const errorText = await settings.page
+      .locator(`[id="${describedBy.split(' ').at(-1)}"]`)
+      .textContent();
+    expect(errorText).toBe('Not a valid email address');
+    await email.fill('jordan.alerts@example.com');
+    await expect(email).not.toHaveAttribute('aria-invalid', 'true');
+    await email.press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await service.get('jordan', '/api/preferences')) as {
+              preferences: { channels: { email: { address: string | null } } };
+            }
+          ).preferences.channels.email.address,
+      )
+      .toBe('jordan.alerts@example.com');
+    expect(await settings.channels.sendTest('email')).toBe(
+      'Recorded by the service: sent to jordan.alerts@example.com',
+    );
+  });
+});
+
+test.describe('test notifications and quiet hours', () => {
+  test.use({ user: 'jordan' });
+
+  test('a test desktop notification raises a pop-up and says so', async ({ settings, popups }) => {
+    expect(await settings.channels.sendTest('desktop')).toBe('Pop-up raised on this computer');
+    const popup = await popups.waitFor((content) => content.itemId.startsWith('local:test:'));
+    expect(popup.title.length).toBeGreaterThan(0);
+  });
+
+  test('a quiet window that starts when it ends is refused next to the field and not saved', async ({
+    settings,
+    service,
+  }) => {
+    const quietHours = settings.section('quietHours');
+    const end = quietHours.getByLabel('End of quiet window 1 (Sunday)');
+    await end.fill('20:00');
+    await expect(quietHours).toContainText('A quiet window needs different start and end times');
+    const describedBy = (await end.getAttribute('aria-describedby')) ?? '';
+    await expect(settings.page.locator(`[id="${describedBy}"]`)).toHaveText(
+      'A quiet window needs different start and end times',
+    );
+    await end.fill('06:30');
+    await expect(quietHours).not.toContainText(
+      'A quiet window needs different start and end times',
+    );
+    await expect
+      .poll(async () => {
+        const body = (await service.get('jordan', '/api/preferences')) as {
+          preferences: { quietHours: { windows: Array<{ end: string }> } };
+        };
+        return body.preferences.quietHours.windows[0]?.end;
+      })
+      .toBe('06:30');
+  });
+});

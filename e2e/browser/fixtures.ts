@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect } from '@playwright/test';
+import { outboxPageSchema, type OutboxEntry, type ServiceEvent } from '../../common';
+import { createCompanion } from '../../main/core/companion';
+import type { Companion } from '../../main/core/companion-api';
+import { createNodeNotifier } from '../../main/core/delivery';
+import { createSystemClock, type Logger, type Observable } from '../../main/core/ports';
+import { startService, type DemoUserKey, type RunningService } from '../../service/index';
+import { bridgePage } from './bridge';
+import { SettingsWindow } from './models/settings-window';
+import { createPopupSink, type PopupSink } from './popup-sink';
+
+/**
+ * Browser-test fixtures (Mattermost's e2e/fixtures, Joplin's integration-tests/util/test.ts):
+ * every test gets a fresh data folder, a freshly seeded stand-in service on 127.0.0.1:0, the
+ * REAL core signed in as `user`, a pop-up sink, and the settings window (the built renderer,
+ * served by `vite preview`) bridged to that core.
+ */
+
+/** The stand-in service, which a test may stop and start again on the same database and port. */
+export interface ServiceHandle {
+  readonly url: string;
+  readonly running: RunningService | null;
+  tokenOf(user: DemoUserKey): string;
+  userIdOf(user: DemoUserKey): string;
+  inject(userId: string, eventBody: Record<string, unknown>): ServiceEvent[];
+  /** GET /api/outbox as the owner (an admin may read anyone's). */
+  outbox(userId: string): Promise<OutboxEntry[]>;
+  /** GET with a user's token; the parsed JSON body. */
+  get(user: DemoUserKey, path: string): Promise<unknown>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface BrowserFixtures {
+  /** Who the core signs in as; `test.use({ user: 'jordan' })`. The owner is `sam`. */
+  user: DemoUserKey;
+  dataDir: string;
+  service: ServiceHandle;
+  popups: PopupSink;
+  companion: Companion;
+  settings: SettingsWindow;
+}
+
+function quietLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  };
+  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+}
+
+/** Resolves with the first value of an observable that satisfies `predicate`. */
+export function waitForValue<Value>(
+  observable: Observable<Value>,
+  predicate: (value: Value) => boolean,
+  timeoutMilliseconds = 15_000,
+): Promise<Value> {
+  return new Promise((resolve, reject) => {
+    let unsubscribe: () => void = () => undefined;
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`Timed out waiting; last value ${JSON.stringify(observable.get())}`));
+    }, timeoutMilliseconds);
+    const check = (value: Value) => {
+      if (!predicate(value)) return false;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+      return true;
+    };
+    unsubscribe = observable.subscribe(check);
+    check(observable.get());
+  });
+}
+
+async function startServiceHandle(folder: string): Promise<ServiceHandle> {
+  const databasePath = join(folder, 'service.sqlite');
+  let running: RunningService | null = await startService({
+    host: '127.0.0.1',
+    port: 0,
+    databasePath,
+  });
+  const port = running.port;
+  const url = running.url;
+  const tokens = running.tokens;
+  const users = running.users;
+  const tokenOf = (user: DemoUserKey) => {
+    const token = tokens[user];
+    if (!token) throw new Error(`No demo user ${user}`);
+    return token;
+  };
+  async function get(user: DemoUserKey, path: string): Promise<unknown> {
+    const response = await fetch(`${url}${path}`, {
+      headers: { authorization: `Bearer ${tokenOf(user)}` },
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  }
+  return {
+    url,
+    get running() {
+      return running;
+    },
+    tokenOf,
+    userIdOf(user) {
+      const found = users.find((entry) => entry.key === user);
+      if (!found) throw new Error(`No demo user ${user}`);
+      return found.id;
+    },
+    inject(userId, eventBody) {
+      if (!running) throw new Error('The service is stopped');
+      return running.inject(userId, eventBody);
+    },
+    async outbox(userId) {
+      return outboxPageSchema.parse(
+        await get('sam', `/api/outbox?userId=${encodeURIComponent(userId)}`),
+      ).entries;
+    },
+    get,
+    async stop() {
+      await running?.close();
+      running = null;
+    },
+    async start() {
+      if (running) return;
+      // The same database and port: the core's service URL stays valid.
+      running = await startService({ host: '127.0.0.1', port, databasePath });
+    },
+  };
+}
+
+export const test = base.extend<BrowserFixtures>({
+  user: ['sam', { option: true }],
+
+  // eslint-disable-next-line no-empty-pattern
+  dataDir: async ({}, use) => {
+    const folder = mkdtempSync(join(tmpdir(), 'ringside-browser-'));
+    await use(folder);
+    rmSync(folder, { recursive: true, force: true });
+  },
+
+  service: async ({ dataDir }, use) => {
+    const handle = await startServiceHandle(join(dataDir));
+    await use(handle);
+    await handle.stop();
+  },
+
+  // eslint-disable-next-line no-empty-pattern
+  popups: async ({}, use) => {
+    const desktop = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
+    await use(createPopupSink(desktop ? createNodeNotifier({ appName: 'Ringside' }) : null));
+  },
+
+  companion: async ({ user, dataDir, service, popups }, use, testInfo) => {
+    const logger = quietLogger();
+    const companion = createCompanion({
+      dataDir: join(dataDir, 'companion'),
+      serviceUrl: service.url,
+      token: service.tokenOf(user),
+      notifier: popups,
+      clock: createSystemClock(),
+      logger,
+      // Reconnect quickly after the offline test restarts the service.
+      backoff: { initialMilliseconds: 100, maximumMilliseconds: 500, jitter: 0 },
+      coalesceWindowMilliseconds: 50,
+    });
+    await companion.start();
+    await waitForValue(companion.connection, (state) => state.status === 'connected');
+    await waitForValue(companion.preferences, (snapshot) => snapshot !== null);
+    await use(companion);
+    await companion.stop();
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('core-log', {
+        body: logger.lines.join('\n'),
+        contentType: 'text/plain',
+      });
+    }
+  },
+
+  settings: async ({ page, companion }, use) => {
+    const bridge = await bridgePage(page, companion);
+    const window = new SettingsWindow(page);
+    await window.open();
+    await use(window);
+    bridge.dispose();
+  },
+});
+
+export { expect };

@@ -1,0 +1,52 @@
+import { expect, type Locator } from '@playwright/test';
+
+/** Business defaults (admins): alert types, allowed channels, the business email and phone. */
+export class BusinessDefaultsSection {
+  readonly email: Locator;
+  readonly phone: Locator;
+
+  constructor(readonly root: Locator) {
+    this.email = root.getByLabel('Business email for notifications');
+    this.phone = root.getByLabel('Business phone for notifications');
+  }
+
+  alertType(type: string): Locator {
+    return this.root.getByTestId(`business-alert-${type}`);
+  }
+
+  allowed(channel: string): Locator {
+    return this.root.getByTestId(`allowed-${channel}`);
+  }
+
+  async setEmail(address: string): Promise<void> {
+    await this.email.fill(address);
+    await this.email.press('Tab');
+  }
+
+  async setPhone(number: string): Promise<void> {
+    await this.phone.fill(number);
+    await this.phone.press('Tab');
+  }
+}
+
+/** Recipients (admins): team members who receive lead, usage and billing alerts. */
+export class RecipientsSection {
+  constructor(readonly root: Locator) {}
+
+  row(userId: string): Locator {
+    return this.root.locator(`li[data-recipient="${userId}"]`);
+  }
+
+  async add(memberName: string): Promise<void> {
+    await this.root.getByLabel('Team member').selectOption({ label: memberName });
+    await this.root.getByRole('button', { name: 'Add recipient' }).click();
+  }
+
+  async setThreshold(userId: string, threshold: number): Promise<void> {
+    const slider = this.root.getByTestId(`recipient-threshold-${userId}`);
+    await slider.fill(String(threshold));
+    await expect(this.root.getByTestId(`recipient-threshold-${userId}-value`)).toHaveText(
+      String(threshold),
+    );
+  }
+}

@@ -1,0 +1,265 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { z } from 'zod';
+
+/** A message next to a control; `id` is what the control's aria-describedby points at. */
+export function FieldMessage({
+  id,
+  message,
+  kind,
+}: {
+  id: string;
+  message: string | undefined;
+  kind: 'error' | 'note';
+}) {
+  if (!message) return null;
+  return (
+    <p
+      id={id}
+      className={kind === 'error' ? 'field-error' : 'field-note'}
+      role={kind === 'error' ? 'alert' : undefined}
+    >
+      {message}
+    </p>
+  );
+}
+
+function describedBy(...ids: Array<string | false | undefined>): string | undefined {
+  const present = ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
+  return present.length > 0 ? present.join(' ') : undefined;
+}
+
+export interface ToggleProps {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  /** When set, the switch is shown disabled with this reason beside it (never hidden). */
+  disabledReason?: string | null;
+  description?: string;
+  error?: string | undefined;
+  testId?: string;
+}
+
+/** A labelled checkbox with its explanation, disabled reason and error wired to aria-describedby. */
+export function Toggle({
+  label,
+  checked,
+  onChange,
+  disabledReason,
+  description,
+  error,
+  testId,
+}: ToggleProps) {
+  const id = useId();
+  const reasonId = `${id}-reason`;
+  const descriptionId = `${id}-description`;
+  const errorId = `${id}-error`;
+  const disabled = Boolean(disabledReason);
+  return (
+    <div className={`toggle${disabled ? ' is-disabled' : ''}`}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(
+          description && descriptionId,
+          disabled && reasonId,
+          error && errorId,
+        )}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+      <div className="toggle-text">
+        <label htmlFor={id}>{label}</label>
+        {description ? (
+          <p id={descriptionId} className="field-note">
+            {description}
+          </p>
+        ) : null}
+        <FieldMessage id={reasonId} kind="note" message={disabledReason ?? undefined} />
+        <FieldMessage id={errorId} kind="error" message={error} />
+      </div>
+    </div>
+  );
+}
+
+export interface ValidatedFieldProps {
+  label: string;
+  /** The stored value; null shows an empty field. */
+  value: string | null;
+  /** Checked on every keystroke; its output is what gets committed. */
+  schema: z.ZodType<string, string>;
+  /** Called on blur or Enter with a valid, changed value (null when emptied and `allowEmpty`). */
+  onCommit: (value: string | null) => void;
+  allowEmpty: boolean;
+  disabled?: boolean;
+  hint?: ReactNode;
+  placeholder?: string;
+  /** An error from the main process for this control. */
+  error?: string | undefined;
+  type?: 'email' | 'tel' | 'text';
+  testId?: string;
+}
+
+/**
+ * A text field validated as the person types with the same zod schema main uses, the error right
+ * under it (aria-describedby). Commits on blur or Enter, and only a valid value.
+ */
+export function ValidatedField(props: ValidatedFieldProps) {
+  const {
+    label,
+    value,
+    schema,
+    onCommit,
+    allowEmpty,
+    disabled,
+    hint,
+    placeholder,
+    error,
+    type,
+    testId,
+  } = props;
+  const id = useId();
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? value ?? '';
+  const local = validate(text);
+  const shownError = local.ok ? error : local.message;
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+
+  function validate(
+    input: string,
+  ): { ok: true; value: string | null } | { ok: false; message: string } {
+    if (input.trim() === '') {
+      return allowEmpty
+        ? { ok: true, value: null }
+        : { ok: false, message: 'This field is required' };
+    }
+    const parsed = schema.safeParse(input);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return { ok: false, message: parsed.error.issues[0]?.message ?? 'Not valid' };
+  }
+
+  function commit() {
+    if (draft === null) return;
+    const checked = validate(draft);
+    if (!checked.ok) return;
+    setDraft(null);
+    if (checked.value !== value) onCommit(checked.value);
+  }
+
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type={type ?? 'text'}
+        value={text}
+        disabled={disabled}
+        placeholder={placeholder}
+        data-testid={testId}
+        aria-invalid={shownError ? true : undefined}
+        aria-describedby={describedBy(hint !== undefined && hintId, shownError && errorId)}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit();
+          if (event.key === 'Escape') setDraft(null);
+        }}
+      />
+      {hint !== undefined ? (
+        <p id={hintId} className="field-note">
+          {hint}
+        </p>
+      ) : null}
+      <FieldMessage id={errorId} kind="error" message={shownError} />
+    </div>
+  );
+}
+
+/** One settings section: a landmark region named by its heading. */
+export function SettingsSection({
+  id,
+  title,
+  intro,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro?: ReactNode;
+  children: ReactNode;
+}) {
+  const headingId = `${id}-heading`;
+  return (
+    <section id={id} className="settings-section" aria-labelledby={headingId} data-section={id}>
+      <h2 id={headingId} tabIndex={-1}>
+        {title}
+      </h2>
+      {intro ? <p className="section-intro">{intro}</p> : null}
+      {children}
+    </section>
+  );
+}
+
+/** Upper-cases the first letter of a label ("calls to your personal line" → "Calls to …"). */
+export function sentence(text: string): string {
+  return text.slice(0, 1).toUpperCase() + text.slice(1);
+}
+
+export interface ScoreSliderProps {
+  id: string;
+  label: string;
+  value: number;
+  /** Called once the person lets go (the native `change` event), not on every step of a drag. */
+  onCommit: (value: number) => void;
+  error?: string | undefined;
+  testId?: string;
+}
+
+/** A 0–100 slider showing its number; commits on release so a drag is one edit, not fifty. */
+export function ScoreSlider({ id, label, value, onCommit, error, testId }: ScoreSliderProps) {
+  const [draft, setDraft] = useState<number | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const commit = useRef(onCommit);
+  useEffect(() => {
+    commit.current = onCommit;
+  }, [onCommit]);
+  useEffect(() => {
+    const element = input.current;
+    if (!element) return undefined;
+    const onChange = () => {
+      setDraft(null);
+      commit.current(Number(element.value));
+    };
+    element.addEventListener('change', onChange);
+    return () => element.removeEventListener('change', onChange);
+  }, []);
+  const shown = draft ?? value;
+  const errorId = `${id}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="slider-row">
+        <input
+          ref={input}
+          id={id}
+          type="range"
+          min={0}
+          max={100}
+          step={1}
+          value={shown}
+          data-testid={testId}
+          aria-valuetext={`${shown} points`}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={(event) => setDraft(Number(event.target.value))}
+        />
+        <output htmlFor={id} data-testid={testId ? `${testId}-value` : undefined}>
+          {shown}
+        </output>
+      </div>
+      <FieldMessage id={errorId} kind="error" message={error} />
+    </div>
+  );
+}

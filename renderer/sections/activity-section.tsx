@@ -1,0 +1,166 @@
+import { useState } from 'react';
+import {
+  alertTypeLabels,
+  channelLabels,
+  userAlertTypes,
+  accountAlertTypes,
+  type AlertType,
+} from '../../common/alert-types';
+import { isAdmin } from '../../common/preferences';
+import type { ActivityItem } from '../../common/status';
+import { describeInstant } from '../../common/time-zone';
+import { SettingsSection, sentence } from '../components/controls';
+import { useNow } from '../components/use-now';
+import { useActivityStore } from '../stores/activity-store';
+import { usePreferencesStore } from '../stores/preferences-store';
+import { useSessionStore } from '../stores/session-store';
+
+function destinationText(destination: string | null): string {
+  return destination ? ` (${destination})` : '';
+}
+
+function ActivityRow({
+  item,
+  now,
+  timeZone,
+  highlighted,
+}: {
+  item: ActivityItem;
+  now: number;
+  timeZone: string;
+  highlighted: boolean;
+}) {
+  const { decision } = item;
+  return (
+    <li
+      className={highlighted ? 'activity-row is-highlighted' : 'activity-row'}
+      data-event-id={item.eventId}
+      data-testid="activity-row"
+    >
+      <div className="activity-head">
+        <strong>{item.title}</strong>
+        <time dateTime={new Date(item.decidedAt).toISOString()}>
+          {describeInstant(item.decidedAt, now, timeZone)}
+        </time>
+      </div>
+      {item.body ? <p className="activity-body">{item.body}</p> : null}
+      <p className="activity-decision">
+        {decision.deliveries.length > 0
+          ? `Sent by ${decision.deliveries.map((delivery) => `${channelLabels[delivery.channel]}${destinationText(delivery.destination)}`).join(', ')}`
+          : 'Not sent through any channel'}
+      </p>
+      {decision.suppressed.length > 0 ? (
+        <ul className="suppressed-list" aria-label="Channels held back">
+          {decision.suppressed.map((suppression) => (
+            <li key={`${suppression.channel}-${suppression.code}`}>
+              <span className="channel-name">{sentence(channelLabels[suppression.channel])}:</span>{' '}
+              {suppression.explanation}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+/** "Why am I not getting …?": diagnose one alert type and list its reasons, limits and channels. */
+function Diagnose() {
+  const role = useSessionStore((state) => state.profile?.user.role);
+  const diagnosis = useActivityStore((state) => state.diagnosis);
+  const diagnose = useActivityStore((state) => state.diagnose);
+  const [type, setType] = useState<AlertType>('textRingGroup');
+  const choices: readonly AlertType[] =
+    role && isAdmin(role) ? [...userAlertTypes, ...accountAlertTypes] : userAlertTypes;
+  const result = diagnosis?.result;
+  return (
+    <div className="diagnose" data-testid="diagnose">
+      <h3>Why am I not getting …?</h3>
+      <div className="inline-controls">
+        <label htmlFor="diagnose-type">Alert type</label>
+        <select
+          id="diagnose-type"
+          value={type}
+          onChange={(event) => setType(event.target.value as AlertType)}
+        >
+          {choices.map((choice) => (
+            <option key={choice} value={choice}>
+              {sentence(alertTypeLabels[choice])}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void diagnose(type)}>
+          Explain
+        </button>
+      </div>
+      <div role="status" className="diagnose-result" data-testid="diagnose-result">
+        {diagnosis?.error ? <p className="field-error">{diagnosis.error}</p> : null}
+        {diagnosis && !diagnosis.result && !diagnosis.error ? <p>Checking…</p> : null}
+        {result ? (
+          <>
+            <p>
+              <strong>{sentence(alertTypeLabels[result.alertType])}:</strong>{' '}
+              {result.wouldAlert
+                ? `would reach you by ${result.channels.map((channel) => `${channelLabels[channel.channel]}${destinationText(channel.destination)}`).join(', ')}.`
+                : 'would not reach you through any channel right now.'}
+            </p>
+            {result.reasons.length > 0 ? (
+              <>
+                <h4>Reasons</h4>
+                <ul>
+                  {result.reasons.map((reason) => (
+                    <li key={`${reason.code}-${reason.explanation}`}>
+                      {reason.explanation} (
+                      {reason.channels.map((channel) => channelLabels[channel]).join(', ')})
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {result.limits.length > 0 ? (
+              <>
+                <h4>Limits</h4>
+                <ul>
+                  {result.limits.map((limit) => (
+                    <li key={limit.code}>{limit.explanation}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** Recent events with the decision and why each suppressed channel was held back. */
+export function ActivitySection() {
+  const items = useActivityStore((state) => state.items);
+  const loadError = useActivityStore((state) => state.loadError);
+  const timeZone = usePreferencesStore((state) => state.snapshot?.preferences.timeZone ?? 'UTC');
+  const navigation = useSessionStore((state) => state.navigation);
+  const now = useNow();
+  return (
+    <SettingsSection
+      id="activity"
+      title="Activity"
+      intro="Recent events, what was sent, and why anything was held back."
+    >
+      <Diagnose />
+      <h3>Recent events</h3>
+      {loadError ? <p className="field-error">{loadError}</p> : null}
+      {items.length === 0 ? <p>No events yet.</p> : null}
+      <ol className="activity-list" aria-label="Recent events">
+        {items.map((item) => (
+          <ActivityRow
+            key={item.eventId}
+            item={item}
+            now={Math.max(now, item.decidedAt)}
+            timeZone={timeZone}
+            highlighted={navigation?.itemId === item.eventId}
+          />
+        ))}
+      </ol>
+    </SettingsSection>
+  );
+}

@@ -1,0 +1,272 @@
+import { useState } from 'react';
+import { alertTypeLabels, alertTypes, channelLabels, channels } from '../../common/alert-types';
+import { emailAddressSchema, phoneNumberSchema } from '../../common/contact-points';
+import { defaultRecipient } from '../../common/defaults';
+import { isAdmin } from '../../common/preferences';
+import {
+  FieldMessage,
+  ScoreSlider,
+  SettingsSection,
+  sentence,
+  ValidatedField,
+} from '../components/controls';
+import { usePreferencesStore } from '../stores/preferences-store';
+import { useSessionStore } from '../stores/session-store';
+
+function useAdmin(): boolean {
+  const role = useSessionStore((state) => state.profile?.user.role);
+  return role !== undefined && isAdmin(role);
+}
+
+/** Admins: which alert types are on, which channels each may use, allowed channels, sender identity. */
+export function BusinessDefaultsSection() {
+  const admin = useAdmin();
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const errors = usePreferencesStore((state) => state.errors);
+  const updateBusiness = usePreferencesStore((state) => state.updateBusiness);
+  if (!admin || !snapshot) return null;
+  const business = snapshot.business;
+  return (
+    <SettingsSection
+      id="businessDefaults"
+      title="Business defaults"
+      intro="What everyone in the business can receive. People can turn alerts off for themselves, never on past these."
+    >
+      <fieldset className="allowed-channels">
+        <legend>Channels the business allows</legend>
+        <div className="inline-controls">
+          {channels.map((channel) => {
+            const id = `allowed-${channel}`;
+            return (
+              <span key={channel} className="inline-check">
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={business.allowedChannels[channel]}
+                  data-testid={id}
+                  onChange={(event) => {
+                    const on = event.target.checked;
+                    void updateBusiness('business.allowedChannels', (draft) => {
+                      draft.allowedChannels[channel] = on;
+                    });
+                  }}
+                />
+                <label htmlFor={id}>{sentence(channelLabels[channel])}</label>
+              </span>
+            );
+          })}
+        </div>
+        <FieldMessage
+          id="allowed-channels-error"
+          kind="error"
+          message={errors['business.allowedChannels']}
+        />
+      </fieldset>
+      <div className="two-columns">
+        <ValidatedField
+          label="Business email for notifications"
+          type="email"
+          value={business.notificationEmail}
+          schema={emailAddressSchema}
+          allowEmpty
+          hint="The sender of alert emails."
+          error={errors['business.notificationEmail']}
+          testId="business-email"
+          onCommit={(address) =>
+            void updateBusiness('business.notificationEmail', (draft) => {
+              draft.notificationEmail = address;
+            })
+          }
+        />
+        <ValidatedField
+          label="Business phone for notifications"
+          type="tel"
+          value={business.notificationPhone}
+          schema={phoneNumberSchema}
+          allowEmpty
+          placeholder="+1 415 555 2671"
+          hint="The sender of alert texts."
+          error={errors['business.notificationPhone']}
+          testId="business-phone"
+          onCommit={(number) =>
+            void updateBusiness('business.notificationPhone', (draft) => {
+              draft.notificationPhone = number;
+            })
+          }
+        />
+      </div>
+      <FieldMessage id="business-alerts-error" kind="error" message={errors['business.alerts']} />
+      <div className="table-scroll">
+        <table className="defaults-table">
+          <caption>Alert types and the channels each may use</caption>
+          <thead>
+            <tr>
+              <th scope="col">Alert type</th>
+              <th scope="col">On</th>
+              {channels.map((channel) => (
+                <th key={channel} scope="col">
+                  {sentence(channelLabels[channel])}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {alertTypes.map((type) => {
+              const entry = business.alerts[type];
+              const label = sentence(alertTypeLabels[type]);
+              return (
+                <tr key={type} data-alert-type={type}>
+                  <th scope="row">{label}</th>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${label}: on for the business`}
+                      data-testid={`business-alert-${type}`}
+                      checked={entry.enabled}
+                      onChange={(event) => {
+                        const on = event.target.checked;
+                        void updateBusiness('business.alerts', (draft) => {
+                          draft.alerts[type].enabled = on;
+                        });
+                      }}
+                    />
+                  </td>
+                  {channels.map((channel) => (
+                    <td key={channel}>
+                      <input
+                        type="checkbox"
+                        aria-label={`${label} by ${channelLabels[channel]}`}
+                        checked={entry.channels[channel]}
+                        disabled={!entry.enabled || !business.allowedChannels[channel]}
+                        onChange={(event) => {
+                          const on = event.target.checked;
+                          void updateBusiness('business.alerts', (draft) => {
+                            draft.alerts[type].channels[channel] = on;
+                          });
+                        }}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </SettingsSection>
+  );
+}
+
+/** Admins: who receives lead, usage and billing alerts, through which channels, from which score. */
+export function RecipientsSection() {
+  const admin = useAdmin();
+  const profile = useSessionStore((state) => state.profile);
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const errors = usePreferencesStore((state) => state.errors);
+  const updateBusiness = usePreferencesStore((state) => state.updateBusiness);
+  const [choice, setChoice] = useState('');
+  if (!admin || !snapshot || !profile) return null;
+  const recipients = snapshot.business.recipients;
+  const candidates = profile.team.filter(
+    (member) => !recipients.some((recipient) => recipient.userId === member.id),
+  );
+  const nameOf = (userId: string) =>
+    profile.team.find((member) => member.id === userId)?.name ?? userId;
+  const selected = candidates.some((member) => member.id === choice)
+    ? choice
+    : (candidates[0]?.id ?? '');
+
+  return (
+    <SettingsSection
+      id="recipients"
+      title="Recipients"
+      intro="Team members who receive lead, usage and billing alerts, each with their own channels and lead score threshold."
+    >
+      <div className="inline-controls">
+        <label htmlFor="recipient-choice">Team member</label>
+        <select
+          id="recipient-choice"
+          value={selected}
+          disabled={candidates.length === 0}
+          onChange={(event) => setChoice(event.target.value)}
+        >
+          {candidates.map((member) => (
+            <option key={member.id} value={member.id}>
+              {member.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={!selected}
+          onClick={() =>
+            void updateBusiness('business.recipients', (draft) => {
+              draft.recipients.push(defaultRecipient(selected));
+            })
+          }
+        >
+          Add recipient
+        </button>
+      </div>
+      <FieldMessage id="recipients-error" kind="error" message={errors['business.recipients']} />
+      {recipients.length === 0 ? <p>No one receives lead, usage and billing alerts yet.</p> : null}
+      <ul className="recipient-list">
+        {recipients.map((recipient, index) => {
+          const name = nameOf(recipient.userId);
+          const sliderId = `recipient-threshold-${recipient.userId}`;
+          return (
+            <li key={recipient.userId} className="recipient-row" data-recipient={recipient.userId}>
+              <h3>{name}</h3>
+              <div className="inline-controls">
+                {channels.map((channel) => {
+                  const id = `recipient-${recipient.userId}-${channel}`;
+                  return (
+                    <span key={channel} className="inline-check">
+                      <input
+                        id={id}
+                        type="checkbox"
+                        checked={recipient.channels[channel]}
+                        disabled={!snapshot.business.allowedChannels[channel]}
+                        onChange={(event) => {
+                          const on = event.target.checked;
+                          void updateBusiness('business.recipients', (draft) => {
+                            const entry = draft.recipients[index];
+                            if (entry) entry.channels[channel] = on;
+                          });
+                        }}
+                      />
+                      <label htmlFor={id}>{sentence(channelLabels[channel])}</label>
+                    </span>
+                  );
+                })}
+              </div>
+              <ScoreSlider
+                id={sliderId}
+                label={`Lead score threshold for ${name}`}
+                value={recipient.leadScoreThreshold}
+                testId={sliderId}
+                onCommit={(threshold) =>
+                  void updateBusiness('business.recipients', (draft) => {
+                    const entry = draft.recipients[index];
+                    if (entry) entry.leadScoreThreshold = threshold;
+                  })
+                }
+              />
+              <button
+                type="button"
+                aria-label={`Remove ${name} from recipients`}
+                onClick={() =>
+                  void updateBusiness('business.recipients', (draft) => {
+                    draft.recipients.splice(index, 1);
+                  })
+                }
+              >
+                Remove
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </SettingsSection>
+  );
+}

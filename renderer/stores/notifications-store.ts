@@ -1,0 +1,53 @@
+import { create } from 'zustand';
+import type { Channel } from '../../common/alert-types';
+import type { TestNotificationResult } from '../../common/service-api';
+import type { InAppNotification } from '../../common/status';
+import { api, call } from '../api';
+
+export type TestOutcome =
+  | { state: 'sending' }
+  | { state: 'done'; result: TestNotificationResult }
+  | { state: 'failed'; message: string };
+
+/** The in-app notification list, the unread count, and the result of each test notification. */
+export interface NotificationsState {
+  items: InAppNotification[];
+  unread: number;
+  tests: Partial<Record<Channel, TestOutcome>>;
+  load: () => Promise<void>;
+  setUnread: (unread: number) => void;
+  markAllRead: () => Promise<void>;
+  sendTest: (channel: Channel) => Promise<void>;
+}
+
+export const useNotificationsStore = create<NotificationsState>()((set, get) => ({
+  items: [],
+  unread: 0,
+  tests: {},
+  async load() {
+    const result = await call(() => api().listNotifications({ limit: 50 }));
+    if (result.ok) set({ items: result.value });
+  },
+  setUnread(unread) {
+    const changed = unread !== get().unread;
+    set({ unread });
+    // The count says something new arrived or was read elsewhere: refresh the list to match.
+    if (changed) void get().load();
+  },
+  async markAllRead() {
+    const ids = get()
+      .items.filter((item) => !item.read)
+      .map((item) => item.id);
+    if (ids.length === 0) return;
+    const result = await call(() => api().markNotificationsRead({ ids }));
+    if (result.ok) await get().load();
+  },
+  async sendTest(channel) {
+    set({ tests: { ...get().tests, [channel]: { state: 'sending' } } });
+    const result = await call(() => api().sendTestNotification({ channel }));
+    const outcome: TestOutcome = result.ok
+      ? { state: 'done', result: result.value }
+      : { state: 'failed', message: result.error.message };
+    set({ tests: { ...get().tests, [channel]: outcome } });
+  },
+}));
