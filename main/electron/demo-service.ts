@@ -1,0 +1,118 @@
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import type { Logger } from '../core/ports';
+import type { DemoServicePort, ServiceTarget } from './main';
+
+/**
+ * The embedded demo service, as headless starts it (main/headless/demo-service.ts): the
+ * stand-in telephony service with the demo business, in a child process (the layering keeps
+ * service/ out of main/), signed in as the demo agent, then the demo scenario played once.
+ * In Electron the child is a `utilityProcess` running the bundled service CLI
+ * (dist/service/service-cli.cjs): it works packaged, where the RunAsNode fuse is off.
+ */
+
+/** The demo agent the companion signs in as (Jordan Park), as in headless. */
+export const demoAgentToken = 'demo-token-jordan';
+/** An admin of the demo business: the scenario injects events with this token. */
+const demoAdminToken = 'demo-token-sam';
+
+const serviceLineSchema = z.looseObject({ url: z.url(), port: z.int() });
+
+/** The part of Electron's UtilityProcess the demo service uses. */
+export interface ChildProcessPort {
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export type ForkProcess = (modulePath: string, args: string[]) => ChildProcessPort;
+
+export class UtilityProcessDemoService implements DemoServicePort {
+  readonly #fork: ForkProcess;
+  readonly #serviceModule: string;
+  readonly #logger: Logger;
+  readonly #playScenario: boolean;
+
+  constructor(options: {
+    fork: ForkProcess;
+    /** The bundled service CLI. */
+    serviceModule: string;
+    logger: Logger;
+    playScenario: boolean;
+  }) {
+    this.#fork = options.fork;
+    this.#serviceModule = options.serviceModule;
+    this.#logger = options.logger;
+    this.#playScenario = options.playScenario;
+  }
+
+  async start(options: { dataDir: string }): Promise<ServiceTarget> {
+    const service = this.#fork(this.#serviceModule, [
+      '--port',
+      '0',
+      '--db',
+      `${options.dataDir}/demo-service.sqlite`,
+      '--seed',
+      'demo',
+      '--json',
+    ]);
+    let exited = false;
+    service.once('exit', () => (exited = true));
+    const url = await firstServiceLine(service);
+    this.#logger.info('demo service started', { url });
+    const players = new Set<ChildProcessPort>();
+    if (this.#playScenario) {
+      const player = this.#fork(this.#serviceModule, [
+        'play',
+        'demo',
+        '--url',
+        url,
+        '--token',
+        demoAdminToken,
+      ]);
+      players.add(player);
+      player.once('exit', () => players.delete(player));
+    }
+    return {
+      serviceUrl: url,
+      token: demoAgentToken,
+      stop: async () => {
+        for (const player of players) player.kill();
+        if (exited) return;
+        await new Promise<void>((resolve) => {
+          service.once('exit', () => resolve());
+          service.kill();
+        });
+      },
+    };
+  }
+}
+
+/** Waits for the service's one JSON line with its URL; rejects if it exits first. */
+function firstServiceLine(child: ChildProcessPort): Promise<string> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = `${stderr}${chunk.toString()}`.slice(-4000);
+  });
+  return new Promise<string>((resolve, reject) => {
+    if (!child.stdout) {
+      reject(new Error('The demo service has no stdout to read its address from.'));
+      return;
+    }
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      try {
+        const parsed = serviceLineSchema.safeParse(JSON.parse(line));
+        if (parsed.success) resolve(parsed.data.url);
+      } catch {
+        // Not the JSON line.
+      }
+    });
+    child.once('exit', (code) =>
+      reject(
+        new Error(`The demo service exited (code ${code}) before it started: ${stderr.trim()}`),
+      ),
+    );
+  });
+}

@@ -1,0 +1,264 @@
+import path from 'node:path';
+import type { Companion, CompanionCalls } from '../core/companion-api';
+import type { Clock, Logger, NotifierPort } from '../core/ports';
+import { appIconFile, trayIconFile } from './assets';
+import type {
+  AppPort,
+  CreateBrowserWindow,
+  MenuPort,
+  NativeImagePort,
+  NotificationConstructorPort,
+  PowerMonitorPort,
+  SessionPort,
+  ShellPort,
+  TrayPort,
+} from './electron-ports';
+import { defaultExternalHosts, ExternalLinks } from './external-links';
+import { companionCalls, type TypedIpcMain, type TypedIpcMainOptions } from './ipc-main';
+import { ElectronNotifier } from './notifier';
+import { OwnPages } from './own-pages';
+import { PowerWatch, ReplanGuard, type RepeatingTimer } from './power';
+import { secureSession } from './session-security';
+import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
+import { TrayController } from './tray';
+import type { TrayIconState } from './tray-menu';
+import { SettingsWindow } from './windows';
+
+/** What the shell passes the core's composition root (a subset of `CompanionOptions`). */
+export interface ShellCompanionOptions {
+  /** `app.getPath('userData')`: the core keeps each user's database in `users/<id>/`. */
+  dataDir: string;
+  serviceUrl: string;
+  token: string;
+  notifier: NotifierPort;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Where the service is: configured, or the embedded demo service started on demand. */
+export interface ServiceTarget {
+  serviceUrl: string;
+  token: string;
+  /** Stops what was started for it (the demo service); nothing for a configured one. */
+  stop(): Promise<void>;
+}
+
+export interface DemoServicePort {
+  start(options: { dataDir: string }): Promise<ServiceTarget>;
+}
+
+/** Everything the shell is built from: Electron's parts, the core's factory, places and time. */
+export interface ShellDependencies<BuiltMenu, Image extends NativeImagePort> {
+  app: AppPort;
+  createWindow: CreateBrowserWindow;
+  createTray(image: Image): TrayPort<BuiltMenu, Image>;
+  menu: MenuPort<BuiltMenu>;
+  loadImage(file: string): Image;
+  Notification: NotificationConstructorPort;
+  shell: ShellPort;
+  session: SessionPort;
+  powerMonitor: PowerMonitorPort;
+  createIpc(options: Omit<TypedIpcMainOptions, 'ipcMain'>): TypedIpcMain;
+  createCompanion(options: ShellCompanionOptions): Companion;
+  platform: NodeJS.Platform;
+  paths: {
+    userData: string;
+    preload: string;
+    rendererFolder: string;
+    assetsFolder: string;
+  };
+  /** The renderer's dev server (development only), or null for the built page. */
+  devServerUrl: string | null;
+  /** A configured service, or null for the embedded demo service. */
+  service: { serviceUrl: string; token: string } | null;
+  demoService: DemoServicePort;
+  clock: Clock;
+  monotonicNow: () => number;
+  every: (callback: () => void, milliseconds: number) => RepeatingTimer;
+  logger: Logger;
+  appUserModelId: string;
+  /** Linux only: where the XDG autostart entry goes and what it runs (no login items there). */
+  linuxAutostart?: { configFolder: string; executable: string };
+  externalHosts?: readonly string[];
+}
+
+/** The running shell, for the entry point (quit) and tests. */
+export interface Shell<BuiltMenu, Image extends NativeImagePort> {
+  companion: Companion;
+  ipc: TypedIpcMain;
+  settingsWindow: SettingsWindow;
+  tray: TrayController<BuiltMenu, Image>;
+  power: PowerWatch;
+  notifier: ElectronNotifier;
+  launchAtLogin: LaunchAtLogin;
+  stop(): Promise<void>;
+}
+
+/**
+ * The desktop shell's composition root (Fiddle's `onReady`): one flat list of setup calls over
+ * the same core as headless, each part given its dependencies. Call it once `app` is ready and
+ * the single-instance lock is held (see `claimSingleInstance`).
+ */
+export async function onReady<BuiltMenu, Image extends NativeImagePort>(
+  dependencies: ShellDependencies<BuiltMenu, Image>,
+): Promise<Shell<BuiltMenu, Image>> {
+  const { app, platform, paths, logger, clock } = dependencies;
+
+  // Windows shows and clicks through pop-ups only for an app with an AppUserModelId.
+  if (platform === 'win32') app.setAppUserModelId(dependencies.appUserModelId);
+
+  const pages = new OwnPages({
+    rendererFolder: paths.rendererFolder,
+    devServerUrl: dependencies.devServerUrl,
+  });
+  secureSession(dependencies.session, pages);
+  const links = new ExternalLinks({
+    shell: dependencies.shell,
+    allowedHosts: dependencies.externalHosts ?? defaultExternalHosts,
+    logger,
+  });
+
+  const notifier = new ElectronNotifier({ Notification: dependencies.Notification, clock });
+  const service: ServiceTarget = dependencies.service
+    ? { ...dependencies.service, stop: () => Promise.resolve() }
+    : await dependencies.demoService.start({ dataDir: paths.userData });
+  const companion = dependencies.createCompanion({
+    dataDir: paths.userData,
+    serviceUrl: service.serviceUrl,
+    token: service.token,
+    notifier,
+    clock,
+    logger,
+  });
+
+  const overrides: Partial<CompanionCalls> = { openExternal: ({ url }) => links.open(url) };
+  const ipc = dependencies.createIpc({
+    calls: companionCalls(companion, overrides),
+    pages,
+    logger,
+  });
+  ipc.start();
+  const unsubscribe = forwardEvents(companion, ipc);
+
+  const settingsWindow = new SettingsWindow({
+    createWindow: dependencies.createWindow,
+    preload: paths.preload,
+    page: pages.devServerUrl ? { url: pages.devServerUrl } : { file: pages.indexFile },
+    icon: platform === 'darwin' ? null : appIconFile(paths.assetsFolder),
+    pages,
+    links,
+    onCreated: (webContents) => ipc.registerWindow(webContents),
+    navigate: (webContentsId, section, itemId) =>
+      ipc.send('navigate', { section, itemId }, webContentsId),
+    logger,
+  });
+  unsubscribe.push(
+    companion.onOpenItem((itemId) => settingsWindow.show({ section: 'notifications', itemId })),
+  );
+  app.on('second-instance', () => settingsWindow.show());
+  // The companion lives in the tray: closing the window must not quit it.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => settingsWindow.show());
+
+  const launchAtLogin = new LaunchAtLogin({
+    settings: new ShellSettingsFile({
+      file: path.join(paths.userData, 'shell-settings.json'),
+      logger,
+    }),
+    loginItems:
+      platform === 'linux' && dependencies.linuxAutostart
+        ? new XdgAutostart(dependencies.linuxAutostart)
+        : app,
+  });
+  launchAtLogin.apply();
+
+  const icons = trayIcons(dependencies);
+  const tray = new TrayController({
+    tray: dependencies.createTray(icons.normal),
+    menu: dependencies.menu,
+    icons,
+    companion,
+    clock,
+    shell: {
+      openSettings: () => settingsWindow.show(),
+      openNotifications: () => settingsWindow.show({ section: 'notifications', itemId: null }),
+      quit: () => app.quit(),
+      launchAtLogin: () => launchAtLogin.enabled(),
+      setLaunchAtLogin: (enabled) => launchAtLogin.set(enabled),
+    },
+    logger,
+    fallbackTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+  tray.start();
+
+  const power = new PowerWatch({
+    powerMonitor: dependencies.powerMonitor,
+    guard: new ReplanGuard({
+      replan: (reason) => companion.replan(reason),
+      monotonicNow: dependencies.monotonicNow,
+    }),
+    wallNow: () => clock.now(),
+    monotonicNow: dependencies.monotonicNow,
+    every: dependencies.every,
+  });
+  power.start();
+
+  // A refused token or an unreachable service is a state the tray shows, not a crash.
+  await companion.start().catch((error: unknown) => {
+    logger.error('companion did not start', { error: String(error) });
+  });
+
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      power.stop();
+      tray.stop();
+      for (const release of unsubscribe.splice(0)) release();
+      ipc.stop();
+      await companion.stop();
+      await service.stop();
+    })();
+    return stopped;
+  };
+  return { companion, ipc, settingsWindow, tray, power, notifier, launchAtLogin, stop };
+}
+
+/** Every change the core reports, as an event to the settings window (held until it is ready). */
+function forwardEvents(companion: Companion, ipc: TypedIpcMain): Array<() => void> {
+  return [
+    companion.connection.subscribe((state) => ipc.send('connectionChanged', state)),
+    companion.sync.subscribe((status) => ipc.send('syncChanged', status)),
+    companion.preferences.subscribe((snapshot) => {
+      if (snapshot) ipc.send('preferencesChanged', snapshot);
+    }),
+    companion.health.subscribe((notices) => ipc.send('healthChanged', notices)),
+    companion.unread.subscribe((unread) => ipc.send('notificationsChanged', { unread })),
+    companion.onDecision((item) => ipc.send('activityAdded', item)),
+  ];
+}
+
+function trayIcons<BuiltMenu, Image extends NativeImagePort>(
+  dependencies: ShellDependencies<BuiltMenu, Image>,
+): Record<TrayIconState, Image> {
+  const load = (state: TrayIconState) => {
+    const image = dependencies.loadImage(
+      trayIconFile(dependencies.paths.assetsFolder, state, dependencies.platform),
+    );
+    if (dependencies.platform === 'darwin') image.setTemplateImage(true);
+    return image;
+  };
+  return { normal: load('normal'), muted: load('muted'), offline: load('offline') };
+}
+
+/**
+ * Holds the single-instance lock before anything else starts: a second launch quits at once and
+ * the first one (told through `second-instance`) shows its window. Returns whether this is the
+ * first instance.
+ */
+export function claimSingleInstance(
+  app: Pick<AppPort, 'requestSingleInstanceLock' | 'quit'>,
+): boolean {
+  if (app.requestSingleInstanceLock()) return true;
+  app.quit();
+  return false;
+}

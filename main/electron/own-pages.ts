@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+/**
+ * Which URLs are our own pages: the built settings window (a file inside the renderer folder)
+ * or, in development only, the renderer's Vite dev server. Everything the shell trusts (IPC
+ * senders, navigations, the CSP header) is decided here, in one place.
+ */
+export class OwnPages {
+  readonly #rendererFolder: string;
+  readonly #indexFile: string;
+  readonly #devServerOrigin: string | null;
+
+  constructor(options: { rendererFolder: string; devServerUrl: string | null }) {
+    this.#rendererFolder = path.resolve(options.rendererFolder);
+    this.#indexFile = path.join(this.#rendererFolder, 'index.html');
+    this.#devServerOrigin = options.devServerUrl ? new URL(options.devServerUrl).origin : null;
+  }
+
+  /** The settings window's address, with an optional route in the hash. */
+  get indexFile(): string {
+    return this.#indexFile;
+  }
+
+  get devServerUrl(): string | null {
+    return this.#devServerOrigin;
+  }
+
+  isOwn(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (this.#devServerOrigin !== null && parsed.origin === this.#devServerOrigin) return true;
+    if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
+    let filePath: string;
+    try {
+      filePath = path.resolve(fileURLToPath(parsed));
+    } catch {
+      return false;
+    }
+    const relative = path.relative(this.#rendererFolder, filePath);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  }
+
+  /** Whether this is the page itself (not an asset of it): the only page allowed to call IPC. */
+  isOwnDocument(url: string): boolean {
+    if (!this.isOwn(url)) return false;
+    const parsed = new URL(url);
+    if (this.#devServerOrigin !== null && parsed.origin === this.#devServerOrigin) return true;
+    return path.resolve(fileURLToPath(parsed)) === this.#indexFile;
+  }
+
+  indexUrl(): string {
+    return pathToFileURL(this.#indexFile).href;
+  }
+}

@@ -1,0 +1,35 @@
+import type { SessionPort } from './electron-ports';
+
+/**
+ * The settings window's Content-Security-Policy: only our own scripts, styles and images (and
+ * data: images), no plugins, no <base>, never framed. The renderer's index.html carries the same
+ * policy in a <meta> tag; the header covers any page the meta tag would miss.
+ */
+// One literal, so reviewers and Electronegativity's CSP check read the policy as it is sent.
+export const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * Secures a session: the CSP header on every response for our own pages, and every permission
+ * (camera, microphone, notifications, geolocation…) refused, asked or checked. The settings
+ * window needs none of them, and Electron grants them all by default.
+ */
+export function secureSession(session: SessionPort, pages: { isOwn(url: string): boolean }): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    if (!pages.isOwn(details.url)) {
+      callback({
+        ...(details.responseHeaders ? { responseHeaders: details.responseHeaders } : {}),
+      });
+      return;
+    }
+    const headers: Record<string, string[] | string> = {};
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+      // Ours replaces any policy the server sent (a dev server's, for example).
+      if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
+    }
+    headers['Content-Security-Policy'] = [contentSecurityPolicy];
+    callback({ responseHeaders: headers });
+  });
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

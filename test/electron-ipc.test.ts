@@ -1,0 +1,242 @@
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { invokeCalls, mainEventChannels, rendererMessages, type RendererApi } from '../common';
+import { CompanionError } from '../main/core/companion-api';
+import { createRecordingLogger } from '../main/core/connection/testing';
+import { FakeCompanion } from '../main/electron/fake-companion.test-support';
+import {
+  companionCalls,
+  createTypedIpcMain,
+  TypedIpcMain,
+  type IpcEventPort,
+} from '../main/electron/ipc-main';
+import { OwnPages } from '../main/electron/own-pages';
+import {
+  BrowserWindow,
+  contextBridge,
+  FakeIpcMain,
+  ipcEventFrom,
+  ipcMain,
+  ipcRenderer,
+  resetFakeElectron,
+} from './fakes/electron';
+
+const rendererFolder = path.resolve('/opt/ringside/dist/renderer');
+
+function setup(port: FakeIpcMain = new FakeIpcMain()) {
+  const companion = new FakeCompanion();
+  companion.signIn('UTC');
+  const logger = createRecordingLogger();
+  const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+  const ipc = new TypedIpcMain({
+    ipcMain: port,
+    calls: companionCalls(companion, { openExternal: () => Promise.resolve({ opened: true }) }),
+    pages,
+    logger,
+  });
+  ipc.start();
+  const window = new BrowserWindow({ show: false });
+  void window.loadFile(path.join(rendererFolder, 'index.html'));
+  ipc.registerWindow(window.webContents);
+  return { companion, logger, ipc, port, window, pages };
+}
+
+describe('the IPC wrapper', () => {
+  beforeEach(() => resetFakeElectron());
+
+  it('registers one handler per invoke call of the contract, and the ready message', () => {
+    const { port } = setup();
+    expect([...port.handlers.keys()].sort()).toEqual(
+      Object.values(invokeCalls)
+        .map((call) => call.channel)
+        .sort(),
+    );
+    expect(port.listenerCount(rendererMessages.ready.channel)).toBe(1);
+  });
+
+  it('answers a call from our window through the Companion method of the same name', async () => {
+    const { port, window, companion } = setup();
+    const answer = await port.invoke(
+      invokeCalls.muteLine.channel,
+      ipcEventFrom(window.webContents),
+      { lineId: 'line-front-desk', duration: 'oneHour' },
+    );
+    expect(answer).toMatchObject({ ok: true, value: { preferencesVersion: 2 } });
+    expect(companion.calls).toEqual([
+      { method: 'muteLine', args: { lineId: 'line-front-desk', duration: 'oneHour' } },
+    ]);
+    // The shell's own override answers openExternal, not the core.
+    expect(
+      await port.invoke(invokeCalls.openExternal.channel, ipcEventFrom(window.webContents), {
+        url: 'https://help.ringside.example.com/',
+      }),
+    ).toEqual({ ok: true, value: { opened: true } });
+    expect(companion.calls).toHaveLength(1);
+  });
+
+  it('refuses a sender that is not one of our windows, or a foreign page in it', async () => {
+    const { port, window, companion, logger } = setup();
+    const stranger = new BrowserWindow({ show: false });
+    void stranger.loadFile(path.join(rendererFolder, 'index.html'));
+    const forbidden = {
+      ok: false,
+      error: { code: 'forbidden', message: 'This window may not call getPreferences.' },
+    };
+    const events: IpcEventPort[] = [
+      ipcEventFrom(stranger.webContents),
+      ipcEventFrom(window.webContents, 'https://evil.example.com/'),
+      ipcEventFrom(window.webContents, `file://${rendererFolder}/assets/injected.html`),
+      { sender: window.webContents, senderFrame: null },
+    ];
+    for (const event of events) {
+      expect(await port.invoke(invokeCalls.getPreferences.channel, event as never)).toEqual(
+        forbidden,
+      );
+    }
+    expect(companion.calls).toEqual([]);
+    expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(4);
+  });
+
+  it('refuses invalid arguments with a clear error per field', async () => {
+    const { port, window, companion } = setup();
+    const event = ipcEventFrom(window.webContents);
+    const answer = await port.invoke(invokeCalls.muteLine.channel, event, {
+      lineId: 'line front desk',
+      duration: 'forever',
+      extra: true,
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'invalidArguments', message: 'Invalid arguments for muteLine.' },
+    });
+    const fields = (answer as { error: { fields: Array<{ path: string }> } }).error.fields;
+    expect(fields.map((field) => field.path).sort()).toEqual(['', 'duration', 'lineId']);
+    expect(
+      await port.invoke(invokeCalls.listActivity.channel, event, { limit: 10_000 }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalidArguments', fields: [{ path: 'limit' }] },
+    });
+    expect(
+      await port.invoke(invokeCalls.getSession.channel, event, { unexpected: 1 }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalidArguments' },
+    });
+    expect(
+      await port.invoke(invokeCalls.unmuteLine.channel, event, { lineId: 'a' }, 'b'),
+    ).toMatchObject({ ok: false, error: { code: 'invalidArguments' } });
+    expect(companion.calls).toEqual([]);
+  });
+
+  it('turns a CompanionError into an error answer, and anything else into internal, never a throw', async () => {
+    const { port, window, companion, logger } = setup();
+    const event = ipcEventFrom(window.webContents);
+    companion.failures.set(
+      'unmuteLine',
+      new CompanionError('notFound', 'No line line-x.', [{ path: 'lineId', message: 'unknown' }]),
+    );
+    expect(await port.invoke(invokeCalls.unmuteLine.channel, event, { lineId: 'line-x' })).toEqual({
+      ok: false,
+      error: {
+        code: 'notFound',
+        message: 'No line line-x.',
+        fields: [{ path: 'lineId', message: 'unknown' }],
+      },
+    });
+    companion.failures.set('getPreferences', new Error('SQLITE_BUSY at /home/jordan/secret'));
+    const internal = await port.invoke(invokeCalls.getPreferences.channel, event);
+    expect(internal).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'getPreferences failed; the details are in the log.' },
+    });
+    expect(JSON.stringify(internal)).not.toContain('secret');
+    expect(logger.lines.some((line) => line.message === 'ipc: call failed')).toBe(true);
+  });
+
+  it('holds events until the window says ready, then sends them in order', () => {
+    const { port, window, ipc } = setup();
+    ipc.send('notificationsChanged', { unread: 1 });
+    ipc.send('navigate', { section: 'notifications', itemId: 'event-1' });
+    expect(window.webContents.sent).toEqual([]);
+    // A ready from a stranger does not release them.
+    const stranger = new BrowserWindow({ show: false });
+    port.emit(rendererMessages.ready.channel, ipcEventFrom(stranger.webContents));
+    expect(window.webContents.sent).toEqual([]);
+    port.emit(rendererMessages.ready.channel, ipcEventFrom(window.webContents));
+    expect(window.webContents.sent).toEqual([
+      { channel: mainEventChannels.notificationsChanged, args: [{ unread: 1 }] },
+      {
+        channel: mainEventChannels.navigate,
+        args: [{ section: 'notifications', itemId: 'event-1' }],
+      },
+    ]);
+    ipc.send('notificationsChanged', { unread: 2 });
+    expect(window.webContents.sent).toHaveLength(3);
+    // A reload holds events again until the new page is ready.
+    window.webContents.emit('did-navigate');
+    window.webContents.emit('did-navigate-in-page');
+    ipc.send('notificationsChanged', { unread: 3 });
+    expect(window.webContents.sent).toHaveLength(3);
+    expect(ipc.isReady(window.webContents.id)).toBe(false);
+  });
+
+  it('forgets a destroyed window', () => {
+    const { window, ipc } = setup();
+    window.close();
+    expect(() => ipc.send('notificationsChanged', { unread: 1 })).not.toThrow();
+  });
+});
+
+describe('preload, through the fake ipcRenderer to the real wrapper', () => {
+  beforeEach(() => resetFakeElectron());
+
+  it('exposes named methods only, and they reach the Companion', async () => {
+    const companion = new FakeCompanion();
+    companion.signIn('UTC');
+    const ipc = createTypedIpcMain({
+      calls: companionCalls(companion),
+      pages: new OwnPages({ rendererFolder, devServerUrl: null }),
+      logger: createRecordingLogger(),
+    });
+    ipc.start();
+    const window = new BrowserWindow({ show: false });
+    await window.loadFile(path.join(rendererFolder, 'index.html'));
+    ipc.registerWindow(window.webContents);
+    ipcRenderer.page = window.webContents;
+
+    await import('../preload/preload');
+    expect([...contextBridge.exposed.keys()]).toEqual(['api']);
+    const api = contextBridge.exposed.get('api') as RendererApi;
+    const names = Object.keys(api).sort();
+    expect(names).not.toContain('send');
+    expect(names).not.toContain('invoke');
+    expect(names).toEqual(
+      [
+        ...Object.keys(invokeCalls),
+        'ready',
+        ...Object.keys(mainEventChannels).map(
+          (name) => `on${name.slice(0, 1).toUpperCase()}${name.slice(1)}`,
+        ),
+      ].sort(),
+    );
+    expect(ipcMain.handlers.size).toBe(Object.keys(invokeCalls).length);
+
+    const received: unknown[] = [];
+    const unsubscribe = api.onNavigate((payload) => received.push(payload));
+    ipc.send('navigate', { section: 'lines', itemId: null });
+    expect(received).toEqual([]);
+    api.ready();
+    expect(received).toEqual([{ section: 'lines', itemId: null }]);
+    unsubscribe();
+    ipc.send('navigate', { section: 'account', itemId: null });
+    expect(received).toHaveLength(1);
+
+    expect(await api.setDoNotDisturb({ duration: 'oneHour' })).toMatchObject({ ok: true });
+    expect(await api.muteLine({ lineId: 'line front desk', duration: 'oneHour' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalidArguments', fields: [{ path: 'lineId' }] },
+    });
+    expect(companion.calls).toEqual([{ method: 'setDoNotDisturb', args: { duration: 'oneHour' } }]);
+  });
+});

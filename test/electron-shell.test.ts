@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { invokeCalls, mainEventChannels, rendererMessages } from '../common';
+import { createRecordingLogger } from '../main/core/connection/testing';
+import { FakeCompanion } from '../main/electron/fake-companion.test-support';
+import { createTypedIpcMain } from '../main/electron/ipc-main';
+import { claimSingleInstance, onReady, type ShellCompanionOptions } from '../main/electron/main';
+import { ManualClock } from '../main/electron/manual-clock.test-support';
+import { ElectronNotifier } from '../main/electron/notifier';
+import {
+  app,
+  BrowserWindow,
+  ipcEventFrom,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  powerMonitor,
+  recorded,
+  resetFakeElectron,
+  session,
+  shell,
+  Tray,
+  type FakeMenu,
+  type FakeNativeImage,
+} from './fakes/electron';
+
+let folder: string;
+
+beforeEach(() => {
+  resetFakeElectron();
+  folder = mkdtempSync(path.join(tmpdir(), 'ringside-shell-'));
+});
+
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+/** onReady over the shared fake, a fake Companion and a recorded demo service. */
+async function startShell(options: { platform?: NodeJS.Platform; configured?: boolean } = {}) {
+  const clock = new ManualClock(Date.parse('2026-11-23T15:00:00Z'));
+  const logger = createRecordingLogger();
+  const created: ShellCompanionOptions[] = [];
+  const demo = { started: [] as string[], stopped: 0 };
+  let companion: FakeCompanion | null = null;
+  const running = await onReady<FakeMenu, FakeNativeImage>({
+    app,
+    createWindow: (windowOptions) => new BrowserWindow(windowOptions),
+    createTray: (image) => new Tray(image),
+    menu: Menu,
+    loadImage: (file) => nativeImage.createFromPath(file),
+    Notification,
+    shell,
+    session: session.defaultSession,
+    powerMonitor,
+    createIpc: createTypedIpcMain,
+    createCompanion: (companionOptions) => {
+      created.push(companionOptions);
+      companion = new FakeCompanion(undefined, () => clock.now());
+      // As the core does: a pop-up click becomes onOpenItem.
+      const fake = companion;
+      companionOptions.notifier.onClick((itemId) => fake.emitOpenItem(itemId));
+      return companion;
+    },
+    platform: options.platform ?? 'linux',
+    paths: {
+      userData: folder,
+      preload: path.join(folder, 'dist/preload/preload.cjs'),
+      rendererFolder: path.join(folder, 'dist/renderer'),
+      assetsFolder: path.join(folder, 'dist/assets'),
+    },
+    devServerUrl: null,
+    service: options.configured ? { serviceUrl: 'https://calls.example.com', token: 't' } : null,
+    demoService: {
+      start: ({ dataDir }) => {
+        demo.started.push(dataDir);
+        return Promise.resolve({
+          serviceUrl: 'http://127.0.0.1:4999',
+          token: 'demo-token-jordan',
+          stop: () => {
+            demo.stopped += 1;
+            return Promise.resolve();
+          },
+        });
+      },
+    },
+    clock,
+    monotonicNow: () => 0,
+    every: () => ({ cancel: () => undefined }),
+    logger,
+    appUserModelId: 'com.ringside.companion',
+  });
+  if (!companion) throw new Error('createCompanion was not called');
+  return { running, companion: companion as FakeCompanion, created, demo, logger, clock };
+}
+
+describe('the shell composition root', () => {
+  it('starts the demo service when none is configured and builds the core on userData', async () => {
+    const { running, companion, created, demo } = await startShell();
+    expect(demo.started).toEqual([folder]);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({
+      dataDir: folder,
+      serviceUrl: 'http://127.0.0.1:4999',
+      token: 'demo-token-jordan',
+    });
+    expect(created[0]?.notifier).toBeInstanceOf(ElectronNotifier);
+    expect(companion.started).toBe(true);
+    expect([...ipcMain.handlers.keys()]).toHaveLength(Object.keys(invokeCalls).length);
+    expect(Tray.instances).toHaveLength(1);
+    expect(Tray.instances[0]?.image.path).toBe(path.join(folder, 'dist/assets/tray/tray-32.png'));
+    expect(recorded.map((entry) => entry.call)).toEqual(
+      expect.arrayContaining([
+        'session.setPermissionRequestHandler',
+        'session.setPermissionCheckHandler',
+        'session.webRequest.onHeadersReceived',
+        'app.setLoginItemSettings',
+      ]),
+    );
+    expect(recorded.some((entry) => entry.call === 'app.setAppUserModelId')).toBe(false);
+    // No window until one is asked for: the companion lives in the tray.
+    expect(BrowserWindow.instances).toHaveLength(0);
+    await running.stop();
+    expect(companion.stopped).toBe(true);
+    expect(demo.stopped).toBe(1);
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('uses a configured service without starting the demo one', async () => {
+    const { created, demo, running } = await startShell({ configured: true });
+    expect(demo.started).toEqual([]);
+    expect(created[0]?.serviceUrl).toBe('https://calls.example.com');
+    await running.stop();
+  });
+
+  it('sets the AppUserModelId on Windows and uses template tray images on macOS', async () => {
+    const windows = await startShell({ platform: 'win32' });
+    expect(app.appUserModelId).toBe('com.ringside.companion');
+    expect(Tray.instances[0]?.image.path).toBe(path.join(folder, 'dist/assets/tray/tray.ico'));
+    await windows.running.stop();
+    resetFakeElectron();
+    const mac = await startShell({ platform: 'darwin' });
+    expect(Tray.instances[0]?.image.path).toBe(
+      path.join(folder, 'dist/assets/tray/trayTemplate.png'),
+    );
+    expect(Tray.instances[0]?.image.isTemplateImage()).toBe(true);
+    await mac.running.stop();
+  });
+
+  it('a pop-up click opens the settings window on that item, sent once the page is ready', async () => {
+    const { running } = await startShell();
+    const shown = await running.notifier.show({
+      itemId: 'event-42',
+      title: 'Missed call',
+      body: 'From +1 415 555 0199',
+    });
+    expect(shown).toEqual({ shown: true });
+    const popup = Notification.instances[0];
+    expect(popup?.options).toMatchObject({ title: 'Missed call', body: 'From +1 415 555 0199' });
+    popup?.click();
+    const window = BrowserWindow.instances[0];
+    if (!window) throw new Error('the click opened no window');
+    expect(window.visible).toBe(true);
+    expect(window.webContents.sent).toEqual([]);
+    ipcMain.emit(rendererMessages.ready.channel, ipcEventFrom(window.webContents));
+    expect(window.webContents.sent).toContainEqual({
+      channel: mainEventChannels.navigate,
+      args: [{ section: 'notifications', itemId: 'event-42' }],
+    });
+    await running.stop();
+  });
+
+  it('forwards the core changes to the window as events', async () => {
+    const { running, companion } = await startShell();
+    running.settingsWindow.show();
+    const window = BrowserWindow.instances[0];
+    if (!window) throw new Error('no window');
+    ipcMain.emit(rendererMessages.ready.channel, ipcEventFrom(window.webContents));
+    companion.signIn('UTC');
+    companion.unread.set(3);
+    const channels = window.webContents.sent.map((entry) => entry.channel);
+    expect(channels).toEqual(
+      expect.arrayContaining([
+        mainEventChannels.preferencesChanged,
+        mainEventChannels.connectionChanged,
+        mainEventChannels.notificationsChanged,
+      ]),
+    );
+    await running.stop();
+  });
+
+  it('a second launch shows the first one’s window; resume reaches the core', async () => {
+    const { running, companion } = await startShell();
+    app.emit('second-instance', {}, [], '/');
+    expect(BrowserWindow.getAllWindows()).toHaveLength(1);
+    app.emit('second-instance', {}, [], '/');
+    expect(BrowserWindow.instances).toHaveLength(1);
+    // Closing the window keeps the companion running in the tray.
+    expect(app.listenerCount('window-all-closed')).toBe(1);
+    powerMonitor.emit('resume');
+    powerMonitor.emit('resume');
+    expect(companion.replans).toEqual(['resume']);
+    await running.stop();
+  });
+
+  it('a second instance quits at once', () => {
+    app.singleInstanceLockAvailable = false;
+    expect(claimSingleInstance(app)).toBe(false);
+    expect(app.quitCalls).toBe(1);
+    resetFakeElectron();
+    expect(claimSingleInstance(app)).toBe(true);
+    expect(app.quitCalls).toBe(0);
+  });
+});
+
+describe('the Electron notifier', () => {
+  it('reports unsupported systems, failures, and a missing show event as shown', async () => {
+    const clock = new ManualClock(0);
+    const notifier = new ElectronNotifier({ Notification, clock, showTimeoutMilliseconds: 1000 });
+    expect(await notifier.probe()).toEqual({ available: true });
+    Notification.supported = false;
+    expect(await notifier.probe()).toMatchObject({ available: false });
+
+    const failing = notifier.show({ itemId: 'a', title: 'T', body: 'B' });
+    Notification.instances[0]?.emit('failed', {}, 'toast refused');
+    expect(await failing).toEqual({
+      shown: false,
+      reason: 'The system refused the pop-up: toast refused',
+    });
+
+    const silent = new ElectronNotifier({
+      Notification: class extends Notification {
+        override show(): void {
+          this.shown = true; // a daemon that never reports `show`
+        }
+      },
+      clock,
+      showTimeoutMilliseconds: 1000,
+    });
+    const pending = silent.show({ itemId: 'b', title: 'T', body: 'B' });
+    clock.advance(1000);
+    expect(await pending).toEqual({ shown: true });
+  });
+});

@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createRecordingLogger } from '../main/core/connection/testing';
+import { ExternalLinks } from '../main/electron/external-links';
+import { OwnPages } from '../main/electron/own-pages';
+import { contentSecurityPolicy, secureSession } from '../main/electron/session-security';
+import { SettingsWindow } from '../main/electron/windows';
+import { BrowserWindow, resetFakeElectron, session, shell } from './fakes/electron';
+
+const rendererFolder = path.resolve('/opt/ringside/resources/app.asar/dist/renderer');
+const indexUrl = pathToFileURL(path.join(rendererFolder, 'index.html')).href;
+
+function setup() {
+  const logger = createRecordingLogger();
+  const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+  const links = new ExternalLinks({ shell, allowedHosts: ['help.ringside.example.com'], logger });
+  const created: number[] = [];
+  const navigations: Array<{ id: number; section: string; itemId: string | null }> = [];
+  const window = new SettingsWindow({
+    createWindow: (options) => new BrowserWindow(options),
+    preload: '/opt/ringside/dist/preload/preload.cjs',
+    page: { file: pages.indexFile },
+    icon: null,
+    pages,
+    links,
+    onCreated: (webContents) => created.push(webContents.id),
+    navigate: (id, section, itemId) => navigations.push({ id, section, itemId }),
+    logger,
+  });
+  return { logger, pages, links, window, created, navigations };
+}
+
+describe('windows', () => {
+  beforeEach(() => resetFakeElectron());
+
+  it('creates the settings window with the secure preferences, once', () => {
+    const { window, created } = setup();
+    window.show();
+    window.show();
+    expect(BrowserWindow.instances).toHaveLength(1);
+    const [created0] = BrowserWindow.instances;
+    expect(created0?.options.webPreferences).toEqual({
+      preload: '/opt/ringside/dist/preload/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    });
+    expect(created0?.options.show).toBe(false);
+    expect(created0?.webContents.getURL()).toBe(indexUrl);
+    expect(created).toEqual([created0?.webContents.id]);
+    expect(created0?.focused).toBe(true);
+  });
+
+  it('opens a new window after the first was closed, and asks it to navigate', () => {
+    const { window, navigations } = setup();
+    window.show();
+    BrowserWindow.instances[0]?.close();
+    window.show({ section: 'notifications', itemId: 'event-7' });
+    expect(BrowserWindow.getAllWindows()).toHaveLength(1);
+    expect(navigations).toEqual([
+      {
+        id: BrowserWindow.instances[1]?.webContents.id,
+        section: 'notifications',
+        itemId: 'event-7',
+      },
+    ]);
+  });
+
+  it('denies navigation away from our pages, every window.open, and webviews', () => {
+    const { window } = setup();
+    const webContents = window.show().webContents;
+    const fake = BrowserWindow.instances[0]?.webContents;
+    if (!fake || fake.id !== webContents.id) throw new Error('no window');
+    expect(fake.simulateNavigation('will-navigate', 'https://evil.example.com/')).toBe(true);
+    expect(fake.simulateNavigation('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(fake.simulateNavigation('will-redirect', 'http://help.ringside.example.com/')).toBe(
+      true,
+    );
+    expect(fake.simulateNavigation('will-navigate', `${indexUrl}#/notifications`)).toBe(false);
+    expect(fake.simulateWebviewAttach()).toBe(true);
+
+    expect(fake.simulateWindowOpen('https://evil.example.com/')).toEqual({ action: 'deny' });
+    expect(fake.simulateWindowOpen(indexUrl)).toEqual({ action: 'deny' });
+    expect(shell.opened).toEqual([]);
+    // An allowed help link is denied as a window but opened in the browser.
+    expect(fake.simulateWindowOpen('https://help.ringside.example.com/mutes')).toEqual({
+      action: 'deny',
+    });
+    expect(shell.opened).toEqual(['https://help.ringside.example.com/mutes']);
+  });
+});
+
+describe('the session', () => {
+  beforeEach(() => resetFakeElectron());
+
+  it('refuses every permission request and check', async () => {
+    const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+    secureSession(session.defaultSession, pages);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
+      expect(await session.defaultSession.requestPermission(permission)).toBe(false);
+      expect(session.defaultSession.permissionCheckHandler?.(null, permission, 'file://', {})).toBe(
+        false,
+      );
+    }
+  });
+
+  it('sets the strict CSP on our pages and leaves other responses alone', async () => {
+    const pages = new OwnPages({ rendererFolder, devServerUrl: 'http://localhost:5173/' });
+    secureSession(session.defaultSession, pages);
+    const ours = await session.defaultSession.simulateResponse({
+      url: 'http://localhost:5173/index.html',
+      responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] },
+    });
+    expect(ours.responseHeaders).toEqual({
+      'X-Other': ['1'],
+      'Content-Security-Policy': [contentSecurityPolicy],
+    });
+    expect(contentSecurityPolicy).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    const theirs = await session.defaultSession.simulateResponse({
+      url: 'https://help.ringside.example.com/',
+      responseHeaders: { 'X-Other': ['1'] },
+    });
+    expect(theirs.responseHeaders).toEqual({ 'X-Other': ['1'] });
+  });
+});
+
+describe('our pages and external links', () => {
+  it('trusts only files inside the renderer folder, and only index.html as a document', () => {
+    const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+    expect(pages.isOwn(indexUrl)).toBe(true);
+    expect(pages.isOwnDocument(`${indexUrl}#/lines`)).toBe(true);
+    expect(pages.isOwn(pathToFileURL(path.join(rendererFolder, 'assets/app.js')).href)).toBe(true);
+    expect(
+      pages.isOwnDocument(pathToFileURL(path.join(rendererFolder, 'assets/app.js')).href),
+    ).toBe(false);
+    expect(pages.isOwn(`file://${rendererFolder}/../../../etc/passwd`)).toBe(false);
+    expect(pages.isOwn(`file://${rendererFolder}-evil/index.html`)).toBe(false);
+    expect(pages.isOwn('file://remote-host/share/index.html')).toBe(false);
+    expect(pages.isOwn('https://evil.example.com/index.html')).toBe(false);
+    expect(pages.isOwn('not a url')).toBe(false);
+    expect(pages.isOwn('http://localhost:5173/')).toBe(false);
+  });
+
+  it('opens https links to listed hosts only', async () => {
+    resetFakeElectron();
+    const logger = createRecordingLogger();
+    const links = new ExternalLinks({
+      shell,
+      allowedHosts: ['help.ringside.example.com'],
+      logger,
+    });
+    for (const url of [
+      'http://help.ringside.example.com/',
+      'https://evil.example.com/',
+      'https://help.ringside.example.com.evil.example.com/',
+      'https://user:secret@help.ringside.example.com/',
+      'https://help.ringside.example.com:8443/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
+      expect(await links.open(url)).toEqual({ opened: false });
+    }
+    expect(shell.opened).toEqual([]);
+    expect(await links.open('https://HELP.ringside.example.com/a?b=c')).toEqual({ opened: true });
+    expect(shell.opened).toEqual(['https://help.ringside.example.com/a?b=c']);
+    expect(logger.lines.filter((line) => line.message === 'external link refused')).toHaveLength(8);
+  });
+});
