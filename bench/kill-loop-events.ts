@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runKillLoop } from '../main/headless/kill-loop';
+import { startService } from '../service';
+
+/**
+ * The kill -9 loop of test/headless-kill-loop.test.ts, run longer:
+ * `npx tsx bench/kill-loop-events.ts --iterations 50 --events 20`. Kills the headless companion
+ * (a child process) while it processes events, restarts it, and prints kills, events, losses,
+ * pop-ups still owed and duplicate pop-ups per kill; exits 1 when an event was lost, a pop-up is
+ * still owed, or a kill cost more than one duplicate pop-up.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      iterations: { type: 'string', default: '30' },
+      events: { type: 'string', default: '20' },
+    },
+  });
+  const iterations = Number(values.iterations);
+  const eventsPerIteration = Number(values.events);
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-kill-loop-events-'));
+  const service = await startService({ databasePath: join(folder, 'service.sqlite') });
+  const lines = ['line-jordan', 'line-support'];
+  const started = Date.now();
+  try {
+    const result = await runKillLoop({
+      serviceUrl: service.url,
+      token: 'demo-token-jordan',
+      userId: 'user-jordan',
+      folder,
+      iterations,
+      eventsPerIteration,
+      log: (line) => process.stderr.write(`${line}\n`),
+      inject: (index) => {
+        const [event] = service.inject('user-jordan', {
+          kind: index % 3 === 0 ? 'voicemail' : 'text',
+          lineId: lines[Math.abs(index) % 2],
+          from: `+1415555${String(1000 + (Math.abs(index) % 9000)).padStart(4, '0')}`,
+          contactName: null,
+          ...(index % 3 === 0
+            ? { durationSeconds: 12, transcript: `Voicemail ${index}` }
+            : { body: `Text ${index}` }),
+        });
+        if (!event) throw new Error('The service stored no event');
+        return Promise.resolve(event.id);
+      },
+    });
+    const worst = Math.max(0, ...result.duplicatesPerKill);
+    process.stdout.write(
+      [
+        `kills                      ${result.kills}`,
+        `events injected            ${result.events}`,
+        `events recorded            ${result.recorded}`,
+        `events lost                ${result.lost.length}`,
+        `pop-ups still owed         ${result.pendingPopups}`,
+        `pop-ups shown              ${result.popups}`,
+        `duplicate pop-ups          ${result.totalDuplicates} (worst kill: ${worst})`,
+        `duplicates per kill        ${(result.totalDuplicates / Math.max(1, result.kills)).toFixed(3)}`,
+        `time                       ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      ].join('\n') + '\n',
+    );
+    if (result.lost.length > 0 || result.pendingPopups > 0 || worst > 1) process.exitCode = 1;
+  } finally {
+    await service.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

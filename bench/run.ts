@@ -1,0 +1,495 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { io } from 'socket.io-client';
+import {
+  defaultBusinessDefaults,
+  defaultUserPreferences,
+  type AlertEvent,
+  type Decision,
+  type RecipientContext,
+} from '../common';
+import { ServiceConnection } from '../main/core/connection';
+import { startProtocolServer, type ProtocolServer } from '../main/core/connection/testing';
+import {
+  createEventDescriber,
+  DeliveryEngine,
+  HighSmsDetector,
+  UsageDetector,
+} from '../main/core/delivery';
+import { CommitGate, EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
+import {
+  createSystemClock,
+  type Logger,
+  type NotifierPort,
+  type PopupContent,
+  type PopupResult,
+} from '../main/core/ports';
+import { openStore, type SqliteStore } from '../main/core/store';
+
+/**
+ * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
+ * against the full companion path up to the notifier (validate, dedupe, persist, decide) for
+ * the same stream, as ratios measured in one run — then the other engineers' benches
+ * (bench/store-*.ts, bench/sync-*.ts, bench/delivery-*.ts, when present) and a soak of
+ * 1,000,000 events through the pipeline with resident memory before and after. Prints a table
+ * and writes bench/results/latest.json.
+ */
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  detail?: string;
+  target?: string;
+  met?: boolean;
+}
+
+const benchFolder = fileURLToPath(new URL('./', import.meta.url));
+const quietLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Gives this run a `gc()` without a command-line flag, so memory is read after a collection. */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return () => gc?.();
+}
+const collect = collector();
+
+function percentile(samples: readonly number[], fraction: number): number {
+  const sorted = [...samples].sort((left, right) => left - right);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/** A notifier at the edge that counts hand-offs: the bench measures up to this call. */
+class CountingNotifierFake implements NotifierPort {
+  shown = 0;
+  probe(): Promise<{ available: true }> {
+    return Promise.resolve({ available: true });
+  }
+  show(_content: PopupContent): Promise<PopupResult> {
+    this.shown += 1;
+    return Promise.resolve({ shown: true });
+  }
+  onClick(): void {}
+}
+
+const lineId = 'line-bench';
+const userId = 'user-bench';
+
+/**
+ * Desktop pop-ups on, the in-app list off: the in-app list's unread count is a COUNT(*) over
+ * every unread item on each add (see bench/README.md), which would turn a million events into a
+ * quadratic walk and measure that rather than the event path.
+ */
+const preferences = (() => {
+  const defaults = defaultUserPreferences('UTC');
+  return { ...defaults, channels: { ...defaults.channels, inApp: false } };
+})();
+
+function context(): RecipientContext {
+  return {
+    userId,
+    role: 'agent',
+    accountEmail: 'bench@example.com',
+    backupPhone: null,
+    personalLineId: lineId,
+    lines: [
+      {
+        id: lineId,
+        name: 'Bench line',
+        number: '+14155550100',
+        ringGroupId: null,
+        ownerUserId: userId,
+      },
+    ],
+    ringGroups: [],
+    onCall: false,
+    preferences,
+    business: defaultBusinessDefaults(),
+    now: Date.now(),
+  };
+}
+
+/** The n-th event of the stream: texts from 1,000 numbers (no SMS burst), a call now and then. */
+function streamEvent(index: number): AlertEvent {
+  const from = `+1415555${String(1000 + (index % 1000)).padStart(4, '0')}`;
+  const base = { id: `bench-${index}`, occurredAt: '2026-11-22T10:00:00.000Z', lineId, from };
+  if (index % 10 === 0) {
+    return {
+      ...base,
+      kind: 'call',
+      contactName: 'Ann Lee',
+      callId: `call-${index}`,
+      state: 'ringing',
+    };
+  }
+  return {
+    ...base,
+    kind: 'text',
+    contactName: null,
+    body: `Bench message ${index}, an ordinary text.`,
+  };
+}
+
+/** The full companion path, as createCompanion wires it, over a real store on disk. */
+function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
+  const store: SqliteStore = openStore(join(folder, 'companion.sqlite'));
+  const clock = createSystemClock();
+  const notifier = new CountingNotifierFake();
+  const gate = new CommitGate(notifier);
+  const delivery = new DeliveryEngine({
+    clock,
+    notifier: gate,
+    logger: quietLogger,
+    notifications: store.notifications,
+    events: store.events,
+    lineName: () => 'Bench line',
+    timeZone: () => 'UTC',
+  });
+  const describer = createEventDescriber({ lineName: () => 'Bench line' });
+  const highSms = new HighSmsDetector({ clock });
+  const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock });
+  const measured: PipelineDelivery = {
+    deliver(event: AlertEvent, decision: Decision) {
+      onDeliver(event);
+      delivery.deliver(event, decision);
+    },
+    beginCatchUp: () => delivery.beginCatchUp(),
+    endCatchUp: () => delivery.endCatchUp(),
+  };
+  const pipeline = new EventPipeline({
+    events: store.events,
+    delivery: measured,
+    detectors: [
+      (event) => {
+        const burst = highSms.observe(event);
+        return burst ? [burst] : [];
+      },
+      (event) => usage.observe(event),
+    ],
+    context,
+    describe: (event) => describer.describe(event),
+    clock,
+    logger: quietLogger,
+  });
+  return { store, delivery, notifier, gate, pipeline };
+}
+
+interface PathFigures {
+  p50: number;
+  p99: number;
+  throughput: number;
+}
+
+/**
+ * Latency: one event at a time (the next is sent when the previous arrived), receive time minus
+ * emit time in one process. Throughput: a burst of `burst` events, first emit to last arrival.
+ */
+async function measurePath(
+  server: ProtocolServer,
+  offset: number,
+  samples: number,
+  burst: number,
+  attach: (onArrive: (id: string) => void) => Promise<() => void>,
+): Promise<PathFigures> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let arrived = 0;
+  let waiter: (() => void) | null = null;
+  let target = 0;
+  const detach = await attach((id) => {
+    const at = sentAt.get(id);
+    if (at !== undefined) {
+      latencies.push(performance.now() - at);
+      sentAt.delete(id);
+    }
+    arrived += 1;
+    if (arrived >= target && waiter) {
+      const resolve = waiter;
+      waiter = null;
+      resolve();
+    }
+  });
+  const until = (count: number) =>
+    new Promise<void>((resolve) => {
+      target = count;
+      if (arrived >= count) resolve();
+      else waiter = resolve;
+    });
+  const send = (index: number, timed: boolean) => {
+    const event = streamEvent(index);
+    if (timed) sentAt.set(event.id, performance.now());
+    server.publish(event);
+  };
+  // Warm-up (JIT, SQLite cache), then one-at-a-time latency.
+  let index = offset;
+  for (let warm = 0; warm < 500; warm += 1) send(index++, false);
+  await until(500);
+  latencies.length = 0;
+  for (let sample = 0; sample < samples; sample += 1) {
+    send(index++, true);
+    await until(arrived + 1);
+  }
+  const latencySamples = [...latencies];
+  const before = arrived;
+  const started = performance.now();
+  for (let count = 0; count < burst; count += 1) send(index++, false);
+  await until(before + burst);
+  const elapsed = performance.now() - started;
+  detach();
+  return {
+    p50: percentile(latencySamples, 0.5),
+    p99: percentile(latencySamples, 0.99),
+    throughput: burst / (elapsed / 1000),
+  };
+}
+
+async function benchEventPath(samples: number, burst: number): Promise<Row[]> {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-path-'));
+  const token = 'bench-token';
+  try {
+    // Raw: socket.io-client, no validation, nothing stored (the floor).
+    const rawServer = await startProtocolServer({ tokens: [token], userId });
+    const raw = await measurePath(rawServer, 0, samples, burst, async (onArrive) => {
+      const socket = io(rawServer.url, {
+        transports: ['websocket'],
+        auth: { token, afterSeq: 0, deviceId: 'bench-raw' },
+      });
+      socket.on('event', (event: { id: string }) => onArrive(event.id));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      return () => socket.close();
+    });
+    await rawServer.close();
+
+    // Full: ServiceConnection (zod at the boundary) → pipeline (dedupe, decide, persist) → delivery.
+    const fullServer = await startProtocolServer({ tokens: [token], userId });
+    let path: ReturnType<typeof fullPath> | null = null;
+    const full = await measurePath(fullServer, 0, samples, burst, async (onArrive) => {
+      path = fullPath(folder, (event) => onArrive(event.id));
+      const active = path;
+      await active.delivery.start();
+      const connection = new ServiceConnection({
+        serviceUrl: fullServer.url,
+        token,
+        deviceId: 'bench-full',
+        lastSeq: () => active.store.events.lastSeq(),
+        clock: createSystemClock(),
+        logger: quietLogger,
+      });
+      connection.onMessage((message) => {
+        if (message.name === 'event') active.pipeline.process(message.value);
+      });
+      // As createCompanion wires it: what arrived together is recorded in one transaction.
+      connection.setBatchRunner((size, work) => {
+        if (size > 1) active.gate.run((inner) => active.store.transaction(inner), work);
+        else work();
+      });
+      connection.start();
+      await new Promise<void>((resolve) => {
+        const stop = connection.onConnected(() => {
+          stop();
+          resolve();
+        });
+      });
+      return () => connection.stop();
+    });
+    const active = path as ReturnType<typeof fullPath> | null;
+    await active?.delivery.flush();
+    active?.delivery.stop();
+    active?.store.close();
+    await fullServer.close();
+
+    const addedP99 = full.p99 - raw.p99;
+    const ratio = full.throughput / raw.throughput;
+    return [
+      { name: 'raw socket.io receive p50', value: round(raw.p50), unit: 'ms' },
+      { name: 'raw socket.io receive p99', value: round(raw.p99), unit: 'ms' },
+      { name: 'raw socket.io throughput', value: Math.round(raw.throughput), unit: 'events/s' },
+      { name: 'full path p50 (to notifier)', value: round(full.p50), unit: 'ms' },
+      { name: 'full path p99 (to notifier)', value: round(full.p99), unit: 'ms' },
+      { name: 'full path throughput', value: Math.round(full.throughput), unit: 'events/s' },
+      {
+        name: 'added p99 (full − raw)',
+        value: round(addedP99),
+        unit: 'ms',
+        target: '≤ 1 ms',
+        met: addedP99 <= 1,
+      },
+      {
+        name: 'throughput full / raw',
+        value: round(ratio * 100, 1),
+        unit: '%',
+        detail: 'persistence on (SQLite WAL on disk)',
+        target: '≥ 50 %',
+        met: ratio >= 0.5,
+      },
+    ];
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** A million events through the pipeline (no socket), resident memory before and after. */
+async function benchSoak(events: number): Promise<Row[]> {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-soak-'));
+  try {
+    const path = fullPath(folder, () => undefined);
+    await path.delivery.start();
+    const warmUp = Math.min(50_000, Math.floor(events / 10));
+    // Fed in chunks of 1,000, each in one store transaction (one fsync per chunk): the soak is
+    // about memory over a million events, not the per-event commit cost measured above.
+    const feed = async (from: number, to: number) => {
+      for (let chunk = from; chunk < to; chunk += 1_000) {
+        path.gate.run(
+          (work) => path.store.transaction(work),
+          () => {
+            for (let index = chunk; index < Math.min(to, chunk + 1_000); index += 1) {
+              path.pipeline.process({ ...streamEvent(index), seq: index + 1, userId });
+            }
+          },
+        );
+        // Let pop-up hand-offs (promises) and coalescing timers run between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await feed(0, warmUp);
+    collect();
+    const before = process.memoryUsage().rss;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    await feed(warmUp, events);
+    const elapsed = performance.now() - started;
+    await path.delivery.flush();
+    collect();
+    const after = process.memoryUsage().rss;
+    const heapAfter = process.memoryUsage().heapUsed;
+    path.delivery.stop();
+    const decided = path.pipeline.counters.decided;
+    path.store.close();
+    const growth = (after - before) / (1024 * 1024);
+    return [
+      {
+        name: `soak: ${events.toLocaleString('en-US')} events through the full path`,
+        value: Math.round((events - warmUp) / (elapsed / 1000)),
+        unit: 'events/s',
+        detail: `${decided.toLocaleString('en-US')} decided, ${path.notifier.shown} pop-ups (coalesced), ${round(elapsed / 1000, 1)} s`,
+      },
+      { name: 'soak: resident memory before', value: round(before / 1048576, 1), unit: 'MB' },
+      { name: 'soak: resident memory after', value: round(after / 1048576, 1), unit: 'MB' },
+      {
+        name: 'soak: resident memory growth',
+        value: round(growth, 1),
+        unit: 'MB',
+        detail: `after a ${warmUp.toLocaleString('en-US')}-event warm-up; JS heap ${round(heapBefore / 1048576, 1)} → ${round(heapAfter / 1048576, 1)} MB`,
+        target: '< 10 MB',
+        met: growth < 10,
+      },
+    ];
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** bench/store-*.ts, bench/sync-*.ts, bench/delivery-*.ts: every exported `bench…` function. */
+async function otherBenches(log: (line: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const prefix of ['store-', 'sync-', 'delivery-']) {
+    const files = readdirSync(benchFolder).filter(
+      (file) => file.startsWith(prefix) && file.endsWith('.ts') && !file.endsWith('.test.ts'),
+    );
+    if (files.length === 0) {
+      log(`(no bench/${prefix}*.ts yet: skipped)`);
+      continue;
+    }
+    for (const file of files) {
+      const module = (await import(pathToFileURL(join(benchFolder, file)).href)) as Record<
+        string,
+        unknown
+      >;
+      const benches = Object.entries(module).filter(
+        (entry): entry is [string, () => unknown] =>
+          entry[0].startsWith('bench') && typeof entry[1] === 'function',
+      );
+      if (benches.length === 0) log(`(bench/${file} exports no bench… function: skipped)`);
+      for (const [name, bench] of benches) {
+        log(`running ${file} ${name}…`);
+        try {
+          const result = await bench();
+          if (Array.isArray(result)) {
+            for (const row of result as Row[])
+              rows.push({ ...row, name: `${prefix.slice(0, -1)}: ${row.name}` });
+          }
+        } catch (error) {
+          log(
+            `bench/${file} ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+function printTable(rows: readonly Row[], write: (line: string) => void): void {
+  const nameWidth = Math.max(...rows.map((row) => row.name.length), 10);
+  write(`${'figure'.padEnd(nameWidth)}  ${'value'.padStart(12)}  unit       target    `);
+  write('-'.repeat(nameWidth + 50));
+  for (const row of rows) {
+    const verdict = typeof row.met === 'boolean' ? (row.met ? ' met' : ' MISSED') : '';
+    const target = row.target === undefined ? '' : `${String(row.target)}${verdict}`;
+    const detail = row.detail ? `  (${row.detail})` : '';
+    write(
+      `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}  ${row.unit.padEnd(9)}  ${target}${detail}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      samples: { type: 'string', default: '2000' },
+      burst: { type: 'string', default: '20000' },
+      soak: { type: 'string', default: '1000000' },
+      'skip-others': { type: 'boolean', default: false },
+    },
+  });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = performance.now();
+  log('event path: raw socket.io vs the full companion path…');
+  const rows = await benchEventPath(Number(values.samples), Number(values.burst));
+  // The soak runs before the other benches so its "before" is not their high-water mark.
+  log(`soak: ${Number(values.soak).toLocaleString('en-US')} events…`);
+  rows.push(...(await benchSoak(Number(values.soak))));
+  if (!values['skip-others']) rows.push(...(await otherBenches(log)));
+  const seconds = round((performance.now() - started) / 1000, 1);
+  printTable(rows, (line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`\nTotal bench time: ${seconds} s\n`);
+  const resultsFolder = join(benchFolder, 'results');
+  mkdirSync(resultsFolder, { recursive: true });
+  writeFileSync(
+    join(resultsFolder, 'latest.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds, rows }, null, 2)}\n`,
+  );
+  process.stdout.write(`Written to bench/results/latest.json\n`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

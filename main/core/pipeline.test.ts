@@ -1,0 +1,306 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  defaultBusinessDefaults,
+  defaultUserPreferences,
+  type AlertEvent,
+  type Decision,
+  type RecipientContext,
+  type ServiceEvent,
+} from '../../common';
+import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { CommitGate, EventPipeline, type Detector, type PipelineDelivery } from './pipeline';
+import { createSystemClock } from './ports';
+import { openStore, type Store } from './store';
+
+const folders: string[] = [];
+const stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function temporaryStore(): { store: Store; path: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-pipeline-'));
+  folders.push(folder);
+  const path = join(folder, 'store.sqlite');
+  const store = openStore(path);
+  stores.push(store);
+  return { store, path };
+}
+
+/** A fake at the delivery edge: records what it is handed, in order. */
+class RecordingDeliveryFake implements PipelineDelivery {
+  readonly delivered: Array<{ event: AlertEvent; decision: Decision }> = [];
+  catchUp: string[] = [];
+  deliver(event: AlertEvent, decision: Decision): void {
+    this.delivered.push({ event, decision });
+  }
+  beginCatchUp(): void {
+    this.catchUp.push('begin');
+  }
+  endCatchUp(): void {
+    this.catchUp.push('end');
+  }
+}
+
+function context(): RecipientContext {
+  return {
+    userId: 'user-jordan',
+    role: 'agent',
+    accountEmail: 'jordan@example.com',
+    backupPhone: null,
+    personalLineId: 'line-jordan',
+    lines: [
+      {
+        id: 'line-jordan',
+        name: 'Jordan',
+        number: '+14155552603',
+        ringGroupId: null,
+        ownerUserId: 'user-jordan',
+      },
+    ],
+    ringGroups: [],
+    onCall: false,
+    preferences: defaultUserPreferences('UTC'),
+    business: defaultBusinessDefaults(),
+    now: Date.parse('2026-11-20T10:00:00.000Z'),
+  };
+}
+
+function text(seq: number, id = `event-${seq}`): ServiceEvent {
+  return {
+    id,
+    seq,
+    userId: 'user-jordan',
+    kind: 'text',
+    occurredAt: '2026-11-20T10:00:00.000Z',
+    lineId: 'line-jordan',
+    from: '+14155550100',
+    contactName: 'Ann Lee',
+    body: 'Running late',
+  };
+}
+
+function pipelineOver(store: Store, detectors: Detector[] = []) {
+  const delivery = new RecordingDeliveryFake();
+  const pipeline = new EventPipeline({
+    events: store.events,
+    transaction: (work) => store.transaction(work),
+    delivery,
+    detectors,
+    context,
+    describe: (event) => ({ title: `A ${event.kind}`, body: event.id }),
+    clock: createSystemClock(),
+    logger: createRecordingLogger(),
+  });
+  return { pipeline, delivery };
+}
+
+describe('EventPipeline', () => {
+  it('decides, records (advancing lastSeq), delivers and announces each event in order', () => {
+    const { store } = temporaryStore();
+    const { pipeline, delivery } = pipelineOver(store);
+    const announced: string[] = [];
+    pipeline.onDecision((item, decision) => {
+      announced.push(item.eventId);
+      expect(item.decision).toEqual(decision);
+      expect(item.title).toBe('A text');
+    });
+    for (let seq = 1; seq <= 5; seq += 1) pipeline.process(text(seq));
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual(announced);
+    expect(announced).toEqual(['event-1', 'event-2', 'event-3', 'event-4', 'event-5']);
+    expect(store.events.lastSeq()).toBe(5);
+    const first = delivery.delivered[0]?.decision;
+    expect(first?.deliveries.map((entry) => entry.channel)).toContain('desktop');
+    expect(store.events.recent(10)).toHaveLength(5);
+  });
+
+  it('drops an event already recorded, also after a restart', () => {
+    const { store, path } = temporaryStore();
+    const { pipeline, delivery } = pipelineOver(store);
+    pipeline.process(text(1));
+    pipeline.process(text(1));
+    expect(delivery.delivered).toHaveLength(1);
+    store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const reopened = openStore(path);
+    stores.push(reopened);
+    const again = pipelineOver(reopened);
+    again.pipeline.process(text(1));
+    again.pipeline.process(text(2));
+    expect(again.delivery.delivered.map((entry) => entry.event.id)).toEqual(['event-2']);
+    expect(again.pipeline.counters).toMatchObject({ decided: 1, duplicates: 1 });
+    expect(reopened.events.lastSeq()).toBe(2);
+  });
+
+  it('runs derived events through the same path, right after the event that caused them', () => {
+    const { store } = temporaryStore();
+    const derive: Detector = (event) =>
+      event.id === 'event-2'
+        ? [
+            {
+              id: 'local:high-sms:line-jordan:+14155550100:1',
+              kind: 'highSms',
+              occurredAt: event.occurredAt,
+              lineId: 'line-jordan',
+              from: '+14155550100',
+              contactName: null,
+              count: 16,
+              windowSeconds: 30,
+            },
+          ]
+        : [];
+    const { pipeline, delivery } = pipelineOver(store, [derive]);
+    pipeline.process(text(1));
+    pipeline.process(text(2));
+    pipeline.process(text(3));
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual([
+      'event-1',
+      'event-2',
+      'local:high-sms:line-jordan:+14155550100:1',
+      'event-3',
+    ]);
+    expect(store.events.has('local:high-sms:line-jordan:+14155550100:1')).toBe(true);
+  });
+
+  it('queues an event raised while another is processed instead of nesting it', () => {
+    const { store } = temporaryStore();
+    let pipeline: EventPipeline | null = null;
+    const raiseDuring: Detector = (event) => {
+      if (event.id === 'event-1') {
+        pipeline?.raise({
+          kind: 'text',
+          id: 'local:raised:event-1',
+          occurredAt: event.occurredAt,
+          lineId: 'line-jordan',
+          from: '+14155550100',
+          contactName: null,
+          body: 'Raised while event-1 was processed',
+        });
+      }
+      return [];
+    };
+    const built = pipelineOver(store, [raiseDuring]);
+    pipeline = built.pipeline;
+    pipeline.process(text(1));
+    expect(built.delivery.delivered.map((entry) => entry.event.id)).toEqual([
+      'event-1',
+      'local:raised:event-1',
+    ]);
+  });
+
+  it('records an event and what it derived atomically; a failure holds the stream until the replay', () => {
+    const { store } = temporaryStore();
+    let failuresLeft = 1;
+    const failing: Detector = (event) => {
+      if (event.id === 'event-2' && failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw new Error('detector exploded');
+      }
+      return [];
+    };
+    const stalls: string[] = [];
+    const delivery = new RecordingDeliveryFake();
+    const pipeline = new EventPipeline({
+      events: store.events,
+      transaction: (work) => store.transaction(work),
+      delivery,
+      detectors: [failing],
+      context,
+      describe: (event) => ({ title: event.kind, body: '' }),
+      clock: createSystemClock(),
+      logger: createRecordingLogger(),
+      onStall: (eventId) => stalls.push(eventId),
+    });
+    pipeline.process(text(1));
+    pipeline.process(text(2));
+    // Recording event 3 now would move lastSeq past the failed event 2: it is held back.
+    pipeline.process(text(3));
+    expect(stalls).toEqual(['event-2']);
+    expect(store.events.has('event-2')).toBe(false);
+    expect(store.events.lastSeq()).toBe(1);
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual(['event-1']);
+    // The reconnect replays from lastSeq = 1.
+    pipeline.resume();
+    pipeline.process(text(2));
+    pipeline.process(text(3));
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual([
+      'event-1',
+      'event-2',
+      'event-3',
+    ]);
+    expect(store.events.lastSeq()).toBe(3);
+  });
+
+  it('gives up on a poison event after a few attempts so the stream moves on', () => {
+    const { store } = temporaryStore();
+    const poison: Detector = (event) => {
+      if (event.id === 'event-2') throw new Error('always');
+      return [];
+    };
+    const { pipeline, delivery } = pipelineOver(store, [poison]);
+    pipeline.process(text(1));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      pipeline.resume();
+      pipeline.process(text(2));
+    }
+    pipeline.process(text(3));
+    expect(store.events.lastSeq()).toBe(3);
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual(['event-1', 'event-3']);
+  });
+});
+
+describe('CommitGate', () => {
+  const popup = (itemId: string) => ({ itemId, title: itemId, body: '' });
+
+  it('passes pop-ups straight through outside a batch', async () => {
+    const notifier = new RecordingNotifierFake();
+    const gate = new CommitGate(notifier);
+    expect(await gate.show(popup('a'))).toEqual({ shown: true });
+    expect(notifier.shown.map((content) => content.itemId)).toEqual(['a']);
+  });
+
+  it("holds a batch's pop-ups until the commit, then shows them one at a time in order", async () => {
+    const notifier = new RecordingNotifierFake();
+    const gate = new CommitGate(notifier);
+    const { store } = temporaryStore();
+    const results: Array<Promise<unknown>> = [];
+    const order: string[] = [];
+    gate.run(
+      (work) => store.transaction(work),
+      () => {
+        for (const id of ['a', 'b', 'c']) {
+          results.push(gate.show(popup(id)).then(() => order.push(`marked ${id}`)));
+          order.push(`raised ${id}`);
+        }
+        // Nothing reaches the notifier before the commit.
+        expect(notifier.shown).toEqual([]);
+      },
+    );
+    await Promise.all(results);
+    expect(notifier.shown.map((content) => content.itemId)).toEqual(['a', 'b', 'c']);
+    // Each one is marked before the next is shown: at most one in flight.
+    expect(order).toEqual(['raised a', 'raised b', 'raised c', 'marked a', 'marked b', 'marked c']);
+  });
+
+  it('drops the pop-ups of a batch whose transaction failed, and lets the error through', async () => {
+    const notifier = new RecordingNotifierFake();
+    const gate = new CommitGate(notifier);
+    const { store } = temporaryStore();
+    let result: Promise<unknown> = Promise.resolve();
+    expect(() =>
+      gate.run(
+        (work) => store.transaction(work),
+        () => {
+          result = gate.show(popup('lost'));
+          throw new Error('disk full');
+        },
+      ),
+    ).toThrow('disk full');
+    expect(await result).toEqual({ shown: false, reason: expect.any(String) as string });
+    expect(notifier.shown).toEqual([]);
+  });
+});

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseWith } from '../../common';
+
+/** What the headless companion runs with, after flags, environment and config file. */
+export interface HeadlessOptions {
+  /** null: no service configured (the demo service starts, unless `demo` is false). */
+  serviceUrl: string | null;
+  token: string | null;
+  /** null: the app-data folder (or a temp folder for the demo). */
+  dataDir: string | null;
+  json: boolean;
+  explain: boolean;
+  demo: boolean;
+  /** Demo playback speed (2 = twice as fast). */
+  demoSpeed: number;
+}
+
+/** A user error in the options: printed as is, exit code 2. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+export const usage = `Usage: npm run headless -- [options]
+  --service-url <url>   the telephony service (env RINGSIDE_SERVICE_URL)
+  --token <token>       your sign-in token (env RINGSIDE_TOKEN)
+  --data-dir <folder>   where the local database lives (env RINGSIDE_DATA_DIR)
+  --config <file.json>  any of the above in a file: {"serviceUrl", "token", "dataDir", "json", "explain", "demo"}
+  --json                one JSON object per decision on stdout
+  --explain             add why each channel was or was not used
+  --no-demo             do not start the demo service when no service is configured
+  --demo-speed <n>      play the demo n times faster (default 1)
+Without a service, the stand-in service starts with the demo business and plays the demo.`;
+
+/** The config file: every key optional, nothing else allowed. */
+export const headlessConfigSchema = z.strictObject({
+  serviceUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+  token: z.string().min(1).max(512).optional(),
+  dataDir: z.string().min(1).max(4096).optional(),
+  json: z.boolean().optional(),
+  explain: z.boolean().optional(),
+  demo: z.boolean().optional(),
+});
+export type HeadlessConfig = z.infer<typeof headlessConfigSchema>;
+
+const urlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+
+function readConfig(path: string): HeadlessConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new OptionsError(
+      `Cannot read the config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OptionsError(
+      `The config file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const parsed = parseWith(headlessConfigSchema, json);
+  if (!parsed.ok) throw new OptionsError(`The config file ${path} is invalid: ${parsed.message}`);
+  return parsed.value;
+}
+
+/**
+ * Flags win over environment variables, which win over the config file. Throws OptionsError
+ * with a sentence a person can act on.
+ */
+export function parseHeadlessOptions(
+  argv: readonly string[],
+  environment: Record<string, string | undefined>,
+): HeadlessOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'service-url': { type: 'string' },
+        token: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+        explain: { type: 'boolean' },
+        demo: { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
+        'demo-speed': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new OptionsError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+  const config = values.config ? readConfig(values.config) : {};
+  const pick = (flag: string | undefined, variable: string, fromConfig: string | undefined) => {
+    const fromEnvironment = environment[variable];
+    return flag ?? (fromEnvironment ? fromEnvironment : undefined) ?? fromConfig ?? null;
+  };
+  const serviceUrl = pick(values['service-url'], 'RINGSIDE_SERVICE_URL', config.serviceUrl);
+  if (serviceUrl !== null && !urlSchema.safeParse(serviceUrl).success) {
+    throw new OptionsError(`Not an http(s) URL: ${serviceUrl}`);
+  }
+  const token = pick(values.token, 'RINGSIDE_TOKEN', config.token);
+  if (serviceUrl !== null && token === null) {
+    throw new OptionsError(
+      'A service URL is set but no token: pass --token, set RINGSIDE_TOKEN, or add "token" to the config file',
+    );
+  }
+  const speed = Number(values['demo-speed'] ?? '1');
+  if (!(speed > 0) || !Number.isFinite(speed)) {
+    throw new OptionsError(`--demo-speed must be a positive number, not ${values['demo-speed']}`);
+  }
+  return {
+    serviceUrl,
+    token,
+    dataDir: pick(values['data-dir'], 'RINGSIDE_DATA_DIR', config.dataDir),
+    json: values.json ?? config.json ?? false,
+    explain: values.explain ?? config.explain ?? false,
+    demo: values['no-demo'] ? false : (values.demo ?? config.demo ?? true),
+    demoSpeed: speed,
+  };
+}
+
+/** The per-user app-data folder, as desktop apps place it on each system. */
+export function defaultDataDir(environment: Record<string, string | undefined>): string {
+  switch (process.platform) {
+    case 'win32':
+      return join(environment['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Ringside');
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', 'Ringside');
+    default:
+      return join(environment['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'ringside');
+  }
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActivityItem } from '../common';
+import { spawnHeadless } from '../main/headless/child-process';
+import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
+import { decisionLine, formatDecision } from '../main/headless/printer';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../main/headless/demo-service';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function configFile(content: string): string {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-config-'));
+  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  const path = join(folder, 'config.json');
+  writeFileSync(path, content);
+  return path;
+}
+
+const item: ActivityItem = {
+  eventId: 'ev-1',
+  kind: 'call',
+  title: "Incoming call on Jordan's line",
+  body: 'Ann Lee · +1 415 555 0123',
+  occurredAt: '2026-11-20T10:00:00.000Z',
+  decidedAt: Date.parse('2026-11-20T10:00:01.000Z'),
+  decision: {
+    eventId: 'ev-1',
+    alertType: 'callPersonal',
+    lineId: 'line-jordan',
+    deliveries: [{ channel: 'desktop', destination: null }],
+    suppressed: [
+      { channel: 'text', code: 'channelOffByUser', explanation: 'You turned texts off.' },
+    ],
+  },
+};
+
+describe('headless options', () => {
+  it('takes flags over environment over the config file', () => {
+    const path = configFile(
+      JSON.stringify({ serviceUrl: 'http://127.0.0.1:1/', token: 'from-file', json: true }),
+    );
+    const fromFile = parseHeadlessOptions(['--config', path], {});
+    expect(fromFile).toMatchObject({
+      serviceUrl: 'http://127.0.0.1:1/',
+      token: 'from-file',
+      json: true,
+    });
+    const fromEnvironment = parseHeadlessOptions(['--config', path], {
+      RINGSIDE_TOKEN: 'from-env',
+    });
+    expect(fromEnvironment).toMatchObject({ token: 'from-env' });
+    const fromFlag = parseHeadlessOptions(['--config', path, '--token', 'from-flag', '--no-demo'], {
+      RINGSIDE_TOKEN: 'from-env',
+    });
+    expect(fromFlag).toMatchObject({ token: 'from-flag', demo: false });
+  });
+
+  it('refuses a bad config file, a URL without a token, and unknown flags with clear words', () => {
+    expect(() => parseHeadlessOptions(['--config', configFile('{"servceUrl": 1}')], {})).toThrow(
+      /config file .* is invalid: servceUrl: Unknown field/,
+    );
+    expect(() => parseHeadlessOptions(['--config', configFile('{nope')], {})).toThrow(
+      /is not valid JSON/,
+    );
+    expect(() => parseHeadlessOptions(['--service-url', 'http://127.0.0.1:4310'], {})).toThrow(
+      /no token/,
+    );
+    expect(() => parseHeadlessOptions(['--service-url', 'ftp://x'], {})).toThrow(OptionsError);
+    expect(() => parseHeadlessOptions(['--frobnicate'], {})).toThrow(OptionsError);
+  });
+});
+
+describe('headless printer', () => {
+  it('prints a readable line, and JSON with reason codes (explanations with --explain)', () => {
+    expect(formatDecision(item, false)).toMatch(
+      /Incoming call on Jordan's line — Ann Lee · \+1 415 555 0123 → desktop · not: text \(channelOffByUser\)$/,
+    );
+    expect(formatDecision(item, true)).toContain('    text: You turned texts off.');
+    expect(decisionLine(item, false)).toEqual({
+      eventId: 'ev-1',
+      type: 'call',
+      alertType: 'callPersonal',
+      lineId: 'line-jordan',
+      title: "Incoming call on Jordan's line",
+      body: 'Ann Lee · +1 415 555 0123',
+      deliveries: [{ channel: 'desktop', destination: null }],
+      suppressed: [{ channel: 'text', code: 'channelOffByUser' }],
+    });
+    expect(decisionLine(item, true).suppressed[0]?.explanation).toBe('You turned texts off.');
+  });
+});
+
+describe('headless processes', () => {
+  it('exits with code 2 and a sentence when there is no service and no demo', async () => {
+    const child = spawnHeadless(['--no-demo'], {
+      RINGSIDE_SERVICE_URL: '',
+      RINGSIDE_TOKEN: '',
+    });
+    expect(await child.exited).toBe(2);
+    expect(child.stderr.join('\n')).toMatch(/No service configured/);
+  });
+
+  it('npm start says in ONE line why Electron cannot start, then runs the headless companion', async () => {
+    const launcher = spawn(process.execPath, ['--import', 'tsx', 'main/launcher.ts', '--no-demo'], {
+      cwd: projectRoot,
+      env: { ...process.env, RINGSIDE_SERVICE_URL: '', RINGSIDE_TOKEN: '' },
+    });
+    let stderr = '';
+    launcher.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+    const lines = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('Electron cannot start here'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/; running the headless companion\.$/);
+    expect(stderr).toMatch(/No service configured/);
+    expect(code).toBe(2);
+  });
+});
