@@ -3,8 +3,8 @@
  * engine, the store, the service and the renderer all key their settings by these names.
  */
 
-/** Calls, texts, voicemails and faxes (personal line or ring group), mentions and assignments. */
-export const communicationAlertTypes = [
+/** Calls, texts, voicemails and faxes: each arrives on one line (personal or ring group). */
+const onLineCommunicationAlertTypes = [
   'callPersonal',
   'callRingGroup',
   'textPersonal',
@@ -13,6 +13,11 @@ export const communicationAlertTypes = [
   'voicemailRingGroup',
   // Faxes to ring groups never notify, so there is deliberately no `faxRingGroup`.
   'faxPersonal',
+] as const;
+
+/** Calls, texts, voicemails and faxes (personal line or ring group), mentions and assignments. */
+export const communicationAlertTypes = [
+  ...onLineCommunicationAlertTypes,
   'mention',
   'contactAssigned',
   'appointmentAssigned',
@@ -75,13 +80,7 @@ export type AlertType = (typeof alertTypes)[number];
 
 /** Alert types that belong to one line: the user's line choice and line mutes apply to them. */
 export const lineAlertTypes = [
-  'callPersonal',
-  'callRingGroup',
-  'textPersonal',
-  'textRingGroup',
-  'voicemailPersonal',
-  'voicemailRingGroup',
-  'faxPersonal',
+  ...onLineCommunicationAlertTypes,
   'highSms',
 ] as const satisfies readonly AlertType[];
 

@@ -8,7 +8,13 @@ export * from './validation';
 export * from './policy/context';
 export * from './policy/decide';
 export * from './policy/diagnose';
-export { activeUntil, destinationFor, effectiveLeadThreshold, isLineChosen } from './policy/gates';
+export {
+  activeUntil,
+  destinationFor,
+  effectiveLeadThreshold,
+  isLineChosen,
+  nextQuietBoundary,
+} from './policy/gates';
 export * from './status';
 export * from './service-api';
 export * from './ipc-contract';

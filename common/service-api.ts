@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { channels } from './alert-types';
+import { accountAlertTypes, channels } from './alert-types';
 import { e164Schema, emailAddressSchema } from './contact-points';
 import { eventBodies, eventKinds, serviceEventSchema } from './events';
-import { businessDefaultsSchema, idSchema, roleSchema, userPreferencesSchema } from './preferences';
+import {
+  businessDefaultsSchema,
+  idSchema,
+  isAdmin,
+  roleSchema,
+  userPreferencesSchema,
+  type Role,
+  type UserPreferences,
+} from './preferences';
 
 /**
  * The protocol between the companion and the telephony service: HTTP bodies and socket messages.
@@ -95,6 +103,30 @@ export const roleRefusals = {
   businessDefaultsNeedAdmin: 'Only admins can change business defaults',
   injectionNeedsAdmin: 'Only admins can inject events',
 } as const;
+
+/**
+ * Why a user of `role` may not turn `current` preferences into `next`, or null when they may.
+ * The service answers 403 with it and the companion refuses the edit locally with it, so the
+ * rule and its words cannot drift apart.
+ */
+export function preferencesChangeRefusal(
+  role: Role,
+  current: UserPreferences,
+  next: UserPreferences,
+): string | null {
+  const accountAlertsChanged = accountAlertTypes.some(
+    (type) => current.accountAlerts[type] !== next.accountAlerts[type],
+  );
+  if (accountAlertsChanged && !isAdmin(role)) return roleRefusals.accountAlertsNeedAdmin;
+  if (
+    role !== 'billingAdmin' &&
+    !current.accountAlerts.billingWarning &&
+    next.accountAlerts.billingWarning
+  ) {
+    return roleRefusals.billingWarningsNeedBillingAdmin;
+  }
+  return null;
+}
 
 // ---------- Events ----------
 

@@ -22,6 +22,19 @@ export function describeFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldE
   );
 }
 
+/** The one-line form of field errors: "path: message; path: message". */
+export function describeFieldErrorsInline(errors: readonly FieldError[]): string {
+  return errors.map((error) => `${error.path}: ${error.message}`).join('; ');
+}
+
+/** The same errors named under `prefix` ("event" + "body" → "event.body"; the root → "event"). */
+export function prefixFieldErrors(errors: readonly FieldError[], prefix: string): FieldError[] {
+  return errors.map((error) => ({
+    path: error.path === '(root)' ? prefix : `${prefix}.${error.path}`,
+    message: error.message,
+  }));
+}
+
 /**
  * Parses untrusted input (JSON from the socket, an HTTP body, an IPC argument) and, when it is
  * invalid, names every invalid field in one readable message rather than throwing.
@@ -36,6 +49,6 @@ export function parseWith<Schema extends z.ZodType>(
   return {
     ok: false,
     errors,
-    message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    message: describeFieldErrorsInline(errors),
   };
 }

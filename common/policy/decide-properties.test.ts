@@ -5,6 +5,7 @@ import {
   channels,
   isAccountAlertType,
   isInterruptingChannel,
+  isRecipientAlertType,
   userAlertTypes,
   type AlertType,
   type Channel,
@@ -27,7 +28,13 @@ import {
   type LineEventKind,
 } from './demo-business.test-support';
 import { diagnose } from './diagnose';
-import { activeUntil } from './gates';
+import {
+  activeUntil,
+  effectiveLeadThreshold,
+  isLineChosen,
+  quietWindowEnd,
+  recipientEntry,
+} from './gates';
 
 /**
  * Property-style checks: many generated contexts, each well-typed but often odd (no lines, an
@@ -222,6 +229,8 @@ describe('decide over generated contexts', () => {
         continue;
       }
       const dnd = context.preferences.mutes.doNotDisturb;
+      const lead = event.kind === 'lead' ? event.score : null;
+      const line = context.lines.find((candidate) => candidate.id === decision.lineId);
       for (const delivery of decision.deliveries) {
         const channel: Channel = delivery.channel;
         expect(context.business.alerts[type].enabled).toBe(true);
@@ -236,8 +245,24 @@ describe('decide over generated contexts', () => {
           expect(context.preferences.alerts[type]).toBe(true);
         }
         if (channel === 'email' || channel === 'text') expect(delivery.destination).not.toBeNull();
+        if (isRecipientAlertType(type)) {
+          expect(recipientEntry(context)?.channels[channel]).toBe(true);
+        }
+        if (lead !== null)
+          expect(lead).toBeGreaterThanOrEqual(effectiveLeadThreshold(context).threshold);
+        if (line) expect(isLineChosen(line, context)).toBe(true);
         if (isInterruptingChannel(channel)) {
           expect(dnd.enabled && activeUntil(dnd.until, context.now)).toBe(false);
+          const muted = context.preferences.mutes.lines.some(
+            (mute) => mute.lineId === decision.lineId && activeUntil(mute.until, context.now),
+          );
+          expect(muted).toBe(false);
+          if (!context.preferences.quietHours.breakThrough.includes(type)) {
+            expect(quietWindowEnd(context)).toBeNull();
+          }
+          if (type === 'callRingGroup' && context.onCall) {
+            expect(context.preferences.fisherMode).toBe(true);
+          }
         }
       }
       if (type === 'billingWarning' && deliveredChannels.length > 0) {

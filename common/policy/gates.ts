@@ -8,7 +8,7 @@ import {
   type AlertType,
   type Channel,
 } from '../alert-types';
-import { isAdmin, userChannelOn, type Recipient } from '../preferences';
+import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
 import type { Line, Reason, RecipientContext } from './context';
 
@@ -71,6 +71,8 @@ export function effectiveLeadThreshold(context: RecipientContext): {
     : { threshold: own, setBy: 'user' };
 }
 
+const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
 /** If `now` falls in a quiet window, the local clock time at which that window ends. */
 export function quietWindowEnd(context: RecipientContext): string | null {
   const quiet = context.preferences.quietHours;
@@ -79,7 +81,6 @@ export function quietWindowEnd(context: RecipientContext): string | null {
   const local = localTime(context.now, zoneOf(context));
   const today = weekdays.indexOf(local.weekday);
   const yesterday = weekdays[(today + 6) % 7];
-  const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
   for (const window of quiet.windows) {
     const start = minutesOf(window.start);
     const end = minutesOf(window.end);
@@ -92,6 +93,48 @@ export function quietWindowEnd(context: RecipientContext): string | null {
     if (overnight && window.day === yesterday && local.minutes < end) return window.end;
   }
   return null;
+}
+
+const minutesPerWeek = 7 * 24 * 60;
+
+/**
+ * The first instant after `after` at which quiet hours start or end (a window's start or end on
+ * the local clock of `timeZone`), or null when quiet hours are off or have no window. A boundary
+ * that daylight saving skips is reported where the local clock passes it.
+ */
+export function nextQuietBoundary(
+  quietHours: QuietHours,
+  timeZone: string,
+  after: number,
+): number | null {
+  if (!quietHours.enabled || !Number.isFinite(after)) return null;
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const weekMinute = (instant: number) => {
+    const local = localTime(instant, zone);
+    return weekdays.indexOf(local.weekday) * 1440 + local.minutes;
+  };
+  const boundaries: number[] = [];
+  for (const window of quietHours.windows) {
+    const start = minutesOf(window.start);
+    const end = minutesOf(window.end);
+    if (start === end) continue;
+    const day = weekdays.indexOf(window.day) * 1440;
+    boundaries.push(day + start, (day + end + (end < start ? 1440 : 0)) % minutesPerWeek);
+  }
+  if (boundaries.length === 0) return null;
+  const minuteStart = after - (((after % 60_000) + 60_000) % 60_000);
+  const now = weekMinute(after);
+  let best: number | null = null;
+  for (const boundary of boundaries) {
+    const ahead = (boundary - now + minutesPerWeek) % minutesPerWeek || minutesPerWeek;
+    let candidate = minuteStart + ahead * 60_000;
+    // Across a daylight-saving change the local clock moved by an hour: correct once.
+    const drift = (boundary - weekMinute(candidate) + minutesPerWeek) % minutesPerWeek;
+    const signed = drift > minutesPerWeek / 2 ? drift - minutesPerWeek : drift;
+    if (signed !== 0 && candidate + signed * 60_000 > after) candidate += signed * 60_000;
+    if (best === null || candidate < best) best = candidate;
+  }
+  return best;
 }
 
 const audienceGates: Gate[] = [

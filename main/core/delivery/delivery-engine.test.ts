@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, defaultUserPreferences, type AlertEvent } from '../../../common';
 import { DeliveryEngine } from './delivery-engine';
+import { utf8ByteLength } from './sanitize';
 import { FakeClock } from './testing/fake-clock';
 import { FakeRecordingLogger, FakeRecordingNotifier } from './testing/fakes';
 import {
@@ -66,6 +67,8 @@ describe('DeliveryEngine', () => {
 
   it('turns 1,000 texts in 10 s into a handful of pop-ups and 1,000 in-app items', async () => {
     const { clock, store, notifier, engine, process, items } = setup();
+    const unreadUpdates: number[] = [];
+    engine.unread.subscribe((count) => unreadUpdates.push(count));
     const senders = [
       { from: '+14155552671', contactName: 'Ann Lee' },
       { from: '+14155552672', contactName: 'Bo Chen' },
@@ -84,6 +87,8 @@ describe('DeliveryEngine', () => {
     expect(notifier.shown[1]?.body).toMatch(/^\d+ new texts on Support Line from .+ and 2 others$/);
     expect(items()).toHaveLength(1_000);
     expect(engine.unread.get()).toBe(1_000);
+    // One count (a scan of the list) and one update for the window per turn, not one per text.
+    expect(unreadUpdates).toEqual([1_000]);
     expect(store.events.pendingNotifications()).toEqual([]);
   });
 
@@ -109,6 +114,73 @@ describe('DeliveryEngine', () => {
     await engine.flush();
     expect(notifier.shown).toHaveLength(0);
     expect(items()[0]?.quietReason).toMatch(/^Texts on Support Line are muted until /);
+  });
+
+  it('never lists a muted alert whose in-app channel is off: no channel past a rule that forbids it', async () => {
+    const preferences = defaultUserPreferences('UTC');
+    preferences.channels.inApp = false;
+    preferences.mutes.lines = [{ lineId: supportLine.id, until: null }];
+    const { notifier, engine, process, items, clock } = setup({ preferences });
+    const decision = process(textEvent(clock));
+    expect(decision.deliveries.map((delivery) => delivery.channel)).toEqual(['email']);
+    const endedCall = callEvent(clock, { state: 'ended' });
+    engine.beginCatchUp();
+    process({ ...endedCall, id: 'ringing-1', state: 'ringing' });
+    process(endedCall);
+    engine.endCatchUp();
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(0);
+    expect(items()).toHaveLength(0);
+  });
+
+  it('sanitises and bounds every string that reaches an item or a pop-up: reasons and custom text', async () => {
+    const clock = new FakeClock();
+    const handle = temporaryStore();
+    stores.push(handle);
+    const notifier = new FakeRecordingNotifier();
+    const engine = new DeliveryEngine({
+      clock,
+      notifier,
+      logger: new FakeRecordingLogger(),
+      notifications: handle.store.notifications,
+      events: handle.store.events,
+      describe: () => ({ title: `Invoice from \u202Egpj.exe${'x'.repeat(500)}`, body: '\u200B' }),
+    });
+    const hostileLine = `Sales\u202E${'é'.repeat(400)}`;
+    const muted = textEvent(clock);
+    engine.deliver(muted, {
+      eventId: muted.id,
+      alertType: 'textRingGroup',
+      lineId: supportLine.id,
+      deliveries: [{ channel: 'inApp', destination: null }],
+      suppressed: [
+        { channel: 'desktop', code: 'lineMuted', explanation: `Texts on ${hostileLine} are muted` },
+      ],
+    });
+    const popping = textEvent(clock, { from: '+14155552672' });
+    engine.deliver(popping, {
+      eventId: popping.id,
+      alertType: 'textRingGroup',
+      lineId: supportLine.id,
+      deliveries: [{ channel: 'desktop', destination: null }],
+      suppressed: [],
+    });
+    await engine.flush();
+    const [item] = handle.store.notifications.list(10);
+    const strings = [
+      item?.title ?? '',
+      item?.body ?? '',
+      item?.quietReason ?? '',
+      ...notifier.shown.flatMap((shown) => [shown.title, shown.body]),
+    ];
+    expect(strings).toHaveLength(5);
+    for (const text of strings) {
+      expect(text).not.toMatch(/[\u202E\u200B]/);
+      expect([...text].length).toBeLessThanOrEqual(200);
+      expect(utf8ByteLength(text)).toBeLessThanOrEqual(256);
+    }
+    expect(item?.title).toMatch(/^Invoice from gpj\.exex+\u2026$/);
+    expect(item?.quietReason).toMatch(/^Texts on Salesé+\u2026$/);
   });
 
   it('turns a reconnect backlog into one pop-up per line and kind; an ended call becomes a missed call', async () => {

@@ -16,7 +16,8 @@ import {
   type TimerHandle,
 } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { createEventDescriber, type Description, type DescriberLookups } from './describe';
+import { bounded, createEventDescriber, type Description, type DescriberLookups } from './describe';
+import { bodyLimits, sanitizeNotificationText } from './sanitize';
 
 export interface DeliveryEngineOptions {
   clock: Clock;
@@ -24,7 +25,10 @@ export interface DeliveryEngineOptions {
   logger: Logger;
   notifications: InAppNotificationRepository;
   events: ProcessedEventRepository;
-  /** Title and body of one event; default: the built-in formatter over `lineName`/`timeZone`. */
+  /**
+   * Title and body of one event; default: the built-in formatter over `lineName`/`timeZone`.
+   * What it returns is sanitised and bounded like the built-in text.
+   */
   describe?: (event: AlertEvent) => Description;
   /** Line names for the built-in formatter (also used for group summaries and missed calls). */
   lineName?: DescriberLookups['lineName'];
@@ -120,6 +124,8 @@ export class DeliveryEngine {
   #unavailableReason: string | null = null;
   #started = false;
   #stopped = false;
+  /** A recount of unread items is queued for the end of this turn. */
+  #unreadRecountQueued = false;
   #failures = 0;
   #popupsShown = 0;
 
@@ -133,7 +139,13 @@ export class DeliveryEngine {
       lineName: options.lineName ?? (() => null),
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
-    this.#describe = options.describe ?? this.#formatter.describe;
+    const custom = options.describe;
+    this.#describe = custom
+      ? (event) => {
+          const text = custom(event);
+          return bounded(text.title, text.body);
+        }
+      : this.#formatter.describe;
     this.#windowMilliseconds = options.coalesceWindowMs ?? 2_000;
     this.#unread = new ObservableValue(this.#safeUnreadCount(0));
     this.#notifier.onClick((itemId) => {
@@ -203,9 +215,12 @@ export class DeliveryEngine {
       event,
       popUp: decision.deliveries.some((entry) => entry.channel === 'desktop'),
       inApp: decision.deliveries.some((entry) => entry.channel === 'inApp'),
-      quietReason: suppression?.explanation ?? null,
+      // The explanation names lines, which come from the service: shown in the list, so bounded.
+      quietReason: suppression
+        ? sanitizeNotificationText(suppression.explanation, bodyLimits)
+        : null,
     };
-    if (event.kind === 'call' && event.state === 'ended') this.#callEnded(event.callId);
+    if (event.kind === 'call' && event.state === 'ended') this.#callEnded(event);
     if (this.#catchUpDepth > 0) {
       this.#held.push(delivery);
       return;
@@ -292,24 +307,25 @@ export class DeliveryEngine {
     this.#windows.clear();
   }
 
-  #callEnded(callId: string): void {
-    this.#endedCalls.add(callId);
-    // A ringing pop-up still waiting in a window is withdrawn: the call is over.
-    for (const window of this.#windows.values()) {
-      const index = window.pending.findIndex(
-        (event) => isRingingCall(event) && event.callId === callId,
-      );
-      const ringing = window.pending[index];
-      if (index < 0 || !ringing || !isRingingCall(ringing)) continue;
-      window.pending.splice(index, 1);
-      this.#addMissedCallItem(ringing, null);
-      this.#markNotified([ringing.id]);
-    }
+  #callEnded(ended: EventOfKind<'call'>): void {
+    this.#endedCalls.add(ended.callId);
+    // A ringing pop-up still waiting in its window (same line, kind call) is withdrawn: the
+    // call is over. Only that window is searched, never the texts of a burst.
+    const window = this.#windows.get(groupKey(ended));
+    const index =
+      window?.pending.findIndex((event) => isRingingCall(event) && event.callId === ended.callId) ??
+      -1;
+    const ringing = window?.pending[index];
+    if (!window || index < 0 || !ringing || !isRingingCall(ringing)) return;
+    window.pending.splice(index, 1);
+    this.#addMissedCallItem(ringing, null);
+    this.#markNotified([ringing.id]);
   }
 
   /** A ringing call already over: a missed-call item when it would have alerted, no pop-up. */
   #missedCall(delivery: Delivery, event: EventOfKind<'call'>): void {
-    if (delivery.popUp || delivery.inApp || delivery.quietReason !== null) {
+    // The pop-up it would have been goes to the list instead, like any pop-up that cannot show.
+    if (delivery.popUp || delivery.inApp) {
       this.#addMissedCallItem(event, delivery.quietReason);
     }
     if (delivery.popUp) this.#markNotified([event.id]);
@@ -320,10 +336,14 @@ export class DeliveryEngine {
     this.#addItem(this.#item(event, { title, body }, quietReason));
   }
 
-  /** The in-app item of a delivery, when it gets one now. */
+  /**
+   * The in-app item of a delivery, when it gets one now: when the policy delivers in-app (a
+   * muted alert carries its reason), or as the fallback of a pop-up that cannot show. A muted
+   * alert whose in-app channel is off (by the person or the business) is not listed.
+   */
   #list(delivery: Delivery): void {
     const popUpCannotShow = delivery.popUp && this.#notifierAvailable === false;
-    if (delivery.inApp || delivery.quietReason !== null || popUpCannotShow) {
+    if (delivery.inApp || popUpCannotShow) {
       this.#addItem(
         this.#item(delivery.event, this.#safeDescribe(delivery.event), delivery.quietReason),
       );
@@ -350,7 +370,20 @@ export class DeliveryEngine {
     } catch (error) {
       this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
     }
-    this.#unread.set(this.#safeUnreadCount(this.#unread.get()));
+    this.#recountUnreadSoon();
+  }
+
+  /**
+   * Counting unread items scans the list, and every change is sent to the window: a burst of
+   * 1,000 items costs one count and one update at the end of the turn, not 1,000.
+   */
+  #recountUnreadSoon(): void {
+    if (this.#unreadRecountQueued) return;
+    this.#unreadRecountQueued = true;
+    queueMicrotask(() => {
+      this.#unreadRecountQueued = false;
+      this.#unread.set(this.#safeUnreadCount(this.#unread.get()));
+    });
   }
 
   /** First of a line and kind pops now and opens a window; later ones wait in it. */

@@ -55,6 +55,22 @@ describe('createEventDescriber', () => {
     });
   });
 
+  it('keeps "and 2 others" in a group summary whatever the length of a line or sender name', () => {
+    const long = createEventDescriber({ lineName: () => `Line ${'L'.repeat(300)}` });
+    const summary = long.describeGroup([
+      textEvent(clock, { contactName: `\u202E${'Ann '.repeat(50)}` }),
+      textEvent(clock, { from: '+14155552672', contactName: 'Bo Chen' }),
+      textEvent(clock, { from: '+14155552673', contactName: null }),
+    ]);
+    expect(summary.body).toMatch(
+      /^3 new texts on Line L+\u2026 from Ann (Ann )*Ann\u2026 and 2 others$/,
+    );
+    expect(summary.body).not.toContain('\u202E');
+    expect(long.describe(sampleMention('M'.repeat(200))).title).toMatch(
+      /^M+\u2026 mentioned you in /,
+    );
+  });
+
   it('words appointment reminders from the instants, in the person’s time zone', () => {
     const reminder: AlertEvent = {
       kind: 'appointmentReminder',
@@ -158,3 +174,14 @@ describe('createEventDescriber', () => {
     ]);
   });
 });
+
+function sampleMention(byName: string): AlertEvent {
+  return {
+    kind: 'mention',
+    id: 'mention-long',
+    occurredAt: at,
+    byName,
+    conversation: 'Order 42',
+    excerpt: 'Can you call them back?',
+  };
+}

@@ -47,7 +47,16 @@ const pluralNames: Record<EventKind, string> = {
   accountReport: 'account reports',
 };
 
-function bounded(title: string, body: string): Description {
+/**
+ * Bound of a name inside a sentence (a line, a sender, who mentioned you), so one long name
+ * cannot push the rest of the sentence ("… and 2 others") past the pop-up's limit.
+ */
+const nameLimits = { characters: 40, bytes: 120 } as const;
+
+const name = (text: string) => sanitizeNotificationText(text, nameLimits);
+
+/** Sanitises and bounds a title and a body: every text for a pop-up or an item goes through it. */
+export function bounded(title: string, body: string): Description {
   return {
     title: sanitizeNotificationText(title, titleLimits),
     // A pop-up needs some body text: notify-send refuses an empty message.
@@ -87,6 +96,23 @@ function relative(startsAt: number, now: number): string {
 }
 
 /**
+ * `compute` remembered for up to 1,000 inputs, then forgotten: repeats cost once, and memory
+ * stays bounded.
+ */
+function remembered(compute: (input: string) => string): (input: string) => string {
+  const results = new Map<string, string>();
+  return (input) => {
+    let result = results.get(input);
+    if (result === undefined) {
+      if (results.size >= 1_000) results.clear();
+      result = compute(input);
+      results.set(input, result);
+    }
+    return result;
+  };
+}
+
+/**
  * Builds the formatter for pop-ups and in-app items: titles and bodies per event kind ("Incoming
  * call on Support Line" / "Ann Lee · +1 415 555 2671"), phone numbers formatted, the contact's
  * name when known, everything sanitised and bounded.
@@ -97,23 +123,17 @@ export function createEventDescriber(lookups: DescriberLookups) {
     return isTimeZone(value) ? value : 'UTC';
   };
   // Formatting a number parses it with libphonenumber (microseconds): a burst repeats numbers.
-  const formatted = new Map<string, string>();
-  const formatNumber = (number: string) => {
-    let text = formatted.get(number);
-    if (text === undefined) {
-      if (formatted.size >= 1_000) formatted.clear();
-      text = formatPhoneNumber(number);
-      formatted.set(number, text);
-    }
-    return text;
-  };
-  const lineWords = (lineId: string) => lookups.lineName(lineId) ?? `line ${lineId}`;
+  const formatNumber = remembered(formatPhoneNumber);
+  // Every event names its line: the few names are cleaned once (keyed by the name, so a
+  // renamed line is cleaned again).
+  const cleanLineName = remembered(name);
+  const lineWords = (lineId: string) => cleanLineName(lookups.lineName(lineId) ?? `line ${lineId}`);
   const who = (event: { from: string; contactName: string | null }) => {
     const number = event.from === 'anonymous' ? 'Unknown number' : formatNumber(event.from);
     // The name is sanitised on its own first, so a hostile name cannot swallow the number.
-    const name =
+    const contact =
       event.contactName === null ? '' : sanitizeNotificationText(event.contactName, titleLimits);
-    return name ? `${name} · ${number}` : number;
+    return contact ? `${contact} · ${number}` : number;
   };
   const appointmentWords = (
     appointment: EventOfKind<'appointmentCreated'>['appointment'],
@@ -150,7 +170,10 @@ export function createEventDescriber(lookups: DescriberLookups) {
           `${event.count} texts in ${event.windowSeconds} s from ${who(event)}`,
         );
       case 'mention':
-        return bounded(`${event.byName} mentioned you in ${event.conversation}`, event.excerpt);
+        return bounded(
+          `${name(event.byName)} mentioned you in ${event.conversation}`,
+          event.excerpt,
+        );
       case 'contactAssigned':
         return bounded(
           'Contact assigned to you',
@@ -231,19 +254,18 @@ export function createEventDescriber(lookups: DescriberLookups) {
     if (events.length === 1) return describe(first);
     const lineId = 'lineId' in first ? first.lineId : null;
     const where = lineId === null ? '' : ` on ${lineWords(lineId)}`;
-    const senders: string[] = [];
+    // A set: a window of 1,000 texts from 1,000 numbers costs 1,000 steps, not a million.
+    const senders = new Set<string>();
     for (const event of events) {
-      if (!('from' in event)) continue;
-      const sender = event.contactName ?? formatNumber(event.from);
-      if (!senders.includes(sender)) senders.push(sender);
+      if ('from' in event) senders.add(event.contactName ?? formatNumber(event.from));
     }
     const [firstSender] = senders;
     const from =
       firstSender === undefined
         ? ''
-        : senders.length === 1
-          ? ` from ${firstSender}`
-          : ` from ${firstSender} and ${plural(senders.length - 1, 'other', 'others')}`;
+        : senders.size === 1
+          ? ` from ${name(firstSender)}`
+          : ` from ${name(firstSender)} and ${plural(senders.size - 1, 'other', 'others')}`;
     const title = `${events.length} new ${pluralNames[first.kind]}`;
     return bounded(`${title}${where}`, `${title}${where}${from}`);
   }

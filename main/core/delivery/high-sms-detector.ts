@@ -9,7 +9,6 @@ interface PairState {
   /** Index of the oldest entry. */
   head: number;
   size: number;
-  lastAt: number;
   /** Clock time of the last text seen (arrival, not sending): what idle expiry looks at. */
   touchedAt: number;
   /** When the current burst began (its first message), which names the alert. */
@@ -31,6 +30,14 @@ export interface HighSmsDetectorOptions {
   quietMilliseconds?: number;
   /** Hard cap on pairs tracked at once; the least recently active is forgotten first. */
   maxPairs?: number;
+}
+
+/** The latest arrival time in the ring buffer (it is kept sorted). */
+function newestTime(state: PairState): number {
+  if (state.size === 0) return Number.NEGATIVE_INFINITY;
+  return (
+    state.times[(state.head + state.size - 1) % state.times.length] ?? Number.NEGATIVE_INFINITY
+  );
 }
 
 /** Tolerated clock skew of the service: a text "from the future" counts as arriving now. */
@@ -77,14 +84,13 @@ export class HighSmsDetector {
     let state = this.#pairs.get(key);
     if (state) {
       this.#pairs.delete(key);
-      if (at - state.lastAt > this.#quietMilliseconds) state = undefined;
+      if (at - newestTime(state) > this.#quietMilliseconds) state = undefined;
     }
     if (!state) {
       state = {
         times: new Float64Array(this.#threshold),
         head: 0,
         size: 0,
-        lastAt: at,
         touchedAt: now,
         burstStartedAt: at,
         alerted: false,
@@ -97,8 +103,7 @@ export class HighSmsDetector {
     }
 
     // Out-of-order times are clamped: the buffer stays sorted, so its head is the oldest.
-    const time = Math.max(at, state.lastAt);
-    state.lastAt = time;
+    const time = Math.max(at, newestTime(state));
     state.touchedAt = now;
     if (state.size < this.#threshold) {
       state.times[(state.head + state.size) % this.#threshold] = time;

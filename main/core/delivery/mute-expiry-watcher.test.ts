@@ -126,4 +126,34 @@ describe('MuteExpiryWatcher', () => {
     watcher.replan();
     expect(expiries).toHaveLength(0);
   });
+  it('wakes its quiet-hours listeners the moment quiet hours start and end, to the second', () => {
+    // The fake clock starts on Sunday 22 Nov 2026, 09:00 UTC.
+    const { clock, watcher } = setup();
+    const boundaries: number[] = [];
+    watcher.onQuietBoundary((at) => boundaries.push(at));
+    const preferences = defaultUserPreferences('UTC');
+    watcher.update({
+      ...preferences,
+      quietHours: {
+        ...preferences.quietHours,
+        enabled: true,
+        windows: [{ day: 'sunday', start: '09:30', end: '10:00' }],
+      },
+    });
+    const start = Date.UTC(2026, 10, 22, 9, 30);
+    expect(watcher.nextQuietBoundaryAt()).toBe(start);
+    clock.advance(30 * minute - second);
+    expect(boundaries).toEqual([]);
+    clock.advance(second);
+    expect(boundaries).toEqual([start]);
+    expect(watcher.nextQuietBoundaryAt()).toBe(start + 30 * minute);
+    // A sleep across the end reports it once, at the re-plan.
+    clock.jump(3 * 60 * minute);
+    watcher.replan();
+    watcher.replan();
+    expect(boundaries).toEqual([start, start + 30 * minute]);
+    expect(watcher.nextQuietBoundaryAt()).toBe(start + 7 * 24 * 60 * minute);
+    watcher.update(preferences);
+    expect(watcher.nextQuietBoundaryAt()).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import type { UserPreferences } from '../../../common';
+import { nextQuietBoundary, type UserPreferences } from '../../../common';
 import type { Clock, TimerHandle } from '../ports';
 
 /** A mute or do-not-disturb that has just run out. */
@@ -19,17 +19,22 @@ function keyOf(expiry: MuteExpiry): string {
 
 /**
  * Tells its listeners the moment a line mute or do-not-disturb of the current preferences runs
- * out (to the second), so the tray and the window re-render; whether an alert is muted is the
- * policy engine's call, not this class's. Re-planned on every `update(preferences)` and on
- * `replan()` (resume, clock jump); an expiry passed during sleep is reported at the re-plan.
+ * out (to the second), and the moment quiet hours start or end, so the tray and the window
+ * re-render; whether an alert is muted is the policy engine's call, not this class's. Re-planned
+ * on every `update(preferences)` and on `replan()` (resume, clock jump); an expiry passed during
+ * sleep is reported at the re-plan, and quiet-hours boundaries passed during sleep once.
  */
 export class MuteExpiryWatcher {
   readonly #clock: Clock;
   readonly #maxTimer: number;
   readonly #listeners = new Set<(expiry: MuteExpiry) => void>();
+  readonly #quietListeners = new Set<(at: number) => void>();
   /** Expiries already reported, so a re-plan never reports one twice. */
   readonly #reported = new Set<string>();
   #expiries: MuteExpiry[] = [];
+  #quietHours: Pick<UserPreferences, 'quietHours' | 'timeZone'> | null = null;
+  /** The next quiet-hours start or end not yet reported. */
+  #quietBoundary: number | null = null;
   #timer: TimerHandle | null = null;
   #stopped = false;
 
@@ -42,6 +47,15 @@ export class MuteExpiryWatcher {
   onExpiry(listener: (expiry: MuteExpiry) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Listens for quiet hours starting or ending (the boundary's instant); returns the function
+   * that stops listening.
+   */
+  onQuietBoundary(listener: (at: number) => void): () => void {
+    this.#quietListeners.add(listener);
+    return () => this.#quietListeners.delete(listener);
   }
 
   /** Takes the current preferences (at start and whenever they change) and re-plans. */
@@ -62,6 +76,8 @@ export class MuteExpiryWatcher {
     const current = new Set(expiries.map(keyOf));
     for (const key of this.#reported) if (!current.has(key)) this.#reported.delete(key);
     this.#expiries = expiries.sort((left, right) => left.until - right.until);
+    this.#quietHours = { quietHours: preferences.quietHours, timeZone: preferences.timeZone };
+    this.#quietBoundary = this.#nextQuietBoundary(now);
     this.#stopped = false;
     this.#plan();
   }
@@ -74,6 +90,11 @@ export class MuteExpiryWatcher {
   /** The next instant something runs out, or null (tests, the tray's "until" text). */
   nextExpiryAt(): number | null {
     return this.#expiries.find((expiry) => !this.#reported.has(keyOf(expiry)))?.until ?? null;
+  }
+
+  /** The next instant quiet hours start or end, or null when they are off. */
+  nextQuietBoundaryAt(): number | null {
+    return this.#quietBoundary;
   }
 
   stop(): void {
@@ -92,7 +113,17 @@ export class MuteExpiryWatcher {
       this.#reported.add(key);
       expired.push(expiry);
     }
-    const next = this.nextExpiryAt();
+    let quietCrossed: number | null = null;
+    if (this.#quietBoundary !== null && this.#quietBoundary <= now) {
+      // Several boundaries passed in one sleep are one re-render: report the latest instant.
+      quietCrossed = this.#quietBoundary;
+      this.#quietBoundary = this.#nextQuietBoundary(now);
+    }
+    const expiry = this.nextExpiryAt();
+    const next =
+      expiry === null || this.#quietBoundary === null
+        ? (expiry ?? this.#quietBoundary)
+        : Math.min(expiry, this.#quietBoundary);
     if (next !== null && !this.#stopped) {
       // A timer may fire a millisecond early; `#plan` then simply arms again for the rest.
       this.#timer = this.#clock.setTimeout(
@@ -105,6 +136,14 @@ export class MuteExpiryWatcher {
     }
     // Listeners last: one that calls `update()` re-plans from a consistent state.
     for (const expiry of expired) for (const listener of [...this.#listeners]) listener(expiry);
+    if (quietCrossed !== null) {
+      for (const listener of [...this.#quietListeners]) listener(quietCrossed);
+    }
+  }
+
+  #nextQuietBoundary(after: number): number | null {
+    const quiet = this.#quietHours;
+    return quiet ? nextQuietBoundary(quiet.quietHours, quiet.timeZone, after) : null;
   }
 
   #clearTimer(): void {

@@ -204,6 +204,31 @@ describe('ReminderScheduler', () => {
     expect(raised[0]).toMatchObject({ appointment: { id: 'moved' } });
   });
 
+  it('reminds on time, once, after an appointment is moved hundreds of times (stale entries pruned)', () => {
+    const { clock, raised, scheduler } = setup();
+    const now = clock.now();
+    const running = scheduler();
+    running.observe(
+      appointmentEvent(clock, 'appointmentCreated', { id: 'steady', startsAt: now + 3 * hour }),
+    );
+    for (let move = 0; move < 300; move++) {
+      running.observe(
+        appointmentEvent(clock, 'appointmentUpdated', {
+          id: 'busy',
+          startsAt: now + (move % 2 === 0 ? 5 : 6) * hour + move * 60_000,
+        }),
+      );
+    }
+    clock.advanceTo(now + 2 * hour);
+    expect(raised).toMatchObject([{ offset: '1h', appointment: { id: 'steady' } }]);
+    // The last move (move 299, odd): 6 h + 299 min from now; its 1-hour reminder is 1 h before.
+    clock.advanceTo(now + 5 * hour + 299 * 60_000 - 1);
+    expect(raised).toHaveLength(3);
+    clock.advanceTo(now + 5 * hour + 299 * 60_000);
+    expect(raised).toHaveLength(4);
+    expect(raised[3]).toMatchObject({ offset: '1h', appointment: { id: 'busy' } });
+  });
+
   it('gives a moved reminder a new id, so the store does not take it for a duplicate', () => {
     const { clock, raised, scheduler } = setup();
     const now = clock.now();

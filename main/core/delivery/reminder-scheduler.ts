@@ -162,6 +162,14 @@ export class ReminderScheduler {
     if (!ids) this.#byAppointment.set(reminder.appointmentId, (ids = new Set()));
     ids.add(reminder.id);
     heapPush(this.#heap, { dueAt: reminder.dueAt, id: reminder.id });
+    // Moved and cancelled reminders leave stale entries until they surface; an appointment moved
+    // again and again must not grow the heap without bound, so rebuild it from what is live.
+    if (this.#heap.length > 2 * this.#pending.size + 64) {
+      this.#heap = [];
+      for (const live of this.#pending.values()) {
+        heapPush(this.#heap, { dueAt: live.dueAt, id: live.id });
+      }
+    }
   }
 
   #forget(appointmentId: string): void {

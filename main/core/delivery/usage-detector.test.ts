@@ -13,11 +13,20 @@ function setup() {
   const clock = new FakeClock();
   const handle = temporaryStore();
   stores.push(handle);
-  const detector = () => new UsageDetector({ usageAlerts: handle.store.usageAlerts, clock });
-  const usage = (percent: number, periodId = 'period-2026-11'): AlertEvent => ({
+  const detector = (persisted = false) =>
+    new UsageDetector({
+      usageAlerts: handle.store.usageAlerts,
+      clock,
+      ...(persisted ? { meta: handle.store.meta } : {}),
+    });
+  const usage = (
+    percent: number,
+    periodId = 'period-2026-11',
+    sentAt = clock.now(),
+  ): AlertEvent => ({
     kind: 'usage',
-    id: `usage-${periodId}-${percent}-${clock.now()}`,
-    occurredAt: new Date(clock.now()).toISOString(),
+    id: `usage-${periodId}-${percent}-${sentAt}`,
+    occurredAt: new Date(sentAt).toISOString(),
     periodId,
     usedMinutes: (percent / 100) * 1_000,
     includedMinutes: 1_000,
@@ -66,6 +75,33 @@ describe('UsageDetector', () => {
     expect(usageDetector.observe(usage(76, 'period-2026-12'))).toMatchObject([
       { threshold: 75, periodId: 'period-2026-12' },
     ]);
+  });
+
+  it('ignores a late update for an older billing period, even when its thresholds never fired', () => {
+    const { clock, detector, usage } = setup();
+    const usageDetector = detector();
+    const novemberSentAt = clock.now();
+    expect(usageDetector.observe(usage(50, 'period-2026-11', novemberSentAt))).toEqual([]);
+    clock.advance(24 * 60 * 60_000);
+    expect(usageDetector.observe(usage(10, 'period-2026-12'))).toEqual([]);
+    // November's 95 % arrives late (sent before December's first update): old news.
+    expect(usageDetector.observe(usage(95, 'period-2026-11', novemberSentAt + 60_000))).toEqual([]);
+    // December's own thresholds still fire, and a December update sent late is still December's.
+    expect(usageDetector.observe(usage(80, 'period-2026-12'))).toMatchObject([{ threshold: 75 }]);
+    expect(
+      usageDetector.observe(usage(92, 'period-2026-12', novemberSentAt + 2 * 60_000)),
+    ).toMatchObject([{ threshold: 90, periodId: 'period-2026-12' }]);
+  });
+
+  it('remembers the newest billing period across a restart when given store.meta', () => {
+    const { clock, detector, handle, usage } = setup();
+    const novemberSentAt = clock.now();
+    clock.advance(24 * 60 * 60_000);
+    expect(detector(true).observe(usage(10, 'period-2026-12'))).toEqual([]);
+    handle.reopen();
+    expect(detector(true).observe(usage(95, 'period-2026-11', novemberSentAt))).toEqual([]);
+    // Without the meta repository the newest period lives in memory only (documented).
+    expect(detector().observe(usage(95, 'period-2026-11', novemberSentAt))).toHaveLength(1);
   });
 
   it('passes other events (a payment failure) through untouched, raising nothing', () => {

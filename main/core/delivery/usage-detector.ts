@@ -1,12 +1,27 @@
 import { usageThresholds, type AlertEvent, type UsageThreshold } from '../../../common';
 import type { Clock } from '../ports';
-import type { UsageAlertRepository } from '../store/repositories';
+import type { MetaRepository, UsageAlertRepository } from '../store/repositories';
 import { localId } from './local-id';
 
 export interface UsageDetectorOptions {
   usageAlerts: UsageAlertRepository;
   clock: Clock;
+  /**
+   * Where the newest billing period seen is kept across restarts (`store.meta`). Without it the
+   * detector remembers it in memory only, so the first late update for an old period after a
+   * restart can still alert if that period's thresholds never fired.
+   */
+  meta?: MetaRepository;
 }
+
+/** The newest billing period seen, and the earliest update time seen for it. */
+interface NewestPeriod {
+  periodId: string;
+  since: number;
+}
+
+/** Key of the newest period in the meta repository. */
+const newestUsagePeriodKey = 'usage.newestPeriod';
 
 /**
  * Turns `usage` updates into `usageThreshold` events: 75 %, 90 % and 100 % of the included
@@ -17,20 +32,29 @@ export interface UsageDetectorOptions {
  * records the lower ones as done: "75 % used" read after "all minutes used" is noise, and a late
  * 80 % update afterwards must not raise 75 %. Other events (payment failures included) are not
  * this detector's business: the pipeline decides them as they are.
+ *
+ * Period ids are opaque, so periods are ordered by their updates' `occurredAt`: an update for
+ * another period sent before the newest period's earliest update belongs to an older period and
+ * is ignored (a late 90 % for last month must not alert in this one).
  */
 export class UsageDetector {
   readonly #usageAlerts: UsageAlertRepository;
   readonly #clock: Clock;
+  readonly #meta: MetaRepository | null;
+  #newest: NewestPeriod | null;
 
   constructor(options: UsageDetectorOptions) {
     this.#usageAlerts = options.usageAlerts;
     this.#clock = options.clock;
+    this.#meta = options.meta ?? null;
+    this.#newest = this.#loadNewest();
   }
 
   /** The threshold events this update raises (none, or one). */
   observe(event: AlertEvent): AlertEvent[] {
     if (event.kind !== 'usage') return [];
     if (!(event.includedMinutes > 0) || !Number.isFinite(event.usedMinutes)) return [];
+    if (!this.#isCurrentPeriod(event.periodId, event.occurredAt)) return [];
     const percent = (event.usedMinutes / event.includedMinutes) * 100;
     const crossed = usageThresholds.filter((threshold) => percent >= threshold);
     const highest = crossed.at(-1);
@@ -45,6 +69,42 @@ export class UsageDetector {
       if (!fired.has(threshold)) this.#usageAlerts.markFired(event.periodId, threshold, now);
     }
     return [this.#thresholdEvent(event, highest)];
+  }
+
+  /** Whether an update belongs to the newest period seen (or a newer one, which becomes it). */
+  #isCurrentPeriod(periodId: string, occurredAt: string): boolean {
+    const parsed = Date.parse(occurredAt);
+    const sent = Number.isFinite(parsed) ? parsed : this.#clock.now();
+    const newest = this.#newest;
+    if (newest && periodId !== newest.periodId && sent < newest.since) return false;
+    if (newest && periodId === newest.periodId && sent >= newest.since) return true;
+    this.#newest = { periodId, since: sent };
+    try {
+      this.#meta?.set(newestUsagePeriodKey, JSON.stringify(this.#newest));
+    } catch {
+      // Remembered in memory still; only a restart loses it.
+    }
+    return true;
+  }
+
+  #loadNewest(): NewestPeriod | null {
+    try {
+      const stored: unknown = JSON.parse(this.#meta?.get(newestUsagePeriodKey) ?? 'null');
+      if (
+        typeof stored === 'object' &&
+        stored !== null &&
+        'periodId' in stored &&
+        'since' in stored &&
+        typeof stored.periodId === 'string' &&
+        typeof stored.since === 'number' &&
+        Number.isFinite(stored.since)
+      ) {
+        return { periodId: stored.periodId, since: stored.since };
+      }
+    } catch {
+      // Unreadable: start without one, as on a first run.
+    }
+    return null;
   }
 
   #thresholdEvent(event: AlertEvent & { kind: 'usage' }, threshold: UsageThreshold): AlertEvent {

@@ -4,7 +4,6 @@ import type {
   ProcessedEventRepository,
   ReminderRepository,
   ScheduledReminder,
-  UsageAlertRepository,
 } from '../../store/repositories';
 import type { InAppNotification } from '../../../../common';
 
@@ -93,21 +92,6 @@ export class FakeReminderRepository implements ReminderRepository {
       const reminder = this.#byId.get(id);
       if (reminder) reminder.firedAt = firedAt;
     }
-  }
-}
-
-/** In-memory UsageAlertRepository (a fake of the SQLite one; benchmarks). */
-export class FakeUsageAlertRepository implements UsageAlertRepository {
-  readonly #fired = new Map<string, Set<number>>();
-
-  firedThresholds(periodId: string): number[] {
-    return [...(this.#fired.get(periodId) ?? [])].sort((left, right) => left - right);
-  }
-
-  markFired(periodId: string, threshold: number): void {
-    let set = this.#fired.get(periodId);
-    if (!set) this.#fired.set(periodId, (set = new Set()));
-    set.add(threshold);
   }
 }
 
