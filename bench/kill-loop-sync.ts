@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runKillLoop, type KillLoopReport } from '../main/core/sync/fixtures/kill-loop';
+import { runKillLoopAsJordan, type KillLoopReport } from '../main/core/sync/fixtures/kill-loop';
 import { startService } from '../service';
 
 /**
@@ -17,14 +17,8 @@ export async function benchKillLoop(
   const folder = mkdtempSync(join(tmpdir(), 'ringside-kill-loop-bench-'));
   const running = await startService({ databasePath: join(folder, 'service.sqlite') });
   try {
-    const jordan = running.users.find((user) => user.key === 'jordan');
-    if (!jordan) throw new Error('no demo user jordan');
-    return await runKillLoop({
+    return await runKillLoopAsJordan(running, {
       iterations,
-      baseUrl: running.url,
-      token: jordan.token,
-      userId: jordan.id,
-      role: jordan.role,
       dataDir: join(folder, 'companion'),
       ...(log ? { log } : {}),
     });

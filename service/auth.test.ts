@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apiErrorSchema, profileSchema, socketRefusalSchema } from '../common';
+import {
+  apiErrorSchema,
+  profileSchema,
+  socketRefusalSchema,
+  versionedPreferencesSchema,
+} from '../common';
 import { startService, type RunningService } from './index';
 import { callApi, connectDevice, connectWithHandshake } from './test-client';
 
@@ -137,6 +142,78 @@ describe('hostile input', () => {
     );
     expect(prototype.status).toBe(400);
     apiErrorSchema.parse(prototype.body);
+  });
+
+  it('answers hostile headers and query strings with a named 4xx, never a 500', async () => {
+    const token = service.tokens.jordan ?? '';
+    const current = versionedPreferencesSchema.parse(
+      (await callApi(service.url, token, 'GET', '/api/preferences')).body,
+    );
+    const body = { preferences: { ...current.preferences, fisherMode: true } };
+    const put = (headers: Record<string, string>) =>
+      callApi(service.url, token, 'PUT', '/api/preferences', body, headers);
+    const errorOf = (answer: { body: unknown }) => apiErrorSchema.parse(answer.body);
+
+    // If-Match: anything but one version (or *) matches nothing, so it is a 412, not a write.
+    for (const ifMatch of [
+      `"${current.version}`,
+      `${current.version}"`,
+      `"${current.version}", "9"`,
+      'x'.repeat(4000),
+      '"99999999999999999999"',
+    ]) {
+      const answer = await put({ 'if-match': ifMatch });
+      expect(answer.status, ifMatch.slice(0, 40)).toBe(412);
+      expect(errorOf(answer).current).toBe(current.version);
+    }
+    for (const [name, value] of [
+      ['idempotency-key', 'k'.repeat(201)],
+      ['idempotency-key', 'has space'],
+      ['idempotency-key', 'non-ascii-é'],
+      ['x-device-id', 'd'.repeat(129)],
+      ['x-device-id', 'device 1'],
+    ] as const) {
+      const answer = await callApi(service.url, token, 'PUT', '/api/preferences', body, {
+        'if-match': `"${current.version}"`,
+        // fetch sends header values as Latin-1; encode so non-ASCII reaches the service as bytes.
+        [name]: Buffer.from(value, 'utf8').toString('latin1'),
+      });
+      expect(answer.status, `${name}: ${value.slice(0, 20)}`).toBe(400);
+      expect(errorOf(answer).reason).toMatch(
+        name === 'idempotency-key' ? /^Idempotency-Key/ : /^X-Device-Id/,
+      );
+    }
+    // None of the refused requests wrote anything.
+    const after = versionedPreferencesSchema.parse(
+      (await callApi(service.url, token, 'GET', '/api/preferences')).body,
+    );
+    expect(after.version).toBe(current.version);
+
+    for (const query of [
+      '?afterSeq=abc',
+      '?afterSeq=-1',
+      '?afterSeq=1.5',
+      '?afterSeq=1&afterSeq=2',
+      '?limit=0',
+      '?limit=100000',
+      '?unknown=1',
+      '?__proto__=1',
+      '?constructor[prototype][role]=admin',
+      `?afterSeq=${'9'.repeat(400)}`,
+    ]) {
+      const answer = await callApi(service.url, token, 'GET', `/api/events${query}`);
+      expect(answer.status, query.slice(0, 40)).toBe(400);
+      expect(errorOf(answer).error).toBe('invalid');
+    }
+    for (const query of ['?userId=__proto__', '?userId=user-sam', `?userId=${'u'.repeat(300)}`]) {
+      const answer = await callApi(service.url, token, 'GET', `/api/outbox${query}`);
+      expect([400, 403], query.slice(0, 40)).toContain(answer.status);
+      errorOf(answer);
+    }
+
+    const longToken = await callApi(service.url, 'x'.repeat(8000), 'GET', '/api/me');
+    expect(longToken.status).toBe(401);
+    expect(({} as Record<string, unknown>)['role']).toBeUndefined();
   });
 
   it('ignores whatever a socket client emits and keeps serving', async () => {

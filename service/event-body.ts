@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { eventBodies, eventKinds, parseWith, type EventKind, type ParseResult } from '../common';
+import {
+  describeFieldErrorsInline,
+  eventBodies,
+  eventKinds,
+  parseWith,
+  prefixFieldErrors,
+  type EventKind,
+  type ParseResult,
+} from '../common';
 import type { EventBody } from './event-hub';
 
 /** The body schema of one event kind, as injected: `kind` plus its fields, nothing else. */
@@ -15,22 +23,11 @@ export function parseEventBody(input: unknown): ParseResult<EventBody> {
   const kind =
     typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
   if (typeof kind !== 'string' || !(eventKinds as string[]).includes(kind)) {
-    const message = `Expected one of ${eventKinds.join(', ')}`;
-    return {
-      ok: false,
-      errors: [{ path: 'event.kind', message }],
-      message: `event.kind: ${message}`,
-    };
+    const errors = [{ path: 'event.kind', message: `Expected one of ${eventKinds.join(', ')}` }];
+    return { ok: false, errors, message: describeFieldErrorsInline(errors) };
   }
   const parsed = parseWith(eventBodySchemaOf(kind as EventKind), input);
   if (parsed.ok) return { ok: true, value: parsed.value };
-  const errors = parsed.errors.map((error) => ({
-    path: error.path === '(root)' ? 'event' : `event.${error.path}`,
-    message: error.message,
-  }));
-  return {
-    ok: false,
-    errors,
-    message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-  };
+  const errors = prefixFieldErrors(parsed.errors, 'event');
+  return { ok: false, errors, message: describeFieldErrorsInline(errors) };
 }

@@ -84,13 +84,25 @@ describe('replay racing live events', () => {
     ]);
   });
 
+  it('stops a replay between pages when the device drops, and forgets it', async () => {
+    for (let index = 0; index < 1_200; index += 1) hub.emit(jordan, mention);
+    const connection = new FakeConnection((_name, payload) => {
+      if (serviceEventSchema.parse(payload).seq === 500) connection.connected = false;
+    });
+    await hub.attach(jordan.id, 'device-fake', connection, 0);
+    expect(connection.seqs()).toHaveLength(500);
+    expect(connection.sent.map((message) => message.name)).not.toContain('replayDone');
+    expect(hub.connectedDevices(jordan.id)).toEqual([]);
+  });
+
   it('stops replaying to a device that disconnected, and forgets it', async () => {
     for (let index = 0; index < 3; index += 1) hub.emit(jordan, mention);
     const connection = new FakeConnection();
     connection.connected = false;
     await hub.attach(jordan.id, 'device-fake', connection, 0);
     expect(connection.sent).toEqual([]);
-    hub.detach(jordan.id, connection);
     expect(hub.connectedDevices(jordan.id)).toEqual([]);
+    // A live push finds no device to skip or send to.
+    expect(hub.push(jordan.id, 'presence', { onCall: true })).toBe(0);
   });
 });

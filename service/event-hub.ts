@@ -166,7 +166,11 @@ export class EventHub {
     this.devices.set(userId, set);
     let replayed = 0;
     for (;;) {
-      if (!connection.connected) return;
+      if (!connection.connected) {
+        // Gone before or during the replay: forget it here, whatever the caller does on close.
+        this.detach(userId, connection);
+        return;
+      }
       const page = this.store.eventsAfter(userId, device.cursor, replayPageSize);
       for (const event of page) {
         connection.emit('event', event);

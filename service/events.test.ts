@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   apiErrorSchema,
+  appliedChangesSchema,
   eventPageSchema,
   injectEventResultSchema,
   outboxPageSchema,
@@ -14,7 +15,9 @@ import {
   versionedPreferencesSchema,
   type ServiceEvent,
 } from '../common';
+import { openServiceDatabase } from './database';
 import { startService, type RunningService } from './index';
+import { ServiceStore } from './store';
 import { callApi, connectDevice, type RecordedMessage, type TestDevice } from './test-client';
 
 let folder: string;
@@ -218,6 +221,71 @@ describe('outbox and presence', () => {
       (await callApi(service.url, token(key), 'GET', '/api/outbox')).body,
     ).entries;
   }
+
+  it('never shows an admin the outbox or applied changes of another business', async () => {
+    // A second business with its own admin, written beside the running service (WAL allows it).
+    const other = new ServiceStore(openServiceDatabase(databasePath));
+    const demo = other.users()[0];
+    if (!demo) throw new Error('no demo user');
+    other.transaction(() => {
+      other.database
+        .prepare(
+          `INSERT INTO businesses (id, name, defaults_json, defaults_version)
+             SELECT 'business-other', 'Other Co', defaults_json, 1 FROM businesses LIMIT 1`,
+        )
+        .run();
+      other.database
+        .prepare(
+          `INSERT INTO users (id, key, business_id, name, email, role, preferences_json,
+             preferences_version)
+             SELECT 'user-other', 'other', 'business-other', 'Olga Other', 'olga@example.com',
+               'admin', preferences_json, 1 FROM users WHERE id = ?`,
+        )
+        .run(demo.id);
+      other.database
+        .prepare("INSERT INTO tokens (token, user_id) VALUES ('token-other', 'user-other')")
+        .run();
+      other.appendOutbox({
+        userId: 'user-other',
+        eventId: null,
+        channel: 'email',
+        destination: 'olga@example.com',
+        sender: null,
+        subject: 'Private',
+        body: 'Only for Other Co',
+        createdAt: new Date().toISOString(),
+      });
+      other.recordAppliedChange({
+        userId: 'user-other',
+        target: 'preferences',
+        version: 2,
+        idempotencyKey: 'other-key',
+        appliedAt: new Date().toISOString(),
+      });
+    });
+    other.database.close();
+
+    const entriesFor = async (tokenValue: string, query = '') =>
+      outboxPageSchema.parse(
+        (await callApi(service.url, tokenValue, 'GET', `/api/outbox${query}`)).body,
+      ).entries;
+    expect((await entriesFor(token('sam'))).map((entry) => entry.userId)).not.toContain(
+      'user-other',
+    );
+    expect(await entriesFor(token('sam'), '?userId=user-other')).toEqual([]);
+    expect((await entriesFor('token-other')).map((entry) => entry.subject)).toEqual(['Private']);
+
+    const changesFor = async (tokenValue: string) =>
+      appliedChangesSchema.parse(
+        (await callApi(service.url, tokenValue, 'GET', '/api/debug/applied-changes')).body,
+      ).changes;
+    expect((await changesFor(token('sam'))).map((change) => change.userId)).not.toContain(
+      'user-other',
+    );
+    expect((await changesFor('token-other')).map((change) => change.idempotencyKey)).toEqual([
+      'other-key',
+    ]);
+  });
 
   it('records the email and text the policy decides, from the business sender', async () => {
     await enableTexts('jordan');

@@ -3,11 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   decide,
+  describeFieldErrorsInline,
   idSchema,
   injectEventBodySchema,
   isAdmin,
   normalizeUserPreferences,
   parseWith,
+  preferencesChangeRefusal,
+  prefixFieldErrors,
   presenceBodySchema,
   putBusinessDefaultsBodySchema,
   putPreferencesBodySchema,
@@ -62,16 +65,8 @@ export function refuse(
 }
 
 function invalid(reply: FastifyReply, fields: FieldError[], prefix = ''): FastifyReply {
-  const named = fields.map((field) => ({
-    path: prefix ? (field.path === '(root)' ? prefix : `${prefix}.${field.path}`) : field.path,
-    message: field.message,
-  }));
-  return refuse(
-    reply,
-    'invalid',
-    named.map((field) => `${field.path}: ${field.message}`).join('; '),
-    { fields: named },
-  );
+  const named = prefix ? prefixFieldErrors(fields, prefix) : fields;
+  return refuse(reply, 'invalid', describeFieldErrorsInline(named), { fields: named });
 }
 
 function userOf(request: FastifyRequest): ServiceUser {
@@ -85,12 +80,16 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `"7"`, `W/"7"` or `7` → 7; `*` → 'any'; anything else → null (treated as stale). */
+/**
+ * `"7"`, `W/"7"` or a bare `7` → 7; `*` → 'any'; anything else (a list, an unbalanced quote, a
+ * number beyond 15 digits) → null, which matches no version and so answers 412 like a stale one.
+ */
 function parseIfMatch(value: string): number | 'any' | null {
   const trimmed = value.trim();
   if (trimmed === '*') return 'any';
-  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(trimmed);
-  return match?.[1] ? Number(match[1]) : null;
+  const match = /^(?:(?:W\/)?"(\d{1,15})"|(\d{1,15}))$/.exec(trimmed);
+  const digits = match?.[1] ?? match?.[2];
+  return digits === undefined ? null : Number(digits);
 }
 
 const etagOf = (version: number) => `"${version}"`;
@@ -229,25 +228,6 @@ function versionedPut<Document>(
   return reply.code(200).header('etag', etagOf(version)).type('application/json').send(body);
 }
 
-function preferencesRefusal(
-  user: ServiceUser,
-  current: UserPreferences,
-  next: UserPreferences,
-): string | null {
-  const accountAlertsChanged = (
-    Object.keys(current.accountAlerts) as Array<keyof UserPreferences['accountAlerts']>
-  ).some((type) => current.accountAlerts[type] !== next.accountAlerts[type]);
-  if (accountAlertsChanged && !isAdmin(user.role)) return roleRefusals.accountAlertsNeedAdmin;
-  if (
-    user.role !== 'billingAdmin' &&
-    !current.accountAlerts.billingWarning &&
-    next.accountAlerts.billingWarning
-  ) {
-    return roleRefusals.billingWarningsNeedBillingAdmin;
-  }
-  return null;
-}
-
 /** Every /api route of the service. The README's route table is checked against these. */
 export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDependencies): void {
   const { store, hub } = dependencies;
@@ -311,7 +291,7 @@ export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDepen
           : parsed;
       },
       current: () => store.preferences(user.id),
-      mayChange: (current, next) => preferencesRefusal(user, current, next),
+      mayChange: (current, next) => preferencesChangeRefusal(user.role, current, next),
       write: (next) => store.writePreferences(user.id, next),
       answer: (version, preferences) => ({ version, preferences }),
       announce: (version, preferences, deviceId) => {
@@ -352,7 +332,7 @@ export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDepen
           : {
               ok: false,
               errors,
-              message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+              message: describeFieldErrorsInline(errors),
             };
       },
       current: () => store.businessDefaults(user.businessId),
@@ -428,6 +408,7 @@ export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDepen
       return refuse(reply, 'forbidden', "Only admins can read another user's outbox");
     }
     const entries = store.outbox({
+      businessId: user.businessId,
       userId: wanted,
       afterId: query.value.afterId,
       limit: query.value.limit,
@@ -445,6 +426,7 @@ export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDepen
     }
     const result: AppliedChanges = {
       changes: store.appliedChanges({
+        businessId: user.businessId,
         ...(userId === undefined ? {} : { userId }),
         ...(query.value.idempotencyKey === undefined
           ? {}

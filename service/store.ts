@@ -34,12 +34,6 @@ export interface Versioned<Document> {
   document: Document;
 }
 
-export interface Contact {
-  id: string;
-  name: string;
-  number: string;
-}
-
 export interface StoredIdempotentResponse {
   requestHash: string;
   status: number;
@@ -223,16 +217,6 @@ export class ServiceStore {
       .map(toLine);
   }
 
-  lines(): Line[] {
-    return this.statement<[], LineRow>('SELECT * FROM lines ORDER BY rowid').all().map(toLine);
-  }
-
-  contacts(): Contact[] {
-    return this.statement<[], Contact>(
-      'SELECT id, name, number FROM contacts ORDER BY rowid',
-    ).all();
-  }
-
   setOnCall(userId: string, onCall: boolean): void {
     this.statement('UPDATE users SET on_call = ? WHERE id = ?').run(onCall ? 1 : 0, userId);
   }
@@ -323,9 +307,14 @@ export class ServiceStore {
     ).run(change.userId, change.target, change.version, change.idempotencyKey, change.appliedAt);
   }
 
-  appliedChanges(filter: { userId?: string; idempotencyKey?: string }): AppliedChange[] {
+  /** Applied changes of one business's users, optionally of one user or one key, oldest first. */
+  appliedChanges(filter: {
+    businessId: string;
+    userId?: string;
+    idempotencyKey?: string;
+  }): AppliedChange[] {
     return this.statement<
-      [string | null, string | null, string | null, string | null],
+      [string, string | null, string | null, string | null, string | null],
       {
         id: number;
         user_id: string;
@@ -336,9 +325,11 @@ export class ServiceStore {
       }
     >(
       `SELECT * FROM applied_changes
-         WHERE (? IS NULL OR user_id = ?) AND (? IS NULL OR idempotency_key = ?) ORDER BY id`,
+         WHERE user_id IN (SELECT id FROM users WHERE business_id = ?)
+           AND (? IS NULL OR user_id = ?) AND (? IS NULL OR idempotency_key = ?) ORDER BY id`,
     )
       .all(
+        filter.businessId,
         filter.userId ?? null,
         filter.userId ?? null,
         filter.idempotencyKey ?? null,
@@ -397,11 +388,18 @@ export class ServiceStore {
     return { ...entry, id: Number(result.lastInsertRowid) };
   }
 
-  outbox(filter: { userId: string | null; afterId: number; limit: number }): OutboxEntry[] {
-    return this.statement<[string | null, string | null, number, number], OutboxRow>(
-      `SELECT * FROM outbox WHERE (? IS NULL OR user_id = ?) AND id > ? ORDER BY id LIMIT ?`,
+  /** Outbox rows of one business's users (or of one of them) after `afterId`, oldest first. */
+  outbox(filter: {
+    businessId: string;
+    userId: string | null;
+    afterId: number;
+    limit: number;
+  }): OutboxEntry[] {
+    return this.statement<[string, string | null, string | null, number, number], OutboxRow>(
+      `SELECT * FROM outbox WHERE user_id IN (SELECT id FROM users WHERE business_id = ?)
+         AND (? IS NULL OR user_id = ?) AND id > ? ORDER BY id LIMIT ?`,
     )
-      .all(filter.userId, filter.userId, filter.afterId, filter.limit)
+      .all(filter.businessId, filter.userId, filter.userId, filter.afterId, filter.limit)
       .map(toOutboxEntry);
   }
 }

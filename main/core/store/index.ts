@@ -13,13 +13,17 @@ export type * from './repositories';
 export const storeFileName = 'ringside.sqlite';
 
 /**
- * Where one signed-in user's database lives: `<dataDir>/users/<userId>/ringside.sqlite`. Ids are
- * letters, digits and `. _ : -`; anything else (and `:`, not allowed in Windows file names) is
- * escaped, so two ids never share a folder and none escapes `dataDir`.
+ * Where one signed-in user's database lives: `<dataDir>/users/<userId>/ringside.sqlite`. Only
+ * lower-case letters, digits and `. _ -` are kept as they are; anything else is escaped as `%xx`
+ * — capitals too, because macOS and Windows file names ignore case, and leading or trailing dots
+ * (`..`; Windows drops a trailing one) — so two ids never share a folder and none escapes `dataDir`.
  */
 export function storePathFor(dataDir: string, userId: string): string {
-  const folder = userId.replace(/[^A-Za-z0-9._-]|^\.+/g, (character) =>
-    [...character].map((part) => `%${part.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+  // Escaped as UTF-8 bytes, two hex digits each: a fixed width, so no two escapes read alike.
+  const folder = userId.replace(/[^a-z0-9._-]|^\.+|\.+$/gu, (characters) =>
+    [...Buffer.from(characters, 'utf8')]
+      .map((byte) => `%${byte.toString(16).padStart(2, '0')}`)
+      .join(''),
   );
   return join(dataDir, 'users', folder, storeFileName);
 }

@@ -64,6 +64,28 @@ describe('migration runner', () => {
     expect(tableNames(db)).not.toContain('documents');
   });
 
+  it('two connections migrating one file at once: the second sees the first one’s work', () => {
+    const path = join(temporaryFolder(), 'race.sqlite');
+    const first = openDatabase(path);
+    const second = openDatabase(path);
+    // The second connection reads version 0, then (before it takes the write lock) the first one
+    // migrates the file: the step list is read between the two, so the race happens every time.
+    let reads = 0;
+    const racing = migrations.map((step) => ({
+      ...step,
+      get version() {
+        reads += 1;
+        if (reads === migrations.length + 1) migrate(first);
+        return step.version;
+      },
+    }));
+    expect(() => migrate(second, { migrations: racing })).not.toThrow();
+    expect(schemaVersion(second)).toBe(latestVersion);
+    expect(second.pragma('integrity_check', { simple: true })).toBe('ok');
+    first.close();
+    second.close();
+  });
+
   it('a kill -9 in the middle of a migration leaves the previous version intact', async () => {
     const path = join(temporaryFolder(), 'killed.sqlite');
     const db = openDatabase(path);

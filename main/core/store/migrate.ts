@@ -36,18 +36,23 @@ export function migrate(
   const list = options.migrations ?? allMigrations;
   const latest = list.reduce((highest, step) => Math.max(highest, step.version), 0);
   const target = options.targetVersion ?? latest;
-  const current = schemaVersion(db);
-  if (current > latest) throw new DBVersionFromFutureError(current, latest);
-  const pending = list
-    .filter((step) => step.version > current && step.version <= target)
-    .sort((left, right) => left.version - right.version);
-  if (pending.length === 0) return [];
+  const pendingAt = (current: number) => {
+    if (current > latest) throw new DBVersionFromFutureError(current, latest);
+    return list
+      .filter((step) => step.version > current && step.version <= target)
+      .sort((left, right) => left.version - right.version);
+  };
+  // Without a write lock: an up-to-date database (every start but the first) takes none.
+  if (pendingAt(schemaVersion(db)).length === 0) return [];
   const applyAll = db.transaction(() => {
+    // Read again under the lock: another process may have migrated since the read above.
+    const pending = pendingAt(schemaVersion(db));
     for (const step of pending) step.up(db);
+    const last = pending.at(-1);
     // user_version lives in the database header, which is written by this same transaction.
-    db.pragma(`user_version = ${Number(pending.at(-1)?.version ?? current)}`);
+    if (last) db.pragma(`user_version = ${Number(last.version)}`);
+    return pending.map((step) => step.version);
   });
-  // IMMEDIATE: take the write lock before reading anything, so two processes cannot both migrate.
-  applyAll.immediate();
-  return pending.map((step) => step.version);
+  // IMMEDIATE: take the write lock before reading the version, so two processes cannot both migrate.
+  return applyAll.immediate();
 }

@@ -56,6 +56,17 @@ describe('per-user location', () => {
     );
     expect(storePathFor('/data', 'a:b')).toBe(join('/data', 'users', 'a%3ab', 'ringside.sqlite'));
     expect(storePathFor('/data', '..')).toBe(join('/data', 'users', '%2e%2e', 'ringside.sqlite'));
+    // Case-insensitive file systems (macOS, Windows) and Windows' dropped trailing dot.
+    expect(storePathFor('/data', 'User-A')).not.toBe(storePathFor('/data', 'user-a'));
+    expect(storePathFor('/data', 'User-A').toLowerCase()).not.toBe(
+      storePathFor('/data', 'user-a').toLowerCase(),
+    );
+    expect(storePathFor('/data', 'a.')).toBe(join('/data', 'users', 'a%2e', 'ringside.sqlite'));
+    // Escapes have one width: a character beyond one byte never reads as a shorter escape + text.
+    expect(storePathFor('/data', '\u{1F600}')).not.toBe(storePathFor('/data', '\u00d83d\u00de00'));
+    expect(storePathFor('/data', '\u0100')).toBe(
+      join('/data', 'users', '%c4%80', 'ringside.sqlite'),
+    );
   });
 
   it('opens in WAL mode and keeps data across reopen', () => {

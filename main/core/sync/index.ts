@@ -7,12 +7,7 @@ export {
   valueAt,
   type FieldChanges,
 } from './field-changes';
-export {
-  preferencesRefusal,
-  SyncEngine,
-  type SyncEngineOptions,
-  type SyncTraceStage,
-} from './sync-engine';
+export { SyncEngine, type SyncEngineOptions, type SyncTraceStage } from './sync-engine';
 export {
   HttpSyncTransport,
   ServiceUnreachableError,

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -8,10 +10,13 @@ import {
   roleRefusals,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
+  type BusinessDefaults,
   type UserPreferences,
 } from '../../../common';
 import { startService, type RunningService } from '../../../service';
 import { CompanionError } from '../companion-api';
+import { createSystemClock, type Clock } from '../ports';
+import { retryDelay } from './backoff';
 import { openDevice, waitFor, type Device, type DeviceOptions } from './test-support';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -410,5 +415,213 @@ describe('sync engine against the real service', () => {
       }),
     ).toBe(false);
     expect(jordan.engine.snapshot()).toEqual(snapshot);
+  });
+});
+
+type ProxyFault = 'unavailable' | 'reset' | 'lost';
+
+/**
+ * A real HTTP hop between a device and the service that can fail PUTs on purpose: answer 503,
+ * reset the connection before forwarding, or forward and then lose the answer (the service has
+ * applied the change, the device never hears so). `down` resets every request.
+ */
+interface FlakyProxy {
+  url: string;
+  faults: ProxyFault[];
+  down: boolean;
+  puts: number;
+  /** Answers the service marked `idempotent-replayed` (a key it had already applied). */
+  replayed: number;
+}
+
+async function flakyProxy(target: string): Promise<FlakyProxy> {
+  const proxy: FlakyProxy = { url: '', faults: [], down: false, puts: 0, replayed: 0 };
+  const forwardedHeaders = [
+    'authorization',
+    'content-type',
+    'if-match',
+    'idempotency-key',
+    'x-device-id',
+  ];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const fault = request.method === 'PUT' ? proxy.faults.shift() : undefined;
+        if (request.method === 'PUT') proxy.puts += 1;
+        if (proxy.down || fault === 'reset') {
+          request.socket.destroy();
+          return;
+        }
+        if (fault === 'unavailable') {
+          response.writeHead(503, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: 'internal', reason: 'Briefly unavailable' }));
+          return;
+        }
+        const headers: Record<string, string> = {};
+        for (const name of forwardedHeaders) {
+          const value = request.headers[name];
+          if (typeof value === 'string') headers[name] = value;
+        }
+        const answer = await fetch(new URL(request.url ?? '/', target), {
+          method: request.method ?? 'GET',
+          headers,
+          ...(chunks.length === 0 ? {} : { body: Buffer.concat(chunks) }),
+        });
+        const text = await answer.text();
+        if (answer.headers.get('idempotent-replayed') === 'true') proxy.replayed += 1;
+        if (fault === 'lost') {
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(answer.status, {
+          'content-type': answer.headers.get('content-type') ?? 'application/json',
+          ...(answer.headers.get('etag') ? { etag: answer.headers.get('etag') ?? '' } : {}),
+        });
+        response.end(text);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy;
+}
+
+/** The system clock, recording every delay the engine asks for. */
+function recordingClock(): { clock: Clock; delays: number[] } {
+  const system = createSystemClock();
+  const delays: number[] = [];
+  return {
+    delays,
+    clock: {
+      now: () => system.now(),
+      setTimeout: (callback, milliseconds) => {
+        delays.push(milliseconds);
+        return system.setTimeout(callback, milliseconds);
+      },
+      clearTimeout: (handle) => system.clearTimeout(handle),
+    },
+  };
+}
+
+function deviceThrough(proxy: FlakyProxy, running: RunningService, key: UserKey, clock?: Clock) {
+  const user = userOf(running, key);
+  const opened = openDevice({
+    baseUrl: proxy.url,
+    token: user.token,
+    user: { id: user.id, role: user.role },
+    dataDir: temporaryFolder(),
+    extra: {
+      retry: { initialMilliseconds: 10, maxMilliseconds: 40 },
+      ...(clock === undefined ? {} : { clock }),
+    },
+  });
+  cleanups.push(() => opened.close());
+  return opened;
+}
+
+describe('sync engine over a failing link', () => {
+  it('backs off (capped, with jitter) through 5xx, resets and lost answers, and applies the edit once', async () => {
+    const running = await service();
+    const proxy = await flakyProxy(running.url);
+    const { clock, delays } = recordingClock();
+    const jordan = deviceThrough(proxy, running, 'jordan', clock);
+    await jordan.engine.start();
+    const before = localPreferences(jordan);
+    proxy.faults.push('unavailable', 'reset', 'lost', 'unavailable', 'unavailable', 'lost');
+    const seen: string[] = [];
+    jordan.engine.status.subscribe((status) => seen.push(status.status));
+
+    jordan.engine.edit({ ...before, leadScoreThreshold: 64 });
+    await waitFor(jordan.engine.status, (status) => status.status === 'synced', 'synced');
+
+    expect(proxy.faults).toEqual([]);
+    expect(proxy.puts).toBe(7);
+    // The first lost answer was a change applied; both later tries that reached the service
+    // carried the same key and got that first answer back instead of a second change.
+    expect(proxy.replayed).toBe(2);
+    expect(await appliedChanges(running, 'jordan')).toHaveLength(1);
+    expect((await serverPreferences(running, 'jordan')).preferences.leadScoreThreshold).toBe(64);
+    expect(jordan.store.outbox.count()).toBe(0);
+    // Unreachable (reset, lost) reads as offline; a service that answers 503 is reachable: pending.
+    expect(seen.slice(0, 4)).toEqual(['pending', 'offline', 'pending', 'offline']);
+    expect(seen.at(-1)).toBe('synced');
+    // One wait per failure, each within [step/2, step] of the doubling step, never above the cap.
+    expect(delays).toHaveLength(6);
+    delays.forEach((delay, index) => {
+      const step = retryDelay(index + 1, { initialMilliseconds: 10, maxMilliseconds: 40 }, () => 1);
+      expect(delay).toBeGreaterThanOrEqual(step / 2);
+      expect(delay).toBeLessThanOrEqual(Math.min(step, 40));
+    });
+  });
+
+  it('coalesces offline edits into few requests without losing or reordering any', async () => {
+    const running = await service();
+    const proxy = await flakyProxy(running.url);
+    const alex = deviceThrough(proxy, running, 'alex');
+    await alex.engine.start();
+    proxy.down = true;
+
+    // A fixed pseudo-random walk over a few fields of both documents (an admin edits both).
+    let seed = 7;
+    const next = (modulo: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % modulo;
+    };
+    let documents = 0;
+    let previous: 'preferences' | 'businessDefaults' | null = null;
+    for (let step = 0; step < 200; step += 1) {
+      const snapshot = alex.engine.snapshot();
+      if (!snapshot) throw new Error('not loaded');
+      const choice = next(10);
+      const document = choice < 8 ? 'preferences' : 'businessDefaults';
+      if (document !== previous) documents += 1;
+      previous = document;
+      if (document === 'preferences') {
+        const preferences: UserPreferences = snapshot.preferences;
+        if (choice < 3) alex.engine.edit({ ...preferences, leadScoreThreshold: next(101) });
+        else if (choice < 6) alex.engine.edit({ ...preferences, fisherMode: next(2) === 0 });
+        else alex.engine.edit(withEmail(preferences, `alex-${next(5)}@example.com`));
+      } else {
+        const business: BusinessDefaults = snapshot.business;
+        alex.engine.editBusinessDefaults({
+          ...business,
+          notificationEmail: `office-${next(5)}@example.com`,
+        });
+      }
+    }
+    const local = alex.engine.snapshot();
+    if (!local) throw new Error('not loaded');
+    const pending = alex.store.outbox.count();
+    expect(await alex.engine.flush()).toMatchObject({ status: 'offline', count: pending });
+
+    proxy.down = false;
+    proxy.puts = 0;
+    alex.engine.retryNow();
+    await waitFor(alex.engine.status, (status) => status.status === 'synced', 'synced', 20_000);
+
+    // Every last value reached the service, in both documents, and the local copy is the service's.
+    const server = await serverPreferences(running, 'alex');
+    expect(server.preferences).toEqual(local.preferences);
+    const defaults = versionedBusinessDefaultsSchema.parse(
+      await (
+        await fetch(`${running.url}/api/business-defaults`, {
+          headers: { authorization: `Bearer ${userOf(running, 'alex').token}` },
+        })
+      ).json(),
+    );
+    expect(defaults.defaults).toEqual(local.business);
+    expect(alex.engine.snapshot()?.preferences).toEqual(local.preferences);
+    // At most one request per run of edits to the same document (fewer when a run undoes itself).
+    expect(proxy.puts).toBeLessThanOrEqual(documents);
+    expect((await appliedChanges(running, 'alex')).length).toBeLessThanOrEqual(documents);
   });
 });

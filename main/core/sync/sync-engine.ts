@@ -6,6 +6,8 @@ import {
   channels,
   isAdmin,
   normalizeUserPreferences,
+  parseWith,
+  preferencesChangeRefusal,
   roleRefusals,
   socketMessages,
   userAlertTypes,
@@ -82,26 +84,6 @@ type Notice =
 const conflictNote = 'Conflict: changed on another device too; the service’s value was kept';
 const narrowedNote =
   'Business defaults turned this off; your own setting is kept and applies again if they turn it back on';
-
-/** What the service says about a role refusal, mirrored locally (same rule, same words). */
-export function preferencesRefusal(
-  role: Role,
-  current: UserPreferences,
-  next: UserPreferences,
-): string | null {
-  const accountAlertsChanged = accountAlertTypes.some(
-    (type) => current.accountAlerts[type] !== next.accountAlerts[type],
-  );
-  if (accountAlertsChanged && !isAdmin(role)) return roleRefusals.accountAlertsNeedAdmin;
-  if (
-    role !== 'billingAdmin' &&
-    !current.accountAlerts.billingWarning &&
-    next.accountAlerts.billingWarning
-  ) {
-    return roleRefusals.billingWarningsNeedBillingAdmin;
-  }
-  return null;
-}
 
 /**
  * Offline-first settings sync. Edits commit locally at once (local copy, outbox row with an
@@ -216,12 +198,10 @@ export class SyncEngine {
    * role refusals, 'invalidArguments', or 'unavailable' before the first download).
    */
   edit(next: UserPreferences): PreferencesSnapshot {
-    const parsed = userPreferencesSchema.safeParse(next);
-    if (!parsed.success) throw invalidArguments(parsed.error);
-    const normalized = normalizeUserPreferences(parsed.data);
+    const normalized = normalizeUserPreferences(valid(userPreferencesSchema, next));
     const local = this.#preferences.local();
     if (!local || !this.#preferences.server()) throw notLoaded();
-    const refusal = preferencesRefusal(this.#user.role, local, normalized);
+    const refusal = preferencesChangeRefusal(this.#user.role, local, normalized);
     if (refusal) throw new CompanionError('forbidden', refusal);
     this.#commitEdit(this.#preferences, local, normalized);
     return this.#snapshotOrThrow();
@@ -232,12 +212,11 @@ export class SyncEngine {
     if (!isAdmin(this.#user.role)) {
       throw new CompanionError('forbidden', roleRefusals.businessDefaultsNeedAdmin);
     }
-    const parsed = businessDefaultsSchema.safeParse(next);
-    if (!parsed.success) throw invalidArguments(parsed.error);
+    const defaults = valid(businessDefaultsSchema, next);
     const server = this.#business.server();
     const local = this.#business.local() ?? server?.document ?? null;
     if (!local || !server) throw notLoaded();
-    this.#commitEdit(this.#business, local, parsed.data);
+    this.#commitEdit(this.#business, local, defaults);
     return this.#snapshotOrThrow();
   }
 
@@ -550,7 +529,11 @@ export class SyncEngine {
     entry: OutboxEntry | null,
     spec: DocumentSpec<unknown>,
   ): Outcome {
-    if (status === 408 || status === 429 || status >= 500) return this.#failed('server');
+    if (status === 408 || status === 429 || status >= 500) {
+      // The service answered, so this device is not offline; the edit stays pending.
+      this.#offlineSince = null;
+      return this.#failed('server');
+    }
     this.#succeeded();
     if (status === 401 || entry === null) {
       // Signed out or token revoked: keep every edit, stop until the user signs in again.
@@ -839,14 +822,9 @@ function notLoaded(): CompanionError {
   );
 }
 
-function invalidArguments(error: z.ZodError): CompanionError {
-  const fields = error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-  return new CompanionError(
-    'invalidArguments',
-    fields.map((field) => `${field.path}: ${field.message}`).join('; '),
-    fields,
-  );
+/** `input` parsed by `schema`, or a CompanionError naming every invalid field. */
+function valid<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) throw new CompanionError('invalidArguments', parsed.message, parsed.errors);
+  return parsed.value;
 }
