@@ -39,7 +39,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (no default singletons).' },
+        {
+          selector: 'ExportDefaultDeclaration',
+          message: 'Use named exports (no default singletons).',
+        },
       ],
     },
   },
@@ -76,7 +79,8 @@ export default tseslint.config(
             {
               name: 'electron',
               importNames: ['ipcMain', 'ipcRenderer'],
-              message: 'Use the typed IPC wrappers (main/electron/ipc-main.ts, preload/ipc-renderer.ts).',
+              message:
+                'Use the typed IPC wrappers (main/electron/ipc-main.ts, preload/ipc-renderer.ts).',
             },
           ],
         },

@@ -18,9 +18,12 @@ export const browserTestConfig = defineConfig({
   retries: ci ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: ci
-    ? [['list']]
-    : [['list'], ['html', { outputFolder: '../playwright-report', open: 'never' }]],
+  reporter: [
+    ['list'],
+    // Read by tools/test-summary.ts for CI's closing line.
+    ['json', { outputFile: '../test-results/browser-results.json' }],
+    ...(ci ? [] : [['html', { outputFolder: '../playwright-report', open: 'never' }] as const]),
+  ],
   use: {
     browserName: 'chromium',
     baseURL: `http://127.0.0.1:${port}`,
