@@ -82,10 +82,19 @@ describe('the IPC wrapper', () => {
       ok: false,
       error: { code: 'forbidden', message: 'This window may not call getPreferences.' },
     };
+    const indexUrl = `file://${rendererFolder}/index.html`;
+    // Our own page in an iframe of our window: the right URL, but not the top frame.
+    const subframe = ipcEventFrom(window.webContents, indexUrl);
+    subframe.senderFrame.parent = window.webContents.mainFrame;
+    // The right URL in the top frame, but a security origin that is not a file origin.
+    const otherOrigin = ipcEventFrom(window.webContents, indexUrl);
+    otherOrigin.senderFrame.originOverride = 'https://evil.example.com';
     const events: IpcEventPort[] = [
       ipcEventFrom(stranger.webContents),
       ipcEventFrom(window.webContents, 'https://evil.example.com/'),
       ipcEventFrom(window.webContents, `file://${rendererFolder}/assets/injected.html`),
+      subframe,
+      otherOrigin,
       { sender: window.webContents, senderFrame: null },
     ];
     for (const event of events) {
@@ -94,7 +103,11 @@ describe('the IPC wrapper', () => {
       );
     }
     expect(companion.calls).toEqual([]);
-    expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(4);
+    expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(6);
+    // The same page as the window's top frame, with its file origin, is answered.
+    expect(
+      await port.invoke(invokeCalls.getPreferences.channel, ipcEventFrom(window.webContents)),
+    ).toMatchObject({ ok: true });
   });
 
   it('refuses invalid arguments with a clear error per field', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -126,13 +127,23 @@ describe('the session', () => {
     });
     expect(contentSecurityPolicy).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+        "frame-src 'none'; frame-ancestors 'none'",
     );
     const theirs = await session.defaultSession.simulateResponse({
       url: 'https://help.ringside.example.com/',
       responseHeaders: { 'X-Other': ['1'] },
     });
     expect(theirs.responseHeaders).toEqual({ 'X-Other': ['1'] });
+  });
+});
+
+describe('the page itself', () => {
+  it('carries the same policy in its meta tag (a file:// page gets no response headers)', () => {
+    const html = readFileSync(path.resolve('renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    // frame-ancestors is ignored in a meta tag, so it is only in the header.
+    expect(meta).toBe(contentSecurityPolicy.replace(/; frame-ancestors 'none'$/, ''));
   });
 });
 
@@ -151,6 +162,17 @@ describe('our pages and external links', () => {
     expect(pages.isOwn('https://evil.example.com/index.html')).toBe(false);
     expect(pages.isOwn('not a url')).toBe(false);
     expect(pages.isOwn('http://localhost:5173/')).toBe(false);
+  });
+
+  it('trusts a document only with the origin it should have', () => {
+    const built = new OwnPages({ rendererFolder, devServerUrl: null });
+    expect(built.isOwnOrigin('file://', indexUrl)).toBe(true);
+    expect(built.isOwnOrigin('https://evil.example.com', indexUrl)).toBe(false);
+    expect(built.isOwnOrigin('file://', 'https://evil.example.com/index.html')).toBe(false);
+    const development = new OwnPages({ rendererFolder, devServerUrl: 'http://localhost:5173/' });
+    expect(development.isOwnOrigin('http://localhost:5173', 'http://localhost:5173/')).toBe(true);
+    expect(development.isOwnOrigin('null', 'http://localhost:5173/')).toBe(false);
+    expect(development.isOwnOrigin('http://localhost:5174', 'http://localhost:5173/')).toBe(false);
   });
 
   it('opens https links to listed hosts only', async () => {

@@ -42,7 +42,21 @@ interface SuiteReport {
   suites?: SuiteReport[];
 }
 
-const reportSchema = z.looseObject({ suites: z.array(z.unknown()) });
+const reportSchema = z.looseObject({
+  suites: z.array(z.unknown()),
+  errors: z.array(z.looseObject({ message: z.string().optional() })).optional(),
+});
+
+/** How many tests the report lists at all (a spec file that failed to load lists none). */
+export function countTests(suites: readonly SuiteReport[]): number {
+  return suites.reduce(
+    (total, suite) =>
+      total +
+      (suite.specs ?? []).reduce((sum, spec) => sum + spec.tests.length, 0) +
+      countTests(suite.suites ?? []),
+    0,
+  );
+}
 
 /** Every test that was skipped, with the reason its annotation gives. */
 export function notRun(suites: readonly SuiteReport[], parents: string[] = []): string[] {
@@ -71,10 +85,9 @@ function main(): void {
       const status = run(['vite', 'build', '-c', 'vite.main.config.ts', '--mode', mode]);
       if (status !== 0) process.exit(status);
     }
-    if (!existsSync(path.join(root, 'dist/renderer/index.html'))) {
-      const status = run(['vite', 'build', '-c', 'renderer/vite.config.ts']);
-      if (status !== 0) process.exit(status);
-    }
+    // Always rebuilt: a renderer left in dist/ by an earlier build would test stale pages.
+    const status = run(['vite', 'build', '-c', 'renderer/vite.config.ts']);
+    if (status !== 0) process.exit(status);
   } else {
     process.stdout.write(
       `No Electron binary at ${binary.path}: the _electron tests will be skipped (set ELECTRON_BINARY to run them).\n`,
@@ -86,12 +99,25 @@ function main(): void {
     process.exit(status === 0 ? 1 : status);
   }
   const report = reportSchema.parse(JSON.parse(readFileSync(resultsFile, 'utf8')));
-  const skipped = notRun(report.suites as SuiteReport[]);
+  const suites = report.suites as SuiteReport[];
+  const skipped = notRun(suites);
+  const loadErrors = report.errors ?? [];
+  if (loadErrors.length > 0) {
+    process.stdout.write(
+      `\nLOAD ERRORS (${loadErrors.length}): the tests of these files did not run at all:\n${loadErrors
+        .map((error) => `  - ${(error.message ?? 'unknown error').split('\n')[0] ?? ''}`)
+        .join('\n')}\n`,
+    );
+  }
+  if (countTests(suites) === 0) {
+    process.stdout.write('\nNo Electron end-to-end test was found: none ran.\n');
+    process.exit(status === 0 ? 1 : status);
+  }
   if (skipped.length > 0) {
     process.stdout.write(
       `\nNOT RUN (${skipped.length}):\n${skipped.map((line) => `  - ${line}`).join('\n')}\n`,
     );
-  } else {
+  } else if (loadErrors.length === 0) {
     process.stdout.write('\nEvery Electron end-to-end test ran.\n');
   }
   process.exit(status);

@@ -69,4 +69,47 @@ test.describe('agent flow', () => {
     await expect(result).toContainText('Texts on Support Line are muted until you unmute');
     await expect(result).toContainText('You have turned off SMS notifications');
   });
+  test('clicking a pop-up opens the window on that event: its row is highlighted and focused', async ({
+    settings,
+    service,
+    popups,
+  }) => {
+    const [event] = service.inject(service.userIdOf('jordan'), {
+      kind: 'text',
+      lineId: 'line-jordan',
+      from: '+14155552631',
+      contactName: 'Ann Lee',
+      body: 'Can we move my cleaning to Friday?',
+    });
+    if (!event) throw new Error('The service emitted no event');
+    const popup = await popups.waitFor((content) => content.body.includes('Friday'));
+    expect(popup.itemId).toBe(event.id);
+    await settings.page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
+
+    // The OS reports the click; the core asks the window (through the bridge's `navigate`
+    // event) to open that item.
+    popups.click(popup.itemId);
+    const opened = settings.page.locator(`[data-event-id="${event.id}"]:focus`);
+    await expect(opened).toHaveCount(1);
+    await expect(opened).toHaveAttribute('aria-current', 'true');
+    await expect(opened).toContainText('Friday');
+    await expect(opened).toBeInViewport();
+  });
+  test('text from outside (a contact name, a message) is shown as text, never as markup', async ({
+    settings,
+    service,
+  }) => {
+    const [event] = service.inject(service.userIdOf('jordan'), {
+      kind: 'text',
+      lineId: 'line-jordan',
+      from: '+14155552631',
+      contactName: '<b>Ann</b>',
+      body: 'see <img src=x onerror="document.title=1"> <a href="https://evil.example.com">here</a>',
+    });
+    if (!event) throw new Error('The service emitted no event');
+    const row = settings.activity.row(event.id);
+    await expect(row).toContainText('see');
+    await expect(row.locator('img, a, b')).toHaveCount(0);
+    expect(await settings.page.title()).not.toBe('1');
+  });
 });

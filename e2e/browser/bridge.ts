@@ -1,13 +1,8 @@
 import type { Page } from '@playwright/test';
-import {
-  invokeCalls,
-  mainEventChannels,
-  parseWith,
-  type IpcResponse,
-  type InvokeName,
-  type MainEvents,
-} from '../../common';
-import { CompanionError, type Companion } from '../../main/core/companion-api';
+import { invokeCalls, mainEventChannels, type InvokeName, type MainEvents } from '../../common';
+import type { Companion } from '../../main/core/companion-api';
+import type { Logger } from '../../main/core/ports';
+import { answerCall, companionCalls } from '../../main/electron/ipc-answer';
 
 /**
  * Bridges `window.api` in a browser page to a REAL core running in the test process, through the
@@ -69,43 +64,12 @@ function installBridge(setup: {
   });
 }
 
-/** Answers one invoke: validate with the contract, call the companion, turn refusals into errors. */
-export async function answerInvoke(
-  companion: Companion,
-  name: InvokeName,
-  rawArgs: unknown,
-): Promise<IpcResponse<unknown>> {
-  const parsed = parseWith(invokeCalls[name].args, rawArgs === null ? undefined : rawArgs);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      error: { code: 'invalidArguments', message: parsed.message, fields: parsed.errors },
-    };
-  }
-  try {
-    const method = companion[name] as (args: unknown) => Promise<unknown>;
-    const value = await method.call(companion, parsed.value);
-    return { ok: true, value };
-  } catch (error) {
-    if (error instanceof CompanionError) {
-      return {
-        ok: false,
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.fields ? { fields: error.fields } : {}),
-        },
-      };
-    }
-    return {
-      ok: false,
-      error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
-    };
-  }
-}
-
 /** Installs the bridge on `page` (before it loads anything) and forwards the core's events. */
-export async function bridgePage(page: Page, companion: Companion): Promise<{ dispose(): void }> {
+export async function bridgePage(
+  page: Page,
+  companion: Companion,
+  logger: Logger,
+): Promise<{ dispose(): void }> {
   let ready = false;
   let held: Array<[keyof MainEvents, unknown]> = [];
   let chain: Promise<unknown> = Promise.resolve();
@@ -128,9 +92,11 @@ export async function bridgePage(page: Page, companion: Companion): Promise<{ di
     else held.push([name, payload]);
   }
 
+  // Answered as main answers (ipc-answer.ts); the sender checks have no browser equivalent.
+  const calls = companionCalls(companion);
   for (const name of Object.keys(invokeCalls) as InvokeName[]) {
     await page.exposeFunction(`${invokePrefix}${name}`, (args: unknown) =>
-      answerInvoke(companion, name, args),
+      answerCall(calls, name, args === null ? undefined : args, logger),
     );
   }
   await page.exposeFunction(readyFunction, () => {
@@ -161,7 +127,7 @@ export async function bridgePage(page: Page, companion: Companion): Promise<{ di
     companion.health.subscribe((value) => send('healthChanged', value)),
     companion.unread.subscribe((unread) => send('notificationsChanged', { unread })),
     companion.onDecision((item) => send('activityAdded', item)),
-    companion.onOpenItem((itemId) => send('navigate', { section: 'activity', itemId })),
+    companion.onOpenItem((itemId) => send('navigate', { section: 'notifications', itemId })),
   ];
   return {
     dispose() {

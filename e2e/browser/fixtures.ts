@@ -40,6 +40,8 @@ export interface BrowserFixtures {
   dataDir: string;
   service: ServiceHandle;
   popups: PopupSink;
+  /** The core's and the bridge's log, attached to a failed test. */
+  log: Logger & { lines: string[] };
   companion: Companion;
   settings: SettingsWindow;
 }
@@ -154,8 +156,12 @@ export const test = base.extend<BrowserFixtures>({
     await use(createPopupSink(desktop ? createNodeNotifier({ appName: 'Ringside' }) : null));
   },
 
-  companion: async ({ user, dataDir, service, popups }, use, testInfo) => {
-    const logger = quietLogger();
+  // eslint-disable-next-line no-empty-pattern
+  log: async ({}, use) => {
+    await use(quietLogger());
+  },
+
+  companion: async ({ user, dataDir, service, popups, log: logger }, use, testInfo) => {
     const companion = createCompanion({
       dataDir: join(dataDir, 'companion'),
       serviceUrl: service.url,
@@ -180,8 +186,8 @@ export const test = base.extend<BrowserFixtures>({
     }
   },
 
-  settings: async ({ page, companion }, use) => {
-    const bridge = await bridgePage(page, companion);
+  settings: async ({ page, companion, log }, use) => {
+    const bridge = await bridgePage(page, companion, log);
     const window = new SettingsWindow(page);
     await window.open();
     await use(window);

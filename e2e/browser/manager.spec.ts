@@ -56,6 +56,12 @@ test.describe('manager flow (owner token)', () => {
 
     const jordanId = service.userIdOf('jordan');
     await settings.recipients.add('Jordan Park');
+    // The recipient's SMS box is disabled with the reason, since the business no longer allows it.
+    const recipientText = settings.recipients.row(jordanId).getByLabel('SMS');
+    await expect(recipientText).toBeDisabled();
+    await expect(recipientText).toHaveAccessibleDescription(
+      'SMS: the business does not allow this channel (see Business defaults)',
+    );
     await settings.recipients.setThreshold(jordanId, 60);
     await expect
       .poll(

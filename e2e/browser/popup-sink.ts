@@ -10,6 +10,8 @@ export interface PopupSink extends NotifierPort {
   readonly shown: PopupContent[];
   /** 'recording sink' or 'notification daemon (dunst)': where pop-ups went, for the report. */
   readonly where: string;
+  /** What the OS reports when the user clicks the pop-up for `itemId` (as a daemon would). */
+  click(itemId: string): void;
   /** Resolves with the first pop-up (past or future) that matches. */
   waitFor(
     predicate: (content: PopupContent) => boolean,
@@ -50,6 +52,9 @@ export function createPopupSink(real: NotifierPort | null): PopupSink {
     },
     onClick(listener) {
       clickListeners.push(listener);
+    },
+    click(itemId) {
+      for (const listener of clickListeners) listener(itemId);
     },
     waitFor(predicate, timeoutMilliseconds = 15_000) {
       const found = shown.find(predicate);

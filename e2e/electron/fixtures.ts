@@ -34,6 +34,19 @@ export function electronBinary(): { path: string; available: boolean } {
 export const binary = electronBinary();
 export const notAvailableReason = `Electron binary not available: ${binary.path}`;
 
+/** What the shell is launched with: its own profile folder, signed in to `service` as Jordan. */
+export function shellEnvironment(
+  userData: string,
+  service: RunningService,
+): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    RINGSIDE_USER_DATA: userData,
+    RINGSIDE_SERVICE_URL: service.url,
+    RINGSIDE_TOKEN: service.tokens['jordan'] ?? 'demo-token-jordan',
+  };
+}
+
 export interface ElectronFixtures {
   userData: string;
   service: RunningService;
@@ -109,13 +122,7 @@ export const test = base.extend<ElectronFixtures>({
       executablePath: binary.path,
       args: [projectRoot],
       cwd: projectRoot,
-      env: {
-        ...process.env,
-        RINGSIDE_USER_DATA: userData,
-        RINGSIDE_SERVICE_URL: service.url,
-        RINGSIDE_TOKEN: service.tokens['jordan'] ?? 'demo-token-jordan',
-        RINGSIDE_TEST_HOOKS: '1',
-      },
+      env: { ...shellEnvironment(userData, service), RINGSIDE_TEST_HOOKS: '1' },
     });
     await use(app);
     await app.close();

@@ -27,10 +27,16 @@ test('clicking a pop-up opens the settings window on that notification', async (
   if (!popup) throw new Error('no pop-up');
   expect(popup.body).toContain('Friday');
 
-  const opened = app.waitForEvent('window');
+  const windowOpened = app.waitForEvent('window');
   await hooks.clickPopup(popup.itemId);
-  const window = await opened;
+  const window = await windowOpened;
   await window.waitForLoadState('domcontentloaded');
-  // The page received `navigate` after it said ready, and shows the notifications section.
-  await expect(window.getByRole('heading', { name: /notifications/i }).first()).toBeVisible();
+  expect(popup.itemId).toBe(event.id);
+  // The page received `navigate` after it said ready, and opened that event: its row (the in-app
+  // notification, or the Activity row when in-app is off) is highlighted, focused and in view.
+  const opened = window.locator(`[data-event-id="${event.id}"]:focus`);
+  await expect(opened).toHaveCount(1);
+  await expect(opened).toHaveAttribute('aria-current', 'true');
+  await expect(opened).toContainText('Friday');
+  await expect(opened).toBeInViewport();
 });

@@ -1,6 +1,13 @@
 import type { RendererApi } from '../../common';
 import { spawn } from 'node:child_process';
-import { binary, expect, notAvailableReason, projectRoot, test } from './fixtures';
+import {
+  binary,
+  expect,
+  notAvailableReason,
+  projectRoot,
+  shellEnvironment,
+  test,
+} from './fixtures';
 
 test.skip(!binary.available, notAvailableReason);
 
@@ -52,12 +59,7 @@ test.describe('start-up', () => {
     const opened = app.waitForEvent('window');
     const second = spawn(binary.path, [projectRoot], {
       cwd: projectRoot,
-      env: {
-        ...process.env,
-        RINGSIDE_USER_DATA: userData,
-        RINGSIDE_SERVICE_URL: service.url,
-        RINGSIDE_TOKEN: service.tokens['jordan'] ?? 'demo-token-jordan',
-      },
+      env: shellEnvironment(userData, service),
       stdio: 'ignore',
     });
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));

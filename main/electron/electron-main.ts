@@ -71,6 +71,8 @@ function serviceConfiguration(userData: string, logger: Logger) {
 }
 
 function main(): void {
+  // Every renderer sandboxed, whatever a later window's options say (before ready, or it is ignored).
+  app.enableSandbox();
   const logger = createConsoleLogger();
   // Tests and e2e runs give each launch a fresh profile folder.
   const userDataOverride = process.env['RINGSIDE_USER_DATA'];

@@ -3,20 +3,23 @@ import {
   invokeCalls,
   mainEventChannels,
   rendererMessages,
-  type IpcErrorCode,
   type IpcResponse,
   type InvokeName,
   type MainEvents,
 } from '../../common';
-import { CompanionError, type CompanionCalls } from '../core/companion-api';
+import type { CompanionCalls } from '../core/companion-api';
 import type { Logger } from '../core/ports';
 import type { WebContentsPort } from './electron-ports';
+import { answerCall, failure } from './ipc-answer';
+
+export { companionCalls } from './ipc-answer';
 
 /**
  * The one typed wrapper around `ipcMain` (Zulip's typed-ipc-main, Fiddle's ipc.ts): the only
  * file allowed to import it (lint: no-restricted-imports). It registers one handler per entry of
  * `invokeCalls`, and for every call it
- *   1. refuses a sender that is not one of our windows showing our own page,
+ *   1. refuses a sender that is not one of our windows, or whose frame is not the top frame
+ *      showing our own page (its URL and its origin both),
  *   2. validates the arguments with the contract's zod schema (field errors, never a crash),
  *   3. calls the matching Companion method and answers an `IpcResponse` — a `CompanionError`
  *      becomes an error answer; nothing is ever thrown across IPC.
@@ -26,7 +29,8 @@ import type { WebContentsPort } from './electron-ports';
 /** The parts of an IPC event the checks read (Electron's IpcMainInvokeEvent has them). */
 export interface IpcEventPort {
   sender: { id: number };
-  senderFrame: { url: string } | null;
+  /** Electron's WebFrameMain: `parent` is null for the top frame; `origin` is RFC 6454's. */
+  senderFrame: { url: string; origin: string; parent: unknown } | null;
 }
 
 export interface IpcMainPort {
@@ -42,6 +46,8 @@ export interface IpcMainPort {
 /** Decides whether a URL is one of our own pages (see OwnPages). */
 export interface PageTrust {
   isOwnDocument(url: string): boolean;
+  /** Whether `origin` is what our document at `url` has (a frame's origin can differ from its URL's). */
+  isOwnOrigin(origin: string, url: string): boolean;
 }
 
 export interface TypedIpcMainOptions {
@@ -140,41 +146,19 @@ export class TypedIpcMain {
     if (args.length > 1) {
       return failure('invalidArguments', `${name} takes one argument object, got ${args.length}.`);
     }
-    const parsed = invokeCalls[name].args.safeParse(args[0]);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: {
-          code: 'invalidArguments',
-          message: `Invalid arguments for ${name}.`,
-          fields: parsed.error.issues.map((issue) => ({
-            path: issue.path.map(String).join('.'),
-            message: issue.message,
-          })),
-        },
-      };
-    }
-    try {
-      const call = this.#options.calls[name] as (args: unknown) => Promise<unknown>;
-      return { ok: true, value: await call(parsed.data) };
-    } catch (error) {
-      if (error instanceof CompanionError) {
-        const answer = failure(error.code, error.message);
-        if (error.fields && !answer.ok) answer.error.fields = error.fields;
-        return answer;
-      }
-      // The details stay in the log: a page should not learn the main process's internals.
-      logger.error('ipc: call failed', { call: name, error: String(error) });
-      return failure('internal', `${name} failed; the details are in the log.`);
-    }
+    return answerCall(this.#options.calls, name, args[0], logger);
   }
 
   #senderRefusal(event: IpcEventPort): string | null {
     if (!this.#windows.has(event.sender.id)) return 'not one of our windows';
     const frame = event.senderFrame;
     if (frame === null) return 'the frame is gone';
+    // Only the window's top frame: an iframe (even of our own page) never speaks for the window.
+    if (frame.parent !== null) return 'a subframe';
     if (!this.#options.pages.isOwnDocument(frame.url))
       return `foreign page ${frame.url.slice(0, 200)}`;
+    if (!this.#options.pages.isOwnOrigin(frame.origin, frame.url))
+      return `foreign origin ${frame.origin.slice(0, 200)}`;
     return null;
   }
 
@@ -190,27 +174,6 @@ export class TypedIpcMain {
     if (registered.webContents.isDestroyed()) return;
     registered.webContents.send(mainEventChannels[event.name], event.payload);
   }
-}
-
-function failure(code: IpcErrorCode, message: string): IpcResponse<never> {
-  return { ok: false, error: { code, message } };
-}
-
-/**
- * The calls the IPC handlers make: each Companion method by the same name, except where the
- * shell answers itself (opening a link goes through the shell's allow-list, not the core).
- */
-export function companionCalls(
-  companion: CompanionCalls,
-  overrides: Partial<CompanionCalls> = {},
-): CompanionCalls {
-  const calls: Record<string, (args: unknown) => Promise<unknown>> = {};
-  for (const name of Object.keys(invokeCalls) as InvokeName[]) {
-    const override = overrides[name] as ((args: unknown) => Promise<unknown>) | undefined;
-    const method = companion[name] as (args: unknown) => Promise<unknown>;
-    calls[name] = override ?? ((args) => method.call(companion, args));
-  }
-  return calls as unknown as CompanionCalls;
 }
 
 /** The wrapper over Electron's own `ipcMain` (the shared fake in tests). */

@@ -53,6 +53,20 @@ export class OwnPages {
     return path.resolve(fileURLToPath(parsed)) === this.#indexFile;
   }
 
+  /**
+   * Whether a frame showing our document at `url` has the origin it should: the dev server's, or
+   * for the built page a file origin, which Chromium serialises as "file://" (older versions and
+   * some frames report the opaque "null"). Anything else means the URL and the security origin
+   * disagree, and the frame is not trusted.
+   */
+  isOwnOrigin(origin: string, url: string): boolean {
+    if (!this.isOwnDocument(url)) return false;
+    const parsed = new URL(url);
+    if (this.#devServerOrigin !== null && parsed.origin === this.#devServerOrigin)
+      return origin === this.#devServerOrigin;
+    return origin === 'file://' || origin === 'null';
+  }
+
   indexUrl(): string {
     return pathToFileURL(this.#indexFile).href;
   }

@@ -2,12 +2,15 @@ import type { SessionPort } from './electron-ports';
 
 /**
  * The settings window's Content-Security-Policy: only our own scripts, styles and images (and
- * data: images), no plugins, no <base>, never framed. The renderer's index.html carries the same
- * policy in a <meta> tag; the header covers any page the meta tag would miss.
+ * data: images), no plugins, no <base>, no form posts, no frames in it, never framed. The
+ * renderer's index.html carries the same policy in a <meta> tag (all but frame-ancestors, which a
+ * meta tag cannot set): the packaged page is a file:// page, which gets no response headers, so
+ * the meta tag is what protects it; the header covers the dev server and any page the meta
+ * misses. A test keeps the two equal.
  */
 // One literal, so reviewers and Electronegativity's CSP check read the policy as it is sent.
 export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'";
 
 /**
  * Secures a session: the CSP header on every response for our own pages, and every permission

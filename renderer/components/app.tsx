@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Section } from '../../common/ipc-contract';
 import { isAdmin } from '../../common/preferences';
 import { ActivitySection } from '../sections/activity-section';
@@ -15,6 +15,8 @@ import { ChannelsSection } from '../sections/channels-section';
 import { LinesSection } from '../sections/lines-section';
 import { NotificationsSection } from '../sections/notifications-section';
 import { QuietHoursSection } from '../sections/quiet-hours-section';
+import { useActivityStore } from '../stores/activity-store';
+import { useNotificationsStore } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { SyncStatusBar } from './sync-status';
@@ -45,14 +47,40 @@ export function App() {
   const preferencesError = usePreferencesStore((state) => state.loadError);
   const admin = profile !== null && isAdmin(profile.user.role);
 
-  useEffect(() => {
-    if (!navigation) return;
-    const heading = document.getElementById(`${navigation.section}-heading`);
-    heading?.scrollIntoView({ block: 'start' });
-    heading?.focus();
-  }, [navigation]);
-
   const ready = profile !== null && snapshot !== null;
+  // Row counts: a clicked pop-up's row may arrive after the `navigate` event does.
+  const activityCount = useActivityStore((state) => state.items.length);
+  const notificationCount = useNotificationsStore((state) => state.items.length);
+  const handled = useRef<object | null>(null);
+  const sectionShown = useRef<object | null>(null);
+
+  // Opens what main asked for (a pop-up click, the tray): the item's row if there is one, else
+  // the section. Sections render only once loaded, so this waits for `ready` and for the row.
+  useEffect(() => {
+    if (!navigation || !ready || handled.current === navigation) return;
+    const { section, itemId } = navigation;
+    // The item's row in that section, else its Activity row: every event has one, while an
+    // in-app notification exists only when the in-app channel was on.
+    const selector = itemId === null ? null : `[data-event-id="${CSS.escape(itemId)}"]`;
+    const row =
+      selector === null
+        ? null
+        : (document.getElementById(section)?.querySelector<HTMLElement>(selector) ??
+          document.getElementById('activity')?.querySelector<HTMLElement>(selector));
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+      row.focus();
+      handled.current = navigation;
+      return;
+    }
+    if (sectionShown.current !== navigation) {
+      const heading = document.getElementById(`${section}-heading`);
+      heading?.scrollIntoView({ block: 'start' });
+      heading?.focus();
+      sectionShown.current = navigation;
+    }
+    if (itemId === null) handled.current = navigation;
+  }, [navigation, ready, activityCount, notificationCount]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
+import { channelLabels, channels, type Channel } from '../../common/alert-types';
 
 /** A message next to a control; `id` is what the control's aria-describedby points at. */
 export function FieldMessage({
@@ -261,5 +262,66 @@ export function ScoreSlider({ id, label, value, onCommit, error, testId }: Score
       </div>
       <FieldMessage id={errorId} kind="error" message={error} />
     </div>
+  );
+}
+
+export interface ChannelChecksProps {
+  /** Prefix of each checkbox id and test id: `${idPrefix}-${channel}`. */
+  idPrefix: string;
+  legend: string;
+  /** Hide the legend visually (a heading beside it already says whose channels these are). */
+  legendHidden?: boolean;
+  values: Record<Channel, boolean>;
+  /** Why a channel cannot be changed, or null when it can: shown beside it, never hidden. */
+  disabledReason?: (channel: Channel) => string | null;
+  onChange: (channel: Channel, on: boolean) => void;
+}
+
+/** One checkbox per channel in a labelled group (business-allowed channels, a recipient's). */
+export function ChannelChecks({
+  idPrefix,
+  legend,
+  legendHidden = false,
+  values,
+  disabledReason,
+  onChange,
+}: ChannelChecksProps) {
+  const reasons = channels
+    .map((channel) => ({ channel, reason: disabledReason?.(channel) ?? null }))
+    .filter((entry): entry is { channel: Channel; reason: string } => entry.reason !== null);
+  const reasonsId = `${idPrefix}-reasons`;
+  return (
+    <fieldset className="channel-checks">
+      <legend className={legendHidden ? 'visually-hidden' : undefined}>{legend}</legend>
+      <div className="inline-controls">
+        {channels.map((channel) => {
+          const id = `${idPrefix}-${channel}`;
+          const disabled = reasons.some((entry) => entry.channel === channel);
+          return (
+            <span key={channel} className="inline-check">
+              <input
+                id={id}
+                type="checkbox"
+                checked={values[channel]}
+                disabled={disabled}
+                data-testid={id}
+                aria-describedby={disabled ? reasonsId : undefined}
+                onChange={(event) => onChange(channel, event.target.checked)}
+              />
+              <label htmlFor={id}>{sentence(channelLabels[channel])}</label>
+            </span>
+          );
+        })}
+      </div>
+      {reasons.length > 0 ? (
+        <ul id={reasonsId} className="field-note disabled-reasons">
+          {reasons.map(({ channel, reason }) => (
+            <li key={channel}>
+              {sentence(channelLabels[channel])}: {reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </fieldset>
   );
 }

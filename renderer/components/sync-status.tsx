@@ -9,6 +9,15 @@ function formatValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A settings field path in words: "businessDefaults.leadScoreThreshold" → "business lead score threshold". */
+export function describeField(path: string): string {
+  return path
+    .replace(/^businessDefaults\./, 'business ')
+    .replace(/\./g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+}
+
 /** The sync status in words. */
 export function describeSync(sync: SyncStatus, now: number, timeZone: string): string {
   switch (sync.status) {
@@ -22,7 +31,7 @@ export function describeSync(sync: SyncStatus, now: number, timeZone: string): s
       return `Conflict resolved: ${sync.overridden
         .map(
           (edit) =>
-            `your ${edit.field} (${formatValue(edit.yours)}) was overridden by ${formatValue(edit.theirs)}`,
+            `your ${describeField(edit.field)} (${formatValue(edit.yours)}) was overridden by ${formatValue(edit.theirs)}`,
         )
         .join('; ')}`;
     case 'error':

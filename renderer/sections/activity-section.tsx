@@ -35,6 +35,9 @@ function ActivityRow({
     <li
       className={highlighted ? 'activity-row is-highlighted' : 'activity-row'}
       data-event-id={item.eventId}
+      // Focusable from script only: a pop-up click moves focus to its row.
+      tabIndex={-1}
+      aria-current={highlighted ? 'true' : undefined}
       data-testid="activity-row"
     >
       <div className="activity-head">

@@ -4,6 +4,7 @@ import { emailAddressSchema, phoneNumberSchema } from '../../common/contact-poin
 import { defaultRecipient } from '../../common/defaults';
 import { isAdmin } from '../../common/preferences';
 import {
+  ChannelChecks,
   FieldMessage,
   ScoreSlider,
   SettingsSection,
@@ -32,36 +33,23 @@ export function BusinessDefaultsSection() {
       title="Business defaults"
       intro="What everyone in the business can receive. People can turn alerts off for themselves, never on past these."
     >
-      <fieldset className="allowed-channels">
-        <legend>Channels the business allows</legend>
-        <div className="inline-controls">
-          {channels.map((channel) => {
-            const id = `allowed-${channel}`;
-            return (
-              <span key={channel} className="inline-check">
-                <input
-                  id={id}
-                  type="checkbox"
-                  checked={business.allowedChannels[channel]}
-                  data-testid={id}
-                  onChange={(event) => {
-                    const on = event.target.checked;
-                    void updateBusiness('business.allowedChannels', (draft) => {
-                      draft.allowedChannels[channel] = on;
-                    });
-                  }}
-                />
-                <label htmlFor={id}>{sentence(channelLabels[channel])}</label>
-              </span>
-            );
-          })}
-        </div>
+      <div className="allowed-channels">
+        <ChannelChecks
+          idPrefix="allowed"
+          legend="Channels the business allows"
+          values={business.allowedChannels}
+          onChange={(channel, on) =>
+            void updateBusiness('business.allowedChannels', (draft) => {
+              draft.allowedChannels[channel] = on;
+            })
+          }
+        />
         <FieldMessage
           id="allowed-channels-error"
           kind="error"
           message={errors['business.allowedChannels']}
         />
-      </fieldset>
+      </div>
       <div className="two-columns">
         <ValidatedField
           label="Business email for notifications"
@@ -217,29 +205,23 @@ export function RecipientsSection() {
           return (
             <li key={recipient.userId} className="recipient-row" data-recipient={recipient.userId}>
               <h3>{name}</h3>
-              <div className="inline-controls">
-                {channels.map((channel) => {
-                  const id = `recipient-${recipient.userId}-${channel}`;
-                  return (
-                    <span key={channel} className="inline-check">
-                      <input
-                        id={id}
-                        type="checkbox"
-                        checked={recipient.channels[channel]}
-                        disabled={!snapshot.business.allowedChannels[channel]}
-                        onChange={(event) => {
-                          const on = event.target.checked;
-                          void updateBusiness('business.recipients', (draft) => {
-                            const entry = draft.recipients[index];
-                            if (entry) entry.channels[channel] = on;
-                          });
-                        }}
-                      />
-                      <label htmlFor={id}>{sentence(channelLabels[channel])}</label>
-                    </span>
-                  );
-                })}
-              </div>
+              <ChannelChecks
+                idPrefix={`recipient-${recipient.userId}`}
+                legend={`Channels for ${name}`}
+                legendHidden
+                values={recipient.channels}
+                disabledReason={(channel) =>
+                  snapshot.business.allowedChannels[channel]
+                    ? null
+                    : 'the business does not allow this channel (see Business defaults)'
+                }
+                onChange={(channel, on) =>
+                  void updateBusiness('business.recipients', (draft) => {
+                    const entry = draft.recipients[index];
+                    if (entry) entry.channels[channel] = on;
+                  })
+                }
+              />
               <ScoreSlider
                 id={sliderId}
                 label={`Lead score threshold for ${name}`}

@@ -168,14 +168,22 @@ export class FakeSession {
 }
 
 export class FakeWebFrameMain {
+  /** The frame this one is embedded in; null for a window's top frame, as in Electron. */
+  parent: FakeWebFrameMain | null = null;
+  /** Set to give the frame an origin other than its URL's (about:blank, srcdoc, sandboxed). */
+  originOverride: string | null = null;
+
   constructor(
     public url: string,
     readonly routingId: number,
   ) {}
 
+  /** As Chromium serialises it: "file://" for file pages, "null" for opaque origins. */
   get origin(): string {
+    if (this.originOverride !== null) return this.originOverride;
     try {
-      return new URL(this.url).origin;
+      const parsed = new URL(this.url);
+      return parsed.protocol === 'file:' ? 'file://' : parsed.origin;
     } catch {
       return 'null';
     }
@@ -551,7 +559,10 @@ export class FakeIpcMain extends EventEmitter {
   }
 }
 
-export function ipcEventFrom(webContents: FakeWebContents, frameUrl?: string): FakeIpcEvent {
+export function ipcEventFrom(
+  webContents: FakeWebContents,
+  frameUrl?: string,
+): FakeIpcEvent & { senderFrame: FakeWebFrameMain } {
   const frame =
     frameUrl === undefined
       ? webContents.mainFrame
