@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
-import { createCompanion, muteUntil, nextMorning, type CompanionOptions } from './companion';
+import {
+  createCompanion,
+  createCompanionSync,
+  muteUntil,
+  nextMorning,
+  type CompanionOptions,
+} from './companion';
 import { CompanionError, type Companion } from './companion-api';
 import {
   createCondition,
@@ -30,6 +36,21 @@ async function service(): Promise<RunningService> {
   const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
   cleanups.push(() => running.close());
   return running;
+}
+
+/** The system clock moved by `offset` milliseconds (real timers): a quiet-hours boundary soon. */
+class ShiftedClockFake implements Clock {
+  readonly #inner = createSystemClock();
+  offset = 0;
+  now(): number {
+    return this.#inner.now() + this.offset;
+  }
+  setTimeout(callback: () => void, milliseconds: number): TimerHandle {
+    return this.#inner.setTimeout(callback, milliseconds);
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.#inner.clearTimeout(handle);
+  }
 }
 
 /** The system clock, counting the timers alive right now (to prove re-plans do not pile up). */
@@ -267,5 +288,87 @@ describe('createCompanion against the stand-in service', () => {
     const once = clock.live.size;
     companion.replan('resume');
     expect(clock.live.size).toBe(once);
+  });
+  it('asks sync to send pending edits at once when the socket comes back (not at first connect)', async () => {
+    const running = await service();
+    let retries = 0;
+    const retried = createCondition();
+    const { companion } = companionFor(running, {
+      createSync: (dependencies) => {
+        const sync = createCompanionSync(dependencies);
+        return {
+          ...sync,
+          retryNow() {
+            retries += 1;
+            retried.signal();
+            sync.retryNow?.();
+          },
+        };
+      },
+    });
+    await companion.start();
+    await connected(companion);
+    expect(retries).toBe(0);
+    running.io.disconnectSockets();
+    await retried.until(() => retries === 1, 'a sync retry after the reconnect');
+    await connected(companion);
+  });
+
+  it('re-publishes the preferences when quiet hours start, so the tray and window re-render', async () => {
+    const running = await service();
+    const clock = new ShiftedClockFake();
+    const { companion } = companionFor(running, { clock });
+    await companion.start();
+    await connected(companion);
+    // 20:00 UTC (the default evening window) three seconds from now on the shifted clock.
+    const boundary = Date.parse('2026-11-23T20:00:00Z');
+    clock.offset = boundary - 3_000 - Date.now();
+    const current = await companion.getPreferences();
+    await companion.updatePreferences({
+      preferences: {
+        ...current.preferences,
+        timeZone: 'UTC',
+        quietHours: { ...current.preferences.quietHours, enabled: true },
+      },
+    });
+    await waitForValue(companion.sync, (status) => status.status === 'synced');
+    const settled = companion.preferences.get();
+    expect(clock.now()).toBeLessThan(boundary);
+    const republished = await waitForValue(
+      companion.preferences,
+      (snapshot) => snapshot !== settled,
+      'the preferences published again at the boundary',
+    );
+    expect(clock.now()).toBeGreaterThanOrEqual(boundary);
+    expect(republished).toEqual(settled);
+  });
+
+  it('remembers the newest billing period across a restart: an old period stays quiet', async () => {
+    const running = await service();
+    const dataDir = temporaryFolder();
+    const usage = (periodId: string, usedMinutes: number) => ({
+      kind: 'usage',
+      periodId,
+      usedMinutes,
+      includedMinutes: 1000,
+    });
+    const first = companionFor(running, { dataDir });
+    await first.companion.start();
+    await connected(first.companion);
+    running.inject(jordan.id, usage('period-december', 100), '2026-12-01T10:00:00.000Z');
+    await first.decided.until(() => first.decisions.length === 1, 'the usage update');
+    await first.companion.stop();
+
+    const second = companionFor(running, { dataDir });
+    await second.companion.start();
+    await connected(second.companion);
+    // A late 95 % for November, sent before December's first update, then a call as a marker.
+    running.inject(jordan.id, usage('period-november', 950), '2026-11-30T10:00:00.000Z');
+    running.inject(jordan.id, call('call-after-usage'));
+    await second.decided.until(
+      () => second.decisions.some((entry) => entry.item.kind === 'call'),
+      'the call after the late usage update',
+    );
+    expect(second.decisions.map((entry) => entry.item.kind)).toEqual(['usage', 'call']);
   });
 });

@@ -94,6 +94,8 @@ export interface CompanionSync {
   receive(
     message: Extract<ConnectionMessage, { name: 'preferencesChanged' | 'businessDefaultsChanged' }>,
   ): void;
+  /** The socket is back: send pending edits now rather than at the next backoff step. */
+  retryNow?(): void;
 }
 
 export interface CompanionSyncDependencies {
@@ -120,8 +122,6 @@ export function createCompanionSync(dependencies: CompanionSyncDependencies): Co
     deviceId: dependencies.deviceId,
     logger: dependencies.logger,
   });
-  const preferences = new ObservableValue<PreferencesSnapshot | null>(engine.snapshot());
-  engine.onChange((snapshot) => preferences.set(snapshot));
   const loaded = () => {
     const snapshot = engine.snapshot();
     if (!snapshot) throw new CompanionError('unavailable', 'Preferences are not loaded yet');
@@ -129,12 +129,11 @@ export function createCompanionSync(dependencies: CompanionSyncDependencies): Co
   };
   return {
     status: engine.status,
-    preferences,
-    async start() {
-      await engine.start();
-      preferences.set(engine.snapshot());
-    },
+    // The engine's own observable: it publishes every local edit, push and download.
+    preferences: engine.preferences,
+    start: () => engine.start(),
     stop: () => engine.stop(),
+    retryNow: () => engine.retryNow(),
     edit: (change) => settle(() => engine.edit(change(loaded().preferences))),
     editBusinessDefaults: (change) =>
       settle(() => engine.editBusinessDefaults(change(loaded().business))),
@@ -227,6 +226,8 @@ export function createCompanion(options: CompanionOptions): Companion {
   });
   const connectionState = new ObservableValue<ConnectionState>({ status: 'connecting' });
   const syncStatus = new ObservableValue<SyncStatus>({ status: 'synced', at: null });
+  // The shell subscribes before any session exists and across sign-ins, so this is the one
+  // stable view; each session's sync engine feeds it (no copy of the state is kept elsewhere).
   const preferences = new ObservableValue<PreferencesSnapshot | null>(null);
   const health = new ObservableValue<HealthNotice[]>([]);
   const unread = new ObservableValue<number>(0);
@@ -304,20 +305,37 @@ export function createCompanion(options: CompanionOptions): Companion {
     return preferences.get()?.business ?? defaultBusinessDefaults();
   }
 
+  /**
+   * Everything but `now` of the RecipientContext, built once and reused for every event until
+   * the profile, preferences or presence change (`invalidateContext`).
+   */
+  let contextBase: { profile: Profile; value: Omit<RecipientContext, 'now'> } | null = null;
+
+  function invalidateContext(): void {
+    contextBase = null;
+  }
+  // Every change of preferences or business defaults passes through here, from any source.
+  preferences.subscribe(invalidateContext);
+
   function context(profile: Profile): RecipientContext {
-    return {
-      userId: profile.user.id,
-      role: profile.user.role,
-      accountEmail: profile.user.email,
-      backupPhone: profile.user.backupPhone,
-      personalLineId: profile.user.personalLineId,
-      lines: profile.lines,
-      ringGroups: profile.ringGroups,
-      onCall,
-      preferences: currentPreferences(),
-      business: currentBusiness(),
-      now: clock.now(),
-    };
+    if (contextBase?.profile !== profile) {
+      contextBase = {
+        profile,
+        value: {
+          userId: profile.user.id,
+          role: profile.user.role,
+          accountEmail: profile.user.email,
+          backupPhone: profile.user.backupPhone,
+          personalLineId: profile.user.personalLineId,
+          lines: profile.lines,
+          ringGroups: profile.ringGroups,
+          onCall,
+          preferences: currentPreferences(),
+          business: currentBusiness(),
+        },
+      };
+    }
+    return { ...contextBase.value, now: clock.now() };
   }
 
   function requireSession(): Session {
@@ -333,10 +351,11 @@ export function createCompanion(options: CompanionOptions): Companion {
   }
 
   /**
-   * A mute or do-not-disturb ran out: the policy already ignores it, but every view of the
-   * preferences (tray, window) re-renders, so the snapshot is published again.
+   * A mute or do-not-disturb ran out, or quiet hours started or ended: the policy already reads
+   * the clock, but every view of the preferences (tray, window) re-renders, so the snapshot is
+   * published again.
    */
-  function muteExpired(): void {
+  function republishPreferences(): void {
     const current = preferences.get();
     if (current) preferences.set({ ...current });
   }
@@ -381,6 +400,7 @@ export function createCompanion(options: CompanionOptions): Companion {
         active.pipeline.endCatchUp();
         return;
       case 'presence':
+        if (onCall !== message.value.onCall) invalidateContext();
         onCall = message.value.onCall;
         return;
       case 'preferencesChanged':
@@ -438,7 +458,8 @@ export function createCompanion(options: CompanionOptions): Companion {
     });
     const muteWatcher = new MuteExpiryWatcher({ clock });
     const highSms = new HighSmsDetector({ clock });
-    const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock });
+    // `meta`: the newest billing period survives a restart (an old period's replay stays quiet).
+    const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock, meta: store.meta });
     let pipeline: EventPipeline | null = null;
     let connectionRef: ServiceConnection | null = null;
     const scheduler = new ReminderScheduler({
@@ -488,10 +509,11 @@ export function createCompanion(options: CompanionOptions): Companion {
       ...(options.random ? { random: options.random } : {}),
     });
     connectionRef = connection;
-    // A burst (a replay, a busy line) is recorded in one transaction: one commit, not hundreds.
-    connection.setBatchRunner((size, work) => {
-      if (size > 1) gate.run((inner) => store.transaction(inner), work);
-      else work();
+    // What arrived together (one turn of the event loop: a replay, a busy line, or a lone event)
+    // is recorded in one event transaction (WAL, no fsync: see main/core/store/README.md), and
+    // its pop-ups wait for that commit.
+    connection.setBatchRunner((_size, work) => {
+      gate.run((inner) => store.eventTransaction(inner), work);
     });
     const active: Session = {
       profile,
@@ -507,6 +529,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     };
     const activePipeline = pipeline;
     let catchingUp = false;
+    let connectedBefore = false;
     active.unsubscribes.push(
       connection.state.subscribe((state) => connectionState.set(state)),
       sync.status.subscribe((status) => syncStatus.set(status)),
@@ -514,7 +537,8 @@ export function createCompanion(options: CompanionOptions): Companion {
         preferences.set(snapshot);
         if (snapshot) muteWatcher.update(snapshot.preferences);
       }),
-      muteWatcher.onExpiry(muteExpired),
+      muteWatcher.onExpiry(republishPreferences),
+      muteWatcher.onQuietBoundary(republishPreferences),
       delivery.health.subscribe((notices) => health.set(notices)),
       delivery.unread.subscribe((count) => unread.set(count)),
       delivery.onOpenItem((itemId) => {
@@ -524,6 +548,9 @@ export function createCompanion(options: CompanionOptions): Companion {
         for (const listener of [...decisionListeners]) listener(item, decision);
       }),
       connection.onConnected(() => {
+        // Back after a drop: edits queued while offline go out now, not at the next backoff step.
+        if (connectedBefore) sync.retryNow?.();
+        connectedBefore = true;
         activePipeline.resume();
         if (catchingUp) activePipeline.endCatchUp();
         catchingUp = true;

@@ -27,9 +27,10 @@ export interface EventPipelineOptions {
   events: ProcessedEventRepository;
   /**
    * Wraps the per-event work (detectors + records) in one transaction when given. The companion
-   * passes none: `Store.transaction()` fsyncs (it is for settings), which would cap the event
-   * path at a few hundred events a second; `recordDecision` is itself one transaction with the
-   * `lastSeq` advance, and detectors run before it, so a crash in between re-runs them on replay.
+   * passes none: its connection's batch runner already runs each batch of socket messages (a lone
+   * event included) in one `store.eventTransaction()` (WAL, no fsync) behind the `CommitGate`,
+   * and `recordDecision` keeps the insert and the `lastSeq` advance together (a savepoint).
+   * Never `Store.transaction()`: that fsyncs (it is for settings).
    */
   transaction?: <Result>(work: () => Result) => Result;
   delivery: PipelineDelivery;

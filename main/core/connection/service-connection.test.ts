@@ -60,7 +60,16 @@ function connect(server: ProtocolServer, options: { token?: string } = {}) {
     condition.signal();
   });
   cleanups.push(() => connection.stop());
-  return { connection, logger, received, messages, states, condition };
+  /** Starts, then waits until connected and the replay is done. */
+  const started = async () => {
+    connection.start();
+    await waitForValue(connection.state, (state) => state.status === 'connected');
+    await condition.until(
+      () => messages.some((message) => message.name === 'replayDone'),
+      'replayDone',
+    );
+  };
+  return { connection, logger, received, messages, states, condition, started };
 }
 
 async function freePort(): Promise<number> {
@@ -100,12 +109,7 @@ describe('ServiceConnection', () => {
     server.publish(textEvent('event-1'));
     server.publish(textEvent('event-2'));
     const client = connect(server);
-    client.connection.start();
-    await waitForValue(client.connection.state, (state) => state.status === 'connected');
-    await client.condition.until(
-      () => client.messages.some((message) => message.name === 'replayDone'),
-      'replayDone',
-    );
+    await client.started();
     for (let index = 3; index <= 10; index += 1) server.publish(textEvent(`event-${index}`));
     await client.condition.until(() => client.received.length === 10, '10 events');
     expect(client.received.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -234,12 +238,7 @@ describe('ServiceConnection', () => {
     const server = await startProtocolServer({ tokens: [token] });
     cleanups.push(() => server.close());
     const client = connect(server);
-    client.connection.start();
-    await waitForValue(client.connection.state, (state) => state.status === 'connected');
-    await client.condition.until(
-      () => client.messages.some((message) => message.name === 'replayDone'),
-      'replayDone',
-    );
+    await client.started();
     const valid = { ...textEvent('hostile-base'), seq: 1, userId: 'user-1' };
     const hostile: Array<[string, unknown]> = [
       ['event', { ...valid, seq: 'one' }],

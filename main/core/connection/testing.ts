@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { socketAuthSchema, type AlertEvent, type ServiceEvent } from '../../../common';
-import type { Logger, NotifierPort, Observable, PopupContent, PopupResult } from '../ports';
+import type { Logger, NotifierPort, PopupContent, PopupResult } from '../ports';
 
 /**
  * Test support for the connection and the pipeline: a recording logger, a wait on an observable
@@ -27,33 +27,8 @@ export function createRecordingLogger(): Logger & { lines: LoggedLine[] } {
   return { lines, info: record('info'), warn: record('warn'), error: record('error') };
 }
 
-/** Resolves with the first value of `observable` (current or future) that satisfies `predicate`. */
-export function waitForValue<Value>(
-  observable: Observable<Value>,
-  predicate: (value: Value) => boolean,
-  timeoutMilliseconds = 15_000,
-  what = 'a value',
-): Promise<Value> {
-  return new Promise((resolve, reject) => {
-    const current = observable.get();
-    if (predicate(current)) {
-      resolve(current);
-      return;
-    }
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(
-        new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(observable.get())}`),
-      );
-    }, timeoutMilliseconds);
-    const unsubscribe = observable.subscribe((value) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-    });
-  });
-}
+/** Shared with the sync tests: main/core/testing/wait-for.ts. */
+export { waitForValue } from '../testing/wait-for';
 
 /** Resolves when `condition()` is true, re-checking each time `signal` is called. */
 export function createCondition(): {

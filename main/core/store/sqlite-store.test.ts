@@ -128,6 +128,75 @@ describe('processed events', () => {
   });
 });
 
+describe('the event transaction', () => {
+  const synchronous = (store: SqliteStore) =>
+    store.database.pragma('synchronous', { simple: true });
+
+  it('commits a batch in one WAL transaction at synchronous = NORMAL (no fsync), FULL kept for settings', () => {
+    const { store, dataDir } = freshStore();
+    const seen: unknown[] = [];
+    const recorded = store.eventTransaction(() => {
+      seen.push(synchronous(store));
+      // Nested event transactions and settings writes join the outer one.
+      store.eventTransaction(() =>
+        store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100),
+      );
+      store.meta.set('usage.newestPeriod', 'p-1');
+      return store.events.recordDecision(callEvent(2), popupDecision('event-2'), 101);
+    });
+    expect(recorded).toBe(true);
+    expect(seen).toEqual([1]); // 1 = NORMAL: the commit is an append to the WAL, not an fsync
+    store.transaction(() => seen.push(synchronous(store)));
+    expect(seen).toEqual([1, 2]); // 2 = FULL for settings
+    expect(synchronous(store)).toBe(1);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    stores.push(reopened);
+    expect(reopened.events.lastSeq()).toBe(2);
+    expect(reopened.meta.get('usage.newestPeriod')).toBe('p-1');
+  });
+
+  it('rolls back the whole batch, cursor included, when it throws', () => {
+    const { store } = freshStore();
+    store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
+    expect(() =>
+      store.eventTransaction(() => {
+        store.events.recordDecision(callEvent(2), popupDecision('event-2'), 101);
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(store.events.lastSeq()).toBe(1);
+    expect(store.events.has('event-2')).toBe(false);
+  });
+
+  it('writes pop-up marks together at the end of the microtask run, visible to reads at once', async () => {
+    const { store } = freshStore();
+    for (const seq of [1, 2, 3]) {
+      store.events.recordDecision(callEvent(seq), popupDecision(`event-${seq}`), 100 + seq);
+    }
+    const other = openStore(store.path);
+    stores.push(other);
+    store.events.markNotified('event-1', 200);
+    store.events.markNotified('event-2', 200);
+    // Another connection sees nothing yet; this one's reads see the marks.
+    expect(other.events.pendingNotifications()).toHaveLength(3);
+    expect(store.events.pendingNotifications().map((item) => item.event.id)).toEqual(['event-3']);
+    store.events.markNotified('event-3', 201);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(other.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('writes marks still held when the store closes', () => {
+    const { store, dataDir } = freshStore();
+    store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
+    store.events.markNotified('event-1', 200);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    stores.push(reopened);
+    expect(reopened.events.pendingNotifications()).toEqual([]);
+  });
+});
+
 describe('in-app notifications, reminders, usage alerts', () => {
   it('lists newest first and counts unread', () => {
     const { store } = freshStore();

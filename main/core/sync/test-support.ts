@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../common';
-import { createSystemClock, type Observable } from '../ports';
+import { createSystemClock } from '../ports';
 import { openStore, type SqliteStore } from '../store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 import { HttpSyncTransport } from './transport';
@@ -66,30 +66,4 @@ export function openDevice(options: DeviceOptions): Device {
 }
 
 /** Resolves with the first value (current or future) that satisfies `predicate`. */
-export function waitFor<Value>(
-  observable: Observable<Value>,
-  predicate: (value: Value) => boolean,
-  description: string,
-  timeoutMilliseconds = 10_000,
-): Promise<Value> {
-  return new Promise((resolve, reject) => {
-    if (predicate(observable.get())) {
-      resolve(observable.get());
-      return;
-    }
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(
-        new Error(
-          `Timed out waiting for ${description}; last value ${JSON.stringify(observable.get())}`,
-        ),
-      );
-    }, timeoutMilliseconds);
-    const unsubscribe = observable.subscribe((value) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-    });
-  });
-}
+export { waitForValue as waitFor } from '../testing/wait-for';
