@@ -458,10 +458,10 @@ async function benchSoak(events: number): Promise<Row[]> {
   }
 }
 
-/** bench/store-*.ts, bench/sync-*.ts, bench/delivery-*.ts: every exported `bench…` function. */
+/** bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts: every exported `bench…` function. */
 async function otherBenches(log: (line: string) => void): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const prefix of ['store-', 'sync-', 'delivery-']) {
+  for (const prefix of ['store-', 'sync-', 'delivery-', 'renderer-']) {
     const files = readdirSync(benchFolder).filter(
       (file) => file.startsWith(prefix) && file.endsWith('.ts') && !file.endsWith('.test.ts'),
     );
