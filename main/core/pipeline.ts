@@ -29,7 +29,8 @@ export interface EventPipelineOptions {
    * Wraps the per-event work (detectors + records) in one transaction when given. The companion
    * passes none: its connection's batch runner already runs each batch of socket messages (a lone
    * event included) in one `store.eventTransaction()` (WAL, no fsync) behind the `CommitGate`,
-   * and `recordDecision` keeps the insert and the `lastSeq` advance together (a savepoint).
+   * and `recordDecision` keeps the insert and the `lastSeq` advance together (inside that
+   * transaction, without a savepoint).
    * Never `Store.transaction()`: that fsyncs (it is for settings).
    */
   transaction?: <Result>(work: () => Result) => Result;
@@ -237,20 +238,38 @@ export class EventPipeline {
   #decideAndRecord(
     event: AlertEvent,
   ): Array<{ event: AlertEvent; decision: Decision; decidedAt: number }> {
-    const { events, clock } = this.#options;
-    const derived = this.#options.detectors.flatMap((detector) => detector(event));
+    const { clock, detectors } = this.#options;
+    // Detectors run before anything is decided (as before); a plain loop, since most events
+    // derive nothing and a per-event flatMap and spread were measurable garbage in a burst.
+    let derived: AlertEvent[] | null = null;
+    for (const detector of detectors) {
+      const found = detector(event);
+      if (found.length === 0) continue;
+      derived ??= [];
+      for (const each of found) derived.push(each);
+    }
     const context = this.#options.context();
     const decidedAt = clock.now();
     const results: Array<{ event: AlertEvent; decision: Decision; decidedAt: number }> = [];
-    for (const each of [event, ...derived]) {
-      const decision = decide(each, context);
-      if (events.recordDecision(each, decision, decidedAt)) {
-        results.push({ event: each, decision, decidedAt });
-      } else {
-        this.#counters.duplicates += 1;
-      }
+    this.#decideAndRecordOne(event, context, decidedAt, results);
+    if (derived) {
+      for (const each of derived) this.#decideAndRecordOne(each, context, decidedAt, results);
     }
     return results;
+  }
+
+  #decideAndRecordOne(
+    event: AlertEvent,
+    context: RecipientContext,
+    decidedAt: number,
+    results: Array<{ event: AlertEvent; decision: Decision; decidedAt: number }>,
+  ): void {
+    const decision = decide(event, context);
+    if (this.#options.events.recordDecision(event, decision, decidedAt)) {
+      results.push({ event, decision, decidedAt });
+    } else {
+      this.#counters.duplicates += 1;
+    }
   }
 }
 

@@ -169,6 +169,34 @@ describe('the event transaction', () => {
     expect(store.events.has('event-2')).toBe(false);
   });
 
+  it('moves the cursor with the batch: others see it at the commit; a failed nested burst takes its seqs back', () => {
+    const { store, dataDir } = freshStore();
+    const other = openStore(store.path);
+    stores.push(other);
+    store.eventTransaction(() => {
+      store.events.recordDecision(callEvent(5), popupDecision('event-5'), 100);
+      store.events.recordDecision(callEvent(3), popupDecision('event-3'), 101);
+      // Reads inside the batch see the highest seq recorded so far; others see the last commit.
+      expect(store.events.lastSeq()).toBe(5);
+      expect(other.events.lastSeq()).toBe(0);
+      // A burst that fails part-way is a savepoint: its inserts and cursor roll back together.
+      expect(() =>
+        store.events.recordDecisions([
+          { event: callEvent(8), decision: popupDecision('event-8'), decidedAt: 102 },
+          // A value SQLite cannot bind: the second insert throws after the first went in.
+          { event: callEvent(9), decision: popupDecision('event-9'), decidedAt: {} as number },
+        ]),
+      ).toThrow();
+      expect(store.events.lastSeq()).toBe(5);
+    });
+    expect(other.events.lastSeq()).toBe(5);
+    expect(store.events.has('event-8')).toBe(false);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    stores.push(reopened);
+    expect(reopened.events.lastSeq()).toBe(5);
+  });
+
   it('writes pop-up marks together at the end of the microtask run, visible to reads at once', async () => {
     const { store } = freshStore();
     for (const seq of [1, 2, 3]) {
