@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runKillLoop } from '../main/headless/kill-loop';
 import { startService } from '../service';
+import { injectMixedEventFor } from '../test/kill-loop-events';
 
 /**
  * The kill -9 loop of test/headless-kill-loop.test.ts, run longer:
@@ -23,7 +24,6 @@ async function main(): Promise<void> {
   const eventsPerIteration = Number(values.events);
   const folder = mkdtempSync(join(tmpdir(), 'ringside-kill-loop-events-'));
   const service = await startService({ databasePath: join(folder, 'service.sqlite') });
-  const lines = ['line-jordan', 'line-support'];
   const started = Date.now();
   try {
     const result = await runKillLoop({
@@ -34,19 +34,7 @@ async function main(): Promise<void> {
       iterations,
       eventsPerIteration,
       log: (line) => process.stderr.write(`${line}\n`),
-      inject: (index) => {
-        const [event] = service.inject('user-jordan', {
-          kind: index % 3 === 0 ? 'voicemail' : 'text',
-          lineId: lines[Math.abs(index) % 2],
-          from: `+1415555${String(1000 + (Math.abs(index) % 9000)).padStart(4, '0')}`,
-          contactName: null,
-          ...(index % 3 === 0
-            ? { durationSeconds: 12, transcript: `Voicemail ${index}` }
-            : { body: `Text ${index}` }),
-        });
-        if (!event) throw new Error('The service stored no event');
-        return Promise.resolve(event.id);
-      },
+      inject: injectMixedEventFor(service),
     });
     const worst = Math.max(0, ...result.duplicatesPerKill);
     process.stdout.write(

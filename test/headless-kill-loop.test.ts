@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runKillLoop } from '../main/headless/kill-loop';
 import { startService } from '../service';
+import { injectMixedEventFor } from './kill-loop-events';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -16,7 +17,6 @@ describe('kill -9 of the headless companion during event processing', () => {
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
     const service = await startService({ databasePath: join(folder, 'service.sqlite') });
     cleanups.push(() => service.close());
-    const lines = ['line-jordan', 'line-support'];
     const result = await runKillLoop({
       serviceUrl: service.url,
       token: 'demo-token-jordan',
@@ -24,19 +24,7 @@ describe('kill -9 of the headless companion during event processing', () => {
       folder,
       iterations: 10,
       eventsPerIteration: 12,
-      inject: (index) => {
-        const [event] = service.inject('user-jordan', {
-          kind: index % 3 === 0 ? 'voicemail' : 'text',
-          lineId: lines[Math.abs(index) % 2],
-          from: `+1415555${String(1000 + (Math.abs(index) % 9000)).padStart(4, '0')}`,
-          contactName: null,
-          ...(index % 3 === 0
-            ? { durationSeconds: 12, transcript: `Voicemail ${index}` }
-            : { body: `Text ${index}` }),
-        });
-        if (!event) throw new Error('The service stored no event');
-        return Promise.resolve(event.id);
-      },
+      inject: injectMixedEventFor(service),
     });
     process.stdout.write(
       `kill loop: ${result.kills} kills, ${result.events} events, ${result.recorded} recorded, ` +
