@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide, type AlertEvent, type EventOfKind } from '../common';
-import { DeliveryEngine, HighSmsDetector, ReminderScheduler } from '../main/core/delivery';
+import {
+  createEventDescriber,
+  DeliveryEngine,
+  HighSmsDetector,
+  ReminderScheduler,
+} from '../main/core/delivery';
 import { FakeClock } from '../main/core/delivery/testing/fake-clock';
 import {
   FakeInAppNotificationRepository,
@@ -214,7 +219,7 @@ export async function benchDelivery(options: { events?: number } = {}): Promise<
     logger: new FakeRecordingLogger(),
     notifications,
     events: new FakeNotifiedEvents(),
-    lineName,
+    describer: createEventDescriber({ lineName }),
   });
   const sample: EventOfKind<'text'> = {
     kind: 'text',

@@ -152,16 +152,15 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
   const gate = new CommitGate(notifier);
+  const describer = createEventDescriber({ lineName: () => 'Bench line' });
   const delivery = new DeliveryEngine({
     clock,
     notifier: gate,
     logger: quietLogger,
     notifications: store.notifications,
     events: store.events,
-    lineName: () => 'Bench line',
-    timeZone: () => 'UTC',
+    describer,
   });
-  const describer = createEventDescriber({ lineName: () => 'Bench line' });
   const highSms = new HighSmsDetector({ clock });
   const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock });
   const measured: PipelineDelivery = {

@@ -450,11 +450,10 @@ export function createCompanion(options: CompanionOptions): Companion {
       logger,
       notifications: store.notifications,
       events: store.events,
-      lineName: (lineId) => profile.lines.find((line) => line.id === lineId)?.name ?? null,
-      timeZone: () => currentPreferences().timeZone,
+      describer,
       ...(options.coalesceWindowMilliseconds === undefined
         ? {}
-        : { coalesceWindowMs: options.coalesceWindowMilliseconds }),
+        : { coalesceWindowMilliseconds: options.coalesceWindowMilliseconds }),
     });
     const muteWatcher = new MuteExpiryWatcher({ clock });
     const highSms = new HighSmsDetector({ clock });

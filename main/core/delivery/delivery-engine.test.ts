@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, defaultUserPreferences, type AlertEvent } from '../../../common';
 import { DeliveryEngine } from './delivery-engine';
+import { createEventDescriber } from './describe';
 import { utf8ByteLength } from './sanitize';
 import { FakeClock } from './testing/fake-clock';
 import { FakeRecordingLogger, FakeRecordingNotifier } from './testing/fakes';
@@ -31,8 +32,7 @@ function setup(options: { preferences?: ReturnType<typeof defaultUserPreferences
     logger,
     notifications: store.notifications,
     events: store.events,
-    lineName,
-    timeZone: () => 'America/New_York',
+    describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),
   });
   /** What the pipeline does: decide, record, deliver. */
   const process = (event: AlertEvent) => {
@@ -133,21 +133,23 @@ describe('DeliveryEngine', () => {
     expect(items()).toHaveLength(0);
   });
 
-  it('sanitises and bounds every string that reaches an item or a pop-up: reasons and custom text', async () => {
+  it('sanitises and bounds every string that reaches an item or a pop-up: reasons and line names', async () => {
     const clock = new FakeClock();
     const handle = temporaryStore();
     stores.push(handle);
     const notifier = new FakeRecordingNotifier();
+    const hostileLine = `Sales\u202E${'é'.repeat(400)}`;
     const engine = new DeliveryEngine({
       clock,
       notifier,
       logger: new FakeRecordingLogger(),
       notifications: handle.store.notifications,
       events: handle.store.events,
-      describe: () => ({ title: `Invoice from \u202Egpj.exe${'x'.repeat(500)}`, body: '\u200B' }),
+      describer: createEventDescriber({
+        lineName: () => `Invoice from \u202Egpj.exe${hostileLine}`,
+      }),
     });
-    const hostileLine = `Sales\u202E${'é'.repeat(400)}`;
-    const muted = textEvent(clock);
+    const muted = textEvent(clock, { body: `\u200B${'x'.repeat(500)}` });
     engine.deliver(muted, {
       eventId: muted.id,
       alertType: 'textRingGroup',
@@ -179,8 +181,51 @@ describe('DeliveryEngine', () => {
       expect([...text].length).toBeLessThanOrEqual(200);
       expect(utf8ByteLength(text)).toBeLessThanOrEqual(256);
     }
-    expect(item?.title).toMatch(/^Invoice from gpj\.exex+\u2026$/);
+    expect(item?.title).toMatch(/^New text on Invoice from gpj\.exeSalesé+\u2026$/);
     expect(item?.quietReason).toMatch(/^Texts on Salesé+\u2026$/);
+    expect(item?.body).toMatch(/^Ann Lee · \+1 415 555 2671: x+\u2026$/);
+  });
+
+  it('falls back to words without lookups when the session describer throws, and logs it', async () => {
+    const clock = new FakeClock();
+    const handle = temporaryStore();
+    stores.push(handle);
+    const notifier = new FakeRecordingNotifier();
+    const logger = new FakeRecordingLogger();
+    const engine = new DeliveryEngine({
+      clock,
+      notifier,
+      logger,
+      notifications: handle.store.notifications,
+      events: handle.store.events,
+      describer: createEventDescriber({
+        lineName: () => {
+          throw new Error('the profile is gone');
+        },
+      }),
+    });
+    const texts = [textEvent(clock), textEvent(clock), textEvent(clock)];
+    for (const text of texts) engine.deliver(text, decide(text, recipientContext(clock)));
+    clock.advance(2_000);
+    await engine.flush();
+    expect(notifier.shown.map((popup) => [popup.title, popup.body])).toEqual([
+      ['New text on line line-support', 'Ann Lee · +1 415 555 2671: Hello'],
+      ['2 new texts on line line-support', '2 new texts on line line-support from Ann Lee'],
+    ]);
+    expect(handle.store.notifications.list(10).map((item) => item.title)).toEqual(
+      texts.map(() => 'New text on line line-support'),
+    );
+    const failures = logger.entries.filter(
+      (entry) => entry.message === 'Describing an event failed',
+    );
+    // The first text's item and pop-up, the others' items, then the group's summary (its last).
+    expect(failures.map((entry) => entry.fields?.['id'])).toEqual([
+      texts[0]?.id,
+      texts[0]?.id,
+      texts[1]?.id,
+      texts[2]?.id,
+      texts[2]?.id,
+    ]);
   });
 
   it('turns a reconnect backlog into one pop-up per line and kind; an ended call becomes a missed call', async () => {

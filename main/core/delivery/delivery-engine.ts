@@ -16,7 +16,9 @@ import {
   type TimerHandle,
 } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { bounded, createEventDescriber, type Description, type DescriberLookups } from './describe';
+import { CoalescingPolicy, type Coalescable, type CoalescingStep } from './coalescing-policy';
+import { createEventDescriber, type Description, type EventDescriber } from './describe';
+import { InAppList } from './in-app-list';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
 
 export interface DeliveryEngineOptions {
@@ -26,16 +28,12 @@ export interface DeliveryEngineOptions {
   notifications: InAppNotificationRepository;
   events: ProcessedEventRepository;
   /**
-   * Title and body of one event; default: the built-in formatter over `lineName`/`timeZone`.
-   * What it returns is sanitised and bounded like the built-in text.
+   * The session's words for pop-ups and items (the same describer as its Activity rows). Its
+   * `Description`s are sanitised and bounded by construction (`bounded`).
    */
-  describe?: (event: AlertEvent) => Description;
-  /** Line names for the built-in formatter (also used for group summaries and missed calls). */
-  lineName?: DescriberLookups['lineName'];
-  /** The person's time zone for appointment times. */
-  timeZone?: () => string;
-  /** After a pop-up, more of the same line and kind within this window become one. Default 2 s. */
-  coalesceWindowMs?: number;
+  describer: EventDescriber;
+  /** After a pop-up, more of the same group within this window become one. Default 2 s. */
+  coalesceWindowMilliseconds?: number;
 }
 
 /** Reasons that hold back a pop-up but leave the alert for the in-app list, with the reason. */
@@ -46,56 +44,24 @@ const quietReasonCodes: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'quietHours',
 ]);
 
-/** How many ended call ids are remembered, so a late "ringing" for them never pops. */
-const endedCallMemory = 2_000;
-/** How many event ids with an in-app item are remembered, so a redelivery adds no duplicate. */
-const itemMemory = 20_000;
+/**
+ * Words when the session's describer throws (a lookup failed): the built-in ones with no lookups
+ * ("line line-support" for the line, UTC), so the alert still reads as what it is.
+ */
+const withoutLookups = createEventDescriber({ lineName: () => null });
 
-interface Delivery {
-  event: AlertEvent;
-  popUp: boolean;
+interface Delivery extends Coalescable {
   inApp: boolean;
   quietReason: string | null;
-}
-
-interface Window {
-  pending: AlertEvent[];
-  timer: TimerHandle;
-}
-
-/** A set that forgets its oldest entries past `limit`: bounded memory for a long-running day. */
-class RecentSet {
-  readonly #values = new Set<string>();
-  constructor(readonly limit: number) {}
-  has(value: string): boolean {
-    return this.#values.has(value);
-  }
-  add(value: string): void {
-    this.#values.add(value);
-    if (this.#values.size > this.limit) {
-      const oldest = this.#values.values().next();
-      if (!oldest.done) this.#values.delete(oldest.value);
-    }
-  }
-}
-
-function groupKey(event: AlertEvent): string {
-  return `${'lineId' in event ? event.lineId : ''}\u0000${event.kind}`;
-}
-
-function isRingingCall(event: AlertEvent): event is EventOfKind<'call'> {
-  return event.kind === 'call' && event.state === 'ringing';
 }
 
 /**
  * Delivers decided events to people: desktop pop-ups through the notifier port and the in-app
  * list as a second sink that keeps every item.
  *
- * - Pop-ups are coalesced per line and kind: the first pops at once, the rest of a burst within
- *   the window become one "7 new texts on Support Line from Ann Lee and 2 others".
- * - Between `beginCatchUp()` and `endCatchUp()` (a reconnect's replay, a wake-up) deliveries are
- *   held and become one pop-up per line and kind; a ringing call whose end is in the backlog
- *   becomes a missed-call item and never pops.
+ * - Which pop-ups show now, wait in a window, become one, or are held by a catch-up (a
+ *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); this engine
+ *   carries out its steps against the ports and runs its windows' timers.
  * - An alert held back by a mute, do-not-disturb, quiet hours or another call is still listed,
  *   with the reason. A pop-up that fails, or cannot be shown at all, is listed too and counted in
  *   `health`; nothing here throws at the caller.
@@ -106,26 +72,19 @@ export class DeliveryEngine {
   readonly #clock: Clock;
   readonly #notifier: NotifierPort;
   readonly #logger: Logger;
-  readonly #notifications: InAppNotificationRepository;
   readonly #events: ProcessedEventRepository;
-  readonly #describe: (event: AlertEvent) => Description;
-  readonly #formatter: ReturnType<typeof createEventDescriber>;
+  readonly #list: InAppList;
+  readonly #describer: EventDescriber;
   readonly #windowMilliseconds: number;
+  readonly #policy = new CoalescingPolicy<Delivery>();
+  /** The timer of each open coalescing window, by group key. */
+  readonly #windowTimers = new Map<string, TimerHandle>();
   readonly #health = new ObservableValue<HealthNotice[]>([]);
-  readonly #unread: ObservableValue<number>;
   readonly #openListeners = new Set<(itemId: string) => void>();
-  readonly #windows = new Map<string, Window>();
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #endedCalls = new RecentSet(endedCallMemory);
-  readonly #itemsAdded = new RecentSet(itemMemory);
-  #held: Delivery[] = [];
-  #catchUpDepth = 0;
   #notifierAvailable: boolean | null = null;
-  #unavailableReason: string | null = null;
   #started = false;
   #stopped = false;
-  /** A recount of unread items is queued for the end of this turn. */
-  #unreadRecountQueued = false;
   #failures = 0;
   #popupsShown = 0;
 
@@ -133,21 +92,10 @@ export class DeliveryEngine {
     this.#clock = options.clock;
     this.#notifier = options.notifier;
     this.#logger = options.logger;
-    this.#notifications = options.notifications;
+    this.#list = new InAppList({ notifications: options.notifications, logger: options.logger });
     this.#events = options.events;
-    this.#formatter = createEventDescriber({
-      lineName: options.lineName ?? (() => null),
-      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    });
-    const custom = options.describe;
-    this.#describe = custom
-      ? (event) => {
-          const text = custom(event);
-          return bounded(text.title, text.body);
-        }
-      : this.#formatter.describe;
-    this.#windowMilliseconds = options.coalesceWindowMs ?? 2_000;
-    this.#unread = new ObservableValue(this.#safeUnreadCount(0));
+    this.#describer = options.describer;
+    this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
     this.#notifier.onClick((itemId) => {
       if (this.#stopped) return;
       for (const listener of [...this.#openListeners]) listener(itemId);
@@ -161,7 +109,7 @@ export class DeliveryEngine {
 
   /** Unread in-app items. */
   get unread(): Observable<number> {
-    return this.#unread;
+    return this.#list.unread;
   }
 
   /** Counts for status and tests: pop-ups handed to the notifier, and those that failed. */
@@ -184,12 +132,11 @@ export class DeliveryEngine {
       return;
     }
     this.#notifierAvailable = false;
-    this.#unavailableReason = result.reason;
     const message = `Desktop pop-ups are unavailable: ${result.reason}. Alerts still appear in the in-app list.`;
     this.#logger.warn('Desktop pop-ups are unavailable', { reason: result.reason });
     this.#setNotice({ code: 'notifierUnavailable', message });
     const now = this.#clock.now();
-    this.#addItem({
+    this.#list.add({
       id: `local:health:notifier:${now}`,
       eventId: `local:health:notifier:${now}`,
       title: 'Desktop pop-ups are unavailable',
@@ -211,59 +158,27 @@ export class DeliveryEngine {
     const suppression = decision.suppressed.find(
       (entry) => entry.channel === 'desktop' && quietReasonCodes.has(entry.code),
     );
-    const delivery: Delivery = {
-      event,
-      popUp: decision.deliveries.some((entry) => entry.channel === 'desktop'),
-      inApp: decision.deliveries.some((entry) => entry.channel === 'inApp'),
-      // The explanation names lines, which come from the service: shown in the list, so bounded.
-      quietReason: suppression
-        ? sanitizeNotificationText(suppression.explanation, bodyLimits)
-        : null,
-    };
-    if (event.kind === 'call' && event.state === 'ended') this.#callEnded(event);
-    if (this.#catchUpDepth > 0) {
-      this.#held.push(delivery);
-      return;
-    }
-    if (isRingingCall(event) && this.#endedCalls.has(event.callId)) {
-      this.#missedCall(delivery, event);
-      return;
-    }
-    this.#list(delivery);
-    if (delivery.popUp) this.#enqueue(event);
+    this.#carryOut(
+      this.#policy.coalesce({
+        event,
+        popUp: decision.deliveries.some((entry) => entry.channel === 'desktop'),
+        inApp: decision.deliveries.some((entry) => entry.channel === 'inApp'),
+        // The explanation names lines, which come from the service: shown in the list, so bounded.
+        quietReason: suppression
+          ? sanitizeNotificationText(suppression.explanation, bodyLimits)
+          : null,
+      }),
+    );
   }
 
   /** Holds deliveries (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
   beginCatchUp(): void {
-    this.#catchUpDepth++;
+    this.#policy.beginCatchUp();
   }
 
-  /** Lists the held backlog and pops one summary per line and kind. */
+  /** Lists the held backlog and pops its summaries, as the coalescing policy groups them. */
   endCatchUp(): void {
-    if (this.#catchUpDepth === 0) return;
-    this.#catchUpDepth--;
-    if (this.#catchUpDepth > 0) return;
-    const held = this.#held;
-    this.#held = [];
-    const groups = new Map<string, AlertEvent[]>();
-    for (const delivery of held) {
-      const { event } = delivery;
-      if (isRingingCall(event) && this.#endedCalls.has(event.callId)) {
-        this.#missedCall(delivery, event);
-        continue;
-      }
-      this.#list(delivery);
-      if (!delivery.popUp) continue;
-      const key = groupKey(event);
-      const group = groups.get(key);
-      if (group) group.push(event);
-      else groups.set(key, [event]);
-    }
-    for (const [key, events] of groups) {
-      const window = this.#windows.get(key);
-      if (window) window.pending.push(...events);
-      else this.#popUp(key, events);
-    }
+    this.#carryOut(this.#policy.endCatchUp());
   }
 
   /** Listens for clicked pop-ups: the item to open. Returns the function that stops listening. */
@@ -274,14 +189,7 @@ export class DeliveryEngine {
 
   /** Marks in-app items read and refreshes `unread`. */
   markRead(ids: readonly string[]): number {
-    let changed = 0;
-    try {
-      changed = this.#notifications.markRead(ids);
-    } catch (error) {
-      this.#logger.error('Marking in-app items read failed', { error: String(error) });
-    }
-    this.#unread.set(this.#safeUnreadCount(this.#unread.get()));
-    return changed;
+    return this.#list.markRead(ids);
   }
 
   /**
@@ -289,11 +197,8 @@ export class DeliveryEngine {
    * the notifier (tests, shutdown).
    */
   async flush(): Promise<void> {
-    for (const [key, window] of [...this.#windows]) {
-      this.#clock.clearTimeout(window.timer);
-      this.#windows.delete(key);
-      if (window.pending.length > 0) this.#show(window.pending);
-    }
+    this.#clearWindowTimers();
+    this.#carryOut(this.#policy.drain());
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
@@ -303,37 +208,55 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.#stopped = true;
-    for (const window of this.#windows.values()) this.#clock.clearTimeout(window.timer);
-    this.#windows.clear();
+    this.#clearWindowTimers();
+    this.#policy.closeWindows();
   }
 
-  #callEnded(ended: EventOfKind<'call'>): void {
-    this.#endedCalls.add(ended.callId);
-    // A ringing pop-up still waiting in its window (same line, kind call) is withdrawn: the
-    // call is over. Only that window is searched, never the texts of a burst.
-    const window = this.#windows.get(groupKey(ended));
-    const index =
-      window?.pending.findIndex((event) => isRingingCall(event) && event.callId === ended.callId) ??
-      -1;
-    const ringing = window?.pending[index];
-    if (!window || index < 0 || !ringing || !isRingingCall(ringing)) return;
-    window.pending.splice(index, 1);
-    this.#addMissedCallItem(ringing, null);
-    this.#markNotified([ringing.id]);
-  }
-
-  /** A ringing call already over: a missed-call item when it would have alerted, no pop-up. */
-  #missedCall(delivery: Delivery, event: EventOfKind<'call'>): void {
-    // The pop-up it would have been goes to the list instead, like any pop-up that cannot show.
-    if (delivery.popUp || delivery.inApp) {
-      this.#addMissedCallItem(event, delivery.quietReason);
+  /** Does what the coalescing policy said, in its order. */
+  #carryOut(steps: readonly CoalescingStep<Delivery>[]): void {
+    for (const step of steps) {
+      switch (step.step) {
+        case 'release':
+          this.#release(step.delivery);
+          break;
+        case 'missedCall':
+          // The pop-up it would have been goes to the list instead, like any that cannot show.
+          if (step.delivery.popUp || step.delivery.inApp) {
+            this.#addMissedCallItem(step.call, step.delivery.quietReason);
+          }
+          if (step.delivery.popUp) this.#markNotified([step.call.id]);
+          break;
+        case 'withdraw':
+          this.#addMissedCallItem(step.call, null);
+          this.#markNotified([step.call.id]);
+          break;
+        case 'show':
+          this.#show(step.events);
+          break;
+        case 'openWindow':
+          this.#openWindow(step.key);
+          break;
+      }
     }
-    if (delivery.popUp) this.#markNotified([event.id]);
+  }
+
+  #openWindow(key: string): void {
+    const timer = this.#clock.setTimeout(() => {
+      this.#windowTimers.delete(key);
+      const steps = this.#policy.windowPassed(key);
+      if (!this.#stopped) this.#carryOut(steps);
+    }, this.#windowMilliseconds);
+    this.#windowTimers.set(key, timer);
+  }
+
+  #clearWindowTimers(): void {
+    for (const timer of this.#windowTimers.values()) this.#clock.clearTimeout(timer);
+    this.#windowTimers.clear();
   }
 
   #addMissedCallItem(event: EventOfKind<'call'>, quietReason: string | null): void {
-    const { title, body } = this.#formatter.describeMissedCall(event);
-    this.#addItem(this.#item(event, { title, body }, quietReason));
+    const text = this.#describe(event.id, (describer) => describer.describeMissedCall(event));
+    this.#list.add(this.#item(event, text, quietReason));
   }
 
   /**
@@ -341,11 +264,11 @@ export class DeliveryEngine {
    * muted alert carries its reason), or as the fallback of a pop-up that cannot show. A muted
    * alert whose in-app channel is off (by the person or the business) is not listed.
    */
-  #list(delivery: Delivery): void {
+  #release(delivery: Delivery): void {
     const popUpCannotShow = delivery.popUp && this.#notifierAvailable === false;
     if (delivery.inApp || popUpCannotShow) {
-      this.#addItem(
-        this.#item(delivery.event, this.#safeDescribe(delivery.event), delivery.quietReason),
+      this.#list.add(
+        this.#item(delivery.event, this.#describeOne(delivery.event), delivery.quietReason),
       );
     }
   }
@@ -362,67 +285,19 @@ export class DeliveryEngine {
     };
   }
 
-  #addItem(item: InAppNotification): void {
-    if (this.#itemsAdded.has(item.id)) return;
-    this.#itemsAdded.add(item.id);
-    try {
-      this.#notifications.add(item);
-    } catch (error) {
-      this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
-    }
-    this.#recountUnreadSoon();
-  }
-
-  /**
-   * Counting unread items scans the list, and every change is sent to the window: a burst of
-   * 1,000 items costs one count and one update at the end of the turn, not 1,000.
-   */
-  #recountUnreadSoon(): void {
-    if (this.#unreadRecountQueued) return;
-    this.#unreadRecountQueued = true;
-    queueMicrotask(() => {
-      this.#unreadRecountQueued = false;
-      this.#unread.set(this.#safeUnreadCount(this.#unread.get()));
-    });
-  }
-
-  /** First of a line and kind pops now and opens a window; later ones wait in it. */
-  #enqueue(event: AlertEvent): void {
-    const key = groupKey(event);
-    const window = this.#windows.get(key);
-    if (window) window.pending.push(event);
-    else this.#popUp(key, [event]);
-  }
-
-  #popUp(key: string, events: AlertEvent[]): void {
-    this.#show(events);
-    this.#openWindow(key);
-  }
-
-  #openWindow(key: string): void {
-    const timer = this.#clock.setTimeout(() => this.#closeWindow(key), this.#windowMilliseconds);
-    this.#windows.set(key, { pending: [], timer });
-  }
-
-  #closeWindow(key: string): void {
-    const window = this.#windows.get(key);
-    this.#windows.delete(key);
-    if (!window || window.pending.length === 0 || this.#stopped) return;
-    // What the window collected pops as one, and a burst still going keeps a window open.
-    this.#popUp(key, window.pending);
-  }
-
   #show(events: readonly AlertEvent[]): void {
     const last = events.at(-1);
     if (!last) return;
     const ids = events.map((event) => event.id);
     if (this.#notifierAvailable === false) {
-      for (const event of events) this.#addItem(this.#item(event, this.#safeDescribe(event), null));
+      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
       this.#markNotified(ids);
       return;
     }
     const text =
-      events.length === 1 ? this.#safeDescribe(last) : this.#formatter.describeGroup(events);
+      events.length === 1
+        ? this.#describeOne(last)
+        : this.#describe(last.id, (describer) => describer.describeGroup(events));
     const content: PopupContent = { itemId: last.id, title: text.title, body: text.body };
     const handoff = this.#handOff(content, events).finally(() => {
       this.#inFlight.delete(handoff);
@@ -443,7 +318,7 @@ export class DeliveryEngine {
     } else {
       this.#popupFailed(reason);
       // The in-app list is the fallback: nothing that failed to pop is lost.
-      for (const event of events) this.#addItem(this.#item(event, this.#safeDescribe(event), null));
+      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
     }
     this.#markNotified(events.map((event) => event.id));
   }
@@ -479,25 +354,17 @@ export class DeliveryEngine {
     }
   }
 
-  #safeDescribe(event: AlertEvent): Description {
+  #describeOne(event: AlertEvent): Description {
+    return this.#describe(event.id, (describer) => describer.describe(event));
+  }
+
+  /** Words from the session's describer; if it throws, from the one that needs no lookups. */
+  #describe(id: string, words: (describer: EventDescriber) => Description): Description {
     try {
-      return this.#describe(event);
+      return words(this.#describer);
     } catch (error) {
-      this.#logger.error('Describing an event failed', { id: event.id, error: String(error) });
-      return this.#formatter.describe(event);
+      this.#logger.error('Describing an event failed', { id, error: String(error) });
+      return words(withoutLookups);
     }
-  }
-
-  #safeUnreadCount(fallback: number): number {
-    try {
-      return this.#notifications.unreadCount();
-    } catch {
-      return fallback;
-    }
-  }
-
-  /** Why pop-ups cannot be shown, when the probe found so (status lines). */
-  get unavailableReason(): string | null {
-    return this.#unavailableReason;
   }
 }

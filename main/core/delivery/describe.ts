@@ -8,10 +8,30 @@ import {
 } from '../../../common';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 
-/** What a pop-up or an in-app item says about an event: already sanitised and bounded. */
+/** Only `bounded` makes a `Description`: the type says its text went through the sanitiser. */
+declare const sanitised: unique symbol;
+
+/**
+ * What a pop-up or an in-app item says about an event, sanitised and bounded: only `bounded`
+ * makes one, so every describer's text goes through `sanitizeNotificationText`.
+ */
 export interface Description {
   title: string;
   body: string;
+  readonly [sanitised]: true;
+}
+
+/**
+ * The words of one session: built once (`createEventDescriber`) and shared by its Activity rows
+ * and its delivery, so both say the same thing from the same lookups.
+ */
+export interface EventDescriber {
+  /** Title and body of one event. */
+  describe: (event: AlertEvent) => Description;
+  /** One pop-up for several events of one kind on one line: "7 new texts on Support Line". */
+  describeGroup: (events: readonly AlertEvent[]) => Description;
+  /** A ringing call that had already ended when it was seen (reconnect backlog, wake-up). */
+  describeMissedCall: (event: EventOfKind<'call'>) => Description;
 }
 
 /** What the formatter needs to know beyond the event itself. */
@@ -61,7 +81,7 @@ export function bounded(title: string, body: string): Description {
     title: sanitizeNotificationText(title, titleLimits),
     // A pop-up needs some body text: notify-send refuses an empty message.
     body: sanitizeNotificationText(body, bodyLimits) || ' ',
-  };
+  } as Description;
 }
 
 function duration(seconds: number): string {
@@ -117,7 +137,7 @@ function remembered(compute: (input: string) => string): (input: string) => stri
  * call on Support Line" / "Ann Lee · +1 415 555 2671"), phone numbers formatted, the contact's
  * name when known, everything sanitised and bounded.
  */
-export function createEventDescriber(lookups: DescriberLookups) {
+export function createEventDescriber(lookups: DescriberLookups): EventDescriber {
   const zone = () => {
     const value = lookups.timeZone?.() ?? 'UTC';
     return isTimeZone(value) ? value : 'UTC';
@@ -272,5 +292,3 @@ export function createEventDescriber(lookups: DescriberLookups) {
 
   return { describe, describeMissedCall, describeGroup };
 }
-
-export type EventDescriber = ReturnType<typeof createEventDescriber>;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../common';
 import { DeliveryEngine } from './delivery-engine';
+import { createEventDescriber } from './describe';
 import { createNodeNotifier } from './node-notifier';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 import { FakeClock } from './testing/fake-clock';
@@ -95,7 +96,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
         logger: new FakeRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
-        lineName,
+        describer: createEventDescriber({ lineName }),
       });
       await engine.start();
       expect(engine.health.get()).toEqual([]);
@@ -198,7 +199,7 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
         logger: new FakeRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
-        lineName,
+        describer: createEventDescriber({ lineName }),
       });
       await engine.start();
       expect(engine.health.get()[0]?.code).toBe('notifierUnavailable');
