@@ -10,7 +10,7 @@ import { EventHub, type EmitListener } from './event-hub';
 import { refuse, registerHttpApi } from './http-api';
 import { seedDemo } from './seed';
 import { attachSocketServer } from './socket-server';
-import { ServiceStore } from './store';
+import { createServiceStore } from './store';
 
 export { demoBusiness, demoContacts, demoLines, demoRingGroup, demoUsers } from './seed';
 export type { DemoUserKey } from './seed';
@@ -97,7 +97,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     options.databasePath ??
     join(mkdtempSync(join(tmpdir(), 'ringside-service-')), 'service.sqlite');
   const database = openServiceDatabase(databasePath);
-  const store = new ServiceStore(database);
+  const store = createServiceStore(database);
   if ((options.seed ?? 'demo') === 'demo') seedDemo(store, now());
   const hub = new EventHub(store, now);
 
