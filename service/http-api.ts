@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerBearerAuth } from './http/auth';
+import { registerJsonBodyParser } from './http/json-body';
 import { refuseThrown, refuseUnknownRoute } from './http/refusal';
 import type { HttpApiDependencies } from './http/request';
 import { registerAppliedChangesRoutes } from './http/routes/applied-changes';
@@ -27,11 +28,12 @@ const routeGroups: readonly RouteGroup[] = [
 ];
 
 /**
- * The HTTP API: the bearer-token check, every route group, and the answers for errors and
- * unknown routes, each an `apiErrorSchema` refusal. The README's route table is checked against
- * the routes registered here (`readme.test.ts`).
+ * The HTTP API: the JSON body parser, the bearer-token check, every route group, and the
+ * answers for errors and unknown routes, each an `apiErrorSchema` refusal. The README's route
+ * table is checked against the routes registered here (`readme.test.ts`).
  */
 export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDependencies): void {
+  registerJsonBodyParser(app);
   app.setErrorHandler(refuseThrown);
   app.setNotFoundHandler(refuseUnknownRoute);
   registerBearerAuth(app, dependencies.store);

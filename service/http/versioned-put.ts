@@ -27,7 +27,11 @@ const idempotencyKeySchema = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'Idempotency keys are printable ASCII without spaces');
 
-/** What identifies a request for its Idempotency-Key: the route and the parsed body. */
+/**
+ * What identifies a request for its Idempotency-Key: the route and the parsed body. The body
+ * parser refuses bodies nested deeper than `maxBodyDepth`, so `JSON.stringify` (which recurses)
+ * never meets a body that could exhaust the stack.
+ */
 function requestHashOf(request: FastifyRequest): string {
   return createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
