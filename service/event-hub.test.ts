@@ -6,7 +6,7 @@ import { serviceEventSchema } from '../common';
 import { openServiceDatabase, type ServiceDatabase } from './database';
 import { EventHub, type DeviceConnection } from './event-hub';
 import { seedDemo } from './seed';
-import { ServiceStore, type ServiceUser } from './store';
+import { createServiceStore, type ServiceStore, type ServiceUser } from './store';
 
 /** A fake socket: records what the hub sends and lets a test act at an exact message. */
 class FakeConnection implements DeviceConnection {
@@ -35,7 +35,7 @@ const mention = { kind: 'mention' as const, byName: 'Alex', conversation: 'Desk'
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'service-hub-'));
   database = openServiceDatabase(join(folder, 'service.sqlite'));
-  store = new ServiceStore(database);
+  store = createServiceStore(database);
   seedDemo(store, Date.now());
   hub = new EventHub(store, Date.now);
   const user = store.user('user-jordan');

@@ -194,7 +194,10 @@ export class EventHub {
     if (set.size === 0) this.devices.delete(userId);
   }
 
-  /** Sends a socket message to every connected device of a user, except `exceptDeviceId`. */
+  /**
+   * Sends a socket message to every connected device of a user, except `exceptDeviceId`, and
+   * returns how many devices it reached.
+   */
   push<Name extends Exclude<SocketMessageName, 'event' | 'replayDone'>>(
     userId: string,
     name: Name,

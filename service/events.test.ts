@@ -17,7 +17,7 @@ import {
 } from '../common';
 import { openServiceDatabase } from './database';
 import { startService, type RunningService } from './index';
-import { ServiceStore } from './store';
+import { createServiceStore } from './store';
 import { callApi, connectDevice, type RecordedMessage, type TestDevice } from './test-client';
 
 let folder: string;
@@ -224,7 +224,7 @@ describe('outbox and presence', () => {
 
   it('never shows an admin the outbox or applied changes of another business', async () => {
     // A second business with its own admin, written beside the running service (WAL allows it).
-    const other = new ServiceStore(openServiceDatabase(databasePath));
+    const other = createServiceStore(openServiceDatabase(databasePath));
     const demo = other.users()[0];
     if (!demo) throw new Error('no demo user');
     other.transaction(() => {

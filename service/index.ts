@@ -1,16 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
-import type { ApiError, Role, ServiceEvent } from '../common';
+import type { Role, ServiceEvent } from '../common';
 import { openServiceDatabase } from './database';
 import { parseEventBody } from './event-body';
 import { EventHub, type EmitListener } from './event-hub';
-import { refuse, registerHttpApi } from './http-api';
+import { registerHttpApi } from './http-api';
 import { seedDemo } from './seed';
 import { attachSocketServer } from './socket-server';
-import { ServiceStore } from './store';
+import { createServiceStore } from './store';
 
 export { demoBusiness, demoContacts, demoLines, demoRingGroup, demoUsers } from './seed';
 export type { DemoUserKey } from './seed';
@@ -56,8 +56,9 @@ export interface RunningService {
   tokens: Record<string, string>;
   users: ServiceUserInfo[];
   /**
-   * Emits an event (body: `kind` plus that kind's fields) to one user or every user (`*`), as
-   * POST /api/events does. Throws with the invalid fields named when the body is invalid.
+   * Emits an event (body: `kind` plus that kind's fields) to one user, or to every user of every
+   * business (`*`), validated as POST /api/events validates it. Throws with the invalid fields
+   * named when the body is invalid.
    */
   inject(userId: string, eventBody: unknown, occurredAt?: string): ServiceEvent[];
   /** Sets a user's on-call state and pushes `presence` to their devices. */
@@ -75,17 +76,6 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-const errorCodeOfStatus = (status: number): ApiError['error'] =>
-  status === 401
-    ? 'unauthorized'
-    : status === 403
-      ? 'forbidden'
-      : status === 404
-        ? 'notFound'
-        : status === 409
-          ? 'conflict'
-          : 'invalid';
-
 /**
  * Starts the stand-in telephony service: Fastify HTTP API and socket.io on one port, over its
  * own SQLite file. Restarting on the same `databasePath` keeps every event, seq, preference,
@@ -97,7 +87,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     options.databasePath ??
     join(mkdtempSync(join(tmpdir(), 'ringside-service-')), 'service.sqlite');
   const database = openServiceDatabase(databasePath);
-  const store = new ServiceStore(database);
+  const store = createServiceStore(database);
   if ((options.seed ?? 'demo') === 'demo') seedDemo(store, now());
   const hub = new EventHub(store, now);
 
@@ -107,21 +97,6 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     // Keep-alive connections would otherwise hold close() open.
     forceCloseConnections: true,
   });
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      app.log.error(error);
-      return refuse(reply, 'internal', 'The service failed to handle this request', {}, 500);
-    }
-    const reason =
-      error.code === 'FST_ERR_CTP_INVALID_JSON' || error instanceof SyntaxError
-        ? `The body is not valid JSON: ${error.message}`
-        : error.message;
-    return refuse(reply, errorCodeOfStatus(status), reason, {}, status);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    refuse(reply, 'notFound', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`),
-  );
   const routes: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

@@ -110,7 +110,10 @@ export const demoContacts = {
 
 export const demoAppointmentId = 'appt-cleaning-ann';
 
-/** Later today, in the demo time zone when possible: two hours from now, on the half hour. */
+/**
+ * The demo appointment's times: two hours from now, rounded up to the half hour (later today
+ * unless the service starts late in the evening; no time zone is involved).
+ */
 export function laterToday(now: number): { startsAt: string; endsAt: string } {
   const halfHour = 30 * 60 * 1000;
   const start = Math.ceil((now + 2 * 60 * 60 * 1000) / halfHour) * halfHour;

@@ -1,4 +1,4 @@
-import { demoContacts, demoLines, demoUsers, laterToday } from '../seed';
+import { demoAppointmentId, demoContacts, demoLines, demoUsers, laterToday } from '../seed';
 import type { Scenario, ScenarioStep } from '../scenario-player';
 
 const minute = 60 * 1000;
@@ -136,7 +136,7 @@ export const demoScenario: Scenario = (now) => {
       event: {
         kind: 'appointmentAssigned',
         appointment: {
-          id: 'appt-cleaning-ann',
+          id: demoAppointmentId,
           title: 'Cleaning with Ann Lee',
           startsAt: later.startsAt,
           endsAt: later.endsAt,

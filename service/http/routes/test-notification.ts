@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  decide,
+  parseWith,
+  testNotificationBodySchema,
+  type RecipientContext,
+  type TestNotificationResult,
+} from '../../../common';
+import { refuseInvalid } from '../refusal';
+import { userOf, type HttpApiDependencies } from '../request';
+
+const title = 'Sample notification from Ringside';
+
+/**
+ * The caller's context with every per-type switch on for mentions and nothing muted, so the
+ * only reasons left to hold a sample mention back are the channel's own: allowed by the
+ * business, on for the user, a destination.
+ */
+function sampleContext(context: RecipientContext): RecipientContext {
+  return {
+    ...context,
+    onCall: false,
+    preferences: {
+      ...context.preferences,
+      alerts: { ...context.preferences.alerts, mention: true },
+      mutes: { lines: [], doNotDisturb: { enabled: false, until: null } },
+      quietHours: { ...context.preferences.quietHours, enabled: false },
+    },
+    business: {
+      ...context.business,
+      alerts: {
+        ...context.business.alerts,
+        mention: {
+          enabled: true,
+          channels: { desktop: true, inApp: true, email: true, text: true },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * `POST /api/test-notification`: desktop and in-app push `testNotification` to the caller's
+ * connected devices; email and text run a sample mention through `decide` and, when it is
+ * delivered, write one outbox row.
+ */
+export function registerTestNotificationRoutes(
+  app: FastifyInstance,
+  { store, hub }: HttpApiDependencies,
+): void {
+  app.post('/api/test-notification', async (request, reply) => {
+    const user = userOf(request);
+    const parsed = parseWith(testNotificationBodySchema, request.body);
+    if (!parsed.ok) return refuseInvalid(reply, parsed.errors);
+    const { channel } = parsed.value;
+    if (channel === 'desktop' || channel === 'inApp') {
+      const sent = hub.push(user.id, 'testNotification', { channel, title });
+      const result: TestNotificationResult = {
+        channel,
+        delivered: sent > 0,
+        destination: null,
+        reason: sent > 0 ? null : 'None of your devices is connected',
+      };
+      return result;
+    }
+    const context = hub.contextFor(user);
+    const sample = {
+      kind: 'mention' as const,
+      id: `sample-${context.now}`,
+      occurredAt: new Date(context.now).toISOString(),
+      byName: 'Ringside',
+      conversation: 'Notification settings',
+      excerpt: 'This is a sample notification: your settings work.',
+    };
+    const decision = decide(sample, sampleContext(context));
+    const delivery = decision.deliveries.find((candidate) => candidate.channel === channel);
+    if (!delivery?.destination) {
+      const suppression = decision.suppressed.find((candidate) => candidate.channel === channel);
+      const result: TestNotificationResult = {
+        channel,
+        delivered: false,
+        destination: null,
+        reason: suppression?.explanation ?? 'Nowhere to send it',
+      };
+      return result;
+    }
+    store.appendOutbox({
+      userId: user.id,
+      eventId: null,
+      channel,
+      destination: delivery.destination,
+      sender:
+        channel === 'email'
+          ? context.business.notificationEmail
+          : context.business.notificationPhone,
+      subject: channel === 'email' ? title : null,
+      body: `${title}: ${sample.excerpt}`,
+      createdAt: new Date(context.now).toISOString(),
+    });
+    const result: TestNotificationResult = {
+      channel,
+      delivered: true,
+      destination: delivery.destination,
+      reason: null,
+    };
+    return result;
+  });
+}

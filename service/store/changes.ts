@@ -1,0 +1,103 @@
+import type { Prepare } from './statements';
+
+/** The first successful answer to a request sent with an Idempotency-Key, kept to replay it. */
+export interface StoredIdempotentResponse {
+  requestHash: string;
+  status: number;
+  etag: string | null;
+  body: string;
+}
+
+/** One applied PUT, counted so tests can assert each change was applied once. */
+export interface AppliedChange {
+  id: number;
+  userId: string;
+  target: 'preferences' | 'businessDefaults';
+  version: number;
+  idempotencyKey: string | null;
+  appliedAt: string;
+}
+
+/** Idempotency keys and the applied-changes record of versioned PUTs. */
+export interface ChangeQueries {
+  idempotentResponse(userId: string, key: string): StoredIdempotentResponse | null;
+  recordIdempotentResponse(
+    userId: string,
+    key: string,
+    response: StoredIdempotentResponse,
+    at: string,
+  ): void;
+  recordAppliedChange(change: Omit<AppliedChange, 'id'>): void;
+  /** Applied changes of one business's users, optionally of one user or one key, oldest first. */
+  appliedChanges(filter: {
+    businessId: string;
+    userId?: string;
+    idempotencyKey?: string;
+  }): AppliedChange[];
+}
+
+interface AppliedChangeRow {
+  id: number;
+  user_id: string;
+  target: string;
+  version: number;
+  idempotency_key: string | null;
+  applied_at: string;
+}
+
+/** The change queries over the service's file. */
+export function changeQueries(prepare: Prepare): ChangeQueries {
+  return {
+    idempotentResponse(userId, key) {
+      const row = prepare<
+        [string, string],
+        { request_hash: string; status: number; etag: string | null; body: string }
+      >(
+        'SELECT request_hash, status, etag, body FROM idempotency_keys WHERE user_id = ? AND key = ?',
+      ).get(userId, key);
+      return row
+        ? { requestHash: row.request_hash, status: row.status, etag: row.etag, body: row.body }
+        : null;
+    },
+
+    recordIdempotentResponse(userId, key, response, at) {
+      prepare(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, status, etag, body, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(userId, key, response.requestHash, response.status, response.etag, response.body, at);
+    },
+
+    recordAppliedChange(change) {
+      prepare(
+        `INSERT INTO applied_changes (user_id, target, version, idempotency_key, applied_at)
+           VALUES (?, ?, ?, ?, ?)`,
+      ).run(change.userId, change.target, change.version, change.idempotencyKey, change.appliedAt);
+    },
+
+    appliedChanges(filter) {
+      return prepare<
+        [string, string | null, string | null, string | null, string | null],
+        AppliedChangeRow
+      >(
+        `SELECT * FROM applied_changes
+           WHERE user_id IN (SELECT id FROM users WHERE business_id = ?)
+             AND (? IS NULL OR user_id = ?) AND (? IS NULL OR idempotency_key = ?) ORDER BY id`,
+      )
+        .all(
+          filter.businessId,
+          filter.userId ?? null,
+          filter.userId ?? null,
+          filter.idempotencyKey ?? null,
+          filter.idempotencyKey ?? null,
+        )
+        .map((row) => ({
+          id: row.id,
+          userId: row.user_id,
+          target: row.target === 'businessDefaults' ? 'businessDefaults' : 'preferences',
+          version: row.version,
+          idempotencyKey: row.idempotency_key,
+          appliedAt: row.applied_at,
+        }));
+    },
+  };
+}
