@@ -60,9 +60,12 @@ export function createDocumentSpecs(store: SyncStore, transport: SyncTransport):
   };
 }
 
+/** What composing a document needs of its spec. */
+export type DocumentShape<Document> = Pick<DocumentSpec<Document>, 'name' | 'schema' | 'normalize'>;
+
 /** `base` with `changes` applied, normalized and valid; null when the result is invalid. */
 export function compose<Document>(
-  spec: DocumentSpec<Document>,
+  spec: DocumentShape<Document>,
   base: Document,
   changes: FieldChanges,
 ): Document | null {
@@ -79,7 +82,7 @@ export function compose<Document>(
  * order. An entry that no longer applies cleanly is skipped (sending it drops it with a reason).
  */
 export function localCopy<Document>(
-  spec: DocumentSpec<Document>,
+  spec: DocumentShape<Document>,
   server: Document,
   pending: readonly OutboxEntry[],
 ): Document {
