@@ -26,6 +26,7 @@ export interface DocumentSpec<Document> {
   put(document: Document, version: number, key: string): Promise<TransportResponse<Document>>;
 }
 
+/** One spec per document, keyed by its name. */
 export interface DocumentSpecs {
   preferences: DocumentSpec<UserPreferences>;
   businessDefaults: DocumentSpec<BusinessDefaults>;

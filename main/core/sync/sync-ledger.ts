@@ -46,8 +46,7 @@ export class SyncLedger {
 
   /** The spec of the document an outbox entry belongs to. */
   specOf(entry: OutboxEntry): DocumentSpec<unknown> {
-    const { preferences, businessDefaults } = this.documents;
-    return entry.document === 'preferences' ? preferences : businessDefaults;
+    return this.documents[entry.document];
   }
 
   /** Local preferences and business defaults with the server versions they are based on. */
