@@ -4,13 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
-import {
-  createCompanion,
-  createCompanionSync,
-  muteUntil,
-  nextMorning,
-  type CompanionOptions,
-} from './companion';
+import { createCompanion, muteUntil, nextMorning, type CompanionOptions } from './companion';
 import { CompanionError, type Companion } from './companion-api';
 import {
   createCondition,
@@ -19,6 +13,7 @@ import {
   waitForValue,
 } from './connection/testing';
 import { createSystemClock, type Clock, type TimerHandle } from './ports';
+import { createCompanionSync } from './sync';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
 const cleanups: Array<() => Promise<void> | void> = [];

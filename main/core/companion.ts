@@ -50,11 +50,10 @@ import {
   type Clock,
   type Logger,
   type NotifierPort,
-  type Observable,
   type TimerHandle,
 } from './ports';
 import { openStore, type SqliteStore } from './store';
-import { HttpSyncTransport, SyncEngine } from './sync';
+import { createCompanionSync, type CompanionSync, type CompanionSyncDependencies } from './sync';
 
 export interface CompanionOptions {
   /** Folder for the per-user SQLite database and the small session index. */
@@ -73,74 +72,6 @@ export interface CompanionOptions {
   coalesceWindowMilliseconds?: number;
   /** Seam for the preferences sync engine (main/core/sync); tests may pass their own. */
   createSync?: (dependencies: CompanionSyncDependencies) => CompanionSync;
-}
-
-/**
- * What the companion needs from the preferences sync engine (main/core/sync): the local view of
- * preferences and business defaults, field-level edits that reach every device, and the
- * service's pushes. `createCompanionSync` adapts the engine to it.
- */
-export interface CompanionSync {
-  readonly status: Observable<SyncStatus>;
-  readonly preferences: Observable<PreferencesSnapshot | null>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Applies an edit locally (and to the outbox); throws CompanionError for refusals. */
-  edit(change: (preferences: UserPreferences) => UserPreferences): Promise<PreferencesSnapshot>;
-  editBusinessDefaults(
-    change: (defaults: BusinessDefaults) => BusinessDefaults,
-  ): Promise<PreferencesSnapshot>;
-  /** A `preferencesChanged` or `businessDefaultsChanged` push from the socket. */
-  receive(
-    message: Extract<ConnectionMessage, { name: 'preferencesChanged' | 'businessDefaultsChanged' }>,
-  ): void;
-  /** The socket is back: send pending edits now rather than at the next backoff step. */
-  retryNow?(): void;
-}
-
-export interface CompanionSyncDependencies {
-  store: SqliteStore;
-  serviceUrl: string;
-  token: string;
-  deviceId: string;
-  profile: Profile;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** The preferences sync engine (main/core/sync) over HTTP, seen through `CompanionSync`. */
-export function createCompanionSync(dependencies: CompanionSyncDependencies): CompanionSync {
-  const engine = new SyncEngine({
-    store: dependencies.store,
-    transport: new HttpSyncTransport({
-      baseUrl: dependencies.serviceUrl,
-      token: dependencies.token,
-      deviceId: dependencies.deviceId,
-    }),
-    clock: dependencies.clock,
-    user: { id: dependencies.profile.user.id, role: dependencies.profile.user.role },
-    deviceId: dependencies.deviceId,
-    logger: dependencies.logger,
-  });
-  const loaded = () => {
-    const snapshot = engine.snapshot();
-    if (!snapshot) throw new CompanionError('unavailable', 'Preferences are not loaded yet');
-    return snapshot;
-  };
-  return {
-    status: engine.status,
-    // The engine's own observable: it publishes every local edit, push and download.
-    preferences: engine.preferences,
-    start: () => engine.start(),
-    stop: () => engine.stop(),
-    retryNow: () => engine.retryNow(),
-    edit: (change) => settle(() => engine.edit(change(loaded().preferences))),
-    editBusinessDefaults: (change) =>
-      settle(() => engine.editBusinessDefaults(change(loaded().business))),
-    receive(message) {
-      engine.applyServerPush(message.name, message.value);
-    },
-  };
 }
 
 /** The whole running core once the profile is known: one per signed-in user. */

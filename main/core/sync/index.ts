@@ -1,3 +1,8 @@
+export {
+  createCompanionSync,
+  type CompanionSync,
+  type CompanionSyncDependencies,
+} from './companion-sync';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './backoff';
 export {
   applyChanges,
@@ -7,7 +12,8 @@ export {
   valueAt,
   type FieldChanges,
 } from './field-changes';
-export { SyncEngine, type SyncEngineOptions, type SyncTraceStage } from './sync-engine';
+export { SyncEngine, type SyncEngineOptions } from './sync-engine';
+export { type SyncTraceStage } from './send-loop';
 export {
   HttpSyncTransport,
   ServiceUnreachableError,
