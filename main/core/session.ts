@@ -89,7 +89,10 @@ export interface Session {
   replan(reason: Parameters<Companion['replan']>[0]): void;
 }
 
-/** Builds one user's core and wires it to `views`; nothing runs until `start()`. */
+/**
+ * Opens one user's store and builds their core, wired to `views`; no socket, timer or pop-up
+ * until `start()`.
+ */
 export function openSession(options: SessionOptions): Session {
   const { profile, clock, logger, views } = options;
   const store = openStore({ dataDir: options.dataDir, userId: profile.user.id });
