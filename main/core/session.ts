@@ -141,6 +141,8 @@ export function openSession(options: SessionOptions): Session {
     // TODO(delivery, issue 10): pass `describer` once DeliveryEngineOptions takes one; until then
     // it builds its own formatter from these same lookups.
     ...lookups,
+    // TODO(delivery, issue 10): `coalesceWindowMilliseconds` here too once DeliveryEngineOptions
+    // spells it so.
     ...(options.coalesceWindowMilliseconds === undefined
       ? {}
       : { coalesceWindowMs: options.coalesceWindowMilliseconds }),

@@ -26,8 +26,9 @@ import { describeFieldErrors } from '../../common/validation';
 /**
  * A FAKE `window.api` that lives in the page, for `renderer/dev/index.html` only (never the
  * production bundle): a demo business like the stand-in service's, the real policy engine for
- * decisions and diagnosis, and no network. It lets the window be seen and screenshotted before
- * the core exists. Pick the person with `?user=sam` (billing admin) or `?user=jordan` (agent).
+ * decisions and diagnosis (`recipientContext`, `muteUntil`: the same rules as the core), and no
+ * network. It lets the window be seen and screenshotted without the core or a service. Pick the
+ * person with `?user=sam` (billing admin) or `?user=jordan` (agent).
  */
 export function createFakeApi(
   userKey: 'sam' | 'jordan',

@@ -6,8 +6,8 @@ import { serviceStartedLineSchema, type ServiceStartedLine } from '../../../comm
 /**
  * The stand-in service (`service/cli.ts`) as a child process, the one way every caller starts it:
  * the headless demo, the Electron demo (a `utilityProcess` over the bundled CLI, which only
- * shares `serviceArguments` and `waitForServiceStart`), and tests and benches that SIGKILL it
- * mid-stream and start it again on the same port and database. The layering keeps `service/`
+ * shares `serviceArguments` and `waitForServiceStart`), and tests that SIGKILL it mid-stream and
+ * start it again on the same port and database. The layering keeps `service/`
  * out of `main/`, so the service runs beside the companion, never inside it; this file only
  * spawns it and reads the one line it prints (`serviceStartedLineSchema` in common).
  */
@@ -73,7 +73,7 @@ export function waitForServiceStart(child: ServiceChild): Promise<ServiceStarted
 
 /**
  * Runs `node --import tsx service/cli.ts …args` from the project root (source checkouts: the
- * headless companion, tests, benches). The Electron shell forks its bundled CLI instead.
+ * headless companion and tests). The Electron shell forks its bundled CLI instead.
  */
 export function spawnServiceCli(args: readonly string[]): ChildProcess {
   const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -108,7 +108,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 }
 
 /**
- * Test and bench support: POST /api/events as an admin; resolves with the stored events, or null
+ * Test support: POST /api/events as an admin; resolves with the stored events, or null
  * when the service is unreachable (it may be between a kill and its restart).
  */
 export async function injectOverHttp(

@@ -74,7 +74,7 @@ export class HighSmsDetector implements Detector {
     return this.#pairs.size;
   }
 
-  /** Observes one event; returns the `highSms` event when this text makes a burst alert. */
+  /** Observes one event; returns the one `highSms` event when this text makes a burst alert. */
   observe(event: AlertEvent): readonly AlertEvent[] {
     if (event.kind !== 'text') return noEvents;
     const now = this.#clock.now();
