@@ -174,13 +174,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   const pipeline = new EventPipeline({
     events: store.events,
     delivery: measured,
-    detectors: [
-      (event) => {
-        const burst = highSms.observe(event);
-        return burst ? [burst] : [];
-      },
-      (event) => usage.observe(event),
-    ],
+    detectors: [(event) => highSms.observe(event), (event) => usage.observe(event)],
     context,
     describe: (event) => describer.describe(event),
     clock,

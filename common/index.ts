@@ -4,6 +4,7 @@ export * from './defaults';
 export * from './events';
 export * from './preferences';
 export * from './time-zone';
+export * from './mute-durations';
 export * from './validation';
 export * from './policy/context';
 export * from './policy/decide';

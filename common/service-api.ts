@@ -213,6 +213,22 @@ export const testNotificationResultSchema = z.strictObject({
 });
 export type TestNotificationResult = z.infer<typeof testNotificationResultSchema>;
 
+// ---------- The service process ----------
+
+/**
+ * The one line `service/cli.ts --json` prints on stdout once it listens: where it is, its
+ * database, and the token of every user. Whoever starts the service as a child process (the
+ * headless and Electron demo, tests) waits for it (`main/core/connection/service-process.ts`).
+ */
+export const serviceStartedLineSchema = z.strictObject({
+  url: z.url(),
+  port: z.int().min(0).max(65_535),
+  databasePath: z.string(),
+  /** By user key ("jordan" → "demo-token-jordan"). */
+  tokens: z.record(z.string(), z.string()),
+});
+export type ServiceStartedLine = z.infer<typeof serviceStartedLineSchema>;
+
 // ---------- Socket ----------
 
 /** Sent in the socket.io handshake `auth`. */

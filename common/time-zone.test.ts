@@ -3,7 +3,7 @@ import type { QuietWindow } from './preferences';
 import { decide } from './policy/decide';
 import { openContext, sampleEvent } from './policy/demo-business.test-support';
 import { quietWindowEnd } from './policy/gates';
-import { describeInstant, isTimeZone, localTime, timeZoneSchema } from './time-zone';
+import { describeInstant, isTimeZone, localTime, nextMorning, timeZoneSchema } from './time-zone';
 
 describe('time zones', () => {
   it.each([
@@ -48,6 +48,27 @@ describe('time zones', () => {
       '22:00',
     );
     expect(describeInstant(Date.parse('2027-01-01T12:00:00Z'), now, 'UTC')).toBe('Fri 1 Jan 12:00');
+  });
+
+  it("finds the next 08:00 in the person's zone, across a daylight-saving change", () => {
+    // At 23:30 the next morning is the next day's; at 02:00 it is the same day's 08:00.
+    expect(nextMorning(Date.parse('2026-11-20T23:30:00-05:00'), 'America/New_York')).toBe(
+      Date.parse('2026-11-21T08:00:00-05:00'),
+    );
+    expect(nextMorning(Date.parse('2026-11-21T02:00:00-05:00'), 'America/New_York')).toBe(
+      Date.parse('2026-11-21T08:00:00-05:00'),
+    );
+    // Across the spring-forward night, 08:00 is EDT.
+    expect(nextMorning(Date.parse('2026-03-07T22:00:00-05:00'), 'America/New_York')).toBe(
+      Date.parse('2026-03-08T08:00:00-04:00'),
+    );
+    // At 08:00 itself, or just after, it is the next day's.
+    expect(nextMorning(Date.parse('2026-11-22T08:00:00+09:00'), 'Asia/Tokyo')).toBe(
+      Date.parse('2026-11-23T08:00:00+09:00'),
+    );
+    expect(nextMorning(Date.parse('2026-11-21T09:00:00+09:00'), 'Asia/Tokyo')).toBe(
+      Date.parse('2026-11-22T08:00:00+09:00'),
+    );
   });
 });
 

@@ -71,6 +71,28 @@ export function localTime(instant: number, timeZone: string): LocalTime {
   };
 }
 
+/** 08:00 on the wall clock, in minutes since midnight: what "tomorrow morning" means. */
+const morningMinutes = 8 * 60;
+
+/**
+ * The next 08:00 wall-clock time in `timeZone` strictly after `now` (daylight saving included):
+ * "until tomorrow morning" for a mute set at 23:00 or at 02:00 alike.
+ */
+export function nextMorning(now: number, timeZone: string): number {
+  const local = localTime(now, timeZone);
+  // Minutes until 08:00 on the wall clock, then correct for any offset change in between.
+  let minutesAhead = morningMinutes - local.minutes;
+  if (minutesAhead <= 0) minutesAhead += 24 * 60;
+  let candidate = Math.floor(now / 60_000) * 60_000 + minutesAhead * 60_000;
+  for (let pass = 0; pass < 3; pass += 1) {
+    const there = localTime(candidate, timeZone);
+    const drift = there.minutes - morningMinutes;
+    if (drift === 0) break;
+    candidate -= (drift > 720 ? drift - 1440 : drift < -720 ? drift + 1440 : drift) * 60_000;
+  }
+  return candidate;
+}
+
 const monthAbbreviations = [
   'Jan',
   'Feb',

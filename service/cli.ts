@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatPhoneNumber } from '../common';
+import { formatPhoneNumber, type ServiceStartedLine } from '../common';
 import { startService, type RunningService } from './index';
 import { createHttpTarget, playScenario, type Scenario } from './scenario-player';
 import { demoScenario } from './scenarios/demo';
@@ -44,10 +44,14 @@ async function serve(args: string[]): Promise<RunningService> {
     log: values.log,
   });
   if (values.json) {
-    // One line a test or script can parse.
-    process.stdout.write(
-      `${JSON.stringify({ url: service.url, port: service.port, databasePath: service.databasePath, tokens: service.tokens })}\n`,
-    );
+    // The one line whoever started this process waits for (`serviceStartedLineSchema`).
+    const line: ServiceStartedLine = {
+      url: service.url,
+      port: service.port,
+      databasePath: service.databasePath,
+      tokens: service.tokens,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   } else {
     process.stdout.write(
       `Ringside stand-in service on ${service.url} (database ${service.databasePath})\n`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   decide,
+  recipientContext,
   serviceEventSchema,
   type EventKind,
   type OutboxEntry,
@@ -63,19 +64,15 @@ export class EventHub {
 
   /** Everything `decide` needs about this user at this instant. */
   contextFor(user: ServiceUser): RecipientContext {
-    return {
-      userId: user.id,
-      role: user.role,
-      accountEmail: user.email,
-      backupPhone: user.backupPhone,
-      personalLineId: user.personalLineId,
+    return recipientContext({
+      user,
       lines: this.store.linesOf(user),
       ringGroups: this.store.ringGroupsOf(user.id),
       onCall: user.onCall,
       preferences: this.store.preferences(user.id).document,
       business: this.store.businessDefaults(user.businessId).document,
       now: this.now(),
-    };
+    });
   }
 
   /** Called after every emitted event (the CLI logs with it; tests may wait on it). */

@@ -118,7 +118,7 @@ describe('the shell over the real core', () => {
       ?.submenu?.find((item) => item.id === 'mute-line:line-jordan');
     if (!lineItem) throw new Error(`line-jordan is not in the tray: ${JSON.stringify(tray.model)}`);
     const menu = Tray.instances[0]?.contextMenu;
-    menu?.click(['Mute line', lineItem.label, '1 hour']);
+    menu?.click(['Mute line', lineItem.label, 'For 1 hour']);
     await tray.idle();
 
     // The store has it (the Companion's snapshot), and the tray shows it muted.

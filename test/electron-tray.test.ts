@@ -77,14 +77,14 @@ describe('the tray menu, a pure function of state', () => {
     expect(find(menu, ['Connected']).enabled).toBe(false);
     expect(labels(find(menu, ['Mute line']).submenu)).toEqual(['Jordan direct', 'Front desk']);
     expect(labels(find(menu, ['Mute line', 'Front desk']).submenu)).toEqual([
-      '1 hour',
+      'For 1 hour',
       'Until tomorrow 8:00',
       'Until I unmute',
       'Unmute',
     ]);
     expect(find(menu, ['Mute line', 'Front desk', 'Unmute']).enabled).toBe(false);
     expect(labels(find(menu, ['Do not disturb']).submenu)).toEqual([
-      '1 hour',
+      'For 1 hour',
       'Until tomorrow 8:00',
       'Until I unmute',
       'Off',
@@ -252,7 +252,7 @@ describe('the tray controller', () => {
     controller.start();
     companion.signIn('UTC');
     await controller.idle();
-    menuOf(tray).click(['Mute line', 'Front desk', '1 hour']);
+    menuOf(tray).click(['Mute line', 'Front desk', 'For 1 hour']);
     await controller.idle();
     expect(companion.calls.filter((call) => call.method === 'muteLine')).toEqual([
       { method: 'muteLine', args: { lineId: 'line-front-desk', duration: 'oneHour' } },
@@ -282,7 +282,7 @@ describe('the tray controller', () => {
     controller.start();
     companion.signIn('UTC');
     await controller.idle();
-    menuOf(tray).click(['Mute line', 'Front desk', '1 hour']);
+    menuOf(tray).click(['Mute line', 'Front desk', 'For 1 hour']);
     await controller.idle();
     expect(tray.image.path).toContain('tray-muted-32.png');
     clock.advance(3_600_000 + 1000);
@@ -298,7 +298,7 @@ describe('the tray controller', () => {
     companion.signIn('UTC');
     await controller.idle();
     companion.failures.set('muteLine', new CompanionError('unavailable', 'The store is closed.'));
-    menuOf(tray).click(['Mute line', 'Front desk', '1 hour']);
+    menuOf(tray).click(['Mute line', 'Front desk', 'For 1 hour']);
     await controller.idle();
     expect(logger.lines.some((line) => line.message === 'tray: action refused')).toBe(true);
     expect(menuOf(tray).find(['Mute line', 'Front desk'])).toBeDefined();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { ActivityItem } from '../common';
 import { spawnHeadless } from '../main/headless/child-process';
 import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
 import { decisionLine, formatDecision } from '../main/headless/printer';
+import { recordingNotifierFrom } from '../main/headless/run';
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../main/headless/demo-service';
 
@@ -93,6 +94,31 @@ describe('headless printer', () => {
       suppressed: [{ channel: 'text', code: 'channelOffByUser' }],
     });
     expect(decisionLine(item, true).suppressed[0]?.explanation).toBe('You turned texts off.');
+  });
+});
+
+describe('the pop-up recorder test hook', () => {
+  it('records pop-ups to the file only with RINGSIDE_TEST_HOOKS=1, and says when it ignores it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ringside-record-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const record = join(folder, 'popups.jsonl');
+    const said: string[] = [];
+    expect(recordingNotifierFrom({}, (line) => said.push(line))).toBeNull();
+    expect(said).toEqual([]);
+    expect(
+      recordingNotifierFrom({ RINGSIDE_NOTIFIER_RECORD: record }, (line) => said.push(line)),
+    ).toBeNull();
+    expect(said).toEqual([
+      'RINGSIDE_NOTIFIER_RECORD is a test hook: ignored without RINGSIDE_TEST_HOOKS=1.',
+    ]);
+    expect(existsSync(record)).toBe(false);
+    const recorder = recordingNotifierFrom(
+      { RINGSIDE_TEST_HOOKS: '1', RINGSIDE_NOTIFIER_RECORD: record },
+      (line) => said.push(line),
+    );
+    await recorder?.show({ itemId: 'ev-1', title: 'Incoming call', body: 'Ann Lee' });
+    expect(readFileSync(record, 'utf8')).toContain('"itemId":"ev-1"');
+    expect(said).toHaveLength(1);
   });
 });
 

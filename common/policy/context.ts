@@ -39,6 +39,47 @@ export interface RecipientContext {
   now: number;
 }
 
+/** Who the recipient is: the signed-in user of a profile, or a user row of the service. */
+export interface RecipientUser {
+  id: string;
+  role: Role;
+  email: string | null;
+  backupPhone: string | null;
+  personalLineId: string | null;
+}
+
+/** What a `RecipientContext` is built from, wherever it is built. */
+export interface RecipientParts {
+  user: RecipientUser;
+  lines: readonly Line[];
+  ringGroups: readonly RingGroup[];
+  onCall: boolean;
+  preferences: UserPreferences;
+  business: BusinessDefaults;
+  now: number;
+}
+
+/**
+ * The one way to build a `RecipientContext`: the companion (from its profile), the service's
+ * event hub (from its user rows) and the settings window's dev fake all use it, so a field added
+ * to the context is filled everywhere or fails to compile everywhere.
+ */
+export function recipientContext(parts: RecipientParts): RecipientContext {
+  return {
+    userId: parts.user.id,
+    role: parts.user.role,
+    accountEmail: parts.user.email,
+    backupPhone: parts.user.backupPhone,
+    personalLineId: parts.user.personalLineId,
+    lines: parts.lines,
+    ringGroups: parts.ringGroups,
+    onCall: parts.onCall,
+    preferences: parts.preferences,
+    business: parts.business,
+    now: parts.now,
+  };
+}
+
 /** Why a channel did not deliver. A closed list: every code has an explanation and a test. */
 export const reasonCodes = [
   'notAnAlert',

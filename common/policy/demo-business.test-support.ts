@@ -2,7 +2,7 @@ import { accountAlertTypes, userAlertTypes, type AlertType } from '../alert-type
 import { defaultBusinessDefaults, defaultUserPreferences } from '../defaults';
 import type { AlertEvent, EventOfKind } from '../events';
 import type { Role } from '../preferences';
-import type { Line, RecipientContext, RingGroup } from './context';
+import { recipientContext, type Line, type RecipientContext, type RingGroup } from './context';
 
 /**
  * Test support (not product code): a demo business for the policy tests. Ana is an agent with a
@@ -62,19 +62,21 @@ export function demoContext(role: Role = 'agent'): RecipientContext {
       leadScoreThreshold: 0,
     },
   ];
-  return {
-    userId: demoUserId,
-    role,
-    accountEmail,
-    backupPhone,
-    personalLineId: personalLine.id,
+  return recipientContext({
+    user: {
+      id: demoUserId,
+      role,
+      email: accountEmail,
+      backupPhone,
+      personalLineId: personalLine.id,
+    },
     lines: [{ ...personalLine }, { ...supportLine }, { ...salesLine }],
     ringGroups: [{ ...supportGroup }],
     onCall: false,
     preferences,
     business,
     now: demoNow,
-  };
+  });
 }
 
 /**

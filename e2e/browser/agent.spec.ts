@@ -64,7 +64,7 @@ test.describe('agent flow', () => {
   });
 
   test('"Why am I not getting …?" lists the reasons for a muted line', async ({ settings }) => {
-    await settings.lines.mute('Support Line', 'Until I unmute it');
+    await settings.lines.mute('Support Line', 'Until I unmute');
     const result = await settings.activity.diagnose('Texts to your ring groups');
     await expect(result).toContainText('Texts on Support Line are muted until you unmute');
     await expect(result).toContainText('You have turned off SMS notifications');

@@ -13,7 +13,8 @@ import type {
   SyncStatus,
   TestNotificationResult,
 } from '../../common';
-import type { Observable } from './ports';
+import type { BackoffOptions } from './connection';
+import type { Clock, Logger, NotifierPort, Observable } from './ports';
 
 /**
  * What a shell (Electron, headless, the browser-test bridge) sees of the running core. The IPC
@@ -25,6 +26,24 @@ export type CompanionCalls = {
     ? () => Promise<InvokeResult<Name>>
     : (args: InvokeArgs<Name>) => Promise<InvokeResult<Name>>;
 };
+
+/** What a shell passes to `createCompanion`: where the data lives, the service, and the ports. */
+export interface CompanionOptions {
+  /** Folder for the per-user SQLite database and the small session index. */
+  dataDir: string;
+  serviceUrl: string;
+  token: string;
+  /** Stable id of this device; generated once and kept in the store when absent. */
+  deviceId?: string;
+  notifier: NotifierPort;
+  clock: Clock;
+  logger: Logger;
+  /** Reconnect backoff of the live socket (tests shorten it). */
+  backoff?: Partial<BackoffOptions>;
+  random?: () => number;
+  /** Pop-up coalescing window of delivery (default 2 s; tests pass 0). */
+  coalesceWindowMilliseconds?: number;
+}
 
 export interface CompanionObservables {
   connection: Observable<ConnectionState>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
-import { createCompanion, muteUntil, nextMorning, type CompanionOptions } from './companion';
+import { createCompanion, type CompanionOptions } from './companion';
 import { CompanionError, type Companion } from './companion-api';
 import {
   createCondition,
@@ -13,7 +13,6 @@ import {
   waitForValue,
 } from './connection/testing';
 import { createSystemClock, type Clock, type TimerHandle } from './ports';
-import { createCompanionSync } from './sync';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -45,6 +44,28 @@ class ShiftedClockFake implements Clock {
   }
   clearTimeout(handle: TimerHandle): void {
     this.#inner.clearTimeout(handle);
+  }
+}
+
+/**
+ * The system clock whose timers longer than `limit` never fire (a fault through the clock port):
+ * what waits that long (sync's retry backoff) waits forever.
+ */
+class HeldLongTimersClockFake implements Clock {
+  readonly #inner = createSystemClock();
+  #nextHeld = -1;
+  held = 0;
+  constructor(readonly limit: number) {}
+  now(): number {
+    return this.#inner.now();
+  }
+  setTimeout(callback: () => void, milliseconds: number): TimerHandle {
+    if (milliseconds <= this.limit) return this.#inner.setTimeout(callback, milliseconds);
+    this.held += 1;
+    return { id: this.#nextHeld-- };
+  }
+  clearTimeout(handle: TimerHandle): void {
+    if (handle.id >= 0) this.#inner.clearTimeout(handle);
   }
 }
 
@@ -110,28 +131,6 @@ function call(callId: string, lineId = 'line-jordan') {
 async function connected(companion: Companion): Promise<void> {
   await waitForValue(companion.connection, (state) => state.status === 'connected');
 }
-
-describe('muteUntil and nextMorning', () => {
-  it("mutes for an hour, until the next 08:00 in the person's zone, or until unmuted", () => {
-    const now = Date.parse('2026-11-20T23:30:00-05:00');
-    expect(muteUntil('oneHour', now, 'America/New_York')).toBe('2026-11-21T05:30:00.000Z');
-    expect(muteUntil('untilTomorrowMorning', now, 'America/New_York')).toBe(
-      '2026-11-21T13:00:00.000Z',
-    );
-    expect(muteUntil('untilUnmuted', now, 'America/New_York')).toBeNull();
-    // At 02:00 the next morning is the same day's 08:00.
-    expect(nextMorning(Date.parse('2026-11-21T02:00:00-05:00'), 'America/New_York')).toBe(
-      Date.parse('2026-11-21T08:00:00-05:00'),
-    );
-    // Across the spring-forward night, 08:00 is EDT.
-    expect(nextMorning(Date.parse('2026-03-07T22:00:00-05:00'), 'America/New_York')).toBe(
-      Date.parse('2026-03-08T08:00:00-04:00'),
-    );
-    expect(nextMorning(Date.parse('2026-11-21T09:00:00+09:00'), 'Asia/Tokyo')).toBe(
-      Date.parse('2026-11-22T08:00:00+09:00'),
-    );
-  });
-});
 
 describe('createCompanion against the stand-in service', () => {
   it('pops up a call injected through the service, and lists it in Activity', async () => {
@@ -284,29 +283,29 @@ describe('createCompanion against the stand-in service', () => {
     companion.replan('resume');
     expect(clock.live.size).toBe(once);
   });
-  it('asks sync to send pending edits at once when the socket comes back (not at first connect)', async () => {
-    const running = await service();
-    let retries = 0;
-    const retried = createCondition();
-    const { companion } = companionFor(running, {
-      createSync: (dependencies) => {
-        const sync = createCompanionSync(dependencies);
-        return {
-          ...sync,
-          retryNow() {
-            retries += 1;
-            retried.signal();
-            sync.retryNow?.();
-          },
-        };
-      },
-    });
+  it('sends an edit made offline as soon as the socket is back, not at the next sync retry', async () => {
+    const first = await service();
+    const { port, databasePath } = first;
+    // Sync retries wait at least 250 ms; the socket's backoff here is at most 200 ms. Holding the
+    // longer timers leaves the reconnect as the only way the edit can reach the service.
+    const clock = new HeldLongTimersClockFake(200);
+    const { companion } = companionFor(first, { clock });
     await companion.start();
     await connected(companion);
-    expect(retries).toBe(0);
-    running.io.disconnectSockets();
-    await retried.until(() => retries === 1, 'a sync retry after the reconnect');
+    await first.close();
+    await waitForValue(companion.connection, (state) => state.status !== 'connected');
+    await companion.muteLine({ lineId: 'line-jordan', duration: 'untilUnmuted' });
+    await waitForValue(companion.sync, (status) => status.status === 'offline');
+    expect(clock.held).toBeGreaterThan(0);
+    const again = await startService({ port, databasePath });
+    cleanups.push(() => again.close());
     await connected(companion);
+    await waitForValue(companion.sync, (status) => status.status === 'synced');
+    const response = await fetch(`${again.url}/api/preferences`, {
+      headers: { authorization: `Bearer ${jordan.token}` },
+    });
+    const body = (await response.json()) as { preferences: { mutes: { lines: unknown[] } } };
+    expect(body.preferences.mutes.lines).toEqual([{ lineId: 'line-jordan', until: null }]);
   });
 
   it('re-publishes the preferences when quiet hours start, so the tray and window re-render', async () => {

@@ -1,132 +1,28 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  defaultBusinessDefaults,
   defaultUserPreferences,
   diagnose,
   invokeCalls,
   isAdmin,
-  localTime,
+  muteUntil,
   parseWith,
-  profileSchema,
   roleRefusals,
   type ActivityItem,
-  type AlertEvent,
-  type BusinessDefaults,
   type ConnectionState,
   type Decision,
   type HealthNotice,
   type InvokeArgs,
   type InvokeName,
-  type MuteDuration,
   type PreferencesSnapshot,
-  type Profile,
-  type RecipientContext,
   type SyncStatus,
-  type TestNotificationResult,
   type UserPreferences,
 } from '../../common';
-import { CompanionError, type Companion } from './companion-api';
-import {
-  createServiceClient,
-  ServiceConnection,
-  ServiceRefusalError,
-  type BackoffOptions,
-  type ConnectionMessage,
-  type ServiceClient,
-} from './connection';
-import {
-  createEventDescriber,
-  DeliveryEngine,
-  HighSmsDetector,
-  ReminderScheduler,
-  UsageDetector,
-} from './delivery';
-import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
-import { CommitGate, EventPipeline } from './pipeline';
-import {
-  ObservableValue,
-  type Clock,
-  type Logger,
-  type NotifierPort,
-  type TimerHandle,
-} from './ports';
-import { openStore, type SqliteStore } from './store';
-import { createCompanionSync, type CompanionSync, type CompanionSyncDependencies } from './sync';
+import { CompanionError, type Companion, type CompanionOptions } from './companion-api';
+import { createServiceClient, ServiceRefusalError, type ServiceClient } from './connection';
+import { ObservableValue, type TimerHandle } from './ports';
+import { openSession, type Session, type SessionViews } from './session';
+import { resolveProfile } from './session-index';
 
-export interface CompanionOptions {
-  /** Folder for the per-user SQLite database and the small session index. */
-  dataDir: string;
-  serviceUrl: string;
-  token: string;
-  /** Stable id of this device; generated once and kept in the store when absent. */
-  deviceId?: string;
-  notifier: NotifierPort;
-  clock: Clock;
-  logger: Logger;
-  /** Reconnect backoff of the live socket (tests shorten it). */
-  backoff?: Partial<BackoffOptions>;
-  random?: () => number;
-  /** Pop-up coalescing window of delivery. */
-  coalesceWindowMilliseconds?: number;
-  /** Seam for the preferences sync engine (main/core/sync); tests may pass their own. */
-  createSync?: (dependencies: CompanionSyncDependencies) => CompanionSync;
-}
-
-/** The whole running core once the profile is known: one per signed-in user. */
-interface Session {
-  profile: Profile;
-  store: SqliteStore;
-  deviceId: string;
-  connection: ServiceConnection;
-  pipeline: EventPipeline;
-  delivery: DeliveryEngine;
-  scheduler: ReminderScheduler;
-  muteWatcher: MuteExpiryWatcher;
-  sync: CompanionSync;
-  unsubscribes: Array<() => void>;
-}
-
-const hour = 60 * 60 * 1000;
-const morningMinutes = 8 * 60;
-const sessionIndexFile = 'sessions.json';
-
-/** A short fingerprint of the token, so the session index never stores the token itself. */
-function fingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 32);
-}
-
-/**
- * The next 08:00 wall-clock time in `timeZone` strictly after `now` (daylight saving included):
- * "until tomorrow morning" for a mute set at 23:00 or at 02:00 alike.
- */
-export function nextMorning(now: number, timeZone: string): number {
-  const local = localTime(now, timeZone);
-  // Minutes until 08:00 on the wall clock, then correct for any offset change in between.
-  let minutesAhead = morningMinutes - local.minutes;
-  if (minutesAhead <= 0) minutesAhead += 24 * 60;
-  let candidate = Math.floor(now / 60_000) * 60_000 + minutesAhead * 60_000;
-  for (let pass = 0; pass < 3; pass += 1) {
-    const there = localTime(candidate, timeZone);
-    const drift = there.minutes - morningMinutes;
-    if (drift === 0) break;
-    candidate -= (drift > 720 ? drift - 1440 : drift < -720 ? drift + 1440 : drift) * 60_000;
-  }
-  return candidate;
-}
-
-/** When a mute of `duration` set at `now` ends (null: until the person unmutes). */
-export function muteUntil(duration: MuteDuration, now: number, timeZone: string): string | null {
-  switch (duration) {
-    case 'oneHour':
-      return new Date(now + hour).toISOString();
-    case 'untilTomorrowMorning':
-      return new Date(nextMorning(now, timeZone)).toISOString();
-    case 'untilUnmuted':
-      return null;
-  }
-}
+export type { CompanionOptions };
 
 /** Runs synchronous work as a promise: a throw becomes a rejection, as an async method's would. */
 function settle<Value>(work: () => Value): Promise<Value> {
@@ -145,9 +41,11 @@ function argumentsOf<Name extends InvokeName>(name: Name, args: unknown): Invoke
 }
 
 /**
- * The composition root of the core: builds store, sync, connection, pipeline, delivery,
- * reminder scheduler and the mute-expiry watcher from the ports a shell passes in, and answers
- * every CompanionCalls method. One per signed-in user; both shells (Electron, headless) use it.
+ * The core's facade, one per signed-in user; both shells (Electron, headless) use it. It finds
+ * the profile (from the service, else the copy kept for an offline start), opens a `Session` for
+ * it (main/core/session.ts: the composition root of the running core), keeps the observables
+ * the shell subscribes to across sessions, and answers every `CompanionCalls` method: arguments
+ * validated, refusals as `CompanionError`, the work handed to the session.
  */
 export function createCompanion(options: CompanionOptions): Companion {
   const { clock, logger } = options;
@@ -164,110 +62,23 @@ export function createCompanion(options: CompanionOptions): Companion {
   const unread = new ObservableValue<number>(0);
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   const openListeners = new Set<(itemId: string) => void>();
+  const views: SessionViews = {
+    connection: connectionState,
+    sync: syncStatus,
+    preferences,
+    health,
+    unread,
+    decided(item, decision) {
+      for (const listener of [...decisionListeners]) listener(item, decision);
+    },
+    openItem(itemId) {
+      for (const listener of [...openListeners]) listener(itemId);
+    },
+  };
   let session: Session | null = null;
   let stopped = false;
-  let onCall = false;
   let bootTimer: TimerHandle | null = null;
   let bootAttempt = 0;
-  let testCounter = 0;
-
-  const createSync = options.createSync ?? createCompanionSync;
-
-  function readSessionIndex(): Record<string, string> {
-    try {
-      const parsed: unknown = JSON.parse(
-        readFileSync(join(options.dataDir, sessionIndexFile), 'utf8'),
-      );
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return Object.fromEntries(
-          Object.entries(parsed).filter(
-            (entry): entry is [string, string] => typeof entry[1] === 'string',
-          ),
-        );
-      }
-    } catch {
-      // No index yet, or a damaged one: start without it.
-    }
-    return {};
-  }
-
-  function rememberSession(userId: string): void {
-    const index = { ...readSessionIndex(), [fingerprint(options.token)]: userId };
-    mkdirSync(options.dataDir, { recursive: true });
-    const path = join(options.dataDir, sessionIndexFile);
-    writeFileSync(`${path}.tmp`, JSON.stringify(index));
-    renameSync(`${path}.tmp`, path);
-  }
-
-  /** The profile from the service, else the copy cached for this token (offline start). */
-  async function resolveProfile(): Promise<
-    { profile: Profile; fresh: boolean } | 'refused' | null
-  > {
-    try {
-      return { profile: await client.profile(), fresh: true };
-    } catch (error) {
-      if (error instanceof ServiceRefusalError && error.status === 401) {
-        connectionState.set({ status: 'refused', reason: error.message });
-        return 'refused';
-      }
-      logger.warn('Cannot fetch the profile; trying the saved one', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-    const userId = readSessionIndex()[fingerprint(options.token)];
-    if (!userId) return null;
-    const store = openStore({ dataDir: options.dataDir, userId });
-    try {
-      const cached = store.meta.get('profile');
-      const parsed = cached === null ? null : profileSchema.safeParse(JSON.parse(cached));
-      return parsed?.success ? { profile: parsed.data, fresh: false } : null;
-    } catch {
-      return null;
-    } finally {
-      store.close();
-    }
-  }
-
-  function currentPreferences(): UserPreferences {
-    return preferences.get()?.preferences ?? defaultUserPreferences();
-  }
-
-  function currentBusiness(): BusinessDefaults {
-    return preferences.get()?.business ?? defaultBusinessDefaults();
-  }
-
-  /**
-   * Everything but `now` of the RecipientContext, built once and reused for every event until
-   * the profile, preferences or presence change (`invalidateContext`).
-   */
-  let contextBase: { profile: Profile; value: Omit<RecipientContext, 'now'> } | null = null;
-
-  function invalidateContext(): void {
-    contextBase = null;
-  }
-  // Every change of preferences or business defaults passes through here, from any source.
-  preferences.subscribe(invalidateContext);
-
-  function context(profile: Profile): RecipientContext {
-    if (contextBase?.profile !== profile) {
-      contextBase = {
-        profile,
-        value: {
-          userId: profile.user.id,
-          role: profile.user.role,
-          accountEmail: profile.user.email,
-          backupPhone: profile.user.backupPhone,
-          personalLineId: profile.user.personalLineId,
-          lines: profile.lines,
-          ringGroups: profile.ringGroups,
-          onCall,
-          preferences: currentPreferences(),
-          business: currentBusiness(),
-        },
-      };
-    }
-    return { ...contextBase.value, now: clock.now() };
-  }
 
   function requireSession(): Session {
     if (!session) {
@@ -281,247 +92,15 @@ export function createCompanion(options: CompanionOptions): Companion {
     return session;
   }
 
-  /**
-   * A mute or do-not-disturb ran out, or quiet hours started or ended: the policy already reads
-   * the clock, but every view of the preferences (tray, window) re-renders, so the snapshot is
-   * published again.
-   */
-  function republishPreferences(): void {
-    const current = preferences.get();
-    if (current) preferences.set({ ...current });
-  }
-
-  /** A sample desktop or in-app notification raised locally, through delivery. */
-  async function raiseSample(
-    active: Session,
-    channel: 'desktop' | 'inApp',
-    title: string,
-  ): Promise<TestNotificationResult> {
-    testCounter += 1;
-    const event: AlertEvent = {
-      id: `local:test:${clock.now()}:${testCounter}`,
-      kind: 'mention',
-      occurredAt: new Date(clock.now()).toISOString(),
-      byName: 'Ringside',
-      conversation: title.slice(0, 200) || 'Sample notification',
-      excerpt: 'This is how Ringside notifications look.',
-    };
-    const decision: Decision = {
-      eventId: event.id,
-      alertType: 'mention',
-      lineId: null,
-      deliveries: [{ channel, destination: null }],
-      suppressed: [],
-    };
-    active.delivery.deliver(event, decision);
-    await active.delivery.flush();
-    const unavailable = health.get().find((notice) => notice.code === 'notifierUnavailable');
-    if (channel === 'desktop' && unavailable) {
-      return { channel, delivered: false, destination: null, reason: unavailable.message };
-    }
-    return { channel, delivered: true, destination: null, reason: null };
-  }
-
-  function handleMessage(active: Session, message: ConnectionMessage): void {
-    switch (message.name) {
-      case 'event':
-        active.pipeline.process(message.value);
-        return;
-      case 'replayDone':
-        active.pipeline.endCatchUp();
-        return;
-      case 'presence':
-        if (onCall !== message.value.onCall) invalidateContext();
-        onCall = message.value.onCall;
-        return;
-      case 'preferencesChanged':
-      case 'businessDefaultsChanged':
-        active.sync.receive(message);
-        return;
-      case 'testNotification':
-        void raiseSample(active, message.value.channel, message.value.title);
-        return;
-    }
-  }
-
-  /** Re-raises pop-ups decided before a crash but never handed to the notifier. */
-  function reraisePending(active: Session): number {
-    const pending = active.store.events.pendingNotifications();
-    for (const { event, decision } of pending) {
-      // Only the pop-up is owed: the in-app item and the records were written before the crash.
-      active.delivery.deliver(event, {
-        ...decision,
-        deliveries: decision.deliveries.filter((delivery) => delivery.channel === 'desktop'),
-        suppressed: [],
-      });
-    }
-    return pending.length;
-  }
-
-  async function boot(profile: Profile, fresh: boolean): Promise<void> {
-    const store = openStore({ dataDir: options.dataDir, userId: profile.user.id });
-    if (fresh) {
-      store.meta.set('profile', JSON.stringify(profile));
-      rememberSession(profile.user.id);
-    }
-    let deviceId = options.deviceId ?? store.meta.get('deviceId');
-    if (!deviceId) {
-      deviceId = `device-${randomUUID()}`;
-      store.meta.set('deviceId', deviceId);
-    }
-    const describer = createEventDescriber({
-      lineName: (lineId) => profile.lines.find((line) => line.id === lineId)?.name ?? null,
-      timeZone: () => currentPreferences().timeZone,
-    });
-    // Pop-ups raised by a batch wait for its commit (see CommitGate).
-    const gate = new CommitGate(options.notifier);
-    const delivery = new DeliveryEngine({
-      clock,
-      notifier: gate,
-      logger,
-      notifications: store.notifications,
-      events: store.events,
-      describer,
-      ...(options.coalesceWindowMilliseconds === undefined
-        ? {}
-        : { coalesceWindowMilliseconds: options.coalesceWindowMilliseconds }),
-    });
-    const muteWatcher = new MuteExpiryWatcher({ clock });
-    const highSms = new HighSmsDetector({ clock });
-    // `meta`: the newest billing period survives a restart (an old period's replay stays quiet).
-    const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock, meta: store.meta });
-    let pipeline: EventPipeline | null = null;
-    let connectionRef: ServiceConnection | null = null;
-    const scheduler = new ReminderScheduler({
-      clock,
-      reminders: store.reminders,
-      logger,
-      raise: (event) => pipeline?.raise(event),
-    });
-    pipeline = new EventPipeline({
-      events: store.events,
-      delivery,
-      detectors: [
-        (event) => {
-          const burst = highSms.observe(event);
-          return burst ? [burst] : [];
-        },
-        (event) => usage.observe(event),
-        (event) => {
-          scheduler.observe(event);
-          return [];
-        },
-      ],
-      context: () => context(profile),
-      describe: (event) => describer.describe(event),
-      clock,
-      logger,
-      // The stream is held after a failed event; a reconnect replays it from `lastSeq`.
-      onStall: () => connectionRef?.dropLink(),
-    });
-    const sync = createSync({
-      store,
-      serviceUrl: options.serviceUrl,
-      token: options.token,
-      deviceId,
-      profile,
-      clock,
-      logger,
-    });
-    const connection = new ServiceConnection({
-      serviceUrl: options.serviceUrl,
-      token: options.token,
-      deviceId,
-      lastSeq: () => store.events.lastSeq(),
-      clock,
-      logger,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.random ? { random: options.random } : {}),
-    });
-    connectionRef = connection;
-    // What arrived together (one turn of the event loop: a replay, a busy line, or a lone event)
-    // is recorded in one event transaction (WAL, no fsync: see main/core/store/README.md), and
-    // its pop-ups wait for that commit.
-    connection.setBatchRunner((_size, work) => {
-      gate.run((inner) => store.eventTransaction(inner), work);
-    });
-    const active: Session = {
-      profile,
-      store,
-      deviceId,
-      connection,
-      pipeline,
-      delivery,
-      scheduler,
-      muteWatcher,
-      sync,
-      unsubscribes: [],
-    };
-    const activePipeline = pipeline;
-    let catchingUp = false;
-    let connectedBefore = false;
-    active.unsubscribes.push(
-      connection.state.subscribe((state) => connectionState.set(state)),
-      sync.status.subscribe((status) => syncStatus.set(status)),
-      sync.preferences.subscribe((snapshot) => {
-        preferences.set(snapshot);
-        if (snapshot) muteWatcher.update(snapshot.preferences);
-      }),
-      muteWatcher.onExpiry(republishPreferences),
-      muteWatcher.onQuietBoundary(republishPreferences),
-      delivery.health.subscribe((notices) => health.set(notices)),
-      delivery.unread.subscribe((count) => unread.set(count)),
-      delivery.onOpenItem((itemId) => {
-        for (const listener of [...openListeners]) listener(itemId);
-      }),
-      activePipeline.onDecision((item, decision) => {
-        for (const listener of [...decisionListeners]) listener(item, decision);
-      }),
-      connection.onConnected(() => {
-        // Back after a drop: edits queued while offline go out now, not at the next backoff step.
-        if (connectedBefore) sync.retryNow?.();
-        connectedBefore = true;
-        activePipeline.resume();
-        if (catchingUp) activePipeline.endCatchUp();
-        catchingUp = true;
-        activePipeline.beginCatchUp();
-      }),
-      connection.onMessage((message) => {
-        if (message.name === 'replayDone') {
-          if (!catchingUp) return;
-          catchingUp = false;
-        }
-        handleMessage(active, message);
-      }),
-      connection.onDisconnected(() => {
-        // A replay cut short: release what was held rather than keep it forever.
-        if (catchingUp) activePipeline.endCatchUp();
-        catchingUp = false;
-      }),
-    );
-    preferences.set(sync.preferences.get());
-    syncStatus.set(sync.status.get());
-    unread.set(store.notifications.unreadCount());
-    session = active;
-    await delivery.start();
-    health.set(delivery.health.get());
-    // Through the gate: re-raised pop-ups go out one at a time, each marked before the next.
-    const reraised = gate.run(
-      (work) => store.transaction(work),
-      () => reraisePending(active),
-    );
-    if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
-    scheduler.start();
-    await sync.start();
-    const loaded = sync.preferences.get();
-    if (loaded) muteWatcher.update(loaded.preferences);
-    if (!stopped) connection.start();
-  }
-
+  /** Opens the session once the profile is known; retries with backoff while it is not. */
   async function attemptBoot(): Promise<void> {
     if (stopped || session) return;
-    const resolved = await resolveProfile();
-    if (stopped || resolved === 'refused') return;
+    const resolved = await resolveProfile(client, options.dataDir, options.token, logger);
+    if (resolved !== null && 'refused' in resolved) {
+      connectionState.set({ status: 'refused', reason: resolved.refused });
+      return;
+    }
+    if (stopped) return;
     if (resolved === null) {
       bootAttempt += 1;
       const delay = Math.min(60_000, 1_000 * 2 ** Math.min(bootAttempt - 1, 6));
@@ -537,20 +116,19 @@ export function createCompanion(options: CompanionOptions): Companion {
       }, delay);
       return;
     }
-    await boot(resolved.profile, resolved.fresh);
+    const opened = openSession({ ...options, ...resolved, views });
+    session = opened;
+    await opened.start();
   }
 
-  function snapshot(): PreferencesSnapshot {
-    const value = preferences.get();
-    if (!value) throw new CompanionError('unavailable', 'Preferences are not loaded yet');
-    return value;
+  function timeZone(): string {
+    return (preferences.get()?.preferences ?? defaultUserPreferences()).timeZone;
   }
 
   async function editMutes(
     change: (mutes: UserPreferences['mutes']) => UserPreferences['mutes'],
   ): Promise<PreferencesSnapshot> {
-    const active = requireSession();
-    return active.sync.edit((value) => ({ ...value, mutes: change(value.mutes) }));
+    return requireSession().edit((value) => ({ ...value, mutes: change(value.mutes) }));
   }
 
   const companion: Companion = {
@@ -574,15 +152,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     },
 
     replan(reason) {
-      const active = session;
-      if (!active) return;
-      logger.info('Re-planning timers', { reason });
-      active.scheduler.replan();
-      active.muteWatcher.replan();
-      // A wake-up: reconnect now rather than wait out a backoff planned before the sleep.
-      if (reason === 'resume' && connectionState.get().status === 'reconnecting') {
-        active.connection.start();
-      }
+      session?.replan(reason);
     },
 
     async stop() {
@@ -592,40 +162,31 @@ export function createCompanion(options: CompanionOptions): Companion {
       const active = session;
       session = null;
       if (!active) return;
-      active.connection.stop();
-      for (const unsubscribe of active.unsubscribes) unsubscribe();
-      active.scheduler.stop();
-      active.muteWatcher.stop();
-      await active.delivery.flush();
-      active.delivery.stop();
-      await active.sync.stop();
-      active.store.close();
+      await active.close();
       connectionState.set({ status: 'offline', since: clock.now(), reason: 'Stopped' });
     },
 
     getSession() {
-      return settle(() => {
-        const active = requireSession();
-        return {
-          profile: active.profile,
-          connection: connectionState.get(),
-          sync: syncStatus.get(),
-          health: health.get(),
-        };
-      });
+      return settle(() => ({
+        profile: requireSession().profile,
+        connection: connectionState.get(),
+        sync: syncStatus.get(),
+        health: health.get(),
+      }));
     },
 
     getPreferences() {
       return settle(() => {
         requireSession();
-        return snapshot();
+        const value = preferences.get();
+        if (!value) throw new CompanionError('unavailable', 'Preferences are not loaded yet');
+        return value;
       });
     },
 
     async updatePreferences(args) {
       const { preferences: next } = argumentsOf('updatePreferences', args);
-      const active = requireSession();
-      return active.sync.edit(() => next);
+      return requireSession().edit(() => next);
     },
 
     async updateBusinessDefaults(args) {
@@ -634,7 +195,7 @@ export function createCompanion(options: CompanionOptions): Companion {
       if (!isAdmin(active.profile.user.role)) {
         throw new CompanionError('forbidden', roleRefusals.businessDefaultsNeedAdmin);
       }
-      return active.sync.editBusinessDefaults(() => defaults);
+      return active.editBusinessDefaults(() => defaults);
     },
 
     async muteLine(args) {
@@ -643,7 +204,7 @@ export function createCompanion(options: CompanionOptions): Companion {
       if (!active.profile.lines.some((line) => line.id === lineId)) {
         throw new CompanionError('notFound', `You do not receive alerts on line ${lineId}`);
       }
-      const until = muteUntil(duration, clock.now(), currentPreferences().timeZone);
+      const until = muteUntil(duration, clock.now(), timeZone());
       return editMutes((mutes) => ({
         ...mutes,
         lines: [...mutes.lines.filter((mute) => mute.lineId !== lineId), { lineId, until }],
@@ -660,8 +221,7 @@ export function createCompanion(options: CompanionOptions): Companion {
 
     async setDoNotDisturb(args) {
       const { duration } = argumentsOf('setDoNotDisturb', args);
-      const until =
-        duration === null ? null : muteUntil(duration, clock.now(), currentPreferences().timeZone);
+      const until = duration === null ? null : muteUntil(duration, clock.now(), timeZone());
       return editMutes((mutes) => ({
         ...mutes,
         doNotDisturb:
@@ -672,35 +232,28 @@ export function createCompanion(options: CompanionOptions): Companion {
     listActivity(args) {
       return settle(() => {
         const { limit } = argumentsOf('listActivity', args);
-        const active = requireSession();
-        return active.store.events
-          .recent(limit)
-          .map(({ event, decision, decidedAt }) =>
-            active.pipeline.activityItem(event, decision, decidedAt),
-          );
+        return requireSession().activity(limit);
       });
     },
 
     listNotifications(args) {
       return settle(() => {
         const { limit } = argumentsOf('listNotifications', args);
-        return requireSession().store.notifications.list(limit);
+        return requireSession().notifications(limit);
       });
     },
 
     markNotificationsRead(args) {
       return settle(() => {
         const { ids } = argumentsOf('markNotificationsRead', args);
-        const active = requireSession();
-        return { updated: active.delivery.markRead(ids) };
+        return { updated: requireSession().markRead(ids) };
       });
     },
 
     diagnose(args) {
       return settle(() => {
         const { alertType } = argumentsOf('diagnose', args);
-        const active = requireSession();
-        return diagnose(alertType, context(active.profile));
+        return diagnose(alertType, requireSession().context());
       });
     },
 
@@ -708,7 +261,7 @@ export function createCompanion(options: CompanionOptions): Companion {
       const { channel } = argumentsOf('sendTestNotification', args);
       const active = requireSession();
       if (channel === 'desktop' || channel === 'inApp') {
-        return raiseSample(active, channel, 'Sample notification from Ringside');
+        return active.sendSample(channel, 'Sample notification from Ringside');
       }
       try {
         return await client.testNotification(channel);

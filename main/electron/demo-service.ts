@@ -1,5 +1,8 @@
-import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import {
+  serviceArguments,
+  waitForServiceStart,
+  type ServiceChild,
+} from '../core/connection/service-process';
 import type { Logger } from '../core/ports';
 import type { DemoServicePort, ServiceTarget } from './main';
 
@@ -16,13 +19,8 @@ export const demoAgentToken = 'demo-token-jordan';
 /** An admin of the demo business: the scenario injects events with this token. */
 const demoAdminToken = 'demo-token-sam';
 
-const serviceLineSchema = z.looseObject({ url: z.url(), port: z.int() });
-
 /** The part of Electron's UtilityProcess the demo service uses. */
-export interface ChildProcessPort {
-  readonly stdout: NodeJS.ReadableStream | null;
-  readonly stderr: NodeJS.ReadableStream | null;
-  once(event: 'exit', listener: (code: number) => void): unknown;
+export interface ChildProcessPort extends ServiceChild {
   kill(): boolean;
 }
 
@@ -48,18 +46,13 @@ export class UtilityProcessDemoService implements DemoServicePort {
   }
 
   async start(options: { dataDir: string }): Promise<ServiceTarget> {
-    const service = this.#fork(this.#serviceModule, [
-      '--port',
-      '0',
-      '--db',
-      `${options.dataDir}/demo-service.sqlite`,
-      '--seed',
-      'demo',
-      '--json',
-    ]);
+    const service = this.#fork(
+      this.#serviceModule,
+      serviceArguments({ databasePath: `${options.dataDir}/demo-service.sqlite`, seed: 'demo' }),
+    );
     let exited = false;
     service.once('exit', () => (exited = true));
-    const url = await firstServiceLine(service);
+    const { url } = await waitForServiceStart(service);
     this.#logger.info('demo service started', { url });
     const players = new Set<ChildProcessPort>();
     if (this.#playScenario) {
@@ -87,32 +80,4 @@ export class UtilityProcessDemoService implements DemoServicePort {
       },
     };
   }
-}
-
-/** Waits for the service's one JSON line with its URL; rejects if it exits first. */
-function firstServiceLine(child: ChildProcessPort): Promise<string> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = `${stderr}${chunk.toString()}`.slice(-4000);
-  });
-  return new Promise<string>((resolve, reject) => {
-    if (!child.stdout) {
-      reject(new Error('The demo service has no stdout to read its address from.'));
-      return;
-    }
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      try {
-        const parsed = serviceLineSchema.safeParse(JSON.parse(line));
-        if (parsed.success) resolve(parsed.data.url);
-      } catch {
-        // Not the JSON line.
-      }
-    });
-    child.once('exit', (code) =>
-      reject(
-        new Error(`The demo service exited (code ${code}) before it started: ${stderr.trim()}`),
-      ),
-    );
-  });
 }

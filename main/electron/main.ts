@@ -24,7 +24,7 @@ import { TrayController } from './tray';
 import type { TrayIconState } from './tray-menu';
 import { SettingsWindow } from './windows';
 
-/** What the shell passes the core's composition root (a subset of `CompanionOptions`). */
+/** What the shell passes `createCompanion` (a subset of the core's `CompanionOptions`). */
 export interface ShellCompanionOptions {
   /** `app.getPath('userData')`: the core keeps each user's database in `users/<id>/`. */
   dataDir: string;

@@ -1,5 +1,12 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { describeInstant, type ConnectionState, type MuteDuration, type Mutes } from '../../common';
+import {
+  activeUntil,
+  describeInstant,
+  muteDurationChoices,
+  type ConnectionState,
+  type MuteDuration,
+  type Mutes,
+} from '../../common';
 
 /**
  * The tray menu as a pure function of state: the same connection, lines, mutes, clock and time
@@ -47,25 +54,13 @@ export interface TrayMenuItem {
 
 export type TrayIconState = 'normal' | 'muted' | 'offline';
 
-/** The durations offered for a line and for do-not-disturb, in menu order. */
-export const muteDurationLabels: ReadonlyArray<{ duration: MuteDuration; label: string }> = [
-  { duration: 'oneHour', label: '1 hour' },
-  { duration: 'untilTomorrowMorning', label: 'Until tomorrow 8:00' },
-  { duration: 'untilUnmuted', label: 'Until I unmute' },
-];
-
-/** Whether a mute or do-not-disturb ending at `until` (null: no end) is still on at `now`. */
-export function isActiveUntil(until: string | null, now: number): boolean {
-  return until === null || Date.parse(until) > now;
-}
-
 export function activeLineMute(
   mutes: Mutes | null,
   lineId: string,
   now: number,
 ): { until: string | null } | null {
   const mute = mutes?.lines.find((candidate) => candidate.lineId === lineId);
-  return mute && isActiveUntil(mute.until, now) ? { until: mute.until } : null;
+  return mute && activeUntil(mute.until, now) ? { until: mute.until } : null;
 }
 
 export function activeDoNotDisturb(
@@ -74,7 +69,7 @@ export function activeDoNotDisturb(
 ): { until: string | null } | null {
   const doNotDisturb = mutes?.doNotDisturb;
   if (!doNotDisturb?.enabled) return null;
-  return isActiveUntil(doNotDisturb.until, now) ? { until: doNotDisturb.until } : null;
+  return activeUntil(doNotDisturb.until, now) ? { until: doNotDisturb.until } : null;
 }
 
 /** The first line of the menu: how the live connection stands. */
@@ -103,7 +98,7 @@ function durationItems(
   idPrefix: string,
   action: (duration: MuteDuration) => TrayAction,
 ): TrayMenuItem[] {
-  return muteDurationLabels.map(({ duration, label }) => ({
+  return muteDurationChoices.map(({ duration, label }) => ({
     id: `${idPrefix}:${duration}`,
     type: 'normal' as const,
     label,

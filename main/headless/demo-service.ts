@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { spawnServiceCli, startServiceProcess } from '../core/connection/service-process';
 
-/** The repository root (main/headless/ → ../../), where `tsx` and `service/cli.ts` live. */
+/** The repository root (main/headless/ → ../../), where `tsx` and `main/headless/cli.ts` live. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The demo user the companion signs in as: Jordan Park, an agent with a personal line. */
@@ -11,23 +10,12 @@ export const demoAgentToken = 'demo-token-jordan';
 /** An admin of the demo business: the scenario injects events with this token. */
 const demoAdminToken = 'demo-token-sam';
 
-const serviceLineSchema = z.looseObject({ url: z.url(), port: z.int() });
-
 export interface DemoService {
   url: string;
   token: string;
   /** Plays the demo scenario against the service; resolves when it has played. */
   play(speed: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Runs `node --import tsx service/cli.ts …args` from the project root. */
-function runServiceCli(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
-  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -44,45 +32,20 @@ function stopChild(child: ChildProcess): Promise<void> {
  * database in `folder`, and waits for the line that gives its URL.
  */
 export async function startDemoService(folder: string): Promise<DemoService> {
-  const child = runServiceCli([
-    '--port',
-    '0',
-    '--db',
-    `${folder}/service.sqlite`,
-    '--seed',
-    'demo',
-    '--json',
-  ]);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = `${stderr}${chunk.toString()}`.slice(-4000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const parsed = serviceLineSchema.safeParse(JSON.parse(line));
-        if (parsed.success) resolve(parsed.data.url);
-      } catch {
-        // Not the JSON line.
-      }
-    });
-    child.once('exit', (code) =>
-      reject(
-        new Error(`The demo service exited (code ${code}) before it started: ${stderr.trim()}`),
-      ),
-    );
+  const service = await startServiceProcess({
+    databasePath: `${folder}/service.sqlite`,
+    seed: 'demo',
   });
   const players = new Set<ChildProcess>();
   return {
-    url,
+    url: service.url,
     token: demoAgentToken,
     play(speed) {
-      const player = runServiceCli([
+      const player = spawnServiceCli([
         'play',
         'demo',
         '--url',
-        url,
+        service.url,
         '--token',
         demoAdminToken,
         '--speed',
@@ -98,7 +61,7 @@ export async function startDemoService(folder: string): Promise<DemoService> {
     },
     async stop() {
       await Promise.all([...players].map(stopChild));
-      await stopChild(child);
+      await service.kill('SIGTERM');
     },
   };
 }

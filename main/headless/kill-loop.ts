@@ -8,7 +8,7 @@ import { spawnHeadless } from './child-process';
  * events, start it again, and repeat; then check that no event was lost (each one recorded, and
  * every pop-up it owed handed to the notifier, re-raised at a later start when a kill cut it
  * off) and count duplicate pop-ups per kill. Pop-ups are counted through the file-recording
- * notifier (RINGSIDE_NOTIFIER_RECORD).
+ * notifier (RINGSIDE_NOTIFIER_RECORD, a test hook: with RINGSIDE_TEST_HOOKS=1).
  */
 
 export interface KillLoopOptions {
@@ -63,7 +63,7 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
   const dataDir = join(options.folder, 'companion');
   const record = join(options.folder, 'popups.jsonl');
   const args = ['--service-url', options.serviceUrl, '--token', options.token];
-  const environment = { RINGSIDE_NOTIFIER_RECORD: record };
+  const environment = { RINGSIDE_TEST_HOOKS: '1', RINGSIDE_NOTIFIER_RECORD: record };
   const injected: string[] = [];
   const segments: number[] = [0];
   let kills = 0;

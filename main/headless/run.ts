@@ -49,6 +49,24 @@ export function createStderrLogger(
 }
 
 /**
+ * The pop-up recorder of the kill -9 loop (`RINGSIDE_NOTIFIER_RECORD=<file>`), a test hook like
+ * the Electron shell's: honoured only with `RINGSIDE_TEST_HOOKS=1`, so a stray variable in a
+ * person's environment cannot swallow their notifications into a file.
+ */
+export function recordingNotifierFrom(
+  environment: Record<string, string | undefined>,
+  stderr: (line: string) => void,
+): NotifierPort | null {
+  const recordTo = environment['RINGSIDE_NOTIFIER_RECORD'];
+  if (!recordTo) return null;
+  if (environment['RINGSIDE_TEST_HOOKS'] !== '1') {
+    stderr('RINGSIDE_NOTIFIER_RECORD is a test hook: ignored without RINGSIDE_TEST_HOOKS=1.');
+    return null;
+  }
+  return createFileRecordingNotifier(recordTo);
+}
+
+/**
  * The headless companion: the same core as the desktop shell, in plain Node. Prints each
  * decision (readable, or `--json`), raises real OS notifications through node-notifier, and with
  * no service configured starts the stand-in service with the demo business and plays the demo.
@@ -101,12 +119,10 @@ export async function runHeadless(
   }
   dataDir ??= defaultDataDir(environment);
   const clock = createSystemClock();
-  const recordTo = environment['RINGSIDE_NOTIFIER_RECORD'];
   const notifier =
     overrides.notifier ??
-    (recordTo
-      ? createFileRecordingNotifier(recordTo)
-      : createNodeNotifier({ appName: 'Ringside', logger }));
+    recordingNotifierFrom(environment, io.stderr) ??
+    createNodeNotifier({ appName: 'Ringside', logger });
   const companion = createCompanion({
     dataDir,
     serviceUrl,

@@ -8,12 +8,12 @@ import type {
   InvokeArgs,
   IpcResponse,
   MainEvents,
-  MuteDuration,
   PreferencesSnapshot,
   RendererApi,
 } from '../../common/ipc-contract';
 import { invokeCalls } from '../../common/ipc-contract';
-import type { RecipientContext } from '../../common/policy/context';
+import { muteUntil } from '../../common/mute-durations';
+import { recipientContext, type RecipientContext } from '../../common/policy/context';
 import { decide } from '../../common/policy/decide';
 import { diagnose } from '../../common/policy/diagnose';
 import { destinationFor } from '../../common/policy/gates';
@@ -26,8 +26,9 @@ import { describeFieldErrors } from '../../common/validation';
 /**
  * A FAKE `window.api` that lives in the page, for `renderer/dev/index.html` only (never the
  * production bundle): a demo business like the stand-in service's, the real policy engine for
- * decisions and diagnosis, and no network. It lets the window be seen and screenshotted before
- * the core exists. Pick the person with `?user=sam` (billing admin) or `?user=jordan` (agent).
+ * decisions and diagnosis (`recipientContext`, `muteUntil`: the same rules as the core), and no
+ * network. It lets the window be seen and screenshotted without the core or a service. Pick the
+ * person with `?user=sam` (billing admin) or `?user=jordan` (agent).
  */
 export function createFakeApi(
   userKey: 'sam' | 'jordan',
@@ -115,19 +116,15 @@ export function createFakeApi(
     });
 
   function context(): RecipientContext {
-    return {
-      userId: profile.user.id,
-      role: profile.user.role,
-      accountEmail: profile.user.email,
-      backupPhone: profile.user.backupPhone,
-      personalLineId: profile.user.personalLineId,
+    return recipientContext({
+      user: profile.user,
       lines: profile.lines,
       ringGroups: profile.ringGroups,
       onCall: false,
       preferences: snapshot.preferences,
       business: snapshot.business,
       now: Date.now(),
-    };
+    });
   }
   function commit(next: PreferencesSnapshot) {
     snapshot = next;
@@ -142,14 +139,6 @@ export function createFakeApi(
   ) {
     const parsed = invokeCalls[name].args.safeParse(args);
     return parsed.success ? null : describeFieldErrors(parsed.error.issues);
-  }
-  function muteUntil(duration: MuteDuration): string | null {
-    if (duration === 'untilUnmuted') return null;
-    if (duration === 'oneHour') return new Date(Date.now() + 60 * 60 * 1000).toISOString();
-    const morning = new Date();
-    morning.setDate(morning.getDate() + 1);
-    morning.setHours(8, 0, 0, 0);
-    return morning.toISOString();
   }
 
   function inject(event: AlertEvent) {
@@ -216,7 +205,7 @@ export function createFakeApi(
       const preferences = structuredClone(snapshot.preferences);
       preferences.mutes.lines = [
         ...preferences.mutes.lines.filter((mute) => mute.lineId !== lineId),
-        { lineId, until: muteUntil(duration) },
+        { lineId, until: muteUntil(duration, Date.now(), preferences.timeZone) },
       ];
       return commit({ ...snapshot, preferences });
     },
@@ -230,7 +219,7 @@ export function createFakeApi(
       preferences.mutes.doNotDisturb =
         duration === null
           ? { enabled: false, until: null }
-          : { enabled: true, until: muteUntil(duration) };
+          : { enabled: true, until: muteUntil(duration, Date.now(), preferences.timeZone) };
       return commit({ ...snapshot, preferences });
     },
     listActivity: ({ limit }) => ok(activity.slice(0, limit)),

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { formatPhoneNumber } from '../../common/contact-points';
 import type { MuteDuration } from '../../common/ipc-contract';
+import { muteDurationChoices } from '../../common/mute-durations';
 import type { Line } from '../../common/policy/context';
+import { activeUntil } from '../../common/policy/gates';
 import type { UserPreferences } from '../../common/preferences';
 import { describeInstant } from '../../common/time-zone';
 import { FieldMessage, SettingsSection, Toggle } from '../components/controls';
@@ -9,20 +11,12 @@ import { useNow } from '../components/use-now';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 
-export const muteDurationLabels: Record<MuteDuration, string> = {
-  oneHour: 'For 1 hour',
-  untilTomorrowMorning: 'Until tomorrow morning',
-  untilUnmuted: 'Until I unmute it',
-};
-
 /** How a line's mute reads now: null when not muted (or the mute has run out). */
 export function muteText(preferences: UserPreferences, lineId: string, now: number): string | null {
   const mute = preferences.mutes.lines.find((entry) => entry.lineId === lineId);
-  if (!mute) return null;
+  if (!mute || !activeUntil(mute.until, now)) return null;
   if (mute.until === null) return 'Muted until you unmute it';
-  const until = Date.parse(mute.until);
-  if (until <= now) return null;
-  return `Muted until ${describeInstant(until, now, preferences.timeZone)}`;
+  return `Muted until ${describeInstant(Date.parse(mute.until), now, preferences.timeZone)}`;
 }
 
 /** Which lines alert you, and muting each one for a while. */
@@ -119,9 +113,9 @@ function MuteControls({ line }: { line: Line }) {
             value={duration}
             onChange={(event) => setDuration(event.target.value as MuteDuration)}
           >
-            {(Object.keys(muteDurationLabels) as MuteDuration[]).map((key) => (
-              <option key={key} value={key}>
-                {muteDurationLabels[key]}
+            {muteDurationChoices.map((choice) => (
+              <option key={choice.duration} value={choice.duration}>
+                {choice.label}
               </option>
             ))}
           </select>

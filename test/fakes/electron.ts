@@ -417,7 +417,7 @@ export interface FakeMenuItemOptions {
 export class FakeMenu {
   constructor(readonly items: FakeMenuItemOptions[]) {}
 
-  /** Finds an item by its path of labels, e.g. ['Mute line', 'Front desk', '1 hour']. */
+  /** Finds an item by its path of labels, e.g. ['Mute line', 'Front desk', 'For 1 hour']. */
   find(labels: readonly string[]): FakeMenuItemOptions | undefined {
     let items: FakeMenuItemOptions[] | undefined = this.items;
     let found: FakeMenuItemOptions | undefined;

@@ -19,7 +19,7 @@ export class LinesSection {
 
   async mute(
     lineName: string,
-    duration: 'For 1 hour' | 'Until tomorrow morning' | 'Until I unmute it',
+    duration: 'For 1 hour' | 'Until tomorrow 8:00' | 'Until I unmute',
   ): Promise<void> {
     await this.root.getByLabel(`Mute ${lineName} for`).selectOption({ label: duration });
     await this.root.getByRole('button', { name: `Mute ${lineName}`, exact: true }).click();

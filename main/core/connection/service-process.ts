@@ -1,19 +1,89 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { serviceStartedLineSchema, type ServiceStartedLine } from '../../../common';
 
 /**
- * Test and bench support: the stand-in service as a real child process
- * (`node --import tsx service/cli.ts --port P --db PATH --json`), so a test can SIGKILL it
- * mid-stream and start it again on the same port and database. Nothing in the running
- * companion imports this.
+ * The stand-in service (`service/cli.ts`) as a child process, the one way every caller starts it:
+ * the headless demo, the Electron demo (a `utilityProcess` over the bundled CLI, which only
+ * shares `serviceArguments` and `waitForServiceStart`), and tests that SIGKILL it mid-stream and
+ * start it again on the same port and database. The layering keeps `service/`
+ * out of `main/`, so the service runs beside the companion, never inside it; this file only
+ * spawns it and reads the one line it prints (`serviceStartedLineSchema` in common).
  */
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** What is read from the child: Node's `ChildProcess` and Electron's `UtilityProcess` both fit. */
+export interface ServiceChild {
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+}
 
-export interface ServiceProcess {
-  url: string;
-  port: number;
+export interface ServiceProcessOptions {
+  databasePath: string;
+  /** 0 (the default) picks a free port; the started line says which. */
+  port?: number;
+  /** 'demo' (the default) writes the demo business into an empty database. */
+  seed?: 'demo' | 'none';
+}
+
+/** The command line that starts the service listening and printing its started line. */
+export function serviceArguments(options: ServiceProcessOptions): string[] {
+  return [
+    '--port',
+    String(options.port ?? 0),
+    '--db',
+    options.databasePath,
+    '--seed',
+    options.seed ?? 'demo',
+    '--json',
+  ];
+}
+
+/**
+ * Resolves with the service's started line (it is listening then); rejects with the end of its
+ * stderr when the child exits first. Other lines on stdout are skipped.
+ */
+export function waitForServiceStart(child: ServiceChild): Promise<ServiceStartedLine> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = `${stderr}${chunk.toString()}`.slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    if (!child.stdout) {
+      reject(new Error('The service process has no stdout to read its address from.'));
+      return;
+    }
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        return; // Not the started line.
+      }
+      const parsed = serviceStartedLineSchema.safeParse(json);
+      if (parsed.success) resolve(parsed.data);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`The service exited (code ${code}) before it started: ${stderr.trim()}`)),
+    );
+  });
+}
+
+/**
+ * Runs `node --import tsx service/cli.ts …args` from the project root (source checkouts: the
+ * headless companion and tests). The Electron shell forks its bundled CLI instead.
+ */
+export function spawnServiceCli(args: readonly string[]): ChildProcess {
+  const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  return spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export interface ServiceProcess extends ServiceStartedLine {
   child: ChildProcess;
   /** Resolves when the process has exited. */
   exited: Promise<void>;
@@ -21,47 +91,11 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the service process and resolves once it prints its JSON line (it is listening then). */
-export async function startServiceProcess(options: {
-  databasePath: string;
-  port?: number;
-  seed?: 'demo' | 'none';
-}): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'service/cli.ts',
-      '--port',
-      String(options.port ?? 0),
-      '--db',
-      options.databasePath,
-      '--seed',
-      options.seed ?? 'demo',
-      '--json',
-    ],
-    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = `${stderr}${chunk.toString()}`.slice(-4000);
-  });
+/** Starts the service process and resolves once it prints its started line. */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const child = spawnServiceCli(serviceArguments(options));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as { url?: unknown; port?: unknown };
-        if (typeof parsed.url === 'string' && typeof parsed.port === 'number') {
-          resolve({ url: parsed.url, port: parsed.port });
-        }
-      } catch {
-        // Not the JSON line.
-      }
-    });
-    void exited.then(() => reject(new Error(`The service process exited: ${stderr.trim()}`)));
-  });
+  const started = await waitForServiceStart(child);
   return {
     ...started,
     child,
@@ -73,7 +107,10 @@ export async function startServiceProcess(options: {
   };
 }
 
-/** POST /api/events as an admin: resolves with the stored events, or null when unreachable. */
+/**
+ * Test support: POST /api/events as an admin; resolves with the stored events, or null
+ * when the service is unreachable (it may be between a kill and its restart).
+ */
 export async function injectOverHttp(
   url: string,
   adminToken: string,

@@ -1,5 +1,6 @@
 import { highSmsRule, type AlertEvent } from '../../../common';
 import type { Clock } from '../ports';
+import { noEvents, type Detector } from './detector';
 import { localId } from './local-id';
 
 /** One contact writing to one line: the last `moreThan + 1` arrival times, oldest first. */
@@ -49,7 +50,7 @@ const futureSkewMilliseconds = 5_000;
  * recency-ordered map); pairs idle longer than the quiet period are forgotten, and at most
  * `maxPairs` are kept.
  */
-export class HighSmsDetector {
+export class HighSmsDetector implements Detector {
   readonly #clock: Clock;
   readonly #threshold: number;
   readonly #windowMilliseconds: number;
@@ -73,9 +74,9 @@ export class HighSmsDetector {
     return this.#pairs.size;
   }
 
-  /** Observes one event; returns the `highSms` event when this text makes a burst alert. */
-  observe(event: AlertEvent): AlertEvent | null {
-    if (event.kind !== 'text') return null;
+  /** Observes one event; returns the one `highSms` event when this text makes a burst alert. */
+  observe(event: AlertEvent): readonly AlertEvent[] {
+    if (event.kind !== 'text') return noEvents;
     const now = this.#clock.now();
     const at = this.#timeOf(event.occurredAt, now);
     this.#expireIdle(now);
@@ -112,12 +113,12 @@ export class HighSmsDetector {
       state.times[state.head] = time;
       state.head = (state.head + 1) % this.#threshold;
     }
-    if (state.alerted || state.size < this.#threshold) return null;
+    if (state.alerted || state.size < this.#threshold) return noEvents;
     const oldest = state.times[state.head] ?? time;
-    if (time - oldest > this.#windowMilliseconds) return null;
+    if (time - oldest > this.#windowMilliseconds) return noEvents;
 
     state.alerted = true;
-    return {
+    const burst: AlertEvent = {
       kind: 'highSms',
       id: localId('high-sms', event.lineId, event.from, String(state.burstStartedAt)),
       occurredAt: new Date(time).toISOString(),
@@ -127,6 +128,7 @@ export class HighSmsDetector {
       count: state.size,
       windowSeconds: Math.max(1, Math.round(this.#windowMilliseconds / 1000)),
     };
+    return [burst];
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 import type { Clock, Logger, TimerHandle } from '../ports';
 import type { ReminderRepository, ScheduledReminder } from '../store/repositories';
 import { missedRemindersIdPrefix } from './describe';
+import { noEvents, type Detector } from './detector';
 import { fnv1a, localId } from './local-id';
 import { sanitizeNotificationText } from './sanitize';
 
@@ -55,7 +56,7 @@ const offsetOrder: Record<ScheduledReminder['offset'], number> = {
  * dropped. Raised event ids are deterministic, so a crash between raising and recording repeats
  * nothing the store has seen.
  */
-export class ReminderScheduler {
+export class ReminderScheduler implements Detector {
   readonly #clock: Clock;
   readonly #reminders: ReminderRepository;
   readonly #raise: (event: AlertEvent) => void;
@@ -101,8 +102,11 @@ export class ReminderScheduler {
     this.#clearTimer();
   }
 
-  /** Appointment events move the schedule; every other event is ignored. */
-  observe(event: AlertEvent): void {
+  /**
+   * Appointment events move the schedule; every other event is ignored. Raises nothing now: the
+   * reminders it plans come later, through `raise`.
+   */
+  observe(event: AlertEvent): readonly AlertEvent[] {
     switch (event.kind) {
       case 'appointmentCreated':
       case 'appointmentAssigned':
@@ -114,9 +118,10 @@ export class ReminderScheduler {
         this.#forget(event.appointmentId);
         break;
       default:
-        return;
+        return noEvents;
     }
     if (this.#started) this.#plan();
+    return noEvents;
   }
 
   #schedule(appointment: Appointment, occurredAt: string): void {

@@ -1,6 +1,7 @@
 import { usageThresholds, type AlertEvent, type UsageThreshold } from '../../../common';
 import type { Clock } from '../ports';
 import type { MetaRepository, UsageAlertRepository } from '../store/repositories';
+import { noEvents, type Detector } from './detector';
 import { localId } from './local-id';
 
 export interface UsageDetectorOptions {
@@ -37,7 +38,7 @@ const newestUsagePeriodKey = 'usage.newestPeriod';
  * another period sent before the newest period's earliest update belongs to an older period and
  * is ignored (a late 90 % for last month must not alert in this one).
  */
-export class UsageDetector {
+export class UsageDetector implements Detector {
   readonly #usageAlerts: UsageAlertRepository;
   readonly #clock: Clock;
   readonly #meta: MetaRepository | null;
@@ -51,18 +52,18 @@ export class UsageDetector {
   }
 
   /** The threshold events this update raises (none, or one). */
-  observe(event: AlertEvent): AlertEvent[] {
-    if (event.kind !== 'usage') return [];
-    if (!(event.includedMinutes > 0) || !Number.isFinite(event.usedMinutes)) return [];
-    if (!this.#isCurrentPeriod(event.periodId, event.occurredAt)) return [];
+  observe(event: AlertEvent): readonly AlertEvent[] {
+    if (event.kind !== 'usage') return noEvents;
+    if (!(event.includedMinutes > 0) || !Number.isFinite(event.usedMinutes)) return noEvents;
+    if (!this.#isCurrentPeriod(event.periodId, event.occurredAt)) return noEvents;
     const percent = (event.usedMinutes / event.includedMinutes) * 100;
     const crossed = usageThresholds.filter((threshold) => percent >= threshold);
     const highest = crossed.at(-1);
-    if (highest === undefined) return [];
+    if (highest === undefined) return noEvents;
     const fired = new Set(this.#usageAlerts.firedThresholds(event.periodId));
     // Anything at or above the highest crossed already fired: this update is old news.
     if (usageThresholds.some((threshold) => threshold >= highest && fired.has(threshold))) {
-      return [];
+      return noEvents;
     }
     const now = this.#clock.now();
     for (const threshold of crossed) {

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startService, type RunningService } from '../../service';
+import type {
+  ConnectionState,
+  HealthNotice,
+  PreferencesSnapshot,
+  Profile,
+  SyncStatus,
+} from '../../common';
+import { createServiceClient } from './connection';
+import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { createSystemClock, ObservableValue } from './ports';
+import { openSession, type SessionViews } from './session';
+import { cachedProfile } from './session-index';
+import { waitForValue } from './testing/wait-for';
+
+const jordanToken = 'demo-token-jordan';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function temporaryFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-session-'));
+  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+async function service(): Promise<RunningService> {
+  const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
+  cleanups.push(() => running.close());
+  return running;
+}
+
+function views(): SessionViews & { decisions: number } {
+  const fed = {
+    connection: new ObservableValue<ConnectionState>({ status: 'connecting' }),
+    sync: new ObservableValue<SyncStatus>({ status: 'synced', at: null }),
+    preferences: new ObservableValue<PreferencesSnapshot | null>(null),
+    health: new ObservableValue<HealthNotice[]>([]),
+    unread: new ObservableValue<number>(0),
+    decisions: 0,
+    decided() {
+      fed.decisions += 1;
+    },
+    openItem: () => undefined,
+  };
+  return fed;
+}
+
+async function open(running: RunningService, dataDir: string, fed: SessionViews) {
+  const profile: Profile = await createServiceClient({
+    serviceUrl: running.url,
+    token: jordanToken,
+  }).profile();
+  return openSession({
+    dataDir,
+    serviceUrl: running.url,
+    token: jordanToken,
+    notifier: new RecordingNotifierFake(),
+    clock: createSystemClock(),
+    logger: createRecordingLogger(),
+    backoff: { initialMilliseconds: 20, maximumMilliseconds: 200 },
+    coalesceWindowMilliseconds: 0,
+    profile,
+    fresh: true,
+    views: fed,
+  });
+}
+
+describe('a session', () => {
+  it('feeds the views while open, keeps the profile for offline starts, and closes whole', async () => {
+    const running = await service();
+    const dataDir = temporaryFolder();
+    const fed = views();
+    const session = await open(running, dataDir, fed);
+    expect(cachedProfile(dataDir, jordanToken)?.user.id).toBe('user-jordan');
+    await session.start();
+    await waitForValue(fed.connection, (state) => state.status === 'connected');
+    expect(fed.preferences.get()?.preferences.timeZone).toBeTruthy();
+    running.inject('user-jordan', {
+      kind: 'call',
+      lineId: 'line-jordan',
+      from: '+14155550123',
+      contactName: 'Ann Lee',
+      callId: 'call-1',
+      state: 'ringing',
+    });
+    await waitForValue(fed.unread, (count) => count === 1, 'the call in the in-app list');
+    expect(fed.decisions).toBe(1);
+    expect(session.activity(10).map((item) => item.kind)).toEqual(['call']);
+
+    await session.close();
+    expect(fed.connection.get()).toMatchObject({ status: 'offline', reason: 'Stopped' });
+    await session.close(); // twice is harmless
+    // The store is closed with it.
+    expect(() => session.activity(10)).toThrow();
+  });
+
+  it('closed while starting, it never connects', async () => {
+    const running = await service();
+    const fed = views();
+    const session = await open(running, temporaryFolder(), fed);
+    const starting = session.start();
+    await session.close();
+    await starting;
+    expect(fed.connection.get()).toMatchObject({ status: 'offline', reason: 'Stopped' });
+    expect(running.connectedDevices('user-jordan')).toEqual([]);
+  });
+});

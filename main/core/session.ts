@@ -1,0 +1,373 @@
+import {
+  defaultBusinessDefaults,
+  defaultUserPreferences,
+  recipientContext,
+  type ActivityItem,
+  type AlertEvent,
+  type BusinessDefaults,
+  type ConnectionState,
+  type Decision,
+  type HealthNotice,
+  type InAppNotification,
+  type PreferencesSnapshot,
+  type Profile,
+  type RecipientContext,
+  type SyncStatus,
+  type TestNotificationResult,
+  type UserPreferences,
+} from '../../common';
+import type { Companion, CompanionOptions } from './companion-api';
+import { ServiceConnection, type ConnectionMessage } from './connection';
+import { createCompanionSync } from './sync';
+import {
+  createEventDescriber,
+  DeliveryEngine,
+  HighSmsDetector,
+  ReminderScheduler,
+  UsageDetector,
+} from './delivery';
+import type { Detector } from './delivery/detector';
+import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
+import { CommitGate, EventPipeline } from './pipeline';
+import type { ObservableValue } from './ports';
+import { keptDeviceId, rememberProfile } from './session-index';
+import { openStore } from './store';
+
+/**
+ * The companion's views, which outlive any one session (the shell subscribes before sign-in and
+ * across sign-ins): an open session feeds them, and stops when it closes.
+ */
+export interface SessionViews {
+  connection: ObservableValue<ConnectionState>;
+  sync: ObservableValue<SyncStatus>;
+  preferences: ObservableValue<PreferencesSnapshot | null>;
+  health: ObservableValue<HealthNotice[]>;
+  unread: ObservableValue<number>;
+  decided(item: ActivityItem, decision: Decision): void;
+  openItem(itemId: string): void;
+}
+
+export interface SessionOptions extends CompanionOptions {
+  profile: Profile;
+  /** The profile came from the service just now (not the kept copy): keep it for offline starts. */
+  fresh: boolean;
+  views: SessionViews;
+}
+
+/**
+ * The whole running core for one signed-in user: store, sync, socket, pipeline, delivery,
+ * detectors, reminder schedule and mute-expiry watcher. `openSession` builds it and wires it to
+ * the views; `start()` brings it up; `close()` takes it down again, in order.
+ */
+export interface Session {
+  readonly profile: Profile;
+  /**
+   * Starts delivery, re-raises pop-ups an exit cut off, starts the reminder schedule and sync,
+   * then connects the socket.
+   */
+  start(): Promise<void>;
+  /** Stops the socket first, then every part, flushes pop-ups and closes the store. Idempotent. */
+  close(): Promise<void>;
+  /** What `decide` and `diagnose` need now: profile, preferences, presence, clock. */
+  context(): RecipientContext;
+  /** The newest decided events, as Activity rows. */
+  activity(limit: number): ActivityItem[];
+  notifications(limit: number): InAppNotification[];
+  markRead(ids: readonly string[]): number;
+  /** Applies an edit locally and queues it for every device; throws `CompanionError` refusals. */
+  edit(change: (preferences: UserPreferences) => UserPreferences): Promise<PreferencesSnapshot>;
+  editBusinessDefaults(
+    change: (defaults: BusinessDefaults) => BusinessDefaults,
+  ): Promise<PreferencesSnapshot>;
+  /** A sample desktop or in-app notification, raised locally through delivery. */
+  sendSample(channel: 'desktop' | 'inApp', title: string): Promise<TestNotificationResult>;
+  /** After sleep, unlock or a clock jump: re-plans timers; on resume, reconnects now. */
+  replan(reason: Parameters<Companion['replan']>[0]): void;
+}
+
+/**
+ * Opens one user's store and builds their core, wired to `views`; no socket, timer or pop-up
+ * until `start()`.
+ */
+export function openSession(options: SessionOptions): Session {
+  const { profile, clock, logger, views } = options;
+  const store = openStore({ dataDir: options.dataDir, userId: profile.user.id });
+  if (options.fresh) rememberProfile(options.dataDir, options.token, store.meta, profile);
+  const deviceId = options.deviceId ?? keptDeviceId(store.meta);
+  const sync = createCompanionSync({
+    store,
+    serviceUrl: options.serviceUrl,
+    token: options.token,
+    deviceId,
+    profile,
+    clock,
+    logger,
+  });
+  let closed = false;
+  /** Whether the user is on a call, as the service last said (`presence`). */
+  let onCall = false;
+  /**
+   * Everything but `now` of the RecipientContext, built once and reused for every event until
+   * the preferences or the presence change.
+   */
+  let contextBase: RecipientContext | null = null;
+  /** Between a (re)connect and its `replayDone`: delivery summarises the backlog. */
+  let catchingUp = false;
+  let connectedBefore = false;
+  let samples = 0;
+  const currentPreferences = (): UserPreferences =>
+    sync.preferences.get()?.preferences ?? defaultUserPreferences();
+  const currentBusiness = (): BusinessDefaults =>
+    sync.preferences.get()?.business ?? defaultBusinessDefaults();
+
+  // One describer for the session: Activity rows, pop-ups and in-app items say the same words.
+  const describer = createEventDescriber({
+    lineName: (lineId) => profile.lines.find((line) => line.id === lineId)?.name ?? null,
+    timeZone: () => currentPreferences().timeZone,
+  });
+  // Pop-ups raised by a batch wait for its commit (see CommitGate).
+  const gate = new CommitGate(options.notifier);
+  const delivery = new DeliveryEngine({
+    clock,
+    notifier: gate,
+    logger,
+    notifications: store.notifications,
+    events: store.events,
+    describer,
+    ...(options.coalesceWindowMilliseconds === undefined
+      ? {}
+      : { coalesceWindowMilliseconds: options.coalesceWindowMilliseconds }),
+  });
+  const muteWatcher = new MuteExpiryWatcher({ clock });
+  const scheduler = new ReminderScheduler({
+    clock,
+    reminders: store.reminders,
+    logger,
+    raise: (event) => pipeline.process(event),
+  });
+  const detectors: Detector[] = [
+    new HighSmsDetector({ clock }),
+    // `meta`: the newest billing period survives a restart (an old period's replay stays quiet).
+    new UsageDetector({ usageAlerts: store.usageAlerts, clock, meta: store.meta }),
+    scheduler,
+  ];
+  const pipeline = new EventPipeline({
+    events: store.events,
+    delivery,
+    // TODO(pipeline, issue 10): take `Detector` objects (main/core/delivery/detector.ts) and drop
+    // this adapter.
+    detectors: detectors.map((detector) => (event: AlertEvent) => detector.observe(event)),
+    context,
+    describe: describer.describe,
+    clock,
+    logger,
+    // The stream is held after a failed event; a reconnect replays it from `lastSeq`.
+    onStall: () => connection.dropLink(),
+  });
+  const connection = new ServiceConnection({
+    serviceUrl: options.serviceUrl,
+    token: options.token,
+    deviceId,
+    lastSeq: () => store.events.lastSeq(),
+    clock,
+    logger,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  // What arrived together (one turn of the event loop: a replay, a busy line, or a lone event)
+  // is recorded in one event transaction (WAL, no fsync: see main/core/store/README.md), and
+  // its pop-ups wait for that commit.
+  connection.setBatchRunner((_size, work) => {
+    gate.run((inner) => store.eventTransaction(inner), work);
+  });
+
+  function context(): RecipientContext {
+    contextBase ??= recipientContext({
+      user: profile.user,
+      lines: profile.lines,
+      ringGroups: profile.ringGroups,
+      onCall,
+      preferences: currentPreferences(),
+      business: currentBusiness(),
+      now: 0,
+    });
+    return { ...contextBase, now: clock.now() };
+  }
+
+  /**
+   * A mute or do-not-disturb ran out, or quiet hours started or ended: the policy already reads
+   * the clock, but every view of the preferences (tray, window) re-renders, so the snapshot is
+   * published again.
+   */
+  function republishPreferences(): void {
+    const current = views.preferences.get();
+    if (current) views.preferences.set({ ...current });
+  }
+
+  async function sendSample(
+    channel: 'desktop' | 'inApp',
+    title: string,
+  ): Promise<TestNotificationResult> {
+    samples += 1;
+    const event: AlertEvent = {
+      id: `local:test:${clock.now()}:${samples}`,
+      kind: 'mention',
+      occurredAt: new Date(clock.now()).toISOString(),
+      byName: 'Ringside',
+      conversation: title.slice(0, 200) || 'Sample notification',
+      excerpt: 'This is how Ringside notifications look.',
+    };
+    const decision: Decision = {
+      eventId: event.id,
+      alertType: 'mention',
+      lineId: null,
+      deliveries: [{ channel, destination: null }],
+      suppressed: [],
+    };
+    delivery.deliver(event, decision);
+    await delivery.flush();
+    const unavailable = delivery.health
+      .get()
+      .find((notice) => notice.code === 'notifierUnavailable');
+    if (channel === 'desktop' && unavailable) {
+      return { channel, delivered: false, destination: null, reason: unavailable.message };
+    }
+    return { channel, delivered: true, destination: null, reason: null };
+  }
+
+  function handleMessage(message: ConnectionMessage): void {
+    switch (message.name) {
+      case 'event':
+        pipeline.process(message.value);
+        return;
+      case 'replayDone':
+        pipeline.endCatchUp();
+        return;
+      case 'presence':
+        if (onCall !== message.value.onCall) contextBase = null;
+        onCall = message.value.onCall;
+        return;
+      case 'preferencesChanged':
+      case 'businessDefaultsChanged':
+        sync.receive(message);
+        return;
+      case 'testNotification':
+        void sendSample(message.value.channel, message.value.title);
+        return;
+    }
+  }
+
+  /** Re-raises pop-ups decided before a crash but never handed to the notifier. */
+  function reraisePending(): number {
+    const pending = store.events.pendingNotifications();
+    for (const { event, decision } of pending) {
+      // Only the pop-up is owed: the in-app item and the records were written before the crash.
+      delivery.deliver(event, {
+        ...decision,
+        deliveries: decision.deliveries.filter((each) => each.channel === 'desktop'),
+        suppressed: [],
+      });
+    }
+    return pending.length;
+  }
+
+  const unsubscribes: Array<() => void> = [
+    connection.state.subscribe((state) => views.connection.set(state)),
+    sync.status.subscribe((status) => views.sync.set(status)),
+    sync.preferences.subscribe((snapshot) => {
+      // Every change of preferences or business defaults passes through here, from any source.
+      contextBase = null;
+      views.preferences.set(snapshot);
+      if (snapshot) muteWatcher.update(snapshot.preferences);
+    }),
+    muteWatcher.onExpiry(republishPreferences),
+    muteWatcher.onQuietBoundary(republishPreferences),
+    delivery.health.subscribe((notices) => views.health.set(notices)),
+    delivery.unread.subscribe((count) => views.unread.set(count)),
+    delivery.onOpenItem((itemId) => views.openItem(itemId)),
+    pipeline.onDecision((item, decision) => views.decided(item, decision)),
+    connection.onConnected(() => {
+      // Back after a drop: edits queued while offline go out now, not at the next backoff step.
+      if (connectedBefore) sync.retryNow?.();
+      connectedBefore = true;
+      pipeline.resume();
+      if (catchingUp) pipeline.endCatchUp();
+      catchingUp = true;
+      pipeline.beginCatchUp();
+    }),
+    connection.onMessage((message) => {
+      if (message.name === 'replayDone') {
+        if (!catchingUp) return;
+        catchingUp = false;
+      }
+      handleMessage(message);
+    }),
+    connection.onDisconnected(() => {
+      // A replay cut short: release what was held rather than keep it forever.
+      if (catchingUp) pipeline.endCatchUp();
+      catchingUp = false;
+    }),
+  ];
+  views.preferences.set(sync.preferences.get());
+  views.sync.set(sync.status.get());
+  views.unread.set(store.notifications.unreadCount());
+
+  return {
+    profile,
+
+    async start() {
+      await delivery.start();
+      if (closed) return;
+      views.health.set(delivery.health.get());
+      // Through the gate: re-raised pop-ups go out one at a time, each marked before the next.
+      const reraised = gate.run(
+        (work) => store.transaction(work),
+        () => reraisePending(),
+      );
+      if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
+      scheduler.start();
+      await sync.start();
+      if (closed) return;
+      const loaded = sync.preferences.get();
+      if (loaded) muteWatcher.update(loaded.preferences);
+      connection.start();
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      connection.stop();
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      scheduler.stop();
+      muteWatcher.stop();
+      await delivery.flush();
+      delivery.stop();
+      await sync.stop();
+      store.close();
+    },
+
+    context,
+
+    activity(limit) {
+      return store.events
+        .recent(limit)
+        .map(({ event, decision, decidedAt }) => pipeline.activityItem(event, decision, decidedAt));
+    },
+
+    notifications: (limit) => store.notifications.list(limit),
+    markRead: (ids) => delivery.markRead(ids),
+    edit: (change) => sync.edit(change),
+    editBusinessDefaults: (change) => sync.editBusinessDefaults(change),
+    sendSample,
+
+    replan(reason) {
+      logger.info('Re-planning timers', { reason });
+      scheduler.replan();
+      muteWatcher.replan();
+      // A wake-up: reconnect now rather than wait out a backoff planned before the sleep.
+      if (reason === 'resume' && connection.state.get().status === 'reconnecting') {
+        connection.start();
+      }
+    },
+  };
+}
