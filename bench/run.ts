@@ -30,7 +30,7 @@ import {
   type PopupContent,
   type PopupResult,
 } from '../main/core/ports';
-import { openStore, type SqliteStore } from '../main/core/store';
+import { openStore, type Store } from '../main/core/store';
 
 /**
  * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
@@ -148,7 +148,7 @@ function streamEvent(index: number): AlertEvent {
 
 /** The full companion path, as createCompanion wires it, over a real store on disk. */
 function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
-  const store: SqliteStore = openStore(join(folder, 'companion.sqlite'));
+  const store: Store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
   const gate = new CommitGate(notifier);

@@ -53,7 +53,7 @@ import {
   type Observable,
   type TimerHandle,
 } from './ports';
-import { openStore, type SqliteStore } from './store';
+import { openStore, type Store } from './store';
 import { HttpSyncTransport, SyncEngine } from './sync';
 
 export interface CompanionOptions {
@@ -99,7 +99,7 @@ export interface CompanionSync {
 }
 
 export interface CompanionSyncDependencies {
-  store: SqliteStore;
+  store: Store;
   serviceUrl: string;
   token: string;
   deviceId: string;
@@ -146,7 +146,7 @@ export function createCompanionSync(dependencies: CompanionSyncDependencies): Co
 /** The whole running core once the profile is known: one per signed-in user. */
 interface Session {
   profile: Profile;
-  store: SqliteStore;
+  store: Store;
   deviceId: string;
   connection: ServiceConnection;
   pipeline: EventPipeline;

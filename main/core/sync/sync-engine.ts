@@ -22,7 +22,7 @@ import {
 } from '../../../common';
 import { CompanionError } from '../companion-api';
 import { ObservableValue, type Clock, type Logger, type TimerHandle } from '../ports';
-import type { OutboxEntry, SettingsHistoryEntry, SyncStore } from '../store/repositories';
+import type { OutboxEntry, SettingsHistoryEntry, Store } from '../store/repositories';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './backoff';
 import {
   applyChanges,
@@ -45,7 +45,7 @@ type DocumentName = OutboxEntry['document'];
 export type SyncTraceStage = 'committed' | 'attempt' | 'sent' | 'acknowledged' | 'idle';
 
 export interface SyncEngineOptions {
-  store: SyncStore;
+  store: Store;
   transport: SyncTransport;
   clock: Clock;
   /** The signed-in user: the role decides which edits are refused locally. */
@@ -98,7 +98,7 @@ export class SyncEngine {
   /** The current snapshot (null before the first download), for `CompanionObservables.preferences`. */
   readonly preferences: ObservableValue<PreferencesSnapshot | null>;
 
-  readonly #store: SyncStore;
+  readonly #store: Store;
   readonly #transport: SyncTransport;
   readonly #clock: Clock;
   #user: { id: string; role: Role };
