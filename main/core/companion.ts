@@ -44,7 +44,8 @@ import {
   UsageDetector,
 } from './delivery';
 import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
-import { CommitGate, EventPipeline } from './pipeline';
+import { EventBatches } from './event-batch';
+import { EventPipeline } from './pipeline';
 import {
   ObservableValue,
   type Clock,
@@ -442,11 +443,11 @@ export function createCompanion(options: CompanionOptions): Companion {
       lineName: (lineId) => profile.lines.find((line) => line.id === lineId)?.name ?? null,
       timeZone: () => currentPreferences().timeZone,
     });
-    // Pop-ups raised by a batch wait for its commit (see CommitGate).
-    const gate = new CommitGate(options.notifier);
+    // The batch contract (one transaction per batch, pop-ups after its commit): event-batch.ts.
+    const batches = new EventBatches({ store, notifier: options.notifier });
     const delivery = new DeliveryEngine({
       clock,
-      notifier: gate,
+      notifier: batches.notifier,
       logger,
       notifications: store.notifications,
       events: store.events,
@@ -466,10 +467,11 @@ export function createCompanion(options: CompanionOptions): Companion {
       clock,
       reminders: store.reminders,
       logger,
-      raise: (event) => pipeline?.raise(event),
+      raise: (event) => pipeline?.process(event),
     });
     pipeline = new EventPipeline({
       events: store.events,
+      batches,
       delivery,
       detectors: [
         (event) => {
@@ -503,18 +505,13 @@ export function createCompanion(options: CompanionOptions): Companion {
       token: options.token,
       deviceId,
       lastSeq: () => store.events.lastSeq(),
+      batches,
       clock,
       logger,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
     connectionRef = connection;
-    // What arrived together (one turn of the event loop: a replay, a busy line, or a lone event)
-    // is recorded in one event transaction (WAL, no fsync: see main/core/store/README.md), and
-    // its pop-ups wait for that commit.
-    connection.setBatchRunner((_size, work) => {
-      gate.run((inner) => store.eventTransaction(inner), work);
-    });
     const active: Session = {
       profile,
       store,
@@ -575,11 +572,8 @@ export function createCompanion(options: CompanionOptions): Companion {
     session = active;
     await delivery.start();
     health.set(delivery.health.get());
-    // Through the gate: re-raised pop-ups go out one at a time, each marked before the next.
-    const reraised = gate.run(
-      (work) => store.transaction(work),
-      () => reraisePending(active),
-    );
+    // One batch: re-raised pop-ups go out one at a time, each marked before the next.
+    const reraised = batches.run(() => reraisePending(active));
     if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
     scheduler.start();
     await sync.start();
