@@ -103,15 +103,16 @@ export class EventPipeline {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      this.#options.batches.run(() => {
-        for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
-          this.#processOne(next);
-        }
-      });
+      this.#options.batches.run(this.#drain);
     } finally {
       this.#draining = false;
     }
   }
+
+  /** Bound once: `process` runs per event, and a closure each was garbage in a burst. */
+  readonly #drain = (): void => {
+    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#processOne(next);
+  };
 
   /** After the reconnect that follows a stall: the replay starts again from `lastSeq`. */
   resume(): void {
@@ -244,10 +245,16 @@ export class EventPipeline {
     const context = this.#options.context();
     const decidedAt = clock.now();
     // Everything is decided before anything is written, so a policy failure records nothing.
-    const items: RecordedDecision[] = [{ event, decision: decide(event, context), decidedAt }];
-    if (derived) {
-      for (const each of derived)
-        items.push({ event: each, decision: decide(each, context), decidedAt });
+    const first: RecordedDecision = { event, decision: decide(event, context), decidedAt };
+    if (!derived) {
+      // The common case, without the arrays: `recordDecisions` of one item is this.
+      if (events.recordDecision(event, first.decision, decidedAt)) return [first];
+      this.#counters.duplicates += 1;
+      return [];
+    }
+    const items = [first];
+    for (const each of derived) {
+      items.push({ event: each, decision: decide(each, context), decidedAt });
     }
     const fresh = events.recordDecisions(items);
     const results: RecordedDecision[] = [];
