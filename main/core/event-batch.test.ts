@@ -141,6 +141,8 @@ async function session() {
   return { store, observer, notifier, batches, delivery, pipeline };
 }
 
+// Rule 5 (marks written together, joined to an open transaction, written before reads and at
+// close) is the store's: its tests are in store/sqlite-store.test.ts ("the event transaction").
 describe('the event batch contract (main/core/event-batch.ts)', () => {
   it('1. what arrived together is one transaction: committed together, nested runs join it', async () => {
     const { observer, batches, pipeline, store } = await session();

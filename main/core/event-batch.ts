@@ -6,8 +6,8 @@ import type { Store } from './store/repositories';
  *
  * A batch is the socket messages that arrived together: what the connection received before
  * the event loop turned (a lone event, a burst, a replay), at most `maximumBatchSize`
- * (`ArrivalQueue`). An event raised locally (a reminder, the pop-ups owed from the last run) is
- * a batch of its own. The rules:
+ * (`ArrivalQueue`). Work that starts outside any socket batch (a reminder coming due, raising
+ * again the pop-ups owed from the last run) is a batch of its own. The rules:
  *
  * 1. One batch, one transaction. Everything a batch writes (decisions and `lastSeq`, in-app
  *    items, reminders, usage marks) goes into one event transaction (`Store.eventTransaction`:
@@ -33,8 +33,9 @@ import type { Store } from './store/repositories';
  *    `afterCommit`: it runs once the batch committed, in order, and never for a batch that rolled
  *    back. Pop-ups are released this way. (Issue 11 puts two more rules here: an event id counts
  *    as seen only once its batch committed, and decisions reach listeners only after their batch
- *    committed; today the connection remembers ids and the pipeline tells listeners inside the
- *    batch.)
+ *    committed. Today the connection remembers ids as it dispatches them, so the replay of a
+ *    batch that rolled back is dropped as already seen, and the pipeline tells listeners inside
+ *    the batch.)
  *
  * Batches run synchronously (better-sqlite3 is synchronous), so two never interleave.
  */

@@ -10,9 +10,10 @@ import type {
 /**
  * What the rest of the core needs from the local store: the one contract, types only.
  * `openStore()` (store/index.ts) returns a `Store`: the SQLite repositories in this folder over
- * one better-sqlite3 connection. Every repository is synchronous (better-sqlite3 is); a write
- * outside a transaction is committed before the method returns, and settings writes are fsynced
- * (see README.md).
+ * one better-sqlite3 connection. Every repository is synchronous (better-sqlite3 is). A write
+ * outside a transaction is committed before the method returns, except a pop-up mark
+ * (`markNotified`), written with the others of its microtask run; settings writes are also
+ * fsynced (see README.md).
  */
 
 /** One decided event, as recorded. */
