@@ -22,7 +22,8 @@ import {
   HighSmsDetector,
   UsageDetector,
 } from '../main/core/delivery';
-import { CommitGate, EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
+import { EventBatches } from '../main/core/event-batch';
+import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
 import {
   createSystemClock,
   type Logger,
@@ -30,7 +31,7 @@ import {
   type PopupContent,
   type PopupResult,
 } from '../main/core/ports';
-import { openStore, type SqliteStore } from '../main/core/store';
+import { openStore, type Store } from '../main/core/store';
 
 /**
  * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
@@ -148,14 +149,14 @@ function streamEvent(index: number): AlertEvent {
 
 /** The full companion path, as createCompanion wires it, over a real store on disk. */
 function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
-  const store: SqliteStore = openStore(join(folder, 'companion.sqlite'));
+  const store: Store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
-  const gate = new CommitGate(notifier);
+  const batches = new EventBatches({ store, notifier });
   const describer = createEventDescriber({ lineName: () => 'Bench line' });
   const delivery = new DeliveryEngine({
     clock,
-    notifier: gate,
+    notifier: batches.notifier,
     logger: quietLogger,
     notifications: store.notifications,
     events: store.events,
@@ -173,6 +174,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   };
   const pipeline = new EventPipeline({
     events: store.events,
+    batches,
     delivery: measured,
     detectors: [(event) => highSms.observe(event), (event) => usage.observe(event)],
     context,
@@ -180,7 +182,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
     clock,
     logger: quietLogger,
   });
-  return { store, delivery, notifier, gate, pipeline };
+  return { store, delivery, notifier, batches, pipeline };
 }
 
 interface PathFigures {
@@ -356,18 +358,21 @@ async function eventPathRound(
         token,
         deviceId: 'bench-full',
         lastSeq: () => active.store.events.lastSeq(),
+        // As createCompanion wires it: what arrived together is one event batch. An event
+        // counts as arrived once its batch committed (decided AND persisted), not when delivery
+        // was called inside it.
+        batches: {
+          run<Result>(work: () => Result): Result {
+            const result = active.batches.run(work);
+            for (const id of decidedIds.splice(0)) onArrive(id);
+            return result;
+          },
+        },
         clock: createSystemClock(),
         logger: quietLogger,
       });
       connection.onMessage((message) => {
         if (message.name === 'event') active.pipeline.process(message.value);
-      });
-      // As createCompanion wires it: what arrived together is recorded in one event transaction.
-      // An event counts as arrived once that transaction committed (decided AND persisted), not
-      // when delivery was called inside it.
-      connection.setBatchRunner((_size, work) => {
-        active.gate.run((inner) => active.store.eventTransaction(inner), work);
-        for (const id of decidedIds.splice(0)) onArrive(id);
       });
       connection.start();
       await new Promise<void>((resolve) => {
@@ -401,14 +406,11 @@ async function benchSoak(events: number): Promise<Row[]> {
     // about memory over a million events, not the per-event commit cost measured above.
     const feed = async (from: number, to: number) => {
       for (let chunk = from; chunk < to; chunk += 1_000) {
-        path.gate.run(
-          (work) => path.store.eventTransaction(work),
-          () => {
-            for (let index = chunk; index < Math.min(to, chunk + 1_000); index += 1) {
-              path.pipeline.process({ ...streamEvent(index), seq: index + 1, userId });
-            }
-          },
-        );
+        path.batches.run(() => {
+          for (let index = chunk; index < Math.min(to, chunk + 1_000); index += 1) {
+            path.pipeline.process({ ...streamEvent(index), seq: index + 1, userId });
+          }
+        });
         // Let pop-up hand-offs (promises) and coalescing timers run between chunks.
         await new Promise((resolve) => setImmediate(resolve));
       }

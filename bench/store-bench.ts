@@ -34,9 +34,10 @@ function decision(eventId: string): Decision {
 }
 
 /**
- * Persisted event throughput: one `recordDecision` transaction per event (as the connection
- * records them), with the store's default `synchronous = NORMAL` and, for comparison, `FULL`
- * (an fsync per event) — the figures behind the choice in main/core/store/README.md.
+ * Persisted event throughput: one `recordDecision` transaction per event with the store's
+ * default `synchronous = NORMAL` (an event raised alone), bursts of 50 per event transaction (a
+ * socket batch), and, for comparison, one durable `store.transaction()` per event (`FULL`, an
+ * fsync each: the settings path) — the figures behind the choice in main/core/store/README.md.
  */
 export function benchStore(options: { events?: number; fullEvents?: number } = {}): SyncBenchRow[] {
   const events = options.events ?? 5_000;
@@ -45,50 +46,44 @@ export function benchStore(options: { events?: number; fullEvents?: number } = {
   try {
     const store = openStore({ dataDir: folder, userId: 'user-bench' });
     let seq = 0;
-    const run = (count: number): number => {
+    const record = () => {
+      seq += 1;
+      const item = event(seq);
+      store.events.recordDecision(item, decision(item.id), Date.now());
+    };
+    const run = (count: number, each: () => void): number => {
       const started = performance.now();
-      for (let index = 0; index < count; index++) {
-        seq += 1;
-        const item = event(seq);
-        store.events.recordDecision(item, decision(item.id), Date.now());
-      }
+      for (let index = 0; index < count; index++) each();
       return count / ((performance.now() - started) / 1000);
     };
-    const normal = run(events);
-    const batchStarted = performance.now();
-    for (let batch = 0; batch < events / 50; batch++) {
-      store.events.recordDecisions(
-        Array.from({ length: 50 }, () => {
-          seq += 1;
-          const item = event(seq);
-          return { event: item, decision: decision(item.id), decidedAt: Date.now() };
+    const normal = run(events, record);
+    const batched =
+      run(events / 50, () =>
+        store.eventTransaction(() => {
+          for (let index = 0; index < 50; index++) record();
         }),
-      );
-    }
-    const batched = events / ((performance.now() - batchStarted) / 1000);
-    store.database.pragma('synchronous = FULL');
-    const full = run(fullEvents);
-    store.database.pragma('synchronous = NORMAL');
+      ) * 50;
+    const full = run(fullEvents, () => store.transaction(record));
     const integrity = store.integrityCheck();
     store.close();
     return [
       {
-        name: 'events persisted per second (synchronous = NORMAL, used)',
+        name: 'events persisted per second (synchronous = NORMAL, one transaction each)',
         value: Math.round(normal),
         unit: 'events/s',
         detail: `${events} events, one transaction each, integrity ${integrity}`,
       },
       {
-        name: 'events persisted per second (NORMAL, bursts of 50 per transaction)',
+        name: 'events persisted per second (NORMAL, 50 per event transaction: a socket batch)',
         value: Math.round(batched),
         unit: 'events/s',
-        detail: `${events} events, recordDecisions()`,
+        detail: `${events} events, store.eventTransaction() per 50`,
       },
       {
         name: 'events persisted per second (synchronous = FULL, for comparison)',
         value: Math.round(full),
         unit: 'events/s',
-        detail: `${fullEvents} events, an fsync each`,
+        detail: `${fullEvents} events, store.transaction() each: an fsync each`,
       },
     ];
   } finally {

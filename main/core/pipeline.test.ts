@@ -11,7 +11,8 @@ import {
   type ServiceEvent,
 } from '../../common';
 import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
-import { CommitGate, EventPipeline, type Detector, type PipelineDelivery } from './pipeline';
+import { EventBatches } from './event-batch';
+import { EventPipeline, type Detector, type PipelineDelivery } from './pipeline';
 import { createSystemClock } from './ports';
 import { openStore, type Store } from './store';
 
@@ -84,19 +85,26 @@ function text(seq: number, id = `event-${seq}`): ServiceEvent {
   };
 }
 
-function pipelineOver(store: Store, detectors: Detector[] = []) {
+/** The pipeline as createCompanion wires it: over the real store and the session's batches. */
+function pipelineOver(
+  store: Store,
+  detectors: Detector[] = [],
+  onStall?: (eventId: string) => void,
+) {
   const delivery = new RecordingDeliveryFake();
+  const batches = new EventBatches({ store, notifier: new RecordingNotifierFake() });
   const pipeline = new EventPipeline({
     events: store.events,
-    transaction: (work) => store.transaction(work),
+    batches,
     delivery,
     detectors,
     context,
     describe: (event) => ({ title: `A ${event.kind}`, body: event.id }),
     clock: createSystemClock(),
     logger: createRecordingLogger(),
+    ...(onStall ? { onStall } : {}),
   });
-  return { pipeline, delivery };
+  return { pipeline, delivery, batches };
 }
 
 describe('EventPipeline', () => {
@@ -171,7 +179,7 @@ describe('EventPipeline', () => {
     let pipeline: EventPipeline | null = null;
     const raiseDuring: Detector = (event) => {
       if (event.id === 'event-1') {
-        pipeline?.raise({
+        pipeline?.process({
           kind: 'text',
           id: 'local:raised:event-1',
           occurredAt: event.occurredAt,
@@ -192,7 +200,7 @@ describe('EventPipeline', () => {
     ]);
   });
 
-  it('records an event and what it derived atomically; a failure holds the stream until the replay', () => {
+  it('holds the stream after a failed event until the replay', () => {
     const { store } = temporaryStore();
     let failuresLeft = 1;
     const failing: Detector = (event) => {
@@ -203,18 +211,9 @@ describe('EventPipeline', () => {
       return [];
     };
     const stalls: string[] = [];
-    const delivery = new RecordingDeliveryFake();
-    const pipeline = new EventPipeline({
-      events: store.events,
-      transaction: (work) => store.transaction(work),
-      delivery,
-      detectors: [failing],
-      context,
-      describe: (event) => ({ title: event.kind, body: '' }),
-      clock: createSystemClock(),
-      logger: createRecordingLogger(),
-      onStall: (eventId) => stalls.push(eventId),
-    });
+    const { pipeline, delivery } = pipelineOver(store, [failing], (eventId) =>
+      stalls.push(eventId),
+    );
     pipeline.process(text(1));
     pipeline.process(text(2));
     // Recording event 3 now would move lastSeq past the failed event 2: it is held back.
@@ -235,6 +234,43 @@ describe('EventPipeline', () => {
     expect(store.events.lastSeq()).toBe(3);
   });
 
+  it('records an event and what it derived all or nothing, inside a batch too', () => {
+    const { store } = temporaryStore();
+    // What event 2 derives cannot be recorded (an id SQLite cannot bind): event 2 must not be
+    // recorded without it, or the replay would drop it as a duplicate and the derived alert
+    // would be lost.
+    const broken: Detector = (event) =>
+      event.id === 'event-2'
+        ? [
+            {
+              id: {} as string,
+              kind: 'text',
+              occurredAt: event.occurredAt,
+              lineId: 'line-jordan',
+              from: '+14155550100',
+              contactName: null,
+              body: 'Derived',
+            },
+          ]
+        : [];
+    const stalls: string[] = [];
+    const { pipeline, delivery, batches } = pipelineOver(store, [broken], (eventId) =>
+      stalls.push(eventId),
+    );
+    // As the connection runs them: what arrived together is one batch.
+    batches.run(() => {
+      pipeline.process(text(1));
+      pipeline.process(text(2));
+      pipeline.process(text(3));
+    });
+    expect(stalls).toEqual(['event-2']);
+    expect(store.events.has('event-1')).toBe(true);
+    expect(store.events.has('event-2')).toBe(false);
+    expect(store.events.has('event-3')).toBe(false);
+    expect(store.events.lastSeq()).toBe(1);
+    expect(delivery.delivered.map((entry) => entry.event.id)).toEqual(['event-1']);
+  });
+
   it('gives up on a poison event after a few attempts so the stream moves on', () => {
     const { store } = temporaryStore();
     const poison: Detector = (event) => {
@@ -250,57 +286,5 @@ describe('EventPipeline', () => {
     pipeline.process(text(3));
     expect(store.events.lastSeq()).toBe(3);
     expect(delivery.delivered.map((entry) => entry.event.id)).toEqual(['event-1', 'event-3']);
-  });
-});
-
-describe('CommitGate', () => {
-  const popup = (itemId: string) => ({ itemId, title: itemId, body: '' });
-
-  it('passes pop-ups straight through outside a batch', async () => {
-    const notifier = new RecordingNotifierFake();
-    const gate = new CommitGate(notifier);
-    expect(await gate.show(popup('a'))).toEqual({ shown: true });
-    expect(notifier.shown.map((content) => content.itemId)).toEqual(['a']);
-  });
-
-  it("holds a batch's pop-ups until the commit, then shows them one at a time in order", async () => {
-    const notifier = new RecordingNotifierFake();
-    const gate = new CommitGate(notifier);
-    const { store } = temporaryStore();
-    const results: Array<Promise<unknown>> = [];
-    const order: string[] = [];
-    gate.run(
-      (work) => store.transaction(work),
-      () => {
-        for (const id of ['a', 'b', 'c']) {
-          results.push(gate.show(popup(id)).then(() => order.push(`marked ${id}`)));
-          order.push(`raised ${id}`);
-        }
-        // Nothing reaches the notifier before the commit.
-        expect(notifier.shown).toEqual([]);
-      },
-    );
-    await Promise.all(results);
-    expect(notifier.shown.map((content) => content.itemId)).toEqual(['a', 'b', 'c']);
-    // Each one is marked before the next is shown: at most one in flight.
-    expect(order).toEqual(['raised a', 'raised b', 'raised c', 'marked a', 'marked b', 'marked c']);
-  });
-
-  it('drops the pop-ups of a batch whose transaction failed, and lets the error through', async () => {
-    const notifier = new RecordingNotifierFake();
-    const gate = new CommitGate(notifier);
-    const { store } = temporaryStore();
-    let result: Promise<unknown> = Promise.resolve();
-    expect(() =>
-      gate.run(
-        (work) => store.transaction(work),
-        () => {
-          result = gate.show(popup('lost'));
-          throw new Error('disk full');
-        },
-      ),
-    ).toThrow('disk full');
-    expect(await result).toEqual({ shown: false, reason: expect.any(String) as string });
-    expect(notifier.shown).toEqual([]);
   });
 });

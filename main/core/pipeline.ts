@@ -6,8 +6,9 @@ import {
   type RecipientContext,
   type ServiceEvent,
 } from '../../common';
-import type { Clock, Logger, NotifierPort, PopupContent, PopupResult } from './ports';
-import type { ProcessedEventRepository } from './store/repositories';
+import type { BatchRunner } from './event-batch';
+import type { Clock, Logger } from './ports';
+import type { ProcessedEventRepository, RecordedDecision } from './store/repositories';
 
 /** What the pipeline needs from delivery (main/core/delivery's DeliveryEngine satisfies it). */
 export interface PipelineDelivery {
@@ -19,21 +20,17 @@ export interface PipelineDelivery {
 /**
  * A detector turns one event into zero or more derived events (a burst of texts → `highSms`,
  * usage → `usageThreshold`). The reminder scheduler only observes: its events come later through
- * `EventPipeline.raise`.
+ * `EventPipeline.process`.
  */
 export type Detector = (event: AlertEvent) => readonly AlertEvent[];
 
 export interface EventPipelineOptions {
   events: ProcessedEventRepository;
   /**
-   * Wraps the per-event work (detectors + records) in one transaction when given. The companion
-   * passes none: its connection's batch runner already runs each batch of socket messages (a lone
-   * event included) in one `store.eventTransaction()` (WAL, no fsync) behind the `CommitGate`,
-   * and `recordDecision` keeps the insert and the `lastSeq` advance together (inside that
-   * transaction, without a savepoint).
-   * Never `Store.transaction()`: that fsyncs (it is for settings).
+   * The session's event batches (main/core/event-batch.ts): an event is processed inside the
+   * batch of the socket messages it arrived with, or, raised locally, in a batch of its own.
    */
-  transaction?: <Result>(work: () => Result) => Result;
+  batches: BatchRunner;
   delivery: PipelineDelivery;
   detectors: readonly Detector[];
   /** Everything `decide` needs now: profile, preferences, business defaults, presence, clock. */
@@ -63,15 +60,19 @@ export interface PipelineCounters {
 
 /**
  * socket → validate → dedupe and persist → policy → deliver. Validation happens at the socket
- * (ServiceConnection); this takes validated events, in order, and for each one:
+ * (ServiceConnection); this takes validated events, in order, each inside an event batch
+ * (main/core/event-batch.ts: one transaction, pop-ups after its commit), and for each one:
  *
  * 1. drops it when its id is already recorded;
  * 2. runs the detectors for derived events;
  * 3. decides each (the event, then what it derived) with the live RecipientContext;
- * 4. records each decision (one transaction with advancing `lastSeq`; optionally all of them in
- *    one outer transaction), so the service replays whatever a crash left unrecorded;
- * 5. hands each to delivery after the commit (a pop-up lost to a crash here is re-raised at the
- *    next start from `pendingNotifications()`), and tells decision listeners.
+ * 4. records the decisions, the event and what it derived all or nothing, with `lastSeq` moving
+ *    in the same transaction, so the service replays whatever a crash left unrecorded;
+ * 5. hands each to delivery inside the batch: its in-app items are written in the batch's
+ *    transaction, and its pop-ups are held by the batch until the commit (one lost to a kill
+ *    after the commit is raised again at the next start from `pendingNotifications()`);
+ * 6. tells decision listeners. They still hear it inside the batch, before the commit; issue 11
+ *    moves this behind `EventBatches.afterCommit`.
  *
  * Processing is synchronous and queued: an event raised while another is being processed (the
  * reminder scheduler reacting to an appointment) is processed right after it, never inside it.
@@ -93,31 +94,29 @@ export class EventPipeline {
     return this.#counters;
   }
 
-  /** One validated service event (or a derived event), processed before this returns. */
+  /**
+   * One validated service event, or one raised locally (a reminder, a test), processed before
+   * this returns: inside the open batch, or in a batch of its own.
+   */
   process(event: ServiceEvent | AlertEvent): void {
     this.#queue.push(event);
     if (this.#draining) return;
     this.#draining = true;
     try {
-      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#processOne(next);
+      this.#options.batches.run(this.#drain);
     } finally {
       this.#draining = false;
     }
   }
 
-  /** Whether service events are held back after a failure (until `resume()`). */
-  get stalled(): boolean {
-    return this.#stalled;
-  }
+  /** Bound once: `process` runs per event, and a closure each was garbage in a burst. */
+  readonly #drain = (): void => {
+    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#processOne(next);
+  };
 
   /** After the reconnect that follows a stall: the replay starts again from `lastSeq`. */
   resume(): void {
     this.#stalled = false;
-  }
-
-  /** For the reminder scheduler and tests: an event raised locally. */
-  raise(event: AlertEvent): void {
-    this.process(event);
   }
 
   /** Between these, delivery holds pop-ups and summarises them (a reconnect backlog). */
@@ -162,12 +161,9 @@ export class EventPipeline {
       this.#counters.duplicates += 1;
       return;
     }
-    let decided: Array<{ event: AlertEvent; decision: Decision; decidedAt: number }>;
+    let decided: RecordedDecision[];
     try {
-      const transaction = this.#options.transaction;
-      decided = transaction
-        ? transaction(() => this.#decideAndRecord(event))
-        : this.#decideAndRecord(event);
+      decided = this.#decideAndRecord(event);
       this.#attempts.delete(event.id);
     } catch (error) {
       this.#counters.failed += 1;
@@ -235,12 +231,10 @@ export class EventPipeline {
     }
   }
 
-  #decideAndRecord(
-    event: AlertEvent,
-  ): Array<{ event: AlertEvent; decision: Decision; decidedAt: number }> {
-    const { clock, detectors } = this.#options;
-    // Detectors run before anything is decided (as before); a plain loop, since most events
-    // derive nothing and a per-event flatMap and spread were measurable garbage in a burst.
+  #decideAndRecord(event: AlertEvent): RecordedDecision[] {
+    const { clock, detectors, events } = this.#options;
+    // Detectors run before anything is decided; a plain loop, since most events derive nothing
+    // and a per-event flatMap and spread were measurable garbage in a burst.
     let derived: AlertEvent[] | null = null;
     for (const detector of detectors) {
       const found = detector(event);
@@ -250,117 +244,26 @@ export class EventPipeline {
     }
     const context = this.#options.context();
     const decidedAt = clock.now();
-    const results: Array<{ event: AlertEvent; decision: Decision; decidedAt: number }> = [];
-    this.#decideAndRecordOne(event, context, decidedAt, results);
-    if (derived) {
-      for (const each of derived) this.#decideAndRecordOne(each, context, decidedAt, results);
+    // Everything is decided before anything is written, so a policy failure records nothing.
+    const first: RecordedDecision = { event, decision: decide(event, context), decidedAt };
+    if (!derived) {
+      // The common case, without the arrays: `recordDecisions` of one item is this.
+      if (events.recordDecision(event, first.decision, decidedAt)) return [first];
+      this.#counters.duplicates += 1;
+      return [];
+    }
+    const items = [first];
+    for (const each of derived) {
+      items.push({ event: each, decision: decide(each, context), decidedAt });
+    }
+    const fresh = events.recordDecisions(items);
+    const results: RecordedDecision[] = [];
+    for (let index = 0; index < items.length; index += 1) {
+      const item = items[index];
+      if (!item) continue;
+      if (fresh[index]) results.push(item);
+      else this.#counters.duplicates += 1;
     }
     return results;
-  }
-
-  #decideAndRecordOne(
-    event: AlertEvent,
-    context: RecipientContext,
-    decidedAt: number,
-    results: Array<{ event: AlertEvent; decision: Decision; decidedAt: number }>,
-  ): void {
-    const decision = decide(event, context);
-    if (this.#options.events.recordDecision(event, decision, decidedAt)) {
-      results.push({ event, decision, decidedAt });
-    } else {
-      this.#counters.duplicates += 1;
-    }
-  }
-}
-
-/**
- * Sits between delivery and the real notifier so that a batch of events can be recorded in ONE
- * store transaction (one commit for a burst instead of one per event) without breaking two
- * promises: a pop-up is never shown for an event the store has not committed (a kill before the
- * commit would replay it and show it again), and at most one pop-up is ever shown-but-not-yet-
- * marked (pop-ups held during a batch are handed to the notifier one per turn of the event loop,
- * each marked notified by delivery before the next one goes out).
- */
-export class CommitGate implements NotifierPort {
-  readonly #inner: NotifierPort;
-  readonly #held: Array<{ content: PopupContent; resolve: (result: PopupResult) => void }> = [];
-  #depth = 0;
-  #draining = false;
-
-  constructor(inner: NotifierPort) {
-    this.#inner = inner;
-  }
-
-  probe(): ReturnType<NotifierPort['probe']> {
-    return this.#inner.probe();
-  }
-
-  onClick(listener: (itemId: string) => void): void {
-    this.#inner.onClick(listener);
-  }
-
-  show(content: PopupContent): Promise<PopupResult> {
-    if (this.#depth === 0 && !this.#draining && this.#held.length === 0) {
-      return this.#inner.show(content);
-    }
-    return new Promise((resolve) => {
-      this.#held.push({ content, resolve });
-      if (this.#depth === 0) this.#drain();
-    });
-  }
-
-  /**
-   * Runs `work` inside `transaction`, holding every pop-up it raises until the commit; when the
-   * transaction throws, the held pop-ups are dropped (reported as not shown) and the error
-   * propagates so the caller can have the batch replayed.
-   */
-  run<Result>(transaction: <Value>(work: () => Value) => Value, work: () => Result): Result {
-    this.#depth += 1;
-    let committed = false;
-    try {
-      const result = transaction(work);
-      committed = true;
-      return result;
-    } finally {
-      this.#depth -= 1;
-      if (this.#depth === 0) {
-        if (committed) this.#drain();
-        else this.#discard();
-      }
-    }
-  }
-
-  /** Pop-ups waiting for a commit or for their turn (tests, diagnostics). */
-  get held(): number {
-    return this.#held.length;
-  }
-
-  #drain(): void {
-    if (this.#draining) return;
-    this.#draining = true;
-    const next = () => {
-      const item = this.#held.shift();
-      if (!item || this.#depth > 0) {
-        if (item) this.#held.unshift(item);
-        this.#draining = false;
-        return;
-      }
-      this.#inner
-        .show(item.content)
-        .catch((error: unknown): PopupResult => ({ shown: false, reason: String(error) }))
-        .then((result) => {
-          item.resolve(result);
-          // The next one only after delivery has marked this one (a promise continuation).
-          setImmediate(next);
-        })
-        .catch(() => undefined);
-    };
-    next();
-  }
-
-  #discard(): void {
-    for (const item of this.#held.splice(0)) {
-      item.resolve({ shown: false, reason: 'The batch that raised it was not recorded' });
-    }
   }
 }

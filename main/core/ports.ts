@@ -71,7 +71,13 @@ export class ObservableValue<Value> implements Observable<Value> {
   }
 }
 
-/** The real clock. Node timers overflow past 2^31-1 ms, so long waits are capped and re-planned. */
+/** The longest delay a Node timer takes: past 2^31-1 ms it fires at once instead. */
+const longestTimer = 2 ** 31 - 1;
+
+/**
+ * The real clock. A wait longer than a Node timer can hold (about 24.8 days) is cut into steps of
+ * at most that, each set when the one before ran out, so the callback runs once, on time.
+ */
 export function createSystemClock(): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
@@ -79,15 +85,20 @@ export function createSystemClock(): Clock {
     now: () => Date.now(),
     setTimeout(callback, milliseconds) {
       const id = nextId++;
-      const timer = setTimeout(
-        () => {
+      const plan = (left: number) => {
+        const step = Math.min(left, longestTimer);
+        const timer = setTimeout(() => {
+          if (left > step) {
+            plan(left - step);
+            return;
+          }
           timers.delete(id);
           callback();
-        },
-        Math.max(0, Math.min(milliseconds, 2 ** 31 - 1)),
-      );
-      timer.unref?.();
-      timers.set(id, timer);
+        }, step);
+        timer.unref?.();
+        timers.set(id, timer);
+      };
+      plan(Math.max(0, milliseconds));
       return { id };
     },
     clearTimeout(handle) {

@@ -28,7 +28,8 @@ import {
 } from './delivery';
 import type { Detector } from './delivery/detector';
 import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
-import { CommitGate, EventPipeline } from './pipeline';
+import { EventBatches } from './event-batch';
+import { EventPipeline } from './pipeline';
 import type { ObservableValue } from './ports';
 import { keptDeviceId, rememberProfile } from './session-index';
 import { openStore } from './store';
@@ -125,11 +126,11 @@ export function openSession(options: SessionOptions): Session {
     lineName: (lineId) => profile.lines.find((line) => line.id === lineId)?.name ?? null,
     timeZone: () => currentPreferences().timeZone,
   });
-  // Pop-ups raised by a batch wait for its commit (see CommitGate).
-  const gate = new CommitGate(options.notifier);
+  // One batch = what arrived together, one transaction, its pop-ups after the commit (event-batch.ts).
+  const batches = new EventBatches({ store, notifier: options.notifier });
   const delivery = new DeliveryEngine({
     clock,
-    notifier: gate,
+    notifier: batches.notifier,
     logger,
     notifications: store.notifications,
     events: store.events,
@@ -153,6 +154,7 @@ export function openSession(options: SessionOptions): Session {
   ];
   const pipeline = new EventPipeline({
     events: store.events,
+    batches,
     delivery,
     // TODO(pipeline, issue 10): take `Detector` objects (main/core/delivery/detector.ts) and drop
     // this adapter.
@@ -169,16 +171,11 @@ export function openSession(options: SessionOptions): Session {
     token: options.token,
     deviceId,
     lastSeq: () => store.events.lastSeq(),
+    batches,
     clock,
     logger,
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.random ? { random: options.random } : {}),
-  });
-  // What arrived together (one turn of the event loop: a replay, a busy line, or a lone event)
-  // is recorded in one event transaction (WAL, no fsync: see main/core/store/README.md), and
-  // its pop-ups wait for that commit.
-  connection.setBatchRunner((_size, work) => {
-    gate.run((inner) => store.eventTransaction(inner), work);
   });
 
   function context(): RecipientContext {
@@ -319,11 +316,8 @@ export function openSession(options: SessionOptions): Session {
       await delivery.start();
       if (closed) return;
       views.health.set(delivery.health.get());
-      // Through the gate: re-raised pop-ups go out one at a time, each marked before the next.
-      const reraised = gate.run(
-        (work) => store.transaction(work),
-        () => reraisePending(),
-      );
+      // As a batch: re-raised pop-ups go out one at a time, each marked before the next.
+      const reraised = batches.run(() => reraisePending());
       if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
       scheduler.start();
       await sync.start();

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent, ConnectionState, ServiceEvent } from '../../../common';
 import { createSystemClock } from '../ports';
+import type { BatchRunner } from '../event-batch';
 import { backoffDelay, defaultBackoff } from './backoff';
 import { ServiceConnection, type ConnectionMessage } from './service-connection';
 import {
@@ -13,6 +14,8 @@ import {
 } from './testing';
 
 const token = 'token-good';
+/** No store in these tests: each batch of messages runs as it is, with no transaction. */
+const unbatched: BatchRunner = { run: (work) => work() };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -43,6 +46,7 @@ function connect(server: ProtocolServer, options: { token?: string } = {}) {
     token: options.token ?? token,
     deviceId: 'device-1',
     lastSeq: () => lastSeq,
+    batches: unbatched,
     clock: createSystemClock(),
     logger,
     backoff: { initialMilliseconds: 5, maximumMilliseconds: 40 },
@@ -151,6 +155,7 @@ describe('ServiceConnection', () => {
       token,
       deviceId: 'device-1',
       lastSeq: () => 0,
+      batches: unbatched,
       clock: createSystemClock(),
       logger,
       backoff: { initialMilliseconds: 1_500, maximumMilliseconds: 1_500, jitter: 0 },
@@ -286,5 +291,48 @@ describe('ServiceConnection', () => {
     await client.condition.until(() => client.received.length === 2, 'two events');
     expect(client.received.map((value) => value.id)).toEqual(['twice', 'third']);
     expect(client.connection.duplicates).toBe(1);
+  });
+
+  it('runs each batch through its runner; a failed batch drops the link and asks again from lastSeq', async () => {
+    const server = await startProtocolServer({ tokens: [token] });
+    cleanups.push(() => server.close());
+    server.publish(textEvent('event-1'));
+    const logger = createRecordingLogger();
+    let lastSeq = 0;
+    let failuresLeft = 1;
+    const connection = new ServiceConnection({
+      serviceUrl: server.url,
+      token,
+      deviceId: 'device-1',
+      lastSeq: () => lastSeq,
+      // A store in miniature: the cursor moves inside the batch and rolls back when it fails.
+      batches: {
+        run<Result>(work: () => Result): Result {
+          const before = lastSeq;
+          const result = work();
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            lastSeq = before;
+            throw new Error('The commit failed');
+          }
+          return result;
+        },
+      },
+      clock: createSystemClock(),
+      logger,
+      backoff: { initialMilliseconds: 5, maximumMilliseconds: 40 },
+    });
+    connection.onMessage((message) => {
+      if (message.name === 'event') lastSeq = Math.max(lastSeq, message.value.seq);
+    });
+    cleanups.push(() => connection.stop());
+    connection.start();
+    await waitForValue(connection.state, (state) => state.status === 'reconnecting');
+    await waitForValue(connection.state, (state) => state.status === 'connected');
+    // The second handshake asks for everything after the cursor that rolled back.
+    expect(server.handshakes).toEqual([0, 0]);
+    expect(logger.lines.map((line) => line.message)).toContain(
+      'A batch of messages failed; reconnecting to replay it',
+    );
   });
 });

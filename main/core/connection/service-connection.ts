@@ -9,6 +9,7 @@ import {
   type SocketAuth,
   type SocketMessageName,
 } from '../../../common';
+import { ArrivalQueue, type BatchRunner } from '../event-batch';
 import {
   ObservableValue,
   type Clock,
@@ -32,6 +33,11 @@ export interface ServiceConnectionOptions {
    * replays exactly what was not persisted (ProcessedEventRepository.lastSeq()).
    */
   lastSeq: () => number;
+  /**
+   * Runs each batch of messages that arrived together (main/core/event-batch.ts): the
+   * companion's `EventBatches`, so a batch is one transaction with its pop-ups after the commit.
+   */
+  batches: BatchRunner;
   clock: Clock;
   logger: Logger;
   backoff?: Partial<BackoffOptions>;
@@ -51,9 +57,6 @@ export interface InvalidMessage {
 
 const messageNames = Object.keys(socketMessages) as SocketMessageName[];
 
-/** Most messages handed on in one turn of the event loop (one transaction in the companion). */
-const maximumBatch = 500;
-
 /** Longest reason text kept from a refused payload, so a 1 MB string is not logged whole. */
 const reasonLimit = 300;
 
@@ -67,7 +70,8 @@ const reasonLimit = 300;
  *   refusal (a bad token is not retried).
  * - Every message is validated with the protocol's zod schemas; an invalid one is logged with
  *   its reason and counted in `invalid`, never passed on.
- * - Messages are handed to listeners in arrival order, in batches of what arrived together.
+ * - Messages are handed to listeners in arrival order, each batch of what arrived together
+ *   inside one run of `batches` (the batch contract: main/core/event-batch.ts).
  */
 export class ServiceConnection {
   readonly #options: ServiceConnectionOptions;
@@ -83,9 +87,7 @@ export class ServiceConnection {
   readonly #disconnectedListeners = new Set<(reason: string) => void>();
   readonly #recentIds = new Set<string>();
   readonly #socket: Socket;
-  readonly #inbox: ConnectionMessage[] = [];
-  #batchRunner: (size: number, work: () => void) => void = (_size, work) => work();
-  #dispatchScheduled = false;
+  readonly #arrivals = new ArrivalQueue<ConnectionMessage>((batch) => this.#runBatch(batch));
   #attempt = 0;
   #retryTimer: TimerHandle | null = null;
   #countdownTimer: TimerHandle | null = null;
@@ -177,7 +179,7 @@ export class ServiceConnection {
   /** Closes for good. */
   stop(): void {
     this.pause('Stopped');
-    this.#inbox.length = 0;
+    this.#arrivals.clear();
     this.#listeners.clear();
     this.#connectedListeners.clear();
     this.#disconnectedListeners.clear();
@@ -230,7 +232,7 @@ export class ServiceConnection {
     socket.on('disconnect', (reason) => {
       // Not yet handed on: the handshake after the reconnect asks for them again (they are after
       // the persisted `lastSeq`), in order with whatever follows.
-      this.#inbox.length = 0;
+      this.#arrivals.clear();
       for (const listener of [...this.#disconnectedListeners]) listener(reason);
       if (reason === 'io client disconnect') return;
       this.#scheduleRetry(`Connection lost (${reason})`);
@@ -250,39 +252,22 @@ export class ServiceConnection {
       this.#refuse({ name, reason: parsed.message.slice(0, reasonLimit) });
       return;
     }
-    this.#inbox.push({ name, value: parsed.value } as ConnectionMessage);
-    this.#scheduleDispatch();
+    this.#arrivals.push({ name, value: parsed.value } as ConnectionMessage);
   }
 
-  /**
-   * What has arrived since the last turn of the event loop is handed on as one batch, in order,
-   * through the batch runner (the companion runs a batch of several in one store transaction
-   * and holds its pop-ups until the commit: see `CommitGate` in main/core/pipeline.ts).
-   */
-  setBatchRunner(runner: (size: number, work: () => void) => void): void {
-    this.#batchRunner = runner;
-  }
-
-  #scheduleDispatch(): void {
-    if (this.#dispatchScheduled || this.#inbox.length === 0) return;
-    this.#dispatchScheduled = true;
-    setImmediate(() => {
-      this.#dispatchScheduled = false;
-      const batch = this.#inbox.splice(0, maximumBatch);
-      try {
-        this.#batchRunner(batch.length, () => {
-          for (const message of batch) this.#dispatch(message);
-        });
-      } catch (error) {
-        // The batch was not recorded (its transaction failed): the replay brings it back.
-        this.#options.logger.error('A batch of messages failed; reconnecting to replay it', {
-          size: batch.length,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        this.dropLink();
-      }
-      this.#scheduleDispatch();
-    });
+  #runBatch(batch: readonly ConnectionMessage[]): void {
+    try {
+      this.#options.batches.run(() => {
+        for (const message of batch) this.#dispatch(message);
+      });
+    } catch (error) {
+      // The batch was not recorded (its transaction failed): the replay brings it back.
+      this.#options.logger.error('A batch of messages failed; reconnecting to replay it', {
+        size: batch.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.dropLink();
+    }
   }
 
   #dispatch(message: ConnectionMessage): void {

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
+import type { Store } from './repositories';
 import { SqliteStore } from './sqlite-store';
 
 export { DBVersionFromFutureError, migrate, schemaVersion } from './migrate';
 export { latestVersion, migrations, type Migration } from './migrations';
-export { SqliteStore } from './sqlite-store';
 export type * from './repositories';
 
 /** File name of each user's database inside their folder. */
@@ -33,7 +33,7 @@ export function storePathFor(dataDir: string, userId: string): string {
  * per-user database, or `openStore(path)` for a file (or `':memory:'`). Throws
  * `DBVersionFromFutureError` for a database written by a newer app.
  */
-export function openStore(where: string | { dataDir: string; userId: string }): SqliteStore {
+export function openStore(where: string | { dataDir: string; userId: string }): Store {
   const path = typeof where === 'string' ? where : storePathFor(where.dataDir, where.userId);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = openDatabase(path);

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   defaultBusinessDefaults,
@@ -8,11 +9,14 @@ import {
   type Decision,
   type ServiceEvent,
 } from '../../../common';
-import { openStore, storePathFor, type SqliteStore } from './index';
+import { openDatabase } from './database';
+import { migrate, openStore, storePathFor, type Store } from './index';
+import { SqliteStore } from './sqlite-store';
 
 const folders: string[] = [];
-const stores: SqliteStore[] = [];
-function freshStore(): { store: SqliteStore; dataDir: string } {
+const stores: Store[] = [];
+const connections: Database[] = [];
+function freshStore(): { store: Store; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'ringside-store-'));
   folders.push(dataDir);
   const store = openStore({ dataDir, userId: 'user-sam' });
@@ -21,6 +25,7 @@ function freshStore(): { store: SqliteStore; dataDir: string } {
 }
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
+  for (const connection of connections.splice(0)) connection.close();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -71,8 +76,9 @@ describe('per-user location', () => {
 
   it('opens in WAL mode and keeps data across reopen', () => {
     const { store, dataDir } = freshStore();
-    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
     store.meta.set('deviceId', 'device-a');
+    // WAL: commits go to the write-ahead log beside the file, not to a rollback journal.
+    expect(existsSync(`${store.path}-wal`)).toBe(true);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
     stores.push(reopened);
@@ -105,7 +111,7 @@ describe('processed events', () => {
     expect(reopened.events.pendingNotifications()).toHaveLength(1);
   });
 
-  it('records a burst in one transaction with the same duplicate rule', () => {
+  it('records several in one transaction with the same duplicate rule, all or nothing', () => {
     const { store } = freshStore();
     const burst = [1, 2, 2, 5].map((seq) => ({
       event: callEvent(seq),
@@ -115,6 +121,17 @@ describe('processed events', () => {
     expect(store.events.recordDecisions(burst)).toEqual([true, true, false, true]);
     expect(store.events.lastSeq()).toBe(5);
     expect(store.events.recent(10)).toHaveLength(3);
+    expect(store.events.recordDecisions([])).toEqual([]);
+    // An event and what it derived: when the second cannot be written, the first is not either.
+    expect(() =>
+      store.events.recordDecisions([
+        { event: callEvent(6), decision: popupDecision('event-6'), decidedAt: 6 },
+        // A value SQLite cannot bind: the second insert throws after the first went in.
+        { event: callEvent(7), decision: popupDecision('event-7'), decidedAt: {} as number },
+      ]),
+    ).toThrow();
+    expect(store.events.has('event-6')).toBe(false);
+    expect(store.events.lastSeq()).toBe(5);
   });
 
   it('does not re-raise decisions without a desktop delivery', () => {
@@ -129,14 +146,23 @@ describe('processed events', () => {
 });
 
 describe('the event transaction', () => {
-  const synchronous = (store: SqliteStore) =>
-    store.database.pragma('synchronous', { simple: true });
+  /** The store as `openStore` builds it, with its connection in hand to read its pragmas. */
+  function storeWithConnection(): { store: Store; connection: Database; dataDir: string } {
+    const { store: first, dataDir } = freshStore();
+    first.close();
+    const connection = openDatabase(first.path);
+    migrate(connection);
+    const store = new SqliteStore(connection, first.path);
+    stores.push(store);
+    return { store, connection, dataDir };
+  }
 
   it('commits a batch in one WAL transaction at synchronous = NORMAL (no fsync), FULL kept for settings', () => {
-    const { store, dataDir } = freshStore();
+    const { store, connection, dataDir } = storeWithConnection();
+    const synchronous = () => connection.pragma('synchronous', { simple: true });
     const seen: unknown[] = [];
     const recorded = store.eventTransaction(() => {
-      seen.push(synchronous(store));
+      seen.push(synchronous());
       // Nested event transactions and settings writes join the outer one.
       store.eventTransaction(() =>
         store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100),
@@ -146,9 +172,9 @@ describe('the event transaction', () => {
     });
     expect(recorded).toBe(true);
     expect(seen).toEqual([1]); // 1 = NORMAL: the commit is an append to the WAL, not an fsync
-    store.transaction(() => seen.push(synchronous(store)));
+    store.transaction(() => seen.push(synchronous()));
     expect(seen).toEqual([1, 2]); // 2 = FULL for settings
-    expect(synchronous(store)).toBe(1);
+    expect(synchronous()).toBe(1);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
     stores.push(reopened);
@@ -212,6 +238,29 @@ describe('the event transaction', () => {
     store.events.markNotified('event-3', 201);
     await new Promise((resolve) => setImmediate(resolve));
     expect(other.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('writes held marks at once on flushMarks (before the next pop-up goes out)', () => {
+    const { store } = freshStore();
+    store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
+    const other = openStore(store.path);
+    stores.push(other);
+    store.events.markNotified('event-1', 200);
+    expect(other.events.pendingNotifications()).toHaveLength(1);
+    store.events.flushMarks();
+    expect(other.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('joins a mark made inside a transaction to it: rolled back with it', () => {
+    const { store } = freshStore();
+    store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
+    expect(() =>
+      store.eventTransaction(() => {
+        store.events.markNotified('event-1', 200);
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(store.events.pendingNotifications()).toHaveLength(1);
   });
 
   it('writes marks still held when the store closes', () => {
@@ -300,7 +349,10 @@ describe('preferences cache, outbox, history', () => {
     expect(() =>
       store.preferences.setLocalPreferences({ ...preferences, leadScoreThreshold: 500 }),
     ).toThrow();
-    store.database
+    // Another connection to the same file, as an older or newer build would write it.
+    const other = openDatabase(store.path);
+    connections.push(other);
+    other
       .prepare("UPDATE documents SET body = '{\"broken\":1}' WHERE name = 'preferences.local'")
       .run();
     expect(store.preferences.localPreferences()).toBeNull();

@@ -7,7 +7,7 @@ import type {
 } from '../../../common';
 import { CompanionError } from '../companion-api';
 import type { Clock, Logger, Observable } from '../ports';
-import type { SyncStore } from '../store/repositories';
+import type { Store } from '../store/repositories';
 import { SyncEngine } from './sync-engine';
 import { HttpSyncTransport } from './transport';
 
@@ -39,7 +39,7 @@ export interface CompanionSync {
 }
 
 export interface CompanionSyncDependencies {
-  store: SyncStore;
+  store: Store;
   serviceUrl: string;
   token: string;
   deviceId: string;

@@ -6,7 +6,7 @@ import {
   type BusinessDefaults,
   type UserPreferences,
 } from '../../../common';
-import type { OutboxEntry, SyncStore } from '../store/repositories';
+import type { OutboxEntry, Store } from '../store/repositories';
 import { applyChanges, type FieldChanges } from './field-changes';
 import type { DocumentName } from './rebase-rules';
 import type { ServerDocument, SyncTransport, TransportResponse } from './transport';
@@ -33,7 +33,7 @@ export interface DocumentSpecs {
 }
 
 /** The two synced documents over a store and a transport. */
-export function createDocumentSpecs(store: SyncStore, transport: SyncTransport): DocumentSpecs {
+export function createDocumentSpecs(store: Store, transport: SyncTransport): DocumentSpecs {
   return {
     preferences: {
       name: 'preferences',

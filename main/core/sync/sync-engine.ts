@@ -16,7 +16,7 @@ import {
 } from '../../../common';
 import { CompanionError } from '../companion-api';
 import { ObservableValue, type Clock, type Logger } from '../ports';
-import type { OutboxEntry, SettingsHistoryEntry, SyncStore } from '../store/repositories';
+import type { OutboxEntry, SettingsHistoryEntry, Store } from '../store/repositories';
 import type { RetryPolicy } from './backoff';
 import type { DocumentSpec } from './documents';
 import { sameValue } from './field-changes';
@@ -26,7 +26,7 @@ import { syncStatusOf, type SyncNotice } from './sync-status';
 import type { ServerDocument, SyncTransport } from './transport';
 
 export interface SyncEngineOptions {
-  store: SyncStore;
+  store: Store;
   transport: SyncTransport;
   clock: Clock;
   /** The signed-in user: the role decides which edits are refused locally. */

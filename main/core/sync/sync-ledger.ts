@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { OverriddenEdit, PreferencesSnapshot } from '../../../common';
 import type { Clock } from '../ports';
-import type { OutboxEntry, SettingsHistoryEntry, SyncStore } from '../store/repositories';
+import type { OutboxEntry, SettingsHistoryEntry, Store } from '../store/repositories';
 import { createDocumentSpecs, localCopy, type DocumentSpec, type DocumentSpecs } from './documents';
 import { diffFields, sameValue, valueAt } from './field-changes';
 import { adopt, historyField, nextSend, type OutboxEdit } from './rebase-rules';
 import type { ServerDocument, SyncTransport } from './transport';
 
 export interface SyncLedgerOptions {
-  store: SyncStore;
+  store: Store;
   transport: SyncTransport;
   clock: Clock;
   userId: string;
@@ -31,7 +31,7 @@ export interface Adopted {
  */
 export class SyncLedger {
   readonly documents: DocumentSpecs;
-  readonly #store: SyncStore;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #userId: string;
   readonly #deviceId: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../common';
 import { createSystemClock } from '../ports';
-import { openStore, type SqliteStore } from '../store';
+import { openStore, type Store } from '../store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 import { HttpSyncTransport } from './transport';
 
@@ -11,7 +11,7 @@ import { HttpSyncTransport } from './transport';
 export interface Device {
   dataDir: string;
   deviceId: string;
-  store: SqliteStore;
+  store: Store;
   transport: HttpSyncTransport;
   engine: SyncEngine;
   /** Stops the engine and closes the store (the data folder stays, for a restart). */

@@ -136,9 +136,13 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
   recordDecision(): boolean {
     return true;
   }
+  recordDecisions(items: readonly unknown[]): boolean[] {
+    return items.map(() => true);
+  }
   markNotified(eventId: string, notifiedAt: number): void {
     this.notified.set(eventId, notifiedAt);
   }
+  flushMarks(): void {}
   pendingNotifications(): ReturnType<ProcessedEventRepository['pendingNotifications']> {
     return [];
   }

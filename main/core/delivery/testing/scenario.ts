@@ -10,7 +10,7 @@ import {
   type UserPreferences,
 } from '../../../../common';
 import type { Clock } from '../../ports';
-import { openStore, type SqliteStore } from '../../store';
+import { openStore, type Store } from '../../store';
 
 /** Events and contexts for delivery tests: a support line, a personal line, a few contacts. */
 
@@ -112,8 +112,8 @@ export function recipientContext(
 
 /** A SQLite store on disk in a temp folder, reopenable (a restart) and removed at the end. */
 export function temporaryStore(): {
-  store: SqliteStore;
-  reopen(): SqliteStore;
+  store: Store;
+  reopen(): Store;
   remove(): void;
 } {
   const folder = mkdtempSync(join(tmpdir(), 'ringside-delivery-'));

@@ -5,13 +5,23 @@ import type {
   InAppNotification,
   ServiceEvent,
   UserPreferences,
-} from '../../../common';
+} from '../../../../common';
 
 /**
- * What the rest of the core needs from the local store. `openStore()` (store/index.ts) returns a
- * `Store` backed by better-sqlite3 on disk; every repository is synchronous (better-sqlite3 is),
- * and every write that must survive a crash is committed before the method returns.
+ * What the rest of the core needs from the local store: the one contract, types only.
+ * `openStore()` (store/index.ts) returns a `Store`: the SQLite repositories in this folder over
+ * one better-sqlite3 connection. Every repository is synchronous (better-sqlite3 is). A write
+ * outside a transaction is committed before the method returns, except a pop-up mark
+ * (`markNotified`), written with the others of its microtask run; settings writes are also
+ * fsynced (see README.md).
  */
+
+/** One decided event, as recorded. */
+export interface RecordedDecision {
+  event: AlertEvent | ServiceEvent;
+  decision: Decision;
+  decidedAt: number;
+}
 
 export interface ProcessedEventRepository {
   /** Highest service sequence number fully processed (0 when none): sent as `afterSeq`. */
@@ -23,8 +33,20 @@ export interface ProcessedEventRepository {
    * (for service events). Returns false, changing nothing, when the id was already recorded.
    */
   recordDecision(event: AlertEvent | ServiceEvent, decision: Decision, decidedAt: number): boolean;
-  /** Marks the pop-up for this event as done (shown or failed), so a restart does not raise it again. */
+  /**
+   * Records several at once, all or nothing (an event and what its detectors derived from it):
+   * the same rules as `recordDecision`, one transaction (a savepoint inside an open one).
+   * Returns, per item, whether it was new.
+   */
+  recordDecisions(items: readonly RecordedDecision[]): boolean[];
+  /**
+   * Marks the pop-up for this event as done (shown or failed), so a restart does not raise it
+   * again. Outside a transaction the mark is held and written with the other marks of the same
+   * microtask run; inside one it joins it.
+   */
   markNotified(eventId: string, notifiedAt: number): void;
+  /** Writes the marks `markNotified` holds now (before the next pop-up goes out; at close). */
+  flushMarks(): void;
   /** Events decided to pop up but not yet marked notified: re-raised at the next start. */
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }>;
   /** Most recent first. */
@@ -73,6 +95,7 @@ export interface Versioned<Document> {
   document: Document;
 }
 
+/** The preferences cache, and the business defaults (server copy and the admin's local copy). */
 export interface PreferencesRepository {
   /** The last preferences the server acknowledged (the merge base), if any. */
   serverPreferences(): Versioned<UserPreferences> | null;
@@ -80,8 +103,12 @@ export interface PreferencesRepository {
   /** What the user sees: server copy with pending local edits applied. */
   localPreferences(): UserPreferences | null;
   setLocalPreferences(value: UserPreferences): void;
+  /** The server's copy of the business defaults (the merge base), if any. */
   businessDefaults(): Versioned<BusinessDefaults> | null;
   setBusinessDefaults(value: Versioned<BusinessDefaults>): void;
+  /** What an admin sees of the business defaults: server copy with their pending edits applied. */
+  localBusinessDefaults(): BusinessDefaults | null;
+  setLocalBusinessDefaults(value: BusinessDefaults): void;
 }
 
 export interface OutboxEntry {
@@ -97,11 +124,28 @@ export interface OutboxEntry {
   attempts: number;
 }
 
+/** Settings edits waiting to reach the service, in order. */
 export interface PreferenceOutboxRepository {
   enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>): OutboxEntry;
   pending(): OutboxEntry[];
+  /** Idempotent: removing an entry already gone changes nothing. */
   remove(id: number): void;
   count(): number;
+  /**
+   * Counts one send attempt, committed before the request goes out: an entry that may have
+   * reached the service is never merged with later edits (its idempotency key names fixed content).
+   * Returns the updated entry, or null when it is gone.
+   */
+  markAttempt(id: number): OutboxEntry | null;
+  /**
+   * Merges entries into the lowest id of them (keeping its place), deleting the others, in one
+   * transaction; `changes` and `idempotencyKey` replace the kept entry's.
+   */
+  merge(
+    ids: readonly number[],
+    changes: Record<string, unknown>,
+    idempotencyKey: string,
+  ): OutboxEntry | null;
 }
 
 export interface SettingsHistoryEntry {
@@ -128,7 +172,9 @@ export interface MetaRepository {
   set(key: string, value: string): void;
 }
 
+/** One user's local store: what `openStore()` returns. */
 export interface Store {
+  /** The database file (or `':memory:'`). */
   readonly path: string;
   readonly events: ProcessedEventRepository;
   readonly notifications: InAppNotificationRepository;
@@ -138,41 +184,21 @@ export interface Store {
   readonly outbox: PreferenceOutboxRepository;
   readonly history: SettingsHistoryRepository;
   readonly meta: MetaRepository;
-  /** Runs `work` in one transaction. */
+  /**
+   * Runs `work` in one durable transaction, fsynced before this returns (`synchronous = FULL`):
+   * for settings, where an edit must never vanish. Never for events: see `eventTransaction`.
+   */
   transaction<Result>(work: () => Result): Result;
+  /**
+   * The event path's transaction: WAL with the connection's `synchronous = NORMAL`, so a commit
+   * is one append to the WAL and no fsync. It survives the app being killed (the WAL is in the
+   * OS); an OS crash or power loss may drop the last few commits whole, `lastSeq` with them, so
+   * the service replays those events (see README.md). Each event batch runs in one
+   * (main/core/event-batch.ts). Nested calls, and calls inside `transaction()`, join the outer one.
+   */
+  eventTransaction<Result>(work: () => Result): Result;
+  /** SQLite's `integrity_check`: `'ok'` for a sound file. */
   integrityCheck(): string;
+  /** Writes held marks, then closes the connection. */
   close(): void;
-}
-
-// ---------- Additions for preference sync (additive: `Store` above is unchanged) ----------
-
-/** Preferences cache plus the admin's local copy of business defaults (server copy + pending edits). */
-export interface SyncPreferencesRepository extends PreferencesRepository {
-  localBusinessDefaults(): BusinessDefaults | null;
-  setLocalBusinessDefaults(value: BusinessDefaults): void;
-}
-
-/** The outbox plus what the sync loop needs to coalesce safely. */
-export interface SyncOutboxRepository extends PreferenceOutboxRepository {
-  /**
-   * Counts one send attempt, committed before the request goes out: an entry that may have
-   * reached the service is never merged with later edits (its idempotency key names fixed content).
-   * Returns the updated entry, or null when it is gone.
-   */
-  markAttempt(id: number): OutboxEntry | null;
-  /**
-   * Merges entries into the lowest id of them (keeping its place), deleting the others, in one
-   * transaction; `changes` and `idempotencyKey` replace the kept entry's.
-   */
-  merge(
-    ids: readonly number[],
-    changes: Record<string, unknown>,
-    idempotencyKey: string,
-  ): OutboxEntry | null;
-}
-
-/** What `openStore()` returns and the sync engine takes. */
-export interface SyncStore extends Store {
-  readonly preferences: SyncPreferencesRepository;
-  readonly outbox: SyncOutboxRepository;
 }

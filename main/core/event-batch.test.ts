@@ -1,0 +1,285 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  defaultBusinessDefaults,
+  defaultUserPreferences,
+  type AlertEvent,
+  type RecipientContext,
+  type ServiceEvent,
+} from '../../common';
+import { createCondition, createRecordingLogger } from './connection/testing';
+import { createEventDescriber, DeliveryEngine } from './delivery';
+import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
+import { EventPipeline } from './pipeline';
+import { createSystemClock, type NotifierPort, type PopupContent, type PopupResult } from './ports';
+import { openStore, type Store } from './store';
+
+const folders: string[] = [];
+const stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/**
+ * A notifier at the OS edge whose pop-ups stay in flight until the test settles them, and which
+ * records, as each pop-up arrives, what another connection to the store sees.
+ */
+class HeldNotifierFake implements NotifierPort {
+  readonly shown: string[] = [];
+  /** Per pop-up shown: the events another connection still sees as owed a pop-up. */
+  readonly owedAtShow: string[][] = [];
+  readonly #settlers: Array<() => void> = [];
+  readonly #condition = createCondition();
+
+  constructor(readonly observer: Store) {}
+
+  probe(): Promise<{ available: true }> {
+    return Promise.resolve({ available: true });
+  }
+
+  show(content: PopupContent): Promise<PopupResult> {
+    this.shown.push(content.itemId);
+    this.owedAtShow.push(this.observer.events.pendingNotifications().map((item) => item.event.id));
+    this.#condition.signal();
+    return new Promise((resolve) => this.#settlers.push(() => resolve({ shown: true })));
+  }
+
+  onClick(): void {}
+
+  /** The oldest pop-up in flight is done (the daemon took it). */
+  settle(): void {
+    this.#settlers.shift()?.();
+  }
+
+  get inFlight(): number {
+    return this.#settlers.length;
+  }
+
+  async waitForShown(count: number): Promise<void> {
+    await this.#condition.until(() => this.shown.length >= count, `${count} pop-ups shown`);
+  }
+}
+
+const context = (): RecipientContext => ({
+  userId: 'user-jordan',
+  role: 'agent',
+  accountEmail: 'jordan@example.com',
+  backupPhone: null,
+  personalLineId: 'line-jordan',
+  lines: [
+    {
+      id: 'line-jordan',
+      name: 'Jordan',
+      number: '+14155552603',
+      ringGroupId: null,
+      ownerUserId: 'user-jordan',
+    },
+  ],
+  ringGroups: [],
+  onCall: false,
+  preferences: defaultUserPreferences('UTC'),
+  business: defaultBusinessDefaults(),
+  now: Date.parse('2026-11-20T10:00:00.000Z'),
+});
+
+const envelope = (seq: number) => ({
+  id: `event-${seq}`,
+  seq,
+  userId: 'user-jordan',
+  occurredAt: '2026-11-20T10:00:00.000Z',
+  lineId: 'line-jordan',
+  from: '+14155550100',
+  contactName: 'Ann Lee',
+});
+
+/** Kinds differ so that delivery pops each at once (it coalesces one line and kind). */
+const text = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'text', body: 'Hi' });
+const voicemail = (seq: number): ServiceEvent => ({
+  ...envelope(seq),
+  kind: 'voicemail',
+  durationSeconds: 12,
+  transcript: 'Call me back',
+});
+const fax = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'fax', pages: 2 });
+
+/**
+ * One session's event path as createCompanion wires it (store, batches, delivery, pipeline),
+ * with a second connection to the same file that sees only what was committed.
+ */
+async function session() {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-batch-'));
+  folders.push(folder);
+  const path = join(folder, 'ringside.sqlite');
+  const store = openStore(path);
+  const observer = openStore(path);
+  stores.push(store, observer);
+  const clock = createSystemClock();
+  const logger = createRecordingLogger();
+  const notifier = new HeldNotifierFake(observer);
+  const batches = new EventBatches({ store, notifier });
+  const delivery = new DeliveryEngine({
+    clock,
+    notifier: batches.notifier,
+    logger,
+    notifications: store.notifications,
+    events: store.events,
+    describer: createEventDescriber({ lineName: () => null }),
+  });
+  await delivery.start();
+  const pipeline = new EventPipeline({
+    events: store.events,
+    batches,
+    delivery,
+    detectors: [],
+    context,
+    describe: (event: AlertEvent) => ({ title: event.kind, body: event.id }),
+    clock,
+    logger,
+  });
+  return { store, observer, notifier, batches, delivery, pipeline };
+}
+
+// Rule 5 (marks written together, joined to an open transaction, written before reads and at
+// close) is the store's: its tests are in store/sqlite-store.test.ts ("the event transaction").
+describe('the event batch contract (main/core/event-batch.ts)', () => {
+  it('1. what arrived together is one transaction: committed together, nested runs join it', async () => {
+    const { observer, batches, pipeline, store } = await session();
+    batches.run(() => {
+      pipeline.process(text(1));
+      pipeline.process(voicemail(2));
+      batches.run(() => pipeline.process(fax(3)));
+      // Written, not committed: another connection sees none of it.
+      expect(store.events.lastSeq()).toBe(3);
+      expect(observer.events.lastSeq()).toBe(0);
+      expect(observer.events.has('event-1')).toBe(false);
+    });
+    expect(observer.events.lastSeq()).toBe(3);
+    expect(observer.events.recent(10)).toHaveLength(3);
+  });
+
+  it('1. what arrives before the event loop turns is one batch, at most maximumBatchSize, in order', async () => {
+    const handed: number[][] = [];
+    const condition = createCondition();
+    const queue = new ArrivalQueue<number>((batch) => {
+      handed.push(batch);
+      condition.signal();
+    });
+    const count = maximumBatchSize + 2;
+    for (let item = 0; item < count; item += 1) queue.push(item);
+    await condition.until(() => handed.length === 2, 'two batches');
+    expect(handed.map((batch) => batch.length)).toEqual([maximumBatchSize, 2]);
+    expect(handed.flat()).toEqual([...Array(count).keys()]);
+    // Arriving after the turn: a batch of its own.
+    queue.push(count);
+    await condition.until(() => handed.length === 3, 'a third batch');
+    expect(handed[2]).toEqual([count]);
+    // Dropped before it was handed on (the link went down): never handed on.
+    queue.push(-1);
+    queue.clear();
+    queue.push(count + 1);
+    await condition.until(() => handed.length === 4, 'a fourth batch');
+    expect(handed[3]).toEqual([count + 1]);
+  });
+
+  it('2. a pop-up raised in a batch reaches the notifier only after the commit', async () => {
+    const { batches, pipeline, notifier: held } = await session();
+    batches.run(() => {
+      pipeline.process(text(1));
+      expect(held.shown).toEqual([]);
+    });
+    // Handed on at the commit, and the decision was on disk when it was.
+    expect(held.shown).toEqual(['event-1']);
+    expect(held.owedAtShow).toEqual([['event-1']]);
+  });
+
+  it('3. a failed batch rolls back whole and drops its own pop-ups; the error reaches the caller', async () => {
+    const { batches, pipeline, observer, store, notifier: held } = await session();
+    // A committed batch whose second pop-up is still waiting its turn.
+    batches.run(() => {
+      pipeline.process(text(1));
+      pipeline.process(voicemail(2));
+    });
+    expect(held.shown).toEqual(['event-1']);
+    let dropped: Promise<PopupResult> | null = null;
+    expect(() =>
+      batches.run(() => {
+        pipeline.process(fax(3));
+        dropped = batches.notifier.show({ itemId: 'sample', title: 'Sample', body: '' });
+        throw new Error('The disk is full');
+      }),
+    ).toThrow('The disk is full');
+    expect(await (dropped as unknown as Promise<PopupResult>)).toEqual({
+      shown: false,
+      reason: 'The batch that raised it was not recorded',
+    });
+    expect(store.events.has('event-3')).toBe(false);
+    expect(store.events.lastSeq()).toBe(2);
+    // The earlier batch's pop-up is not dropped with it.
+    held.settle();
+    await held.waitForShown(2);
+    held.settle();
+    expect(held.shown).toEqual(['event-1', 'event-2']);
+    expect(observer.events.lastSeq()).toBe(2);
+  });
+
+  it('4. one pop-up in flight, the next only once the one before is marked on disk, batch or not', async () => {
+    const { batches, pipeline, observer, delivery, notifier: held } = await session();
+    batches.run(() => {
+      pipeline.process(text(1));
+      pipeline.process(voicemail(2));
+    });
+    // Outside any batch (a sample pop-up): it waits its turn too.
+    const sample = batches.notifier.show({ itemId: 'sample', title: 'Sample', body: '' });
+    expect(held.shown).toEqual(['event-1']);
+    expect(held.inFlight).toBe(1);
+    held.settle();
+    await held.waitForShown(2);
+    held.settle();
+    await held.waitForShown(3);
+    held.settle();
+    expect(await sample).toEqual({ shown: true });
+    await delivery.flush();
+    expect(held.shown).toEqual(['event-1', 'event-2', 'sample']);
+    // When each went out, every pop-up before it was already marked on disk.
+    expect(held.owedAtShow).toEqual([['event-1', 'event-2'], ['event-2'], []]);
+    expect(observer.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('4. with nothing in flight, a pop-up outside a batch goes to the notifier at once', async () => {
+    const { batches, notifier: held } = await session();
+    void batches.notifier.show({ itemId: 'now', title: 'Now', body: '' });
+    expect(held.shown).toEqual(['now']);
+    held.settle();
+  });
+
+  it('6. afterCommit work runs after the commit, in order; the rollback work instead when it fails', async () => {
+    const { batches, pipeline, observer } = await session();
+    const order: string[] = [];
+    batches.afterCommit(() => order.push('no batch open: at once'));
+    batches.run(() => {
+      batches.afterCommit(() => order.push(`first, committed: ${observer.events.has('event-1')}`));
+      pipeline.process(text(1));
+      batches.afterCommit(() => order.push('second'));
+      order.push('work done');
+    });
+    expect(order).toEqual([
+      'no batch open: at once',
+      'work done',
+      'first, committed: true',
+      'second',
+    ]);
+    expect(() =>
+      batches.run(() => {
+        batches.afterCommit(
+          () => order.push('never'),
+          () => order.push('rolled back'),
+        );
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(order.slice(4)).toEqual(['rolled back']);
+  });
+});

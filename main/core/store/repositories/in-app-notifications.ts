@@ -1,0 +1,62 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { InAppNotification } from '../../../../common';
+import type { InAppNotificationRepository } from './index';
+import { nullableText, text, type Row } from './rows';
+
+/** The in-app list (`in_app_notifications`): every alert kept, with why it was quiet. */
+export class SqliteInAppNotifications implements InAppNotificationRepository {
+  readonly #db: Database;
+  readonly #insert: Statement;
+  readonly #list: Statement;
+  readonly #markRead: Statement;
+  readonly #unread: Statement;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT OR IGNORE INTO in_app_notifications
+         (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#list = db.prepare(
+      'SELECT * FROM in_app_notifications ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    );
+    this.#markRead = db.prepare(
+      'UPDATE in_app_notifications SET read = 1 WHERE id = ? AND read = 0',
+    );
+    this.#unread = db.prepare('SELECT COUNT(*) FROM in_app_notifications WHERE read = 0').pluck();
+  }
+
+  add(item: InAppNotification): void {
+    this.#insert.run(
+      item.id,
+      item.eventId,
+      item.title,
+      item.body,
+      item.createdAt,
+      item.read ? 1 : 0,
+      item.quietReason,
+    );
+  }
+
+  list(limit: number): InAppNotification[] {
+    return (this.#list.all(limit) as Row[]).map((row) => ({
+      id: text(row.id),
+      eventId: text(row.event_id),
+      title: text(row.title),
+      body: text(row.body),
+      createdAt: Number(row.created_at),
+      read: Number(row.read) === 1,
+      quietReason: nullableText(row.quiet_reason),
+    }));
+  }
+
+  markRead(ids: readonly string[]): number {
+    return this.#db.transaction(() =>
+      ids.reduce((changed, id) => changed + this.#markRead.run(id).changes, 0),
+    )();
+  }
+
+  unreadCount(): number {
+    return Number(this.#unread.get());
+  }
+}
