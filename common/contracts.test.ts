@@ -159,8 +159,33 @@ describe('the service protocol (service-api.ts)', () => {
     expect(
       socketRefusalSchema.safeParse({ code: 'unauthorized', reason: 'Unknown token' }).success,
     ).toBe(true);
+    expect(
+      socketAuthSchema.safeParse({
+        token: 't',
+        afterSeq: 3,
+        deviceId: 'device-1',
+        protocol: 2,
+        epoch: 'epoch-1',
+      }).success,
+    ).toBe(true);
     const samples: { [Name in keyof typeof socketMessages]: unknown } = {
-      event: { ...sampleEvent('callRingGroup'), seq: 1, userId: 'user-ana' },
+      session: { epoch: 'epoch-1', replayFrom: 0, reset: true },
+      event: {
+        ...sampleEvent('callRingGroup'),
+        seq: 1,
+        userId: 'user-ana',
+        outcome: {
+          deliveries: [
+            { channel: 'email', status: 'sent', outboxId: 7, destination: 'ana@example.com' },
+            {
+              channel: 'text',
+              status: 'notSent',
+              code: 'channelOffByUser',
+              explanation: 'Texts are off in your settings',
+            },
+          ],
+        },
+      },
       replayDone: { lastSeq: 4, replayed: 4 },
       preferencesChanged: { version: 2, preferences: defaultUserPreferences(), deviceId: null },
       businessDefaultsChanged: { version: 2, defaults: defaultBusinessDefaults() },

@@ -137,6 +137,69 @@ export type AlertEvent = z.infer<typeof alertEventSchema>;
 export const serviceEventSchema = z.discriminatedUnion('kind', variants(serviceEnvelope));
 export type ServiceEvent = z.infer<typeof serviceEventSchema>;
 
+/**
+ * What the service did for the event's user on one channel it owns (email, SMS): the outbox
+ * entry it wrote, or why it sent nothing. The companion shows these, never its own guess.
+ * `code` is a policy reason code (`ReasonCode`) or a service-side one; `explanation` is a
+ * sentence for people.
+ */
+export const serviceDeliverySchema = z.discriminatedUnion('status', [
+  z.strictObject({
+    channel: z.enum(['email', 'text']),
+    status: z.literal('sent'),
+    outboxId: z.int().positive(),
+    destination: text(320),
+  }),
+  z.strictObject({
+    channel: z.enum(['email', 'text']),
+    status: z.literal('notSent'),
+    code: z.string().min(1).max(64),
+    explanation: text(500),
+  }),
+]);
+export type ServiceDelivery = z.infer<typeof serviceDeliverySchema>;
+
+/** Everything the service did about one event for its user on email and SMS. */
+export const serviceOutcomeSchema = z.strictObject({
+  deliveries: z.array(serviceDeliverySchema).max(16),
+});
+export type ServiceOutcome = z.infer<typeof serviceOutcomeSchema>;
+
+/**
+ * An event as the service pushes and replays it to a device that speaks protocol 2 or later
+ * (`socketAuthSchema.protocol`): the stored event plus what the service did about it.
+ */
+export const pushedEventSchema = z.discriminatedUnion(
+  'kind',
+  variants({ ...serviceEnvelope, outcome: serviceOutcomeSchema.optional() }),
+);
+export type PushedEvent = z.infer<typeof pushedEventSchema>;
+
+/**
+ * The id of an appointment reminder, the same wherever it is raised: by the service (the source
+ * of truth, which emails and texts it) and by a companion that raised it locally while its link
+ * was down. So the two are one alert: the store's duplicate check drops the second. A moved
+ * appointment has a new `dueAt`, hence new ids. Always matches `idSchema`.
+ */
+export function reminderEventId(
+  userId: string,
+  appointmentId: string,
+  offset: ReminderOffset,
+  dueAt: number,
+): string {
+  return `reminder:${fnv1a64(`${userId}\u0000${appointmentId}\u0000${offset}\u0000${dueAt}`)}`;
+}
+
+/** 64-bit FNV-1a as 16 hex digits: short, stable, pure (no Node crypto in common/). */
+export function fnv1a64(value: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let index = 0; index < value.length; index++) {
+    hash ^= BigInt(value.charCodeAt(index));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
 export type EventOfKind<Kind extends EventKind> = Extract<AlertEvent, { kind: Kind }>;
 
 /** Kinds of events that happen on one line (calls, texts, voicemails, faxes, SMS bursts). */

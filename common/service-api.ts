@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountAlertTypes, channels } from './alert-types';
 import { e164Schema, emailAddressSchema } from './contact-points';
-import { eventBodies, eventKinds, serviceEventSchema } from './events';
+import { eventBodies, eventKinds, pushedEventSchema } from './events';
 import {
   businessDefaultsSchema,
   idSchema,
@@ -142,10 +142,14 @@ export const injectEventResultSchema = z.strictObject({
   events: z.array(z.strictObject({ id: idSchema, seq: z.int().positive(), userId: idSchema })),
 });
 
-/** GET /api/events?afterSeq=N&limit=M: the caller's stored events after N, in order. */
+/**
+ * GET /api/events?afterSeq=N&limit=M: the caller's stored events after N, in order, each with
+ * what the service did about it, and the data epoch they belong to.
+ */
 export const eventPageSchema = z.strictObject({
-  events: z.array(serviceEventSchema),
+  events: z.array(pushedEventSchema),
   lastSeq: z.int().min(0),
+  epoch: idSchema,
 });
 
 // ---------- Outbox (emails and texts the service "sent") ----------
@@ -231,12 +235,27 @@ export type ServiceStartedLine = z.infer<typeof serviceStartedLineSchema>;
 
 // ---------- Socket ----------
 
+/**
+ * The protocol this companion speaks. 2: the handshake carries `protocol` and `epoch`, the
+ * service answers with a `session` message first, and every event carries its `outcome`.
+ * A device that sends no `protocol` is spoken to as protocol 1 (no `session`, no `outcome`).
+ */
+export const currentProtocol = 2;
+
 /** Sent in the socket.io handshake `auth`. */
 export const socketAuthSchema = z.strictObject({
   token: z.string().min(1).max(512),
   /** The last sequence number this device processed; the service replays everything after it. */
   afterSeq: z.int().min(0),
   deviceId: idSchema,
+  /** The protocol the device speaks (`currentProtocol`); absent means 1. */
+  protocol: z.int().min(1).max(1000).optional(),
+  /**
+   * The data epoch `afterSeq` belongs to (from the last `session` message), null when the
+   * device has none yet. A different epoch than the service's means its data was reset: the
+   * service replays from the start of its current epoch.
+   */
+  epoch: idSchema.nullable().optional(),
 });
 export type SocketAuth = z.infer<typeof socketAuthSchema>;
 
@@ -248,8 +267,16 @@ export const socketRefusalSchema = z.strictObject({
 
 /** Server → client socket messages, by name. */
 export const socketMessages = {
+  /**
+   * Protocol 2: the first message on every connection, before any replayed event. `epoch` is
+   * the service's data epoch (a random id made with its database); `replayFrom` is the seq the
+   * replay starts after; `reset` is true when the device's `epoch` was not this one, so the
+   * replay starts from the beginning of this epoch (the device resets its `lastSeq` to
+   * `replayFrom` and keeps what it has, dropping repeats by id).
+   */
+  session: z.strictObject({ epoch: idSchema, replayFrom: z.int().min(0), reset: z.boolean() }),
   /** One event; replayed ones come first, in order, then `replayDone`. */
-  event: serviceEventSchema,
+  event: pushedEventSchema,
   /** The backlog after `afterSeq` has been sent: what follows is live. */
   replayDone: z.strictObject({ lastSeq: z.int().min(0), replayed: z.int().min(0) }),
   preferencesChanged: z.strictObject({

@@ -240,6 +240,9 @@ export function openSession(options: SessionOptions): Session {
       case 'replayDone':
         pipeline.endCatchUp();
         return;
+      case 'session':
+        // TODO(issue 11): a new data epoch resets `lastSeq` to `replayFrom`, with one notice.
+        return;
       case 'presence':
         if (onCall !== message.value.onCall) contextBase = null;
         onCall = message.value.onCall;
