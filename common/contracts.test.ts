@@ -106,7 +106,9 @@ describe('the service protocol (service-api.ts)', () => {
 
   it('an event page carries valid service events only', () => {
     const event = { ...sampleEvent('mention'), seq: 7, userId: 'user-ana' };
-    expect(eventPageSchema.safeParse({ events: [event], lastSeq: 7 }).success).toBe(true);
+    expect(
+      eventPageSchema.safeParse({ events: [event], lastSeq: 7, epoch: 'epoch-1' }).success,
+    ).toBe(true);
     expect(
       eventPageSchema.safeParse({ events: [{ ...event, kind: 'bogus' }], lastSeq: 7 }).success,
     ).toBe(false);

@@ -105,6 +105,12 @@ const migrations: readonly string[] = [
     applied_at TEXT NOT NULL
   );
   `,
+  // The data epoch: a random id made with the database, so a companion can tell a reset service
+  // (whose seqs start again at 1) from the one it knew.
+  `
+  CREATE TABLE service_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO service_meta (key, value) VALUES ('epoch', 'epoch-' || lower(hex(randomblob(16))));
+  `,
 ];
 
 /** The schema version this code writes. */

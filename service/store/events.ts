@@ -3,6 +3,8 @@ import type { Prepare } from './statements';
 
 /** Each user's event stream, numbered by `seq`. */
 export interface EventQueries {
+  /** The data epoch: made with the database, never changed (`socketMessages.session`). */
+  epoch(): string;
   /** The user's newest seq, 0 before their first event. */
   lastSeq(userId: string): number;
   /** Stores an event under the seq it carries; the caller is in a transaction. */
@@ -14,6 +16,14 @@ export interface EventQueries {
 /** The event queries over the service's file. */
 export function eventQueries(prepare: Prepare): EventQueries {
   return {
+    epoch() {
+      const row = prepare<[], { value: string }>(
+        "SELECT value FROM service_meta WHERE key = 'epoch'",
+      ).get();
+      if (!row) throw new Error('The service database has no epoch');
+      return row.value;
+    },
+
     lastSeq(userId) {
       const row = prepare<[string], { last: number | null }>(
         'SELECT MAX(seq) AS last FROM events WHERE user_id = ?',

@@ -23,6 +23,7 @@ export function registerEventsRoutes(
     return {
       events: store.eventsAfter(user.id, query.value.afterSeq, query.value.limit),
       lastSeq: store.lastSeq(user.id),
+      epoch: store.epoch(),
     };
   });
 
