@@ -19,3 +19,4 @@ export {
 export * from './status';
 export * from './service-api';
 export * from './ipc-contract';
+export * from './detectors';
