@@ -20,3 +20,4 @@ export * from './status';
 export * from './service-api';
 export * from './ipc-contract';
 export * from './detectors';
+export * from './sanitize';
