@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxEntry, PushedEvent } from '../common';
 import { hasEvent, pushedEvents, ServiceFixture } from '../test/support/service-fixture';
@@ -82,6 +83,35 @@ describe('high-SMS on the service, across a restart', () => {
     fixture.clock.advance(31_000);
     sendTexts(16, 30);
     expect((await fixture.events('jordan')).some((event) => event.kind === 'highSms')).toBe(false);
+  });
+});
+
+describe('what the service keeps of bursts', () => {
+  it('one state per contact writing to a line, forgotten 30 s (event time) after its last text', () => {
+    for (let index = 0; index < 30; index += 1) {
+      fixture.service.inject(demoUsers.jordan.id, {
+        ...annTexts(index),
+        from: `+1415555${String(3000 + index)}`,
+        contactName: null,
+      });
+    }
+    const kept = () => {
+      const database = new Database(fixture.databasePath, { readonly: true });
+      try {
+        return database
+          .prepare<[], { key: string }>(
+            "SELECT key FROM detector_state WHERE detector = 'highSms' ORDER BY key",
+          )
+          .all()
+          .map((row) => row.key);
+      } finally {
+        database.close();
+      }
+    };
+    expect(kept()).toHaveLength(30);
+    fixture.clock.advance(30_001);
+    sendTexts(1, 1);
+    expect(kept()).toEqual([`${demoLines.jordan.id} ${demoContacts.ann.number}`]);
   });
 });
 

@@ -32,6 +32,9 @@ export class Detection {
       const key = detector.keyOf(event);
       if (key === null) continue;
       const scope = { userId };
+      // What the step would drop anyway (a burst over by this event's time) is forgotten here,
+      // for every key of the detector: what is kept stays bounded by what is still active.
+      this.store.forgetExpiredDetectorStates(userId, detector.name, Date.parse(event.occurredAt));
       const step = detector.step(this.read(detector, userId, key), event, scope);
       derived.push(...step.derived);
       let state = step.state;
@@ -98,6 +101,7 @@ export class Detection {
     this.store.writeDetectorState(userId, detector.name, key, {
       json: JSON.stringify(state),
       wakeAt,
+      expiresAt: detector.expiresAt(state),
     });
     if (wakeAt !== null) this.onWake(wakeAt);
   }

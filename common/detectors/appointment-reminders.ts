@@ -122,6 +122,7 @@ export const appointmentRemindersDetector: EventTimeDetector<AppointmentReminder
     }
   },
 
+  expiresAt: () => null,
   wakeAt(state) {
     const pending = pendingOf(state);
     if (pending.length === 0) return Date.parse(state.appointment.endsAt);

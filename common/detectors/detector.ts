@@ -32,6 +32,12 @@ export interface EventTimeDetector<State> {
   step(state: State | null, event: AlertEvent, scope: DetectorScope): Detection<State>;
   /** When the state needs time to pass by itself (a reminder's moment), or null: never. */
   wakeAt(state: State): number | null;
+  /**
+   * The event time after which the state means nothing any more (a burst long over), or null:
+   * never. A runner forgets such states of the user once it reads a later event of this
+   * detector, which is what `step` would have done with them: it bounds what is kept.
+   */
+  expiresAt(state: State): number | null;
   /** What is due at `now` (epoch ms), with the state after it; a state not due is returned as is. */
   due(state: State, now: number, scope: DetectorScope): Detection<State>;
   /** The schema of a stored state: a state that fails it is dropped and the detector starts afresh. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { highSmsRule } from '../alert-types';
 import { alertEventSchema, type AlertEvent } from '../events';
 import { runDetector } from '../../test/support/run-detector';
-import { highSmsDetector, highSmsEventId, highSmsMaxPairs, type HighSmsState } from './high-sms';
+import { highSmsDetector, highSmsEventId, type HighSmsState } from './high-sms';
 
 const start = Date.parse('2026-11-23T15:00:00.000Z');
 
@@ -134,34 +134,45 @@ describe('highSmsDetector', () => {
     expect(new Set([first?.id, taylors?.id, later?.id]).size).toBe(3);
   });
 
-  it('keeps one state per line, and a text out of order keeps the times sorted', () => {
-    const events = [...burst(5, 1_000), text({ at: 500 }), text({ at: 0, lineId: 'line-support' })];
+  it('keeps one state per line and contact, and a text out of order keeps the times sorted', () => {
+    const events = [
+      ...burst(5, 1_000),
+      text({ at: 500 }),
+      text({ at: 0, lineId: 'line-support' }),
+      text({ at: 0, from: '+14155552632' }),
+    ];
     const { states } = runDetector(highSmsDetector, events);
-    expect([...states.keys()].sort()).toEqual(['line-jordan', 'line-support']);
-    const times = states.get('line-jordan')?.pairs[0]?.times ?? [];
-    expect(times).toEqual([...times].sort((left, right) => left - right));
-    expect(times).toHaveLength(6);
+    expect([...states.keys()].sort()).toEqual([
+      'line-jordan +14155552631',
+      'line-jordan +14155552632',
+      'line-support +14155552631',
+    ]);
+    const times = states.get('line-jordan +14155552631')?.times ?? [];
+    expect(times).toEqual([0, 1_000, 2_000, 3_000, 4_000, 4_000].map((at) => start + at));
   });
 
-  it('keeps at most 16 times per contact, drops contacts idle past 30 s and caps the contacts', () => {
-    const many = Array.from({ length: 1_000 }, (_, index) =>
+  it('keeps at most 16 times per contact, and forgets contacts idle past 30 s', () => {
+    const many = Array.from({ length: 300 }, (_, index) =>
       text({ at: index, from: `+1415555${String(index).padStart(4, '0')}` }),
     );
-    const crowded = runDetector(highSmsDetector, many).states.get('line-jordan');
-    expect(crowded?.pairs).toHaveLength(highSmsMaxPairs);
-    // The most recent contacts are the ones kept.
-    expect(crowded?.pairs.at(-1)?.from).toBe('+14155550999');
+    expect(runDetector(highSmsDetector, many).states.size).toBe(300);
     const quiet = runDetector(highSmsDetector, [...many, text({ at: 31_000 + 1_000 })]).states;
-    expect(quiet.get('line-jordan')?.pairs).toHaveLength(1);
-    const long = runDetector(highSmsDetector, burst(100, 10)).states.get('line-jordan');
-    expect(long?.pairs[0]?.times).toHaveLength(16);
+    expect([...quiet.keys()]).toEqual(['line-jordan +14155552631']);
+    const long = runDetector(highSmsDetector, burst(100, 10)).states;
+    expect(long.get('line-jordan +14155552631')?.times).toHaveLength(16);
+    const state = long.get('line-jordan +14155552631') as HighSmsState;
+    expect(highSmsDetector.expiresAt(state)).toBe(start + 990 + 30_000);
   });
 
   it('refuses a stored state that is not one, so the service starts afresh', () => {
-    const bad: unknown[] = [null, { pairs: 'x' }, { pairs: [{ from: 'not a number' }] }];
+    const bad: unknown[] = [
+      null,
+      { times: [] },
+      { times: [1], burstStartedAt: 'x', alerted: false },
+    ];
     for (const stored of bad)
       expect(highSmsDetector.stateSchema.safeParse(stored).success).toBe(false);
-    const state: HighSmsState = { pairs: [] };
+    const state: HighSmsState = { times: [start], burstStartedAt: start, alerted: false };
     expect(highSmsDetector.wakeAt(state)).toBeNull();
     expect(highSmsDetector.due(state, start, { userId: 'user-jordan' })).toEqual({
       state,

@@ -70,6 +70,7 @@ export const usageDetector: EventTimeDetector<UsageState> = {
     return { state: { ...current, done }, derived: [alert] };
   },
 
+  expiresAt: () => null,
   wakeAt: () => null,
   due: (state) => unchanged(state),
 };

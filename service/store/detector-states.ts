@@ -20,8 +20,10 @@ export interface DetectorStateQueries {
     userId: string,
     detector: string,
     key: string,
-    state: { json: string; wakeAt: number | null } | null,
+    state: { json: string; wakeAt: number | null; expiresAt: number | null } | null,
   ): void;
+  /** Forgets the user's states of one detector that expired before event time `at`. */
+  forgetExpiredDetectorStates(userId: string, detector: string, at: number): void;
   /** The earliest wake time of any state, or null when none waits for time. */
   nextDetectorWake(): number | null;
   /** Every state whose wake time is at or before `now`, earliest first. */
@@ -56,10 +58,18 @@ export function detectorStateQueries(prepare: Prepare): DetectorStateQueries {
         return;
       }
       prepare(
-        `INSERT INTO detector_state (user_id, detector, key, state_json, wake_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (user_id, detector, key)
-           DO UPDATE SET state_json = excluded.state_json, wake_at = excluded.wake_at`,
-      ).run(userId, detector, key, state.json, state.wakeAt);
+        `INSERT INTO detector_state (user_id, detector, key, state_json, wake_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (user_id, detector, key) DO UPDATE SET state_json = excluded.state_json,
+             wake_at = excluded.wake_at, expires_at = excluded.expires_at`,
+      ).run(userId, detector, key, state.json, state.wakeAt, state.expiresAt);
+    },
+
+    forgetExpiredDetectorStates(userId, detector, at) {
+      prepare(
+        `DELETE FROM detector_state
+           WHERE user_id = ? AND detector = ? AND expires_at IS NOT NULL AND expires_at < ?`,
+      ).run(userId, detector, at);
     },
 
     nextDetectorWake() {

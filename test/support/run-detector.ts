@@ -9,8 +9,9 @@ export interface DetectorRun<State> {
 /**
  * Runs events through a pure detector as the service does: one state per key, stored as JSON
  * between steps and read back through the detector's schema (so a state that does not survive
- * storage fails the test), and after each event whatever is due at `now(event)` (the service
- * checks right away: a reminder already due when its appointment arrives is not left waiting).
+ * storage fails the test); states expired by the event's time forgotten before it is read; and
+ * after each event whatever is due at `now(event)` (the service checks right away: a reminder
+ * already due when its appointment arrives is not left waiting).
  */
 export function runDetector<State>(
   detector: EventTimeDetector<State>,
@@ -31,6 +32,11 @@ export function runDetector<State>(
   for (const event of events) {
     const key = detector.keyOf(event);
     if (key === null) continue;
+    const at = Date.parse(event.occurredAt);
+    for (const known of [...stored.keys()]) {
+      const expires = detector.expiresAt(read(known) as State);
+      if (expires !== null && expires < at) stored.delete(known);
+    }
     const step = detector.step(read(key), event, { userId });
     derived.push(...step.derived);
     write(key, step.state);
