@@ -56,6 +56,8 @@ export class WakeTimer {
     private readonly clock: Clock,
     private readonly next: () => number | null,
     private readonly fire: () => void,
+    /** Told when `fire` throws; the timer then waits its longest wait before trying again. */
+    private readonly onError: (error: unknown) => void,
     private readonly longestWaitMilliseconds = 60_000,
   ) {}
 
@@ -70,9 +72,25 @@ export class WakeTimer {
     const wait = Math.min(Math.max(0, at - this.clock.now()), this.longestWaitMilliseconds);
     this.#timer = this.clock.setTimeout(() => {
       this.#timer = null;
-      this.fire();
+      try {
+        this.fire();
+      } catch (error) {
+        // What is due stays due: trying again at once would spin, so wait before the retry.
+        this.onError(error);
+        this.#retryLater();
+        return;
+      }
       this.replan();
     }, wait);
+  }
+
+  #retryLater(): void {
+    if (this.#stopped) return;
+    this.#plannedAt = this.clock.now() + this.longestWaitMilliseconds;
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = null;
+      this.replan();
+    }, this.longestWaitMilliseconds);
   }
 
   /** Re-plans only when `at` comes before the moment planned: cheap to call after every change. */

@@ -101,6 +101,11 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     clock,
     () => store.nextDetectorWake(),
     () => hub.fireDue(),
+    (error) => {
+      process.stderr.write(
+        `Raising due reminders failed (retrying in a minute): ${String(error)}\n`,
+      );
+    },
   );
   const hub: EventHub = new EventHub(store, clock, (at) => reminders.consider(at));
   hub.fireDue();
