@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { socketMessages, type ServiceEvent } from '../common';
+import { databaseVersion } from './database';
 import { pushedEvents, ServiceFixture } from '../test/support/service-fixture';
 import { demoUsers } from './seed';
 import type { RecordedMessage, TestDevice } from './test-client';
@@ -162,6 +164,43 @@ describe('outcomes', () => {
         code: 'channelOffByUser',
         explanation: 'You have turned off SMS notifications',
       },
+    ]);
+  });
+});
+
+describe('a database from before outcomes and detector state (version 2)', () => {
+  it('migrates to the current version; its events replay without an outcome, new ones have one', async () => {
+    mentionJordan(2);
+    await fixture.stop();
+    // Back to version 2: no detector state, events stored as they were then (no outcome).
+    const database = new Database(fixture.databasePath);
+    database.exec('DROP TABLE detector_state');
+    for (const row of database
+      .prepare<[], { id: string; event_json: string }>('SELECT id, event_json FROM events')
+      .all()) {
+      const { outcome, ...event } = JSON.parse(row.event_json) as ServiceEvent & {
+        outcome?: unknown;
+      };
+      void outcome;
+      database
+        .prepare('UPDATE events SET event_json = ? WHERE id = ?')
+        .run(JSON.stringify(event), row.id);
+    }
+    database.pragma('user_version = 2');
+    database.close();
+
+    await fixture.start();
+    expect(databaseVersion).toBe(3);
+    mentionJordan(1, 3);
+    const device = await fixture.connect('jordan');
+    await device.waitFor(replayDone, 'replayDone');
+    expect(pushedEvents(device).map((event) => event.outcome?.deliveries.length ?? 0)).toEqual([
+      0, 0, 2,
+    ]);
+    expect((await fixture.events('jordan')).map((event) => 'outcome' in event)).toEqual([
+      false,
+      false,
+      true,
     ]);
   });
 });
