@@ -176,7 +176,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
     events: store.events,
     batches,
     delivery: measured,
-    detectors: [(event) => highSms.observe(event), (event) => usage.observe(event)],
+    detectors: [highSms, usage],
     context,
     describe: (event) => describer.describe(event),
     clock,

@@ -12,7 +12,8 @@ import {
 } from '../../common';
 import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
 import { EventBatches } from './event-batch';
-import { EventPipeline, type Detector, type PipelineDelivery } from './pipeline';
+import type { Detector } from './delivery/detector';
+import { EventPipeline, type PipelineDelivery } from './pipeline';
 import { createSystemClock } from './ports';
 import { openStore, type Store } from './store';
 
@@ -146,21 +147,23 @@ describe('EventPipeline', () => {
 
   it('runs derived events through the same path, right after the event that caused them', () => {
     const { store } = temporaryStore();
-    const derive: Detector = (event) =>
-      event.id === 'event-2'
-        ? [
-            {
-              id: 'local:high-sms:line-jordan:+14155550100:1',
-              kind: 'highSms',
-              occurredAt: event.occurredAt,
-              lineId: 'line-jordan',
-              from: '+14155550100',
-              contactName: null,
-              count: 16,
-              windowSeconds: 30,
-            },
-          ]
-        : [];
+    const derive: Detector = {
+      observe: (event) =>
+        event.id === 'event-2'
+          ? [
+              {
+                id: 'local:high-sms:line-jordan:+14155550100:1',
+                kind: 'highSms',
+                occurredAt: event.occurredAt,
+                lineId: 'line-jordan',
+                from: '+14155550100',
+                contactName: null,
+                count: 16,
+                windowSeconds: 30,
+              },
+            ]
+          : [],
+    };
     const { pipeline, delivery } = pipelineOver(store, [derive]);
     pipeline.process(text(1));
     pipeline.process(text(2));
@@ -177,19 +180,21 @@ describe('EventPipeline', () => {
   it('queues an event raised while another is processed instead of nesting it', () => {
     const { store } = temporaryStore();
     let pipeline: EventPipeline | null = null;
-    const raiseDuring: Detector = (event) => {
-      if (event.id === 'event-1') {
-        pipeline?.process({
-          kind: 'text',
-          id: 'local:raised:event-1',
-          occurredAt: event.occurredAt,
-          lineId: 'line-jordan',
-          from: '+14155550100',
-          contactName: null,
-          body: 'Raised while event-1 was processed',
-        });
-      }
-      return [];
+    const raiseDuring: Detector = {
+      observe(event) {
+        if (event.id === 'event-1') {
+          pipeline?.process({
+            kind: 'text',
+            id: 'local:raised:event-1',
+            occurredAt: event.occurredAt,
+            lineId: 'line-jordan',
+            from: '+14155550100',
+            contactName: null,
+            body: 'Raised while event-1 was processed',
+          });
+        }
+        return [];
+      },
     };
     const built = pipelineOver(store, [raiseDuring]);
     pipeline = built.pipeline;
@@ -203,12 +208,14 @@ describe('EventPipeline', () => {
   it('holds the stream after a failed event until the replay', () => {
     const { store } = temporaryStore();
     let failuresLeft = 1;
-    const failing: Detector = (event) => {
-      if (event.id === 'event-2' && failuresLeft > 0) {
-        failuresLeft -= 1;
-        throw new Error('detector exploded');
-      }
-      return [];
+    const failing: Detector = {
+      observe(event) {
+        if (event.id === 'event-2' && failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('detector exploded');
+        }
+        return [];
+      },
     };
     const stalls: string[] = [];
     const { pipeline, delivery } = pipelineOver(store, [failing], (eventId) =>
@@ -239,20 +246,22 @@ describe('EventPipeline', () => {
     // What event 2 derives cannot be recorded (an id SQLite cannot bind): event 2 must not be
     // recorded without it, or the replay would drop it as a duplicate and the derived alert
     // would be lost.
-    const broken: Detector = (event) =>
-      event.id === 'event-2'
-        ? [
-            {
-              id: {} as string,
-              kind: 'text',
-              occurredAt: event.occurredAt,
-              lineId: 'line-jordan',
-              from: '+14155550100',
-              contactName: null,
-              body: 'Derived',
-            },
-          ]
-        : [];
+    const broken: Detector = {
+      observe: (event) =>
+        event.id === 'event-2'
+          ? [
+              {
+                id: {} as string,
+                kind: 'text',
+                occurredAt: event.occurredAt,
+                lineId: 'line-jordan',
+                from: '+14155550100',
+                contactName: null,
+                body: 'Derived',
+              },
+            ]
+          : [],
+    };
     const stalls: string[] = [];
     const { pipeline, delivery, batches } = pipelineOver(store, [broken], (eventId) =>
       stalls.push(eventId),
@@ -273,9 +282,11 @@ describe('EventPipeline', () => {
 
   it('gives up on a poison event after a few attempts so the stream moves on', () => {
     const { store } = temporaryStore();
-    const poison: Detector = (event) => {
-      if (event.id === 'event-2') throw new Error('always');
-      return [];
+    const poison: Detector = {
+      observe(event) {
+        if (event.id === 'event-2') throw new Error('always');
+        return [];
+      },
     };
     const { pipeline, delivery } = pipelineOver(store, [poison]);
     pipeline.process(text(1));
