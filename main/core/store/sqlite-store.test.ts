@@ -342,10 +342,13 @@ describe('preferences cache, outbox, history', () => {
     const preferences = defaultUserPreferences('Europe/Paris');
     store.preferences.setServerPreferences({ version: 4, document: preferences });
     store.preferences.setLocalPreferences({ ...preferences, fisherMode: true });
-    store.preferences.setBusinessDefaults({ version: 2, document: defaultBusinessDefaults() });
+    store.preferences.setServerBusinessDefaults({
+      version: 2,
+      document: defaultBusinessDefaults(),
+    });
     expect(store.preferences.serverPreferences()).toEqual({ version: 4, document: preferences });
     expect(store.preferences.localPreferences()?.fisherMode).toBe(true);
-    expect(store.preferences.businessDefaults()?.version).toBe(2);
+    expect(store.preferences.serverBusinessDefaults()?.version).toBe(2);
     expect(() =>
       store.preferences.setLocalPreferences({ ...preferences, leadScoreThreshold: 500 }),
     ).toThrow();
