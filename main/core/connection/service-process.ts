@@ -27,6 +27,15 @@ export interface ServiceProcessOptions {
   seed?: 'demo' | 'none';
 }
 
+/**
+ * Who the demo companions (headless and Electron) sign in as in a service seeded with the demo
+ * business (`seed: 'demo'`, service/seed.ts): Jordan Park, an agent with a personal line. Kept
+ * here, beside the one way to start that service, since the layering keeps service/ out of main/.
+ */
+export const demoAgentToken = 'demo-token-jordan';
+/** An admin of the demo business: the demo scenario injects events with this token. */
+export const demoAdminToken = 'demo-token-sam';
+
 /** The command line that starts the service listening and printing its started line. */
 export function serviceArguments(options: ServiceProcessOptions): string[] {
   return [
