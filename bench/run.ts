@@ -15,7 +15,7 @@ import {
   type RecipientContext,
 } from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import { startProtocolServer, type ProtocolServer } from '../main/core/connection/testing';
+import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 import {
   createEventDescriber,
   DeliveryEngine,

@@ -11,7 +11,7 @@ import {
 import { maxBodyDepth, nestsDeeperThan } from './http/json-body';
 import { startService, type RunningService } from './index';
 import { sampleEventBodies } from './sample-events';
-import { callApi } from './test-client';
+import { callApi } from '../test/support/service-test-client';
 
 /** Issue 16 §5: bodies nested 50,000 levels deep answer 400, never 500, on every route. */
 const levels = 50_000;

@@ -7,7 +7,7 @@ import { eventKinds, outboxPageSchema, serviceEventSchema } from '../common';
 import { DatabaseFromFutureError, databaseVersion, openServiceDatabase } from './database';
 import { startService } from './index';
 import { sampleEventBodies } from './sample-events';
-import { callApi, connectDevice } from './test-client';
+import { callApi, connectDevice } from '../test/support/service-test-client';
 
 let folder: string;
 

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../common';
-import { spawnHeadless } from '../main/headless/child-process';
+import { projectRoot, spawnHeadless } from './support/headless-child';
 import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
 import { decisionLine, formatDecision } from '../main/headless/printer';
 import { recordingNotifierFrom } from '../main/headless/run';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../main/headless/demo-service';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

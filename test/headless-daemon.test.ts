@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { injectOverHttp, startServiceProcess } from '../main/core/connection/service-process';
-import { spawnHeadless } from '../main/headless/child-process';
+import { startServiceProcess } from '../main/core/connection/service-process';
+import { injectOverHttp } from './support/service-test-client';
+import { spawnHeadless } from './support/headless-child';
 
 /**
  * A real OS notification, end to end: the headless companion (a child process) raises it

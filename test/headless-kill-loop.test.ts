@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runKillLoop } from '../main/headless/kill-loop';
+import { runEventKillLoop } from './support/event-kill-loop';
 import { startService } from '../service';
-import { injectMixedEventFor } from './kill-loop-events';
+import { injectMixedEventFor } from './support/event-kill-loop';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ describe('kill -9 of the headless companion during event processing', () => {
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
     const service = await startService({ databasePath: join(folder, 'service.sqlite') });
     cleanups.push(() => service.close());
-    const result = await runKillLoop({
+    const result = await runEventKillLoop({
       serviceUrl: service.url,
       token: 'demo-token-jordan',
       userId: 'user-jordan',

@@ -26,7 +26,7 @@ import {
   supportGroup,
   supportLine,
   type LineEventKind,
-} from './demo-business.test-support';
+} from '../../test/support/demo-business';
 import { diagnose } from './diagnose';
 import {
   activeUntil,

@@ -6,12 +6,9 @@ import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
 import { createCompanion, type CompanionOptions } from './companion';
 import { CompanionError, type Companion } from './companion-api';
-import {
-  createCondition,
-  createRecordingLogger,
-  RecordingNotifierFake,
-  waitForValue,
-} from './connection/testing';
+import { createCondition, waitForValue } from '../../test/support/wait-for';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, type Clock, type TimerHandle } from './ports';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
@@ -94,7 +91,7 @@ function companionFor(
   running: RunningService,
   overrides: Partial<CompanionOptions> & { dataDir?: string } = {},
 ) {
-  const notifier = new RecordingNotifierFake();
+  const notifier = new RecordingNotifier();
   const logger = createRecordingLogger();
   const decisions: Array<{ item: ActivityItem; decision: Decision }> = [];
   const decided = createCondition();

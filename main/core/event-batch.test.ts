@@ -9,7 +9,8 @@ import {
   type RecipientContext,
   type ServiceEvent,
 } from '../../common';
-import { createCondition, createRecordingLogger } from './connection/testing';
+import { createCondition } from '../../test/support/wait-for';
+import { createRecordingLogger } from '../../test/support/recording-logger';
 import { createEventDescriber, DeliveryEngine } from './delivery';
 import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
 import { EventPipeline } from './pipeline';

@@ -10,7 +10,8 @@ import {
   type RecipientContext,
   type ServiceEvent,
 } from '../../common';
-import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { EventBatches } from './event-batch';
 import type { Detector } from './delivery/detector';
 import { EventPipeline, type PipelineDelivery } from './pipeline';
@@ -93,7 +94,7 @@ function pipelineOver(
   onStall?: (eventId: string) => void,
 ) {
   const delivery = new RecordingDeliveryFake();
-  const batches = new EventBatches({ store, notifier: new RecordingNotifierFake() });
+  const batches = new EventBatches({ store, notifier: new RecordingNotifier() });
   const pipeline = new EventPipeline({
     events: store.events,
     batches,

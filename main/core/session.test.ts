@@ -11,11 +11,12 @@ import type {
   SyncStatus,
 } from '../../common';
 import { createServiceClient } from './connection';
-import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, ObservableValue } from './ports';
 import { openSession, type SessionViews } from './session';
 import { cachedProfile } from './session-index';
-import { waitForValue } from './testing/wait-for';
+import { waitForValue } from '../../test/support/wait-for';
 
 const jordanToken = 'demo-token-jordan';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -60,7 +61,7 @@ async function open(running: RunningService, dataDir: string, fed: SessionViews)
     dataDir,
     serviceUrl: running.url,
     token: jordanToken,
-    notifier: new RecordingNotifierFake(),
+    notifier: new RecordingNotifier(),
     clock: createSystemClock(),
     logger: createRecordingLogger(),
     backoff: { initialMilliseconds: 20, maximumMilliseconds: 200 },

@@ -1,14 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   demoAdminToken,
   demoAgentToken,
   spawnServiceCli,
   startServiceProcess,
 } from '../core/connection/service-process';
-
-/** The repository root (main/headless/ → ../../), where `tsx` and `main/headless/cli.ts` live. */
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface DemoService {
   url: string;

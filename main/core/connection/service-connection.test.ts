@@ -5,13 +5,9 @@ import { createSystemClock } from '../ports';
 import type { BatchRunner } from '../event-batch';
 import { backoffDelay, defaultBackoff } from './backoff';
 import { ServiceConnection, type ConnectionMessage } from './service-connection';
-import {
-  createCondition,
-  createRecordingLogger,
-  startProtocolServer,
-  waitForValue,
-  type ProtocolServer,
-} from './testing';
+import { createCondition, waitForValue } from '../../../test/support/wait-for';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { startProtocolServer, type ProtocolServer } from '../../../test/support/protocol-server';
 
 const token = 'token-good';
 /** No store in these tests: each batch of messages runs as it is, with no transaction. */

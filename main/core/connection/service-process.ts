@@ -115,29 +115,3 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     },
   };
 }
-
-/**
- * Test support: POST /api/events as an admin; resolves with the stored events, or null
- * when the service is unreachable (it may be between a kill and its restart).
- */
-export async function injectOverHttp(
-  url: string,
-  adminToken: string,
-  userId: string,
-  event: Record<string, unknown>,
-): Promise<Array<{ id: string; seq: number; userId: string }> | null> {
-  try {
-    const response = await fetch(`${url}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ userId, event }),
-    });
-    if (!response.ok) return null;
-    const body = (await response.json()) as {
-      events: Array<{ id: string; seq: number; userId: string }>;
-    };
-    return body.events;
-  } catch {
-    return null;
-  }
-}

@@ -4,13 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCompanion } from '../companion';
 import { createSystemClock } from '../ports';
-import { injectOverHttp, startServiceProcess, type ServiceProcess } from './service-process';
-import {
-  createCondition,
-  createRecordingLogger,
-  RecordingNotifierFake,
-  waitForValue,
-} from './testing';
+import { injectOverHttp } from '../../../test/support/service-test-client';
+import { startServiceProcess, type ServiceProcess } from './service-process';
+import { createCondition, waitForValue } from '../../../test/support/wait-for';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { RecordingNotifier } from '../../../test/support/recording-notifier';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
 const adminToken = 'demo-token-sam';
@@ -52,7 +50,7 @@ describe('the service process killed mid-stream', () => {
       dataDir: join(folder, 'companion'),
       serviceUrl: service.url,
       token: jordan.token,
-      notifier: new RecordingNotifierFake(),
+      notifier: new RecordingNotifier(),
       clock: createSystemClock(),
       logger: createRecordingLogger(),
       backoff: { initialMilliseconds: 50, maximumMilliseconds: 300 },

@@ -9,9 +9,14 @@ import { DeliveryEngine } from './delivery-engine';
 import { createEventDescriber } from './describe';
 import { createNodeNotifier } from './node-notifier';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
-import { FakeClock } from './testing/fake-clock';
-import { FakeRecordingLogger } from './testing/fakes';
-import { lineName, recipientContext, temporaryStore, textEvent } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import {
+  lineName,
+  agentContext,
+  temporaryStore,
+  textEvent,
+} from '../../../test/support/delivery-scenario';
 
 const run = promisify(execFile);
 const desktopSession = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
@@ -86,14 +91,14 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
   });
 
   it('delivers a decided text end to end as a real pop-up', async () => {
-    const clock = new FakeClock(Date.now());
+    const clock = new ManualClock(Date.now());
     const handle = temporaryStore();
     try {
       const appName = `Ringside engine ${process.pid}`;
       const engine = new DeliveryEngine({
         clock,
         notifier: createNodeNotifier({ appName }),
-        logger: new FakeRecordingLogger(),
+        logger: createRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
@@ -101,7 +106,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
       await engine.start();
       expect(engine.health.get()).toEqual([]);
       const event = textEvent(clock, { body: 'Where is my parcel' });
-      engine.deliver(event, decide(event, recipientContext(clock)));
+      engine.deliver(event, decide(event, agentContext(clock)));
       await engine.flush();
       expect(engine.stats).toEqual({ popupsShown: 1, popupFailures: 0 });
       const entry = await waitForHistoryEntry((candidate) => candidate.appname === appName);
@@ -190,13 +195,13 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
   );
 
   it('still fills the in-app list through DeliveryEngine, without throwing', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const handle = temporaryStore();
     try {
       const engine = new DeliveryEngine({
         clock,
         notifier: createNodeNotifier({ environment: { ...process.env, PATH: emptyFolder } }),
-        logger: new FakeRecordingLogger(),
+        logger: createRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
@@ -204,7 +209,7 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
       await engine.start();
       expect(engine.health.get()[0]?.code).toBe('notifierUnavailable');
       const event = textEvent(clock);
-      const decision = decide(event, recipientContext(clock));
+      const decision = decide(event, agentContext(clock));
       handle.store.events.recordDecision(event, decision, clock.now());
       expect(() => engine.deliver(event, decision)).not.toThrow();
       await engine.flush();

@@ -14,7 +14,7 @@ import {
   openStore,
   schemaVersion,
 } from './index';
-import { createDatabase, insertData, tableNames } from './test-helpers';
+import { createDatabase, insertData, tableNames } from '../../../test/support/migration-database';
 
 const folders: string[] = [];
 function temporaryFolder(): string {
@@ -93,7 +93,9 @@ describe('migration runner', () => {
     insertData(db, 'meta', [{ key: 'before', value: 'kept' }]);
     db.close();
 
-    const worker = fileURLToPath(new URL('./fixtures/kill-during-migration.ts', import.meta.url));
+    const worker = fileURLToPath(
+      new URL('../../../test/support/kill-during-migration.ts', import.meta.url),
+    );
     const child = spawn(process.execPath, ['--import', 'tsx', worker, path], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

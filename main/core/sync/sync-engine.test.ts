@@ -17,7 +17,8 @@ import { startService, type RunningService } from '../../../service';
 import { CompanionError } from '../companion-api';
 import { createSystemClock, type Clock } from '../ports';
 import { retryDelay } from './backoff';
-import { openDevice, waitFor, type Device, type DeviceOptions } from './test-support';
+import { openDevice, type Device, type DeviceOptions } from '../../../test/support/sync-device';
+import { waitForValue } from '../../../test/support/wait-for';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -175,7 +176,7 @@ describe('sync engine against the real service', () => {
     // The service comes back on the same database and port.
     const second = await service({ databasePath, port });
     jordan.engine.retryNow();
-    await waitFor(jordan.engine.status, (status) => status.status === 'synced', 'synced');
+    await waitForValue(jordan.engine.status, (status) => status.status === 'synced', 'synced');
     const server = await serverPreferences(second, 'jordan');
     expect(server.preferences.channels.email.address).toBe('jordan.offline@example.com');
     expect(server.preferences.leadScoreThreshold).toBe(77);
@@ -201,7 +202,7 @@ describe('sync engine against the real service', () => {
     expect(server.preferences.leadScoreThreshold).toBe(12);
     // Both devices converge on the service's document, through pushes or the 412 merge.
     for (const target of [laptop, desktop]) {
-      await waitFor(
+      await waitForValue(
         target.engine.preferences,
         (snapshot) => snapshot?.preferencesVersion === server.version,
         'the latest version',
@@ -381,7 +382,7 @@ describe('sync engine against the real service', () => {
     );
     expect(server.defaults.alerts.mention.enabled).toBe(false);
 
-    await waitFor(
+    await waitForValue(
       jordan.engine.preferences,
       (snapshot) => snapshot?.businessVersion === server.version,
       'the pushed business defaults',
@@ -541,7 +542,7 @@ describe('sync engine over a failing link', () => {
     jordan.engine.status.subscribe((status) => seen.push(status.status));
 
     jordan.engine.edit({ ...before, leadScoreThreshold: 64 });
-    await waitFor(jordan.engine.status, (status) => status.status === 'synced', 'synced');
+    await waitForValue(jordan.engine.status, (status) => status.status === 'synced', 'synced');
 
     expect(proxy.faults).toEqual([]);
     expect(proxy.puts).toBe(7);
@@ -606,7 +607,12 @@ describe('sync engine over a failing link', () => {
     proxy.down = false;
     proxy.puts = 0;
     alex.engine.retryNow();
-    await waitFor(alex.engine.status, (status) => status.status === 'synced', 'synced', 20_000);
+    await waitForValue(
+      alex.engine.status,
+      (status) => status.status === 'synced',
+      'synced',
+      20_000,
+    );
 
     // Every last value reached the service, in both documents, and the local copy is the service's.
     const server = await serverPreferences(running, 'alex');
