@@ -10,12 +10,12 @@ import { io } from 'socket.io-client';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  recipientContext,
   type AlertEvent,
   type Decision,
   type RecipientContext,
 } from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 import {
   createEventDescriber,
   DeliveryEngine,
@@ -32,6 +32,7 @@ import {
   type PopupResult,
 } from '../main/core/ports';
 import { openStore, type Store } from '../main/core/store';
+import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
 /**
  * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
@@ -100,13 +101,15 @@ const preferences = (() => {
   return { ...defaults, channels: { ...defaults.channels, inApp: false } };
 })();
 
-/** Built once, as createCompanion caches it between preference or presence changes. */
-const contextBase: Omit<RecipientContext, 'now'> = {
-  userId,
-  role: 'agent',
-  accountEmail: 'bench@example.com',
-  backupPhone: null,
-  personalLineId: lineId,
+/** Built once, as the session caches it between preference or presence changes. */
+const contextBase = recipientContext({
+  user: {
+    id: userId,
+    role: 'agent',
+    email: 'bench@example.com',
+    backupPhone: null,
+    personalLineId: lineId,
+  },
   lines: [
     {
       id: lineId,
@@ -120,7 +123,8 @@ const contextBase: Omit<RecipientContext, 'now'> = {
   onCall: false,
   preferences,
   business: defaultBusinessDefaults(),
-};
+  now: 0,
+});
 
 function context(): RecipientContext {
   return { ...contextBase, now: Date.now() };

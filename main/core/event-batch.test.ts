@@ -2,13 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  type AlertEvent,
-  type RecipientContext,
-  type ServiceEvent,
-} from '../../common';
+import type { AlertEvent, ServiceEvent } from '../../common';
+import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
 import { createCondition } from '../../test/support/wait-for';
 import { createRecordingLogger } from '../../test/support/recording-logger';
 import { createEventDescriber, DeliveryEngine } from './delivery';
@@ -64,47 +59,23 @@ class HeldNotifierFake implements NotifierPort {
   }
 }
 
-const context = (): RecipientContext => ({
-  userId: 'user-jordan',
-  role: 'agent',
-  accountEmail: 'jordan@example.com',
-  backupPhone: null,
-  personalLineId: 'line-jordan',
-  lines: [
-    {
-      id: 'line-jordan',
-      name: 'Jordan',
-      number: '+14155552603',
-      ringGroupId: null,
-      ownerUserId: 'user-jordan',
-    },
-  ],
-  ringGroups: [],
-  onCall: false,
-  preferences: defaultUserPreferences('UTC'),
-  business: defaultBusinessDefaults(),
-  now: Date.parse('2026-11-20T10:00:00.000Z'),
-});
-
-const envelope = (seq: number) => ({
-  id: `event-${seq}`,
-  seq,
-  userId: 'user-jordan',
-  occurredAt: '2026-11-20T10:00:00.000Z',
-  lineId: 'line-jordan',
-  from: '+14155550100',
-  contactName: 'Ann Lee',
-});
-
 /** Kinds differ so that delivery pops each at once (it coalesces one line and kind). */
-const text = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'text', body: 'Hi' });
+const text = (seq: number): ServiceEvent => ({
+  ...oneLineAgentEnvelope(seq),
+  kind: 'text',
+  body: 'Hi',
+});
 const voicemail = (seq: number): ServiceEvent => ({
-  ...envelope(seq),
+  ...oneLineAgentEnvelope(seq),
   kind: 'voicemail',
   durationSeconds: 12,
   transcript: 'Call me back',
 });
-const fax = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'fax', pages: 2 });
+const fax = (seq: number): ServiceEvent => ({
+  ...oneLineAgentEnvelope(seq),
+  kind: 'fax',
+  pages: 2,
+});
 
 /**
  * One session's event path as createCompanion wires it (store, batches, delivery, pipeline),
@@ -135,7 +106,7 @@ async function session() {
     batches,
     delivery,
     detectors: [],
-    context,
+    context: oneLineAgentContext,
     describe: (event: AlertEvent) => ({ title: event.kind, body: event.id }),
     clock,
     logger,

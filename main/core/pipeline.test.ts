@@ -2,14 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  type AlertEvent,
-  type Decision,
-  type RecipientContext,
-  type ServiceEvent,
-} from '../../common';
+import type { AlertEvent, Decision, ServiceEvent } from '../../common';
+import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
 import { createRecordingLogger } from '../../test/support/recording-logger';
 import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { EventBatches } from './event-batch';
@@ -49,42 +43,8 @@ class RecordingDeliveryFake implements PipelineDelivery {
   }
 }
 
-function context(): RecipientContext {
-  return {
-    userId: 'user-jordan',
-    role: 'agent',
-    accountEmail: 'jordan@example.com',
-    backupPhone: null,
-    personalLineId: 'line-jordan',
-    lines: [
-      {
-        id: 'line-jordan',
-        name: 'Jordan',
-        number: '+14155552603',
-        ringGroupId: null,
-        ownerUserId: 'user-jordan',
-      },
-    ],
-    ringGroups: [],
-    onCall: false,
-    preferences: defaultUserPreferences('UTC'),
-    business: defaultBusinessDefaults(),
-    now: Date.parse('2026-11-20T10:00:00.000Z'),
-  };
-}
-
 function text(seq: number, id = `event-${seq}`): ServiceEvent {
-  return {
-    id,
-    seq,
-    userId: 'user-jordan',
-    kind: 'text',
-    occurredAt: '2026-11-20T10:00:00.000Z',
-    lineId: 'line-jordan',
-    from: '+14155550100',
-    contactName: 'Ann Lee',
-    body: 'Running late',
-  };
+  return { ...oneLineAgentEnvelope(seq, id), kind: 'text', body: 'Running late' };
 }
 
 /** The pipeline as createCompanion wires it: over the real store and the session's batches. */
@@ -100,7 +60,7 @@ function pipelineOver(
     batches,
     delivery,
     detectors,
-    context,
+    context: oneLineAgentContext,
     describe: (event) => ({ title: `A ${event.kind}`, body: event.id }),
     clock: createSystemClock(),
     logger: createRecordingLogger(),
