@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServiceProcess } from '../main/core/connection/service-process';
+import { desktopSession, waitForDunst } from './support/dunst';
 import { injectOverHttp } from './support/service-test-client';
 import { spawnHeadless } from './support/headless-child';
 
@@ -15,9 +13,7 @@ import { spawnHeadless } from './support/headless-child';
  * Needs the desktop session of tools/with-desktop.sh (Xvfb + session D-Bus + dunst):
  *   bash tools/with-desktop.sh npx vitest run test/headless-daemon.test.ts
  */
-const desktop = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
 const inCi = process.env['CI'] === 'true';
-const run = promisify(execFile);
 const skipReason =
   'no desktop session (RINGSIDE_DESKTOP_SESSION is not 1): run it with bash tools/with-desktop.sh';
 
@@ -26,48 +22,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface DunstEntry {
-  summary: string;
-  body: string;
-  appname: string;
-}
-
-/** Every notification dunst has shown, closing the ones on screen first so they are listed. */
-async function dunstHistory(): Promise<DunstEntry[]> {
-  await run('dunstctl', ['close-all']);
-  const { stdout } = await run('dunstctl', ['history']);
-  const parsed = JSON.parse(stdout) as {
-    data: Array<Array<Record<string, { data: unknown }>>>;
-  };
-  const field = (entry: Record<string, { data: unknown }>, name: string) => {
-    const value = entry[name]?.data;
-    return typeof value === 'string' ? value : '';
-  };
-  return (parsed.data[0] ?? []).map((entry) => ({
-    summary: field(entry, 'summary'),
-    body: field(entry, 'body'),
-    appname: field(entry, 'appname'),
-  }));
-}
-
-/** The daemon is another process: re-read its history until the entry is there (or time is up). */
-async function waitForDunst(
-  predicate: (entry: DunstEntry) => boolean,
-  timeoutMilliseconds = 20_000,
-): Promise<DunstEntry> {
-  const deadline = Date.now() + timeoutMilliseconds;
-  let last: DunstEntry[] = [];
-  while (Date.now() < deadline) {
-    last = await dunstHistory();
-    const found = last.find(predicate);
-    if (found) return found;
-    await delay(200);
-  }
-  throw new Error(`dunst never showed the notification; history: ${JSON.stringify(last)}`);
-}
-
 describe('headless companion → real OS notification (dunst)', () => {
-  if (!desktop) {
+  if (!desktopSession) {
     // Visible in the report, and a failure in CI where the desktop session is part of the job.
     if (inCi) {
       it('requires the desktop session in CI', () => {

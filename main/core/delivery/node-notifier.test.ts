@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../common';
 import { DeliveryEngine } from './delivery-engine';
@@ -10,6 +9,7 @@ import { createEventDescriber } from './describe';
 import { createNodeNotifier } from './node-notifier';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 import { ManualClock } from '../../../test/support/manual-clock';
+import { desktopSession, waitForDunst } from '../../../test/support/dunst';
 import { createRecordingLogger } from '../../../test/support/recording-logger';
 import {
   lineName,
@@ -18,8 +18,6 @@ import {
   textEvent,
 } from '../../../test/support/delivery-scenario';
 
-const run = promisify(execFile);
-const desktopSession = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
 const inCi = process.env['CI'] === 'true';
 
 if (!desktopSession) {
@@ -27,38 +25,6 @@ if (!desktopSession) {
     'node-notifier.test.ts: skipping the real-daemon pop-up tests: RINGSIDE_DESKTOP_SESSION is not 1 ' +
       '(run under `bash tools/with-desktop.sh npx vitest run main/core/delivery`).',
   );
-}
-
-interface HistoryEntry {
-  summary: string;
-  body: string;
-  appname: string;
-}
-
-/** dunst's history (JSON): notifications that were shown and have closed. */
-async function dunstHistory(): Promise<HistoryEntry[]> {
-  const { stdout } = await run('dunstctl', ['history']);
-  const parsed = JSON.parse(stdout) as {
-    data: Array<Array<Record<string, { data: string | number } | undefined>>>;
-  };
-  return (parsed.data[0] ?? []).map((entry) => ({
-    summary: String(entry['summary']?.data ?? ''),
-    body: String(entry['body']?.data ?? ''),
-    appname: String(entry['appname']?.data ?? ''),
-  }));
-}
-
-/** Waits for a named condition: the pop-up reaches dunst's history (it closes after 2 s). */
-async function waitForHistoryEntry(
-  matches: (entry: HistoryEntry) => boolean,
-): Promise<HistoryEntry> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = (await dunstHistory()).find(matches);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('The pop-up never reached dunst history');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe.runIf(inCi && !desktopSession)('in CI without a desktop session', () => {
@@ -85,7 +51,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
     const notifier = createNodeNotifier({ appName });
     const result = await notifier.show({ itemId: 'item-1', title: rawTitle, body: rawBody });
     expect(result).toEqual({ shown: true });
-    const entry = await waitForHistoryEntry((candidate) => candidate.appname === appName);
+    const entry = await waitForDunst((candidate) => candidate.appname === appName);
     expect(entry.summary).toBe(title);
     expect(entry.body).toBe(body);
   });
@@ -109,7 +75,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
       engine.deliver(event, decide(event, agentContext(clock)));
       await engine.flush();
       expect(engine.stats).toEqual({ popupsShown: 1, popupFailures: 0 });
-      const entry = await waitForHistoryEntry((candidate) => candidate.appname === appName);
+      const entry = await waitForDunst((candidate) => candidate.appname === appName);
       expect(entry.summary).toBe('New text on Support Line');
       expect(entry.body).toBe('Ann Lee · +1 415 555 2671: Where is my parcel');
     } finally {
