@@ -38,7 +38,7 @@ import { startProtocolServer, type ProtocolServer } from '../test/support/protoc
  * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
  * against the full companion path up to the notifier (validate, dedupe, persist, decide) for
  * the same stream, as ratios measured in one run — then the other engineers' benches
- * (bench/store-*.ts, bench/sync-*.ts, bench/delivery-*.ts, when present) and a soak of
+ * (bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts, when present) and a soak of
  * 1,000,000 events through the pipeline with resident memory before and after. Prints a table
  * and writes bench/results/latest.json.
  */
