@@ -151,7 +151,7 @@ function streamEvent(index: number): AlertEvent {
   };
 }
 
-/** The full companion path, as createCompanion wires it, over a real store on disk. */
+/** The full companion path, as openSession wires it, over a real store on disk. */
 function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   const store: Store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
@@ -362,7 +362,7 @@ async function eventPathRound(
         token,
         deviceId: 'bench-full',
         lastSeq: () => active.store.events.lastSeq(),
-        // As createCompanion wires it: what arrived together is one event batch. An event
+        // As openSession wires it: what arrived together is one event batch. An event
         // counts as arrived once its batch committed (decided AND persisted), not when delivery
         // was called inside it.
         batches: {

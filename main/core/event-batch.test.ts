@@ -78,7 +78,7 @@ const fax = (seq: number): ServiceEvent => ({
 });
 
 /**
- * One session's event path as createCompanion wires it (store, batches, delivery, pipeline),
+ * One session's event path as openSession wires it (store, batches, delivery, pipeline),
  * with a second connection to the same file that sees only what was committed.
  */
 async function session() {

@@ -47,7 +47,7 @@ function text(seq: number, id = `event-${seq}`): ServiceEvent {
   return { ...oneLineAgentEnvelope(seq, id), kind: 'text', body: 'Running late' };
 }
 
-/** The pipeline as createCompanion wires it: over the real store and the session's batches. */
+/** The pipeline as openSession wires it: over the real store and the session's batches. */
 function pipelineOver(
   store: Store,
   detectors: Detector[] = [],

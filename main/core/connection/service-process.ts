@@ -6,8 +6,8 @@ import { serviceStartedLineSchema, type ServiceStartedLine } from '../../../comm
 /**
  * The stand-in service (`service/cli.ts`) as a child process, the one way every caller starts it:
  * the headless demo, the Electron demo (a `utilityProcess` over the bundled CLI, which only
- * shares `serviceArguments` and `waitForServiceStart`), and tests that SIGKILL it mid-stream and
- * start it again on the same port and database. The layering keeps `service/`
+ * shares `serviceArguments`, `waitForServiceStart` and the demo sign-ins), and tests that SIGKILL
+ * it mid-stream and start it again on the same port and database. The layering keeps `service/`
  * out of `main/`, so the service runs beside the companion, never inside it; this file only
  * spawns it and reads the one line it prints (`serviceStartedLineSchema` in common).
  */
