@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServiceProcess } from '../main/core/connection/service-process';
 import { desktopSession, waitForDunst } from './support/dunst';
 import { injectOverHttp } from './support/service-test-client';
 import { spawnHeadless } from './support/headless-child';
+import { cleanupAfterEach } from './support/cleanups';
 
 /**
  * A real OS notification, end to end: the headless companion (a child process) raises it
@@ -17,10 +16,7 @@ const inCi = process.env['CI'] === 'true';
 const skipReason =
   'no desktop session (RINGSIDE_DESKTOP_SESSION is not 1): run it with bash tools/with-desktop.sh';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-daemon-');
 
 describe('headless companion → real OS notification (dunst)', () => {
   if (!desktopSession) {
@@ -37,10 +33,9 @@ describe('headless companion → real OS notification (dunst)', () => {
   }
 
   it('raises the pop-up for a call injected through the service HTTP API, with the right title and body', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ringside-daemon-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const folder = temporaryFolder();
     const service = await startServiceProcess({ databasePath: join(folder, 'service.sqlite') });
-    cleanups.push(() => service.kill());
+    defer(() => service.kill());
     const companion = spawnHeadless([
       '--service-url',
       service.url,
@@ -50,7 +45,7 @@ describe('headless companion → real OS notification (dunst)', () => {
       join(folder, 'companion'),
       '--json',
     ]);
-    cleanups.push(() => companion.kill('SIGTERM'));
+    defer(() => companion.kill('SIGTERM'));
     await companion.waitForLine('stderr', (line) => line.startsWith('Connected'), 'connected');
     expect(companion.stderr.join('\n')).not.toMatch(/unavailable/i);
 

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
 import { createCompanion, type CompanionOptions } from './companion';
@@ -10,22 +8,14 @@ import { createCondition, waitForValue } from '../../test/support/wait-for';
 import { createRecordingLogger } from '../../test/support/recording-logger';
 import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, type Clock, type TimerHandle } from './ports';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-companion-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-companion-');
 
 async function service(): Promise<RunningService> {
   const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 
@@ -110,7 +100,7 @@ function companionFor(
     decisions.push({ item, decision });
     decided.signal();
   });
-  cleanups.push(() => companion.stop());
+  defer(() => companion.stop());
   return { companion, notifier, logger, decisions, decided };
 }
 
@@ -295,7 +285,7 @@ describe('createCompanion against the stand-in service', () => {
     await waitForValue(companion.sync, (status) => status.status === 'offline');
     expect(clock.held).toBeGreaterThan(0);
     const again = await startService({ port, databasePath });
-    cleanups.push(() => again.close());
+    defer(() => again.close());
     await connected(companion);
     await waitForValue(companion.sync, (status) => status.status === 'synced');
     const response = await fetch(`${again.url}/api/preferences`, {

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertEvent, ServiceEvent } from '../../common';
 import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
 import { createCondition } from '../../test/support/wait-for';
@@ -11,13 +9,9 @@ import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
 import { EventPipeline } from './pipeline';
 import { createSystemClock, type NotifierPort, type PopupContent, type PopupResult } from './ports';
 import { openStore, type Store } from './store';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
-const folders: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-batch-');
 
 /**
  * A notifier at the OS edge whose pop-ups stay in flight until the test settles them, and which
@@ -82,12 +76,12 @@ const fax = (seq: number): ServiceEvent => ({
  * with a second connection to the same file that sees only what was committed.
  */
 async function session() {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-batch-'));
-  folders.push(folder);
+  const folder = temporaryFolder();
   const path = join(folder, 'ringside.sqlite');
   const store = openStore(path);
   const observer = openStore(path);
-  stores.push(store, observer);
+  defer(() => store.close());
+  defer(() => observer.close());
   const clock = createSystemClock();
   const logger = createRecordingLogger();
   const notifier = new HeldNotifierFake(observer);

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertEvent, Decision, ServiceEvent } from '../../common';
 import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
 import { createRecordingLogger } from '../../test/support/recording-logger';
@@ -11,20 +9,15 @@ import type { Detector } from './delivery/detector';
 import { EventPipeline, type PipelineDelivery } from './pipeline';
 import { createSystemClock } from './ports';
 import { openStore, type Store } from './store';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
-const folders: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-pipeline-');
 
 function temporaryStore(): { store: Store; path: string } {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-pipeline-'));
-  folders.push(folder);
+  const folder = temporaryFolder();
   const path = join(folder, 'store.sqlite');
   const store = openStore(path);
-  stores.push(store);
+  defer(() => store.close());
   return { store, path };
 }
 
@@ -95,9 +88,8 @@ describe('EventPipeline', () => {
     pipeline.process(text(1));
     expect(delivery.delivered).toHaveLength(1);
     store.close();
-    stores.splice(stores.indexOf(store), 1);
     const reopened = openStore(path);
-    stores.push(reopened);
+    defer(() => reopened.close());
     const again = pipelineOver(reopened);
     again.pipeline.process(text(1));
     again.pipeline.process(text(2));

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type {
   ConnectionState,
@@ -17,22 +15,14 @@ import { createSystemClock, ObservableValue } from './ports';
 import { openSession, type SessionViews } from './session';
 import { cachedProfile } from './session-index';
 import { waitForValue } from '../../test/support/wait-for';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
 const jordanToken = 'demo-token-jordan';
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-session-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-session-');
 
 async function service(): Promise<RunningService> {
   const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 

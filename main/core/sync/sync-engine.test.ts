@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appliedChangesSchema,
   roleRefusals,
@@ -19,17 +17,9 @@ import { createSystemClock, type Clock } from '../ports';
 import { retryDelay } from './backoff';
 import { openDevice, type Device, type DeviceOptions } from '../../../test/support/sync-device';
 import { waitForValue } from '../../../test/support/wait-for';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-sync-test-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-sync-test-');
 
 async function service(
   options: { databasePath?: string; port?: number } = {},
@@ -38,7 +28,7 @@ async function service(
     databasePath: options.databasePath ?? join(temporaryFolder(), 'service.sqlite'),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 
@@ -64,7 +54,7 @@ function device(
     ...(extra.deviceId === undefined ? {} : { deviceId: extra.deviceId }),
     ...(extra.extra === undefined ? {} : { extra: extra.extra }),
   });
-  cleanups.push(() => opened.close());
+  defer(() => opened.close());
   return opened;
 }
 
@@ -93,7 +83,7 @@ async function connectPushes(
     transports: ['websocket'],
     reconnection: false,
   });
-  cleanups.push(() => {
+  defer(() => {
     socket.close();
   });
   socket.on('preferencesChanged', (payload: unknown) => {
@@ -332,7 +322,7 @@ describe('sync engine against the real service', () => {
       user: { id: jordanUser.id, role: 'admin' },
       dataDir: temporaryFolder(),
     });
-    cleanups.push(() => jordan.close());
+    defer(() => jordan.close());
     await jordan.engine.start();
     const before = localPreferences(jordan);
     const flipped = !before.accountAlerts.reportDailyActivity;
@@ -485,7 +475,7 @@ async function flakyProxy(target: string): Promise<FlakyProxy> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
+  defer(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -525,7 +515,7 @@ function deviceThrough(proxy: FlakyProxy, running: RunningService, key: UserKey,
       ...(clock === undefined ? {} : { clock }),
     },
   });
-  cleanups.push(() => opened.close());
+  defer(() => opened.close());
   return opened;
 }
 
