@@ -4,11 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mainEventChannels, rendererMessages, type ActivityItem, type Decision } from '../common';
 import { createCompanion } from '../main/core/companion';
-import {
-  createCondition,
-  createRecordingLogger,
-  waitForValue,
-} from '../main/core/connection/testing';
+import { createCondition, waitForValue } from './support/wait-for';
+import { createRecordingLogger } from './support/recording-logger';
 import { createSystemClock } from '../main/core/ports';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
 import { onReady, type Shell } from '../main/electron/main';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { invokeCalls, mainEventChannels, rendererMessages, type RendererApi } from '../common';
 import { CompanionError } from '../main/core/companion-api';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import {
   companionCalls,

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invokeCalls, mainEventChannels, rendererMessages } from '../common';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
 import { claimSingleInstance, onReady, type ShellCompanionOptions } from '../main/electron/main';
-import { ManualClock } from '../main/electron/manual-clock.test-support';
+import { ManualClock } from './support/manual-clock';
 import { ElectronNotifier } from '../main/electron/notifier';
 import {
   app,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { ExternalLinks } from '../main/electron/external-links';
 import { OwnPages } from '../main/electron/own-pages';
 import { contentSecurityPolicy, secureSession } from '../main/electron/session-security';

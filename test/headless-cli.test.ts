@@ -1,23 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../common';
-import { spawnHeadless } from '../main/headless/child-process';
+import { projectRoot, spawnHeadless } from './support/headless-child';
 import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
 import { decisionLine, formatDecision } from '../main/headless/printer';
 import { recordingNotifierFrom } from '../main/headless/run';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../main/headless/demo-service';
+import { cleanupAfterEach } from './support/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { temporaryFolder } = cleanupAfterEach('ringside-headless-cli-');
 
 function configFile(content: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-config-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = temporaryFolder();
   const path = join(folder, 'config.json');
   writeFileSync(path, content);
   return path;
@@ -99,8 +94,7 @@ describe('headless printer', () => {
 
 describe('the pop-up recorder test hook', () => {
   it('records pop-ups to the file only with RINGSIDE_TEST_HOOKS=1, and says when it ignores it', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ringside-record-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const folder = temporaryFolder();
     const record = join(folder, 'popups.jsonl');
     const said: string[] = [];
     expect(recordingNotifierFrom({}, (line) => said.push(line))).toBeNull();

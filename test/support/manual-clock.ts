@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../ports';
+import type { Clock, TimerHandle } from '../../main/core/ports';
 
 interface PendingTimer {
   id: number;
@@ -9,13 +9,14 @@ interface PendingTimer {
 }
 
 /**
- * A controllable `Clock` for tests (a fake: real time cannot be stepped). `advance` moves time
+ * The one controllable `Clock` for tests and benches: a clock the test moves by hand (a fake:
+ * real time cannot be stepped). Nothing fires on its own. `advance` moves time
  * forward and fires every timer that falls due on the way, in due order, including timers the
  * callbacks set; `jump` moves the wall clock without firing anything, the way a laptop lid
  * closes: Node timers run on the monotonic clock, which stands still during sleep, so every
  * pending timer also moves `milliseconds` later. Code under test must notice (via `replan()`).
  */
-export class FakeClock implements Clock {
+export class ManualClock implements Clock {
   readonly #timers = new Map<number, PendingTimer>();
   #now: number;
   #nextId = 1;
@@ -24,7 +25,8 @@ export class FakeClock implements Clock {
   /** @param start epoch milliseconds, or an ISO instant. */
   constructor(start: number | string = Date.UTC(2026, 10, 22, 9, 0, 0)) {
     this.#now = typeof start === 'string' ? Date.parse(start) : start;
-    if (!Number.isFinite(this.#now)) throw new Error(`FakeClock: not an instant: ${String(start)}`);
+    if (!Number.isFinite(this.#now))
+      throw new Error(`ManualClock: not an instant: ${String(start)}`);
   }
 
   now(): number {
@@ -49,7 +51,7 @@ export class FakeClock implements Clock {
 
   /** Moves time forward to `instant`, firing due timers in order; returns how many fired. */
   advanceTo(instant: number): number {
-    if (instant < this.#now) throw new Error('FakeClock: time only moves forward; use jump()');
+    if (instant < this.#now) throw new Error('ManualClock: time only moves forward; use jump()');
     let fired = 0;
     for (;;) {
       const next = this.#earliest();
@@ -78,7 +80,7 @@ export class FakeClock implements Clock {
   }
 
   /** Number of timers set and not yet fired or cleared. */
-  pendingTimers(): number {
+  get pendingTimers(): number {
     return this.#timers.size;
   }
 
