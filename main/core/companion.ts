@@ -19,6 +19,7 @@ import {
 import { CompanionError, type Companion, type CompanionOptions } from './companion-api';
 import { createServiceClient, ServiceRefusalError, type ServiceClient } from './connection';
 import { ObservableValue, type TimerHandle } from './ports';
+import { tightenDataFolder } from './private-files';
 import { openSession, type Session, type SessionViews } from './session';
 import { resolveProfile } from './session-index';
 
@@ -49,6 +50,16 @@ function argumentsOf<Name extends InvokeName>(name: Name, args: unknown): Invoke
  */
 export function createCompanion(options: CompanionOptions): Companion {
   const { clock, logger } = options;
+  // Owner-only before anything is read or written: a folder left open by an older version, a
+  // copy or a restore is tightened here, for both shells.
+  try {
+    tightenDataFolder(options.dataDir);
+  } catch (error) {
+    logger.warn('Cannot make the data folder owner-only', {
+      folder: options.dataDir,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
   const client: ServiceClient = createServiceClient({
     serviceUrl: options.serviceUrl,
     token: options.token,
