@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   powerMonitor,
   recorded,
   resetFakeElectron,
+  safeStorage,
   session,
   shell,
   Tray,
@@ -71,6 +72,7 @@ async function startShell(options: { platform?: NodeJS.Platform; configured?: bo
     },
     devServerUrl: null,
     service: options.configured ? { serviceUrl: 'https://calls.example.com', token: 't' } : null,
+    safeStorage,
     demoService: {
       start: ({ dataDir }) => {
         demo.started.push(dataDir);
@@ -131,6 +133,28 @@ describe('the shell composition root', () => {
     expect(demo.started).toEqual([]);
     expect(created[0]?.serviceUrl).toBe('https://calls.example.com');
     await running.stop();
+  });
+
+  it('signs in with service.json, its token sealed; without a keychain the core is told so', async () => {
+    const file = path.join(folder, 'service.json');
+    writeFileSync(file, JSON.stringify({ serviceUrl: 'https://calls.example.com/', token: 't-1' }));
+    const sealed = await startShell();
+    expect(sealed.demo.started).toEqual([]);
+    expect(sealed.created[0]).toMatchObject({
+      serviceUrl: 'https://calls.example.com/',
+      token: 't-1',
+      notices: [],
+    });
+    expect(readFileSync(file, 'utf8')).not.toContain('t-1');
+    await sealed.running.stop();
+
+    safeStorage.available = false;
+    writeFileSync(file, JSON.stringify({ serviceUrl: 'https://calls.example.com/', token: 't-2' }));
+    const plain = await startShell();
+    expect(plain.created[0]?.token).toBe('t-2');
+    expect(plain.created[0]?.notices.map((notice) => notice.code)).toEqual(['tokenStorage']);
+    expect(plain.logger.lines.some((line) => line.level === 'warn')).toBe(true);
+    await plain.running.stop();
   });
 
   it('sets the AppUserModelId on Windows and uses template tray images on macOS', async () => {

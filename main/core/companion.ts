@@ -69,7 +69,11 @@ export function createCompanion(options: CompanionOptions): Companion {
   // The shell subscribes before any session exists and across sign-ins, so this is the one
   // stable view; each session's sync engine feeds it (no copy of the state is kept elsewhere).
   const preferences = new ObservableValue<PreferencesSnapshot | null>(null);
-  const health = new ObservableValue<HealthNotice[]>([]);
+  const standingNotices = options.notices ?? [];
+  const health = new ObservableValue<HealthNotice[]>([...standingNotices]);
+  // Each session sets its own notices (delivery's); the shell's stay in front of them.
+  const sessionHealth = new ObservableValue<HealthNotice[]>([]);
+  sessionHealth.subscribe((notices) => health.set([...standingNotices, ...notices]));
   const unread = new ObservableValue<number>(0);
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   const openListeners = new Set<(itemId: string) => void>();
@@ -77,7 +81,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     connection: connectionState,
     sync: syncStatus,
     preferences,
-    health,
+    health: sessionHealth,
     unread,
     decided(item, decision) {
       for (const listener of [...decisionListeners]) listener(item, decision);

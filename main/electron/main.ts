@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { HealthNotice } from '../../common';
 import type { Companion, CompanionCalls } from '../core/companion-api';
 import type { Clock, Logger, NotifierPort } from '../core/ports';
 import { appIconFile, trayIconFile } from './assets';
@@ -18,6 +19,11 @@ import { companionCalls, type TypedIpcMain, type TypedIpcMainOptions } from './i
 import { ElectronNotifier } from './notifier';
 import { OwnPages } from './own-pages';
 import { PowerWatch, ReplanGuard, type RepeatingTimer } from './power';
+import {
+  loadServiceFile,
+  type SafeStoragePort,
+  type ServiceSettings,
+} from './service-configuration';
 import { secureSession } from './session-security';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
 import { TrayController } from './tray';
@@ -33,6 +39,8 @@ export interface ShellCompanionOptions {
   notifier: NotifierPort;
   clock: Clock;
   logger: Logger;
+  /** What the shell already knows to tell (the token kept without the OS keychain). */
+  notices: HealthNotice[];
 }
 
 /** Where the service is: configured, or the embedded demo service started on demand. */
@@ -69,8 +77,12 @@ export interface ShellDependencies<BuiltMenu, Image extends NativeImagePort> {
   };
   /** The renderer's dev server (development only), or null for the built page. */
   devServerUrl: string | null;
-  /** A configured service, or null for the embedded demo service. */
-  service: { serviceUrl: string; token: string } | null;
+  /**
+   * A service from the environment (RINGSIDE_SERVICE_URL + RINGSIDE_TOKEN), or null: then
+   * `<userData>/service.json` (its token sealed with `safeStorage`), else the demo service.
+   */
+  service: ServiceSettings | null;
+  safeStorage: SafeStoragePort;
   demoService: DemoServicePort;
   clock: Clock;
   monotonicNow: () => number;
@@ -119,8 +131,16 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   });
 
   const notifier = new ElectronNotifier({ Notification: dependencies.Notification, clock });
-  const service: ServiceTarget = dependencies.service
-    ? { ...dependencies.service, stop: () => Promise.resolve() }
+  const configured = dependencies.service
+    ? { service: dependencies.service, notices: [] }
+    : await loadServiceFile({
+        file: path.join(paths.userData, 'service.json'),
+        safeStorage: dependencies.safeStorage,
+        platform,
+        logger,
+      });
+  const service: ServiceTarget = configured.service
+    ? { ...configured.service, stop: () => Promise.resolve() }
     : await dependencies.demoService.start({ dataDir: paths.userData });
   const companion = dependencies.createCompanion({
     dataDir: paths.userData,
@@ -129,6 +149,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
     notifier,
     clock,
     logger,
+    notices: configured.notices,
   });
 
   const overrides: Partial<CompanionCalls> = { openExternal: ({ url }) => links.open(url) };

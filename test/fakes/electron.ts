@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /**
@@ -615,6 +616,85 @@ export const dialog = {
 
 export class FakePowerMonitor extends EventEmitter {}
 
+// ---------- safeStorage ----------
+
+/** `safeStorage.getSelectedStorageBackend()`'s answers (Linux). */
+export type FakeStorageBackend =
+  'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown';
+
+/**
+ * The OS keychain behind `safeStorage`, with real cryptography (AES-256-GCM under a key only
+ * this object holds, a `v11` prefix as Chromium writes), so a test reading the file sees bytes,
+ * not the secret. Tests make it unavailable (`available = false`), a Linux desktop without a
+ * secret service (`backend = 'basic_text'`), another keychain (`replaceKey()`: what was sealed
+ * before no longer opens), or one whose key was rotated (`rotated = true`).
+ */
+export class FakeSafeStorage {
+  available = true;
+  backend: FakeStorageBackend = 'gnome_libsecret';
+  /** The next decryptions answer `shouldReEncrypt: true`, as after a key rotation. */
+  rotated = false;
+  #key = randomBytes(32);
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+
+  getSelectedStorageBackend(): FakeStorageBackend {
+    return this.backend;
+  }
+
+  encryptString(plainText: string): Buffer {
+    record('safeStorage.encryptString');
+    if (!this.available) {
+      throw new Error(
+        'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+      );
+    }
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const sealed = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from('v11'), iv, cipher.getAuthTag(), sealed]);
+  }
+
+  decryptString(encrypted: Buffer): string {
+    record('safeStorage.decryptString');
+    const failure = new Error(
+      'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+    );
+    if (!this.available || encrypted.subarray(0, 3).toString() !== 'v11') throw failure;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, encrypted.subarray(3, 15));
+      decipher.setAuthTag(encrypted.subarray(15, 31));
+      return Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw failure;
+    }
+  }
+
+  encryptStringAsync(plainText: string): Promise<Buffer> {
+    // A throw in the executor rejects, as Electron's promise does.
+    return new Promise((resolve) => resolve(this.encryptString(plainText)));
+  }
+
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
+    return new Promise((resolve) =>
+      resolve({ result: this.decryptString(encrypted), shouldReEncrypt: this.rotated }),
+    );
+  }
+
+  /** Another keychain (a new OS account, a reset keyring): earlier ciphertexts stop opening. */
+  replaceKey(): void {
+    this.#key = randomBytes(32);
+  }
+}
+
 // ---------- module exports, as `import { app } from 'electron'` sees them ----------
 
 export let app = new FakeApp();
@@ -623,6 +703,7 @@ export let ipcMain = new FakeIpcMain();
 export let ipcRenderer = new FakeIpcRenderer();
 export let contextBridge = new FakeContextBridge();
 export let powerMonitor = new FakePowerMonitor();
+export let safeStorage = new FakeSafeStorage();
 
 /** Fresh objects for the next test (the module-level ones are shared, as in Electron). */
 export function resetFakeElectron(): void {
@@ -633,6 +714,7 @@ export function resetFakeElectron(): void {
   ipcRenderer = new FakeIpcRenderer();
   contextBridge = new FakeContextBridge();
   powerMonitor = new FakePowerMonitor();
+  safeStorage = new FakeSafeStorage();
   BrowserWindow.instances.length = 0;
   Tray.instances.length = 0;
   Notification.instances.length = 0;
