@@ -11,6 +11,7 @@ import {
 } from '../main/core/connection/testing';
 import { createSystemClock } from '../main/core/ports';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
+import { registerAppScheme } from '../main/electron/app-protocol';
 import { onReady, type Shell } from '../main/electron/main';
 import { startService, type RunningService } from '../service';
 import {
@@ -22,6 +23,7 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   resetFakeElectron,
   safeStorage,
   session,
@@ -45,6 +47,8 @@ let running: Shell<FakeMenu, FakeNativeImage> | null = null;
 
 beforeEach(async () => {
   resetFakeElectron();
+  // What electron-main.ts does before ready: app:// becomes a standard scheme.
+  registerAppScheme(protocol);
   folder = mkdtempSync(path.join(tmpdir(), 'ringside-shell-core-'));
   service = await startService({ databasePath: path.join(folder, 'service.sqlite') });
 });

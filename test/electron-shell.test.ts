@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { invokeCalls, mainEventChannels, rendererMessages } from '../common';
 import { createRecordingLogger } from '../main/core/connection/testing';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
+import { registerAppScheme } from '../main/electron/app-protocol';
 import { claimSingleInstance, onReady, type ShellCompanionOptions } from '../main/electron/main';
 import { ManualClock } from '../main/electron/manual-clock.test-support';
 import { ElectronNotifier } from '../main/electron/notifier';
@@ -18,6 +19,7 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   recorded,
   resetFakeElectron,
   safeStorage,
@@ -32,6 +34,8 @@ let folder: string;
 
 beforeEach(() => {
   resetFakeElectron();
+  // What electron-main.ts does before ready: app:// becomes a standard scheme.
+  registerAppScheme(protocol);
   folder = mkdtempSync(path.join(tmpdir(), 'ringside-shell-'));
 });
 
@@ -133,6 +137,23 @@ describe('the shell composition root', () => {
     expect(demo.started).toEqual([]);
     expect(created[0]?.serviceUrl).toBe('https://calls.example.com');
     await running.stop();
+  });
+
+  it('serves the window from app://ringside/ through its own handler, removed at stop', async () => {
+    mkdirSync(path.join(folder, 'dist/renderer'), { recursive: true });
+    writeFileSync(path.join(folder, 'dist/renderer/index.html'), '<!doctype html><p>ours');
+    writeFileSync(path.join(folder, 'dist/outside.html'), '<p>not ours');
+    const { running } = await startShell();
+    const window = running.settingsWindow.show();
+    expect(window.webContents).toBe(BrowserWindow.instances[0]?.webContents);
+    expect(BrowserWindow.instances[0]?.webContents.getURL()).toBe('app://ringside/index.html');
+    const protocol = session.defaultSession.protocol;
+    const page = await protocol.request('app://ringside/index.html');
+    expect(await page.text()).toBe('<!doctype html><p>ours');
+    expect((await protocol.request('app://ringside/../outside.html')).status).toBe(404);
+    expect(recorded.some((entry) => entry.call === 'BrowserWindow.loadFile')).toBe(false);
+    await running.stop();
+    expect(protocol.isProtocolHandled('app')).toBe(false);
   });
 
   it('signs in with service.json, its token sealed; without a keychain the core is told so', async () => {

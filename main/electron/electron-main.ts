@@ -8,6 +8,7 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   safeStorage,
   session,
   shell,
@@ -17,6 +18,7 @@ import {
 import { z } from 'zod';
 import { createCompanion } from '../core/companion';
 import { createSystemClock, type Logger } from '../core/ports';
+import { registerAppScheme } from './app-protocol';
 import { UtilityProcessDemoService } from './demo-service';
 import { createTypedIpcMain } from './ipc-main';
 import { claimSingleInstance, onReady, type Shell } from './main';
@@ -65,6 +67,8 @@ function serviceFromEnvironment(): ServiceSettings | null {
 function main(): void {
   // Every renderer sandboxed, whatever a later window's options say (before ready, or it is ignored).
   app.enableSandbox();
+  // app://ringside/ serves the settings window (app-protocol.ts); privileges only before ready.
+  registerAppScheme(protocol);
   const logger = createConsoleLogger();
   // Tests and e2e runs give each launch a fresh profile folder.
   const userDataOverride = process.env['RINGSIDE_USER_DATA'];

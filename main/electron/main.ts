@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { HealthNotice } from '../../common';
 import type { Companion, CompanionCalls } from '../core/companion-api';
 import type { Clock, Logger, NotifierPort } from '../core/ports';
+import { appScheme, createAppProtocolHandler } from './app-protocol';
 import { appIconFile, trayIconFile } from './assets';
 import type {
   AppPort,
@@ -24,7 +25,7 @@ import {
   type SafeStoragePort,
   type ServiceSettings,
 } from './service-configuration';
-import { secureSession } from './session-security';
+import { contentSecurityPolicy, secureSession } from './session-security';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
 import { TrayController } from './tray';
 import type { TrayIconState } from './tray-menu';
@@ -119,11 +120,13 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   // Windows shows and clicks through pop-ups only for an app with an AppUserModelId.
   if (platform === 'win32') app.setAppUserModelId(dependencies.appUserModelId);
 
-  const pages = new OwnPages({
-    rendererFolder: paths.rendererFolder,
-    devServerUrl: dependencies.devServerUrl,
-  });
+  const pages = new OwnPages({ devServerUrl: dependencies.devServerUrl });
   secureSession(dependencies.session, pages);
+  // The built page, from app://ringside/ only (the scheme was made privileged before ready).
+  dependencies.session.protocol.handle(
+    appScheme,
+    createAppProtocolHandler({ rendererFolder: paths.rendererFolder, contentSecurityPolicy }),
+  );
   const links = new ExternalLinks({
     shell: dependencies.shell,
     allowedHosts: dependencies.externalHosts ?? defaultExternalHosts,
@@ -164,7 +167,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   const settingsWindow = new SettingsWindow({
     createWindow: dependencies.createWindow,
     preload: paths.preload,
-    page: pages.devServerUrl ? { url: pages.devServerUrl } : { file: pages.indexFile },
+    url: pages.indexUrl(),
     icon: platform === 'darwin' ? null : appIconFile(paths.assetsFolder),
     pages,
     links,
@@ -236,6 +239,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
       tray.stop();
       for (const release of unsubscribe.splice(0)) release();
       ipc.stop();
+      dependencies.session.protocol.unhandle(appScheme);
       await companion.stop();
       await service.stop();
     })();

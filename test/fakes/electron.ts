@@ -121,7 +121,56 @@ export type HeadersReceivedListener = (
   callback: (response: { responseHeaders?: Record<string, string[]>; cancel?: boolean }) => void,
 ) => void;
 
+/** A scheme given privileges with `protocol.registerSchemesAsPrivileged` (before ready). */
+export interface FakeCustomScheme {
+  scheme: string;
+  privileges?: { standard?: boolean; secure?: boolean; [privilege: string]: boolean | undefined };
+}
+
+/** Process-wide, as in Electron: what `registerSchemesAsPrivileged` registered. */
+export const privilegedSchemes: FakeCustomScheme[] = [];
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * A session's `protocol`: `handle` keeps one handler per scheme (a second one throws, as in
+ * Electron), and `request(url)` is what Chromium does when a page of that session loads the URL:
+ * a fetch `Request` to the handler, or a network error when no handler has the scheme.
+ */
+export class FakeProtocol {
+  readonly handlers = new Map<string, ProtocolHandler>();
+
+  registerSchemesAsPrivileged(schemes: FakeCustomScheme[]): void {
+    record('protocol.registerSchemesAsPrivileged', schemes);
+    privilegedSchemes.splice(0, privilegedSchemes.length, ...schemes);
+  }
+
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    record('protocol.handle', scheme);
+    this.handlers.set(scheme, handler);
+  }
+
+  unhandle(scheme: string): void {
+    record('protocol.unhandle', scheme);
+    this.handlers.delete(scheme);
+  }
+
+  isProtocolHandled(scheme: string): boolean {
+    return this.handlers.has(scheme);
+  }
+
+  /** A request from a page, through the handler registered for the URL's scheme. */
+  async request(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = url.slice(0, Math.max(0, url.indexOf(':')));
+    const handler = this.handlers.get(scheme);
+    if (!handler) throw new TypeError(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return await handler(new Request(url, init));
+  }
+}
+
 export class FakeSession {
+  readonly protocol = new FakeProtocol();
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
   headersReceived: HeadersReceivedListener | null = null;
@@ -179,12 +228,21 @@ export class FakeWebFrameMain {
     readonly routingId: number,
   ) {}
 
-  /** As Chromium serialises it: "file://" for file pages, "null" for opaque origins. */
+  /**
+   * As Chromium serialises it: "file://" for file pages, scheme://host for a custom scheme
+   * registered as standard (before ready), "null" for other custom schemes and opaque origins.
+   */
   get origin(): string {
     if (this.originOverride !== null) return this.originOverride;
     try {
       const parsed = new URL(this.url);
-      return parsed.protocol === 'file:' ? 'file://' : parsed.origin;
+      if (parsed.protocol === 'file:') return 'file://';
+      const scheme = parsed.protocol.slice(0, -1);
+      const standard = privilegedSchemes.some(
+        (entry) => entry.scheme === scheme && entry.privileges?.standard === true,
+      );
+      if (standard) return `${scheme}://${parsed.host.toLowerCase()}`;
+      return parsed.origin;
     } catch {
       return 'null';
     }
@@ -703,6 +761,8 @@ export let ipcMain = new FakeIpcMain();
 export let ipcRenderer = new FakeIpcRenderer();
 export let contextBridge = new FakeContextBridge();
 export let powerMonitor = new FakePowerMonitor();
+/** `protocol`: the default session's, plus `registerSchemesAsPrivileged`, as in Electron. */
+export let protocol = session.defaultSession.protocol;
 export let safeStorage = new FakeSafeStorage();
 
 /** Fresh objects for the next test (the module-level ones are shared, as in Electron). */
@@ -710,6 +770,8 @@ export function resetFakeElectron(): void {
   recorded.length = 0;
   app = new FakeApp();
   session.defaultSession = new FakeSession();
+  protocol = session.defaultSession.protocol;
+  privilegedSchemes.length = 0;
   ipcMain = new FakeIpcMain();
   ipcRenderer = new FakeIpcRenderer();
   contextBridge = new FakeContextBridge();
