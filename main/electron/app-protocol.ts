@@ -116,6 +116,8 @@ export function createAppProtocolHandler(options: {
     if (segments === null) return notFound();
     const contentType = contentTypes[path.extname(segments[segments.length - 1] ?? '')];
     if (contentType === undefined) return notFound();
+    // Packaged, the folder is inside app.asar: Electron's fs, fs/promises included (realpath,
+    // stat, readFile), reads inside the archive.
     const candidate = path.join(root, ...segments);
     if (!isInside(root, candidate)) return notFound();
     let body: Buffer;
