@@ -11,6 +11,13 @@ import { cleanupAfterEach } from './support/cleanups';
 
 const { temporaryFolder } = cleanupAfterEach('ringside-headless-cli-');
 
+/** For options that must not read standard input: reading it fails the test. */
+const noStdin = {
+  readStdin(): string {
+    throw new Error('standard input is read only for --token-stdin');
+  },
+};
+
 function configFile(content: string): string {
   const folder = temporaryFolder();
   const path = join(folder, 'config.json');
@@ -41,34 +48,40 @@ describe('headless options', () => {
     const path = configFile(
       JSON.stringify({ serviceUrl: 'http://127.0.0.1:1/', token: 'from-file', json: true }),
     );
-    const fromFile = parseHeadlessOptions(['--config', path], {});
+    const fromFile = parseHeadlessOptions(['--config', path], {}, noStdin);
     expect(fromFile).toMatchObject({
       serviceUrl: 'http://127.0.0.1:1/',
       token: 'from-file',
       json: true,
     });
-    const fromEnvironment = parseHeadlessOptions(['--config', path], {
-      RINGSIDE_TOKEN: 'from-env',
-    });
+    const fromEnvironment = parseHeadlessOptions(
+      ['--config', path],
+      { RINGSIDE_TOKEN: 'from-env' },
+      noStdin,
+    );
     expect(fromEnvironment).toMatchObject({ token: 'from-env' });
-    const fromFlag = parseHeadlessOptions(['--config', path, '--token', 'from-flag', '--no-demo'], {
-      RINGSIDE_TOKEN: 'from-env',
-    });
+    const fromFlag = parseHeadlessOptions(
+      ['--config', path, '--token', 'from-flag', '--no-demo'],
+      { RINGSIDE_TOKEN: 'from-env' },
+      noStdin,
+    );
     expect(fromFlag).toMatchObject({ token: 'from-flag', demo: false });
   });
 
   it('refuses a bad config file, a URL without a token, and unknown flags with clear words', () => {
-    expect(() => parseHeadlessOptions(['--config', configFile('{"servceUrl": 1}')], {})).toThrow(
-      /config file .* is invalid: servceUrl: Unknown field/,
-    );
-    expect(() => parseHeadlessOptions(['--config', configFile('{nope')], {})).toThrow(
+    expect(() =>
+      parseHeadlessOptions(['--config', configFile('{"servceUrl": 1}')], {}, noStdin),
+    ).toThrow(/config file .* is invalid: servceUrl: Unknown field/);
+    expect(() => parseHeadlessOptions(['--config', configFile('{nope')], {}, noStdin)).toThrow(
       /is not valid JSON/,
     );
-    expect(() => parseHeadlessOptions(['--service-url', 'http://127.0.0.1:4310'], {})).toThrow(
-      /no token/,
+    expect(() =>
+      parseHeadlessOptions(['--service-url', 'http://127.0.0.1:4310'], {}, noStdin),
+    ).toThrow(/no token/);
+    expect(() => parseHeadlessOptions(['--service-url', 'ftp://x'], {}, noStdin)).toThrow(
+      OptionsError,
     );
-    expect(() => parseHeadlessOptions(['--service-url', 'ftp://x'], {})).toThrow(OptionsError);
-    expect(() => parseHeadlessOptions(['--frobnicate'], {})).toThrow(OptionsError);
+    expect(() => parseHeadlessOptions(['--frobnicate'], {}, noStdin)).toThrow(OptionsError);
   });
 });
 

@@ -36,15 +36,11 @@ describe('headless companion → real OS notification (dunst)', () => {
     const folder = temporaryFolder();
     const service = await startServiceProcess({ databasePath: join(folder, 'service.sqlite') });
     defer(() => service.kill());
-    const companion = spawnHeadless([
-      '--service-url',
-      service.url,
-      '--token',
-      'demo-token-jordan',
-      '--data-dir',
-      join(folder, 'companion'),
-      '--json',
-    ]);
+    const companion = spawnHeadless(
+      ['--service-url', service.url, '--data-dir', join(folder, 'companion'), '--json'],
+      // Not --token: an argument is visible to every local user (ps).
+      { RINGSIDE_TOKEN: 'demo-token-jordan' },
+    );
     defer(() => companion.kill('SIGTERM'));
     await companion.waitForLine('stderr', (line) => line.startsWith('Connected'), 'connected');
     expect(companion.stderr.join('\n')).not.toMatch(/unavailable/i);
