@@ -16,7 +16,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['common/**/*.ts', 'main/**/*.ts', 'service/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/*.test-support.ts', '**/testing/**', '**/README.md'],
+      exclude: ['**/*.test.ts', '**/*.test-support.ts', '**/README.md'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: { 'common/**/*.ts': { lines: 95 } },
     },

@@ -8,17 +8,17 @@ import {
   HighSmsDetector,
   ReminderScheduler,
 } from '../main/core/delivery';
-import { FakeClock } from '../main/core/delivery/testing/fake-clock';
+import { openStore } from '../main/core/store';
+import type { ReminderRepository } from '../main/core/store/repositories';
+import { agentContext, lineName } from '../test/support/delivery-scenario';
 import {
   FakeInAppNotificationRepository,
   FakeNotifiedEvents,
-  FakeRecordingLogger,
-  FakeRecordingNotifier,
   FakeReminderRepository,
-} from '../main/core/delivery/testing/fakes';
-import { lineName, recipientContext } from '../main/core/delivery/testing/scenario';
-import { openStore } from '../main/core/store';
-import type { ReminderRepository } from '../main/core/store/repositories';
+} from '../test/support/in-memory-repositories';
+import { ManualClock } from '../test/support/manual-clock';
+import { createRecordingLogger } from '../test/support/recording-logger';
+import { RecordingNotifier } from '../test/support/recording-notifier';
 
 /** One figure of the delivery benchmarks (bench/run.ts prints these). */
 export interface BenchRow {
@@ -109,7 +109,7 @@ export function benchDetectors(options: { events?: number } = {}): BenchRow[] {
   ];
 }
 
-function appointmentCreated(clock: FakeClock, index: number): AlertEvent {
+function appointmentCreated(clock: ManualClock, index: number): AlertEvent {
   const startsAt = clock.now() + 2 * 86_400_000 + (index % 10_000) * 60_000;
   return {
     kind: 'appointmentCreated',
@@ -129,12 +129,12 @@ function timeScheduler(
   reminders: ReminderRepository,
   total: number,
 ): { observe: number; fire: number; raised: number } {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   let raised = 0;
   const scheduler = new ReminderScheduler({
     clock,
     reminders,
-    logger: new FakeRecordingLogger(),
+    logger: createRecordingLogger(),
     raise: () => raised++,
   });
   scheduler.start();
@@ -208,15 +208,15 @@ export function benchScheduler(
  */
 export async function benchDelivery(options: { events?: number } = {}): Promise<BenchRow[]> {
   const total = options.events ?? 100_000;
-  const clock = new FakeClock();
-  const notifier = new FakeRecordingNotifier();
+  const clock = new ManualClock();
+  const notifier = new RecordingNotifier();
   const notifications = new FakeInAppNotificationRepository();
   // The fake counts unread by scanning; an O(1) count keeps the figure about the engine alone.
   notifications.unreadCount = () => notifications.items.length;
   const engine = new DeliveryEngine({
     clock,
     notifier,
-    logger: new FakeRecordingLogger(),
+    logger: createRecordingLogger(),
     notifications,
     events: new FakeNotifiedEvents(),
     describer: createEventDescriber({ lineName }),
@@ -230,7 +230,7 @@ export async function benchDelivery(options: { events?: number } = {}): Promise<
     contactName: 'Ann Lee',
     body: 'hello',
   };
-  const decision = decide(sample, recipientContext(clock));
+  const decision = decide(sample, agentContext(clock));
   let elapsed = 0;
   for (let start = 0; start < total; start += chunkSize) {
     const events = Array.from({ length: Math.min(chunkSize, total - start) }, (_, index) => ({

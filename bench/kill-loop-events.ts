@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runKillLoop } from '../main/headless/kill-loop';
+import { runEventKillLoop } from '../test/support/event-kill-loop';
 import { startService } from '../service';
-import { injectMixedEventFor } from '../test/kill-loop-events';
+import { injectMixedEventFor } from '../test/support/event-kill-loop';
 
 /**
  * The kill -9 loop of test/headless-kill-loop.test.ts, run longer:
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const service = await startService({ databasePath: join(folder, 'service.sqlite') });
   const started = Date.now();
   try {
-    const result = await runKillLoop({
+    const result = await runEventKillLoop({
       serviceUrl: service.url,
       token: 'demo-token-jordan',
       userId: 'user-jordan',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runKillLoopAsJordan, type KillLoopReport } from '../main/core/sync/fixtures/kill-loop';
+import { runSyncKillLoopAsJordan, type SyncKillLoopReport } from '../test/support/sync-kill-loop';
 import { startService } from '../service';
 
 /**
@@ -13,11 +13,11 @@ import { startService } from '../service';
 export async function benchKillLoop(
   iterations: number,
   log?: (line: string) => void,
-): Promise<KillLoopReport> {
+): Promise<SyncKillLoopReport> {
   const folder = mkdtempSync(join(tmpdir(), 'ringside-kill-loop-bench-'));
   const running = await startService({ databasePath: join(folder, 'service.sqlite') });
   try {
-    return await runKillLoopAsJordan(running, {
+    return await runSyncKillLoopAsJordan(running, {
       iterations,
       dataDir: join(folder, 'companion'),
       ...(log ? { log } : {}),

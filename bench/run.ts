@@ -10,12 +10,12 @@ import { io } from 'socket.io-client';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  recipientContext,
   type AlertEvent,
   type Decision,
   type RecipientContext,
 } from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import { startProtocolServer, type ProtocolServer } from '../main/core/connection/testing';
 import {
   createEventDescriber,
   DeliveryEngine,
@@ -32,12 +32,13 @@ import {
   type PopupResult,
 } from '../main/core/ports';
 import { openStore, type Store } from '../main/core/store';
+import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
 /**
  * `npm run bench`: the event path on loopback — raw socket.io-client receive (the floor)
  * against the full companion path up to the notifier (validate, dedupe, persist, decide) for
  * the same stream, as ratios measured in one run — then the other engineers' benches
- * (bench/store-*.ts, bench/sync-*.ts, bench/delivery-*.ts, when present) and a soak of
+ * (bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts, when present) and a soak of
  * 1,000,000 events through the pipeline with resident memory before and after. Prints a table
  * and writes bench/results/latest.json.
  */
@@ -100,13 +101,15 @@ const preferences = (() => {
   return { ...defaults, channels: { ...defaults.channels, inApp: false } };
 })();
 
-/** Built once, as createCompanion caches it between preference or presence changes. */
-const contextBase: Omit<RecipientContext, 'now'> = {
-  userId,
-  role: 'agent',
-  accountEmail: 'bench@example.com',
-  backupPhone: null,
-  personalLineId: lineId,
+/** Built once, as the session caches it between preference or presence changes. */
+const contextBase = recipientContext({
+  user: {
+    id: userId,
+    role: 'agent',
+    email: 'bench@example.com',
+    backupPhone: null,
+    personalLineId: lineId,
+  },
   lines: [
     {
       id: lineId,
@@ -120,7 +123,8 @@ const contextBase: Omit<RecipientContext, 'now'> = {
   onCall: false,
   preferences,
   business: defaultBusinessDefaults(),
-};
+  now: 0,
+});
 
 function context(): RecipientContext {
   return { ...contextBase, now: Date.now() };
@@ -147,7 +151,7 @@ function streamEvent(index: number): AlertEvent {
   };
 }
 
-/** The full companion path, as createCompanion wires it, over a real store on disk. */
+/** The full companion path, as openSession wires it, over a real store on disk. */
 function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   const store: Store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
@@ -176,7 +180,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
     events: store.events,
     batches,
     delivery: measured,
-    detectors: [(event) => highSms.observe(event), (event) => usage.observe(event)],
+    detectors: [highSms, usage],
     context,
     describe: (event) => describer.describe(event),
     clock,
@@ -358,7 +362,7 @@ async function eventPathRound(
         token,
         deviceId: 'bench-full',
         lastSeq: () => active.store.events.lastSeq(),
-        // As createCompanion wires it: what arrived together is one event batch. An event
+        // As openSession wires it: what arrived together is one event batch. An event
         // counts as arrived once its batch committed (decided AND persisted), not when delivery
         // was called inside it.
         batches: {

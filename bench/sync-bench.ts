@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { UserPreferences } from '../common';
-import { openDevice, waitFor, type Device } from '../main/core/sync/test-support';
+import { openDevice, type Device } from '../test/support/sync-device';
+import { waitForValue } from '../test/support/wait-for';
 import { startService, type RunningService } from '../service';
 
 /** One figure of the sync benchmark (bench/run.ts prints these). */
@@ -121,7 +122,7 @@ export async function benchSync(
     running = await startFor(folder, port);
     const before = { ...device.transport.requests };
     device.engine.retryNow();
-    await waitFor(
+    await waitForValue(
       device.engine.status,
       (status) => status.status === 'synced',
       'synced after the link returns',

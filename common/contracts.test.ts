@@ -7,7 +7,7 @@ import {
   rendererMessages,
 } from './ipc-contract';
 import { decide } from './policy/decide';
-import { openContext, sampleEvent, supportLine } from './policy/demo-business.test-support';
+import { openContext, sampleEvent, supportLine } from '../test/support/demo-business';
 import { defaultBusinessDefaults, defaultUserPreferences } from './defaults';
 import {
   apiErrorSchema,

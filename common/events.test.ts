@@ -9,7 +9,7 @@ import {
   usageThresholds,
   type AlertEvent,
 } from './events';
-import { sampleEvent } from './policy/demo-business.test-support';
+import { sampleEvent } from '../test/support/demo-business';
 import { parseWith } from './validation';
 
 const onTheWire = (event: AlertEvent, seq = 1): Record<string, unknown> => ({

@@ -86,9 +86,13 @@ export const inAppNotificationSchema = z.strictObject({
 });
 export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
 
-/** A health line the user should see once (no notification daemon, for example). */
+/**
+ * A health line the user should see once (no notification daemon, for example).
+ * `tokenStorage`: the desktop shell cannot keep the sign-in token encrypted with the OS
+ * keychain, or cannot read the one it kept.
+ */
 export const healthNoticeSchema = z.strictObject({
-  code: z.enum(['notifierUnavailable', 'popupFailures']),
+  code: z.enum(['notifierUnavailable', 'popupFailures', 'tokenStorage']),
   message: z.string(),
 });
 export type HealthNotice = z.infer<typeof healthNoticeSchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuietWindow } from './preferences';
 import { decide } from './policy/decide';
-import { openContext, sampleEvent } from './policy/demo-business.test-support';
+import { openContext, sampleEvent } from '../test/support/demo-business';
 import { quietWindowEnd } from './policy/gates';
 import { describeInstant, isTimeZone, localTime, nextMorning, timeZoneSchema } from './time-zone';
 

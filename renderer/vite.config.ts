@@ -7,8 +7,9 @@ import { defineConfig } from 'vite';
 const rendererFolder = new URL('.', import.meta.url).pathname;
 
 /**
- * Builds the settings window: root `renderer/`, output `dist/renderer/`. Relative asset paths so
- * the Electron shell can load `index.html` from disk as well as over HTTP (tests, `vite preview`).
+ * Builds the settings window: root `renderer/`, output `dist/renderer/`. Relative asset paths, so
+ * the same build works under the Electron shell's `app://ringside/` and over HTTP (tests,
+ * `vite preview`).
  * The dev-only page (`dev/index.html`, the fake api) is served by `vite` but never built.
  */
 export const rendererConfig = defineConfig({

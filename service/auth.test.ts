@@ -9,7 +9,7 @@ import {
   versionedPreferencesSchema,
 } from '../common';
 import { startService, type RunningService } from './index';
-import { callApi, connectDevice, connectWithHandshake } from './test-client';
+import { callApi, connectDevice, connectWithHandshake } from '../test/support/service-test-client';
 
 let folder: string;
 let service: RunningService;

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventPageSchema } from '../common';
-import { callApi } from './test-client';
+import { callApi } from '../test/support/service-test-client';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;

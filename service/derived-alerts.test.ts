@@ -1,18 +1,17 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxEntry, PushedEvent } from '../common';
+import { cleanupAfterEach } from '../test/support/cleanups';
 import { hasEvent, pushedEvents, ServiceFixture } from '../test/support/service-fixture';
 import { demoContacts, demoLines, demoUsers } from './seed';
 
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-derived-');
 let fixture: ServiceFixture;
 
 beforeEach(async () => {
-  fixture = new ServiceFixture();
+  fixture = new ServiceFixture(temporaryFolder());
+  defer(() => fixture.stop());
   await fixture.start();
-});
-
-afterEach(async () => {
-  await fixture.dispose();
 });
 
 const annTexts = (index: number) => ({

@@ -18,7 +18,12 @@ import {
 import { openServiceDatabase } from './database';
 import { startService, type RunningService } from './index';
 import { createServiceStore } from './store';
-import { callApi, connectDevice, type RecordedMessage, type TestDevice } from './test-client';
+import {
+  callApi,
+  connectDevice,
+  type RecordedMessage,
+  type TestDevice,
+} from '../test/support/service-test-client';
 
 let folder: string;
 let databasePath: string;

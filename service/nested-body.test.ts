@@ -10,8 +10,8 @@ import {
 } from '../common';
 import { maxBodyDepth, nestsDeeperThan } from './http/json-body';
 import { startService, type RunningService } from './index';
-import { sampleEventBodies } from './sample-events';
-import { callApi } from './test-client';
+import { sampleEventBodies } from '../test/support/sample-event-bodies';
+import { callApi } from '../test/support/service-test-client';
 
 /** Issue 16 §5: bodies nested 50,000 levels deep answer 400, never 500, on every route. */
 const levels = 50_000;

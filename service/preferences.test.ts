@@ -12,7 +12,7 @@ import {
   type UserPreferences,
 } from '../common';
 import { startService, type RunningService } from './index';
-import { callApi, connectDevice } from './test-client';
+import { callApi, connectDevice } from '../test/support/service-test-client';
 
 let folder: string;
 let databasePath: string;

@@ -1,21 +1,20 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { socketMessages, type ServiceEvent } from '../common';
 import { databaseVersion } from './database';
+import { cleanupAfterEach } from '../test/support/cleanups';
 import { pushedEvents, ServiceFixture } from '../test/support/service-fixture';
 import { demoUsers } from './seed';
-import type { RecordedMessage, TestDevice } from './test-client';
+import type { RecordedMessage, TestDevice } from '../test/support/service-test-client';
 
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-protocol-2-');
 let fixture: ServiceFixture;
 
 beforeEach(async () => {
-  fixture = new ServiceFixture();
+  fixture = new ServiceFixture(temporaryFolder());
+  defer(() => fixture.stop());
   await fixture.start();
-});
-
-afterEach(async () => {
-  await fixture.dispose();
 });
 
 const mention = (excerpt: string) => ({

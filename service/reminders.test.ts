@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { reminderEventId, type PushedEvent, type ReminderOffset } from '../common';
+import { cleanupAfterEach } from '../test/support/cleanups';
 import { hasEvent, pushedEvents, ServiceFixture } from '../test/support/service-fixture';
 import { demoUsers } from './seed';
 
@@ -7,18 +8,16 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-reminders-');
 let fixture: ServiceFixture;
 /** The appointment starts two days after the test does. */
 let startsAt: number;
 
 beforeEach(async () => {
-  fixture = new ServiceFixture();
+  fixture = new ServiceFixture(temporaryFolder());
+  defer(() => fixture.stop());
   await fixture.start();
   startsAt = fixture.clock.now() + 2 * day;
-});
-
-afterEach(async () => {
-  await fixture.dispose();
 });
 
 function appointment(start = startsAt) {

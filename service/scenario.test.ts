@@ -12,7 +12,7 @@ import {
   startService,
   type RunningService,
 } from './index';
-import { callApi } from './test-client';
+import { callApi } from '../test/support/service-test-client';
 
 let folder: string;
 let service: RunningService;

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventKinds, outboxPageSchema, serviceEventSchema } from '../common';
 import { DatabaseFromFutureError, databaseVersion, openServiceDatabase } from './database';
 import { startService } from './index';
-import { sampleEventBodies } from './sample-events';
-import { callApi, connectDevice } from './test-client';
 import { ManualClock } from '../test/support/manual-clock';
+import { sampleEventBodies } from '../test/support/sample-event-bodies';
+import { callApi, connectDevice } from '../test/support/service-test-client';
 
 let folder: string;
 

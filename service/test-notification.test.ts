@@ -1,17 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { apiErrorSchema, testNotificationLimits, testNotificationResultSchema } from '../common';
 import { ServiceFixture } from '../test/support/service-fixture';
-import { callApi } from './test-client';
+import { cleanupAfterEach } from '../test/support/cleanups';
+import { callApi } from '../test/support/service-test-client';
 
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-test-notification-');
 let fixture: ServiceFixture;
 
 beforeEach(async () => {
-  fixture = new ServiceFixture();
+  fixture = new ServiceFixture(temporaryFolder());
+  defer(() => fixture.stop());
   await fixture.start();
-});
-
-afterEach(async () => {
-  await fixture.dispose();
 });
 
 function testNotification(channel: string) {

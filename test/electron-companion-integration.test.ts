@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mainEventChannels, rendererMessages, type ActivityItem, type Decision } from '../common';
 import { createCompanion } from '../main/core/companion';
-import {
-  createCondition,
-  createRecordingLogger,
-  waitForValue,
-} from '../main/core/connection/testing';
+import { createCondition, waitForValue } from './support/wait-for';
+import { createRecordingLogger } from './support/recording-logger';
 import { createSystemClock } from '../main/core/ports';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
+import { registerAppScheme } from '../main/electron/app-protocol';
 import { onReady, type Shell } from '../main/electron/main';
 import { startService, type RunningService } from '../service';
 import {
@@ -22,7 +20,9 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   resetFakeElectron,
+  safeStorage,
   session,
   shell,
   Tray,
@@ -44,6 +44,8 @@ let running: Shell<FakeMenu, FakeNativeImage> | null = null;
 
 beforeEach(async () => {
   resetFakeElectron();
+  // What electron-main.ts does before ready: app:// becomes a standard scheme.
+  registerAppScheme(protocol);
   folder = mkdtempSync(path.join(tmpdir(), 'ringside-shell-core-'));
   service = await startService({ databasePath: path.join(folder, 'service.sqlite') });
 });
@@ -97,6 +99,7 @@ describe('the shell over the real core', () => {
       },
       devServerUrl: null,
       service: { serviceUrl: service.url, token: 'demo-token-jordan' },
+      safeStorage,
       demoService: { start: () => Promise.reject(new Error('a service is configured')) },
       clock: createSystemClock(),
       monotonicNow: () => performance.now(),

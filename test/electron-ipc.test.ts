@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { invokeCalls, mainEventChannels, rendererMessages, type RendererApi } from '../common';
 import { CompanionError } from '../main/core/companion-api';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import {
   companionCalls,
@@ -10,6 +9,7 @@ import {
   TypedIpcMain,
   type IpcEventPort,
 } from '../main/electron/ipc-main';
+import { appIndexUrl, registerAppScheme } from '../main/electron/app-protocol';
 import { OwnPages } from '../main/electron/own-pages';
 import {
   BrowserWindow,
@@ -18,16 +18,21 @@ import {
   ipcEventFrom,
   ipcMain,
   ipcRenderer,
+  protocol,
   resetFakeElectron,
 } from './fakes/electron';
 
-const rendererFolder = path.resolve('/opt/ringside/dist/renderer');
+/** As electron-main.ts does before ready: app:// is a standard scheme, with a real origin. */
+function beforeReady(): void {
+  resetFakeElectron();
+  registerAppScheme(protocol);
+}
 
 function setup(port: FakeIpcMain = new FakeIpcMain()) {
   const companion = new FakeCompanion();
   companion.signIn('UTC');
   const logger = createRecordingLogger();
-  const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+  const pages = new OwnPages({ devServerUrl: null });
   const ipc = new TypedIpcMain({
     ipcMain: port,
     calls: companionCalls(companion, { openExternal: () => Promise.resolve({ opened: true }) }),
@@ -36,13 +41,13 @@ function setup(port: FakeIpcMain = new FakeIpcMain()) {
   });
   ipc.start();
   const window = new BrowserWindow({ show: false });
-  void window.loadFile(path.join(rendererFolder, 'index.html'));
+  void window.loadURL(appIndexUrl);
   ipc.registerWindow(window.webContents);
   return { companion, logger, ipc, port, window, pages };
 }
 
 describe('the IPC wrapper', () => {
-  beforeEach(() => resetFakeElectron());
+  beforeEach(beforeReady);
 
   it('registers one handler per invoke call of the contract, and the ready message', () => {
     const { port } = setup();
@@ -77,24 +82,32 @@ describe('the IPC wrapper', () => {
   it('refuses a sender that is not one of our windows, or a foreign page in it', async () => {
     const { port, window, companion, logger } = setup();
     const stranger = new BrowserWindow({ show: false });
-    void stranger.loadFile(path.join(rendererFolder, 'index.html'));
+    void stranger.loadURL(appIndexUrl);
     const forbidden = {
       ok: false,
       error: { code: 'forbidden', message: 'This window may not call getPreferences.' },
     };
-    const indexUrl = `file://${rendererFolder}/index.html`;
     // Our own page in an iframe of our window: the right URL, but not the top frame.
-    const subframe = ipcEventFrom(window.webContents, indexUrl);
+    const subframe = ipcEventFrom(window.webContents, appIndexUrl);
     subframe.senderFrame.parent = window.webContents.mainFrame;
-    // The right URL in the top frame, but a security origin that is not a file origin.
-    const otherOrigin = ipcEventFrom(window.webContents, indexUrl);
-    otherOrigin.senderFrame.originOverride = 'https://evil.example.com';
+    // The right URL in the top frame, but a security origin that is not app://ringside: another
+    // site, a file origin (the old file:// page), the opaque origin of a sandboxed frame.
+    const otherOrigins = ['https://evil.example.com', 'file://', 'null', 'app://ringside.evil'].map(
+      (origin) => {
+        const event = ipcEventFrom(window.webContents, appIndexUrl);
+        event.senderFrame.originOverride = origin;
+        return event;
+      },
+    );
     const events: IpcEventPort[] = [
       ipcEventFrom(stranger.webContents),
       ipcEventFrom(window.webContents, 'https://evil.example.com/'),
-      ipcEventFrom(window.webContents, `file://${rendererFolder}/assets/injected.html`),
+      // The built page as a file, as the shell loaded it before: never trusted now.
+      ipcEventFrom(window.webContents, 'file:///opt/ringside/dist/renderer/index.html'),
+      ipcEventFrom(window.webContents, 'app://ringside/assets/injected.html'),
+      ipcEventFrom(window.webContents, 'app://other-host/index.html'),
       subframe,
-      otherOrigin,
+      ...otherOrigins,
       { sender: window.webContents, senderFrame: null },
     ];
     for (const event of events) {
@@ -103,11 +116,21 @@ describe('the IPC wrapper', () => {
       );
     }
     expect(companion.calls).toEqual([]);
-    expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(6);
-    // The same page as the window's top frame, with its file origin, is answered.
+    expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(events.length);
+    // The same page as the window's top frame, with its app://ringside origin, is answered.
     expect(
       await port.invoke(invokeCalls.getPreferences.channel, ipcEventFrom(window.webContents)),
     ).toMatchObject({ ok: true });
+  });
+
+  it('refuses our page whose scheme was not registered as standard (its origin is then "null")', async () => {
+    resetFakeElectron();
+    const { port, window, companion } = setup();
+    expect(window.webContents.mainFrame.origin).toBe('null');
+    expect(
+      await port.invoke(invokeCalls.getPreferences.channel, ipcEventFrom(window.webContents)),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(companion.calls).toEqual([]);
   });
 
   it('refuses invalid arguments with a clear error per field', async () => {
@@ -202,19 +225,19 @@ describe('the IPC wrapper', () => {
 });
 
 describe('preload, through the fake ipcRenderer to the real wrapper', () => {
-  beforeEach(() => resetFakeElectron());
+  beforeEach(beforeReady);
 
   it('exposes named methods only, and they reach the Companion', async () => {
     const companion = new FakeCompanion();
     companion.signIn('UTC');
     const ipc = createTypedIpcMain({
       calls: companionCalls(companion),
-      pages: new OwnPages({ rendererFolder, devServerUrl: null }),
+      pages: new OwnPages({ devServerUrl: null }),
       logger: createRecordingLogger(),
     });
     ipc.start();
     const window = new BrowserWindow({ show: false });
-    await window.loadFile(path.join(rendererFolder, 'index.html'));
+    await window.loadURL(appIndexUrl);
     ipc.registerWindow(window.webContents);
     ipcRenderer.page = window.webContents;
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from '../main/electron/shell-settings';
 import { app, resetFakeElectron } from './fakes/electron';
 

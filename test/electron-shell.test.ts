@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invokeCalls, mainEventChannels, rendererMessages } from '../common';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
+import { registerAppScheme } from '../main/electron/app-protocol';
 import { claimSingleInstance, onReady, type ShellCompanionOptions } from '../main/electron/main';
-import { ManualClock } from '../main/electron/manual-clock.test-support';
+import { ManualClock } from './support/manual-clock';
 import { ElectronNotifier } from '../main/electron/notifier';
 import {
   app,
@@ -18,8 +19,10 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   recorded,
   resetFakeElectron,
+  safeStorage,
   session,
   shell,
   Tray,
@@ -31,6 +34,8 @@ let folder: string;
 
 beforeEach(() => {
   resetFakeElectron();
+  // What electron-main.ts does before ready: app:// becomes a standard scheme.
+  registerAppScheme(protocol);
   folder = mkdtempSync(path.join(tmpdir(), 'ringside-shell-'));
 });
 
@@ -71,6 +76,7 @@ async function startShell(options: { platform?: NodeJS.Platform; configured?: bo
     },
     devServerUrl: null,
     service: options.configured ? { serviceUrl: 'https://calls.example.com', token: 't' } : null,
+    safeStorage,
     demoService: {
       start: ({ dataDir }) => {
         demo.started.push(dataDir);
@@ -131,6 +137,45 @@ describe('the shell composition root', () => {
     expect(demo.started).toEqual([]);
     expect(created[0]?.serviceUrl).toBe('https://calls.example.com');
     await running.stop();
+  });
+
+  it('serves the window from app://ringside/ through its own handler, removed at stop', async () => {
+    mkdirSync(path.join(folder, 'dist/renderer'), { recursive: true });
+    writeFileSync(path.join(folder, 'dist/renderer/index.html'), '<!doctype html><p>ours');
+    writeFileSync(path.join(folder, 'dist/outside.html'), '<p>not ours');
+    const { running } = await startShell();
+    const window = running.settingsWindow.show();
+    expect(window.webContents).toBe(BrowserWindow.instances[0]?.webContents);
+    expect(BrowserWindow.instances[0]?.webContents.getURL()).toBe('app://ringside/index.html');
+    const protocol = session.defaultSession.protocol;
+    const page = await protocol.request('app://ringside/index.html');
+    expect(await page.text()).toBe('<!doctype html><p>ours');
+    expect((await protocol.request('app://ringside/../outside.html')).status).toBe(404);
+    expect(recorded.some((entry) => entry.call === 'BrowserWindow.loadFile')).toBe(false);
+    await running.stop();
+    expect(protocol.isProtocolHandled('app')).toBe(false);
+  });
+
+  it('signs in with service.json, its token sealed; without a keychain the core is told so', async () => {
+    const file = path.join(folder, 'service.json');
+    writeFileSync(file, JSON.stringify({ serviceUrl: 'https://calls.example.com/', token: 't-1' }));
+    const sealed = await startShell();
+    expect(sealed.demo.started).toEqual([]);
+    expect(sealed.created[0]).toMatchObject({
+      serviceUrl: 'https://calls.example.com/',
+      token: 't-1',
+      notices: [],
+    });
+    expect(readFileSync(file, 'utf8')).not.toContain('t-1');
+    await sealed.running.stop();
+
+    safeStorage.available = false;
+    writeFileSync(file, JSON.stringify({ serviceUrl: 'https://calls.example.com/', token: 't-2' }));
+    const plain = await startShell();
+    expect(plain.created[0]?.token).toBe('t-2');
+    expect(plain.created[0]?.notices.map((notice) => notice.code)).toEqual(['tokenStorage']);
+    expect(plain.logger.lines.some((line) => line.level === 'warn')).toBe(true);
+    await plain.running.stop();
   });
 
   it('sets the AppUserModelId on Windows and uses template tray images on macOS', async () => {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultUserPreferences, type ConnectionState, type Mutes } from '../common';
 import { CompanionError } from '../main/core/companion-api';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
-import { ManualClock } from '../main/electron/manual-clock.test-support';
+import { ManualClock } from './support/manual-clock';
 import { LaunchAtLogin, ShellSettingsFile } from '../main/electron/shell-settings';
 import { TrayController } from '../main/electron/tray';
 import {

@@ -1,27 +1,28 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingLogger } from '../main/core/connection/testing';
+import { createRecordingLogger } from './support/recording-logger';
+import { appIndexUrl } from '../main/electron/app-protocol';
 import { ExternalLinks } from '../main/electron/external-links';
 import { OwnPages } from '../main/electron/own-pages';
 import { contentSecurityPolicy, secureSession } from '../main/electron/session-security';
 import { SettingsWindow } from '../main/electron/windows';
 import { BrowserWindow, resetFakeElectron, session, shell } from './fakes/electron';
 
-const rendererFolder = path.resolve('/opt/ringside/resources/app.asar/dist/renderer');
-const indexUrl = pathToFileURL(path.join(rendererFolder, 'index.html')).href;
+const indexUrl = appIndexUrl;
+/** Where the bundle sits on disk: never a trusted URL by itself. */
+const rendererFileUrl = 'file:///opt/ringside/resources/app.asar/dist/renderer/index.html';
 
 function setup() {
   const logger = createRecordingLogger();
-  const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+  const pages = new OwnPages({ devServerUrl: null });
   const links = new ExternalLinks({ shell, allowedHosts: ['help.ringside.example.com'], logger });
   const created: number[] = [];
   const navigations: Array<{ id: number; section: string; itemId: string | null }> = [];
   const window = new SettingsWindow({
     createWindow: (options) => new BrowserWindow(options),
     preload: '/opt/ringside/dist/preload/preload.cjs',
-    page: { file: pages.indexFile },
+    url: pages.indexUrl(),
     icon: null,
     pages,
     links,
@@ -83,6 +84,10 @@ describe('windows', () => {
     if (!fake || fake.id !== webContents.id) throw new Error('no window');
     expect(fake.simulateNavigation('will-navigate', 'https://evil.example.com/')).toBe(true);
     expect(fake.simulateNavigation('will-navigate', 'file:///etc/passwd')).toBe(true);
+    // Not even the bundle's own file: the page lives at app://ringside/ only.
+    expect(fake.simulateNavigation('will-navigate', rendererFileUrl)).toBe(true);
+    expect(fake.simulateNavigation('will-navigate', 'app://other/index.html')).toBe(true);
+    expect(fake.simulateNavigation('will-redirect', 'http://127.0.0.1:4310/')).toBe(true);
     expect(fake.simulateNavigation('will-redirect', 'http://help.ringside.example.com/')).toBe(
       true,
     );
@@ -91,6 +96,7 @@ describe('windows', () => {
 
     expect(fake.simulateWindowOpen('https://evil.example.com/')).toEqual({ action: 'deny' });
     expect(fake.simulateWindowOpen(indexUrl)).toEqual({ action: 'deny' });
+    expect(fake.simulateWindowOpen(rendererFileUrl)).toEqual({ action: 'deny' });
     expect(shell.opened).toEqual([]);
     // An allowed help link is denied as a window but opened in the browser.
     expect(fake.simulateWindowOpen('https://help.ringside.example.com/mutes')).toEqual({
@@ -104,7 +110,7 @@ describe('the session', () => {
   beforeEach(() => resetFakeElectron());
 
   it('refuses every permission request and check', async () => {
-    const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+    const pages = new OwnPages({ devServerUrl: null });
     secureSession(session.defaultSession, pages);
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
       expect(await session.defaultSession.requestPermission(permission)).toBe(false);
@@ -115,7 +121,7 @@ describe('the session', () => {
   });
 
   it('sets the strict CSP on our pages and leaves other responses alone', async () => {
-    const pages = new OwnPages({ rendererFolder, devServerUrl: 'http://localhost:5173/' });
+    const pages = new OwnPages({ devServerUrl: 'http://localhost:5173/' });
     secureSession(session.defaultSession, pages);
     const ours = await session.defaultSession.simulateResponse({
       url: 'http://localhost:5173/index.html',
@@ -139,7 +145,7 @@ describe('the session', () => {
 });
 
 describe('the page itself', () => {
-  it('carries the same policy in its meta tag (a file:// page gets no response headers)', () => {
+  it('carries the same policy in its meta tag as the header', () => {
     const html = readFileSync(path.resolve('renderer/index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     // frame-ancestors is ignored in a meta tag, so it is only in the header.
@@ -148,28 +154,33 @@ describe('the page itself', () => {
 });
 
 describe('our pages and external links', () => {
-  it('trusts only files inside the renderer folder, and only index.html as a document', () => {
-    const pages = new OwnPages({ rendererFolder, devServerUrl: null });
+  it('trusts only app://ringside/, never a file, and only index.html as a document', () => {
+    const pages = new OwnPages({ devServerUrl: null });
+    expect(pages.indexUrl()).toBe('app://ringside/index.html');
     expect(pages.isOwn(indexUrl)).toBe(true);
     expect(pages.isOwnDocument(`${indexUrl}#/lines`)).toBe(true);
-    expect(pages.isOwn(pathToFileURL(path.join(rendererFolder, 'assets/app.js')).href)).toBe(true);
-    expect(
-      pages.isOwnDocument(pathToFileURL(path.join(rendererFolder, 'assets/app.js')).href),
-    ).toBe(false);
-    expect(pages.isOwn(`file://${rendererFolder}/../../../etc/passwd`)).toBe(false);
-    expect(pages.isOwn(`file://${rendererFolder}-evil/index.html`)).toBe(false);
-    expect(pages.isOwn('file://remote-host/share/index.html')).toBe(false);
+    expect(pages.isOwn('app://ringside/assets/app.js')).toBe(true);
+    expect(pages.isOwnDocument('app://ringside/assets/app.js')).toBe(false);
+    expect(pages.isOwn(rendererFileUrl)).toBe(false);
+    expect(pages.isOwnDocument(rendererFileUrl)).toBe(false);
+    expect(pages.isOwn('file:///etc/passwd')).toBe(false);
+    expect(pages.isOwn('app://other/index.html')).toBe(false);
+    expect(pages.isOwn('app://ringside:8080/index.html')).toBe(false);
+    expect(pages.isOwn('app://user@ringside/index.html')).toBe(false);
     expect(pages.isOwn('https://evil.example.com/index.html')).toBe(false);
     expect(pages.isOwn('not a url')).toBe(false);
     expect(pages.isOwn('http://localhost:5173/')).toBe(false);
   });
 
-  it('trusts a document only with the origin it should have', () => {
-    const built = new OwnPages({ rendererFolder, devServerUrl: null });
-    expect(built.isOwnOrigin('file://', indexUrl)).toBe(true);
+  it('trusts a document only with the origin it should have: app://ringside, not file:// or null', () => {
+    const built = new OwnPages({ devServerUrl: null });
+    expect(built.isOwnOrigin('app://ringside', indexUrl)).toBe(true);
+    expect(built.isOwnOrigin('file://', indexUrl)).toBe(false);
+    expect(built.isOwnOrigin('null', indexUrl)).toBe(false);
     expect(built.isOwnOrigin('https://evil.example.com', indexUrl)).toBe(false);
-    expect(built.isOwnOrigin('file://', 'https://evil.example.com/index.html')).toBe(false);
-    const development = new OwnPages({ rendererFolder, devServerUrl: 'http://localhost:5173/' });
+    expect(built.isOwnOrigin('file://', rendererFileUrl)).toBe(false);
+    expect(built.isOwnOrigin('app://ringside', 'https://evil.example.com/index.html')).toBe(false);
+    const development = new OwnPages({ devServerUrl: 'http://localhost:5173/' });
     expect(development.isOwnOrigin('http://localhost:5173', 'http://localhost:5173/')).toBe(true);
     expect(development.isOwnOrigin('null', 'http://localhost:5173/')).toBe(false);
     expect(development.isOwnOrigin('http://localhost:5174', 'http://localhost:5173/')).toBe(false);

@@ -1,23 +1,25 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../common';
-import { spawnHeadless } from '../main/headless/child-process';
+import { projectRoot, spawnHeadless } from './support/headless-child';
 import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
 import { decisionLine, formatDecision } from '../main/headless/printer';
 import { recordingNotifierFrom } from '../main/headless/run';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../main/headless/demo-service';
+import { cleanupAfterEach } from './support/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { temporaryFolder } = cleanupAfterEach('ringside-headless-cli-');
+
+/** For options that must not read standard input: reading it fails the test. */
+const noStdin = {
+  readStdin(): string {
+    throw new Error('standard input is read only for --token-stdin');
+  },
+};
 
 function configFile(content: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-config-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = temporaryFolder();
   const path = join(folder, 'config.json');
   writeFileSync(path, content);
   return path;
@@ -46,34 +48,40 @@ describe('headless options', () => {
     const path = configFile(
       JSON.stringify({ serviceUrl: 'http://127.0.0.1:1/', token: 'from-file', json: true }),
     );
-    const fromFile = parseHeadlessOptions(['--config', path], {});
+    const fromFile = parseHeadlessOptions(['--config', path], {}, noStdin);
     expect(fromFile).toMatchObject({
       serviceUrl: 'http://127.0.0.1:1/',
       token: 'from-file',
       json: true,
     });
-    const fromEnvironment = parseHeadlessOptions(['--config', path], {
-      RINGSIDE_TOKEN: 'from-env',
-    });
+    const fromEnvironment = parseHeadlessOptions(
+      ['--config', path],
+      { RINGSIDE_TOKEN: 'from-env' },
+      noStdin,
+    );
     expect(fromEnvironment).toMatchObject({ token: 'from-env' });
-    const fromFlag = parseHeadlessOptions(['--config', path, '--token', 'from-flag', '--no-demo'], {
-      RINGSIDE_TOKEN: 'from-env',
-    });
+    const fromFlag = parseHeadlessOptions(
+      ['--config', path, '--token', 'from-flag', '--no-demo'],
+      { RINGSIDE_TOKEN: 'from-env' },
+      noStdin,
+    );
     expect(fromFlag).toMatchObject({ token: 'from-flag', demo: false });
   });
 
   it('refuses a bad config file, a URL without a token, and unknown flags with clear words', () => {
-    expect(() => parseHeadlessOptions(['--config', configFile('{"servceUrl": 1}')], {})).toThrow(
-      /config file .* is invalid: servceUrl: Unknown field/,
-    );
-    expect(() => parseHeadlessOptions(['--config', configFile('{nope')], {})).toThrow(
+    expect(() =>
+      parseHeadlessOptions(['--config', configFile('{"servceUrl": 1}')], {}, noStdin),
+    ).toThrow(/config file .* is invalid: servceUrl: Unknown field/);
+    expect(() => parseHeadlessOptions(['--config', configFile('{nope')], {}, noStdin)).toThrow(
       /is not valid JSON/,
     );
-    expect(() => parseHeadlessOptions(['--service-url', 'http://127.0.0.1:4310'], {})).toThrow(
-      /no token/,
+    expect(() =>
+      parseHeadlessOptions(['--service-url', 'http://127.0.0.1:4310'], {}, noStdin),
+    ).toThrow(/no token/);
+    expect(() => parseHeadlessOptions(['--service-url', 'ftp://x'], {}, noStdin)).toThrow(
+      OptionsError,
     );
-    expect(() => parseHeadlessOptions(['--service-url', 'ftp://x'], {})).toThrow(OptionsError);
-    expect(() => parseHeadlessOptions(['--frobnicate'], {})).toThrow(OptionsError);
+    expect(() => parseHeadlessOptions(['--frobnicate'], {}, noStdin)).toThrow(OptionsError);
   });
 });
 
@@ -99,8 +107,7 @@ describe('headless printer', () => {
 
 describe('the pop-up recorder test hook', () => {
   it('records pop-ups to the file only with RINGSIDE_TEST_HOOKS=1, and says when it ignores it', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ringside-record-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const folder = temporaryFolder();
     const record = join(folder, 'popups.jsonl');
     const said: string[] = [];
     expect(recordingNotifierFrom({}, (line) => said.push(line))).toBeNull();

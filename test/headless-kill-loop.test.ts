@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runKillLoop } from '../main/headless/kill-loop';
+import { describe, expect, it } from 'vitest';
+import { runEventKillLoop } from './support/event-kill-loop';
 import { startService } from '../service';
-import { injectMixedEventFor } from './kill-loop-events';
+import { injectMixedEventFor } from './support/event-kill-loop';
+import { cleanupAfterEach } from './support/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-kill-loop-');
 
 describe('kill -9 of the headless companion during event processing', () => {
   it('loses no event and repeats at most one pop-up per kill (10 kills)', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ringside-kill-loop-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const folder = temporaryFolder();
     const service = await startService({ databasePath: join(folder, 'service.sqlite') });
-    cleanups.push(() => service.close());
-    const result = await runKillLoop({
+    defer(() => service.close());
+    const result = await runEventKillLoop({
       serviceUrl: service.url,
       token: 'demo-token-jordan',
       userId: 'user-jordan',

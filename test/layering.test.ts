@@ -169,6 +169,38 @@ const probes: Probe[] = [
     rule: layering,
     message: `may not import from '${target.includes('e2e') ? 'e2e' : 'bench'}/'`,
   })),
+  // Product code never loads test support: the shared support under test/, or a test or
+  // *.test-support module beside it.
+  {
+    name: 'main/core importing test/support/ (shared test support)',
+    folder: 'main/core',
+    source:
+      "import { ManualClock } from '../../test/support/manual-clock';\nexport const probe = ManualClock;\n",
+    rule: layering,
+    message: "'main/core/' may not import from 'test/'",
+  },
+  {
+    name: 'service importing test/support/',
+    folder: 'service',
+    source:
+      "import { callApi } from '../test/support/service-test-client';\nexport const probe = callApi;\n",
+    rule: layering,
+    message: "'service/' may not import from 'test/'",
+  },
+  {
+    name: 'main/electron importing a *.test-support module beside it',
+    folder: 'main/electron',
+    source: "import '../electron/fake-companion.test-support';\n",
+    rule: layering,
+    message: 'product code never loads test support',
+  },
+  {
+    name: 'main/core importing a test file',
+    folder: 'main/core',
+    source: "import './pipeline.test';\n",
+    rule: layering,
+    message: 'product code never loads test support',
+  },
   // Controls: what each folder may import passes the layering.
   {
     name: 'control: common/ importing zod, libphonenumber-js and common/',
@@ -228,6 +260,22 @@ const probes: Probe[] = [
     source:
       "import { createServer } from 'node:http';\nimport { channels } from '../common/alert-types';\n" +
       'export const probe = [createServer, channels];\n',
+    rule: null,
+  },
+  {
+    name: 'control: a test file in main/core importing test/support/',
+    folder: 'main/core',
+    suffix: '.test.ts',
+    source:
+      "import { it } from 'vitest';\nimport { ManualClock } from '../../test/support/manual-clock';\n" +
+      "it('is a layering probe', () => void ManualClock);\n",
+    rule: null,
+  },
+  {
+    name: 'control: bench/ importing test/support/',
+    folder: 'bench',
+    source:
+      "import { ManualClock } from '../test/support/manual-clock';\nexport const probe = ManualClock;\n",
     rule: null,
   },
   {

@@ -77,6 +77,14 @@ export const layers = [
 /** Test files may also use the shared fakes (`test/`), the stand-in service as a fixture, and vitest. */
 const testFile = /\.test\.tsx?$/;
 
+/**
+ * Areas whose files are not the product. Everything else is product code, which never loads
+ * test support: the shared support lives under `test/` (outside every product area's projects),
+ * and a product file may not import a test or a `*.test-support` module that sits beside it.
+ */
+const notProduct = new Set(['test', 'e2e', 'bench', 'tools']);
+const testModule = /\.test(-support)?(\.tsx?)?$/;
+
 /** @param {string} file absolute path */
 function areaOf(file) {
   const relative = path.relative(root, file).split(path.sep).join('/');
@@ -97,6 +105,8 @@ const layering = {
     messages: {
       project: "'{{area}}/' may not import from '{{target}}/' (allowed: {{allowed}}).",
       outside: "'{{area}}/' may not import '{{specifier}}': it leaves the project.",
+      testSupport:
+        "'{{area}}/' may not import '{{specifier}}': product code never loads test support.",
       node: "'{{area}}/' may not import the Node built-in '{{specifier}}'.",
       package: "'{{area}}/' may not import the package '{{name}}'.",
     },
@@ -118,6 +128,10 @@ const layering = {
         const relative = path.relative(root, target).split(path.sep).join('/');
         if (relative.startsWith('..')) {
           context.report({ node, messageId: 'outside', data: { area: layer.area, specifier } });
+          return;
+        }
+        if (!isTest && !notProduct.has(layer.area) && testModule.test(relative)) {
+          context.report({ node, messageId: 'testSupport', data: { area: layer.area, specifier } });
           return;
         }
         const allowed = projects.some((p) => relative === p || relative.startsWith(`${p}/`));

@@ -9,7 +9,9 @@
  *   3. Asserts that app.asar holds the main, preload and renderer bundles; that the
  *      better-sqlite3 addon and node-notifier's vendor folder are in app.asar.unpacked; that
  *      the fuses configured in electron-builder.yml were written into the stand-in's fuse wire;
- *      and that node_modules' own better-sqlite3 build (which the tests use) is unchanged.
+ *      that the Windows targets are nsis and a per-machine, one-click msi (electron-builder has
+ *      validated the whole file, msi section included, against its schema in step 2); and that
+ *      node_modules' own better-sqlite3 build (which the tests use) is unchanged.
  *
  * What it cannot prove: that a real Electron starts from this package and honours the fuses
  * (the stand-in is not Electron). The Playwright `_electron` tests cover start-up where a binary
@@ -147,10 +149,14 @@ function asarEntry(header: AsarHeader, relative: string): AsarHeader | undefined
 }
 
 async function main(): Promise<void> {
-  const nativeAddon = path.join(
-    root,
-    'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-  );
+  // Where better-sqlite3 loads its addon from (its lib/binding.js): a build made on purpose in
+  // build/Release, else the N-API prebuild for this platform that the package ships (13+).
+  const addonRelative = existsSync(
+    path.join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+  )
+    ? 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'
+    : `node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`;
+  const nativeAddon = path.join(root, addonRelative);
   step('the Node build of better-sqlite3 the tests use (must not change)');
   const before = fingerprint(nativeAddon);
   process.stdout.write(
@@ -232,16 +238,10 @@ async function main(): Promise<void> {
     'app.asar holds no electron package',
   );
   check(
-    asarEntry(header, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')?.unpacked ===
-      true,
-    'better_sqlite3.node is marked unpacked in the asar header',
+    asarEntry(header, addonRelative)?.unpacked === true,
+    `${addonRelative} is marked unpacked in the asar header`,
   );
-  check(
-    existsSync(
-      path.join(unpacked, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
-    ),
-    'app.asar.unpacked holds better_sqlite3.node',
-  );
+  check(existsSync(path.join(unpacked, addonRelative)), `app.asar.unpacked holds ${addonRelative}`);
   const vendor = findFiles(path.join(unpacked, 'node_modules/node-notifier/vendor'), () => true);
   check(vendor.length > 0, `app.asar.unpacked holds node-notifier/vendor (${vendor.length} files)`);
   check(existsSync(path.join(appFolder, 'ringside')), 'the executable was renamed to ringside');
@@ -255,10 +255,36 @@ async function main(): Promise<void> {
     enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
   } as const;
   for (const [fuse, value] of Object.entries(expected)) {
     check(wire[fuse] === value, `fuse ${fuse} = ${String(value)} (got ${String(wire[fuse])})`);
   }
+
+  step('the Windows installers (not built here: they need Windows or Wine and WiX)');
+  // electron-builder's own YAML reader (a dependency of it, without typings).
+  const yaml = require('js-yaml') as { load(text: string): unknown };
+  const configuration = yaml.load(
+    readFileSync(path.join(root, 'electron-builder.yml'), 'utf8'),
+  ) as {
+    win?: { target?: unknown };
+    msi?: Record<string, unknown>;
+  };
+  const windowsTargets = Array.isArray(configuration.win?.target) ? configuration.win.target : [];
+  check(
+    windowsTargets.includes('nsis') && windowsTargets.includes('msi'),
+    `win.target lists nsis and msi (got ${JSON.stringify(windowsTargets)})`,
+  );
+  const msi = configuration.msi ?? {};
+  check(
+    msi['perMachine'] === true && msi['oneClick'] === true && msi['runAfterFinish'] === false,
+    'msi: one-click, per machine (ALLUSERS=1), not started by the installer',
+  );
+  check(
+    typeof msi['upgradeCode'] === 'string' &&
+      /^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/.test(msi['upgradeCode']),
+    `msi.upgradeCode is pinned to a GUID (got ${String(msi['upgradeCode'])})`,
+  );
 
   step('the Node build of better-sqlite3 is untouched');
   const after = fingerprint(nativeAddon);
@@ -266,7 +292,7 @@ async function main(): Promise<void> {
     after.sha256 === before.sha256 &&
       after.mtimeMs === before.mtimeMs &&
       after.size === before.size,
-    'node_modules/better-sqlite3/build/Release/better_sqlite3.node: same hash, size and mtime',
+    `${addonRelative}: same hash, size and mtime`,
   );
 
   rmSync(work, { recursive: true, force: true });

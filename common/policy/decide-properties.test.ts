@@ -14,7 +14,7 @@ import { defaultBusinessDefaults, defaultUserPreferences } from '../defaults';
 import type { AlertEvent } from '../events';
 import { userChannelOn } from '../preferences';
 import { weekdays } from '../time-zone';
-import { reasonCodes, type Line, type RecipientContext } from './context';
+import { reasonCodes, recipientContext, type Line, type RecipientContext } from './context';
 import { decide } from './decide';
 import {
   demoUserId,
@@ -26,7 +26,7 @@ import {
   supportGroup,
   supportLine,
   type LineEventKind,
-} from './demo-business.test-support';
+} from '../../test/support/demo-business';
 import { diagnose } from './diagnose';
 import {
   activeUntil,
@@ -152,19 +152,21 @@ function generateContext(random: Random): RecipientContext {
     leadScoreThreshold: pick(random, [0, 100, Math.floor(random() * 101)]),
   }));
 
-  return {
-    userId: demoUserId,
-    role: pick(random, ['agent', 'admin', 'billingAdmin'] as const),
-    accountEmail: pick(random, [null, 'ana@example.com']),
-    backupPhone: pick(random, [null, '+14155552673']),
-    personalLineId: pick(random, [personalLine.id, personalLine.id, null, 'line-unknown']),
+  return recipientContext({
+    user: {
+      id: demoUserId,
+      role: pick(random, ['agent', 'admin', 'billingAdmin'] as const),
+      email: pick(random, [null, 'ana@example.com']),
+      backupPhone: pick(random, [null, '+14155552673']),
+      personalLineId: pick(random, [personalLine.id, personalLine.id, null, 'line-unknown']),
+    },
     lines: subset(random, [personalLine, supportLine, salesLine, extraLine]),
     ringGroups: chance(random, 0.7) ? [supportGroup] : [],
     onCall: chance(random),
     preferences,
     business,
     now,
-  };
+  });
 }
 
 const lineKinds: LineEventKind[] = ['call', 'text', 'voicemail', 'fax', 'highSms'];

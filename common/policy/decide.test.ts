@@ -24,7 +24,7 @@ import {
   salesLine,
   sampleEvent,
   supportLine,
-} from './demo-business.test-support';
+} from '../../test/support/demo-business';
 
 const all: Channel[] = [...channels];
 const records: Channel[] = ['inApp', 'email'];

@@ -8,7 +8,7 @@ import {
   openContext,
   personalLine,
   supportLine,
-} from './demo-business.test-support';
+} from '../../test/support/demo-business';
 import { diagnose } from './diagnose';
 
 const codes = (diagnosis: Diagnosis) => diagnosis.reasons.map((reason) => reason.code);

@@ -1,4 +1,4 @@
-import { dunstHistory } from './popup-sink';
+import { desktopSession, dunstHistory } from '../../test/support/dunst';
 import { expect, test } from './fixtures';
 
 test.describe('agent flow', () => {
@@ -50,12 +50,11 @@ test.describe('agent flow', () => {
       ),
     ).toEqual([]);
 
-    const history = dunstHistory();
     testInfo.annotations.push({ type: 'pop-ups', description: popups.where });
-    if (history !== null) {
+    if (desktopSession) {
       await expect
-        .poll(() =>
-          (dunstHistory() ?? []).some((entry) => entry.includes('second text after unmuting')),
+        .poll(async () =>
+          (await dunstHistory()).some((entry) => entry.body.includes('second text after unmuting')),
         )
         .toBe(true);
     } else {

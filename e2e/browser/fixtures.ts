@@ -6,8 +6,10 @@ import { outboxPageSchema, type OutboxEntry, type ServiceEvent } from '../../com
 import { createCompanion } from '../../main/core/companion';
 import type { Companion } from '../../main/core/companion-api';
 import { createNodeNotifier } from '../../main/core/delivery';
-import { createSystemClock, type Logger, type Observable } from '../../main/core/ports';
+import { createSystemClock, type Logger } from '../../main/core/ports';
 import { startService, type DemoUserKey, type RunningService } from '../../service/index';
+import { createRecordingLogger, type LoggedLine } from '../../test/support/recording-logger';
+import { waitForValue } from '../../test/support/wait-for';
 import { bridgePage } from './bridge';
 import { SettingsWindow } from './models/settings-window';
 import { createPopupSink, type PopupSink } from './popup-sink';
@@ -41,41 +43,9 @@ export interface BrowserFixtures {
   service: ServiceHandle;
   popups: PopupSink;
   /** The core's and the bridge's log, attached to a failed test. */
-  log: Logger & { lines: string[] };
+  log: Logger & { lines: LoggedLine[] };
   companion: Companion;
   settings: SettingsWindow;
-}
-
-function quietLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
-  };
-  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
-}
-
-/** Resolves with the first value of an observable that satisfies `predicate`. */
-export function waitForValue<Value>(
-  observable: Observable<Value>,
-  predicate: (value: Value) => boolean,
-  timeoutMilliseconds = 15_000,
-): Promise<Value> {
-  return new Promise((resolve, reject) => {
-    let unsubscribe: () => void = () => undefined;
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`Timed out waiting; last value ${JSON.stringify(observable.get())}`));
-    }, timeoutMilliseconds);
-    const check = (value: Value) => {
-      if (!predicate(value)) return false;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-      return true;
-    };
-    unsubscribe = observable.subscribe(check);
-    check(observable.get());
-  });
 }
 
 async function startServiceHandle(folder: string): Promise<ServiceHandle> {
@@ -158,7 +128,7 @@ export const test = base.extend<BrowserFixtures>({
 
   // eslint-disable-next-line no-empty-pattern
   log: async ({}, use) => {
-    await use(quietLogger());
+    await use(createRecordingLogger());
   },
 
   companion: async ({ user, dataDir, service, popups, log: logger }, use, testInfo) => {
@@ -180,7 +150,12 @@ export const test = base.extend<BrowserFixtures>({
     await companion.stop();
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('core-log', {
-        body: logger.lines.join('\n'),
+        body: logger.lines
+          .map(
+            ({ level, message, fields }) =>
+              `${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`,
+          )
+          .join('\n'),
         contentType: 'text/plain',
       });
     }

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import type { NotifierPort, PopupContent, PopupResult } from '../../main/core/ports';
+import { createCondition } from '../../test/support/wait-for';
 
 /**
  * The pop-up sink: a recording NotifierPort (a FAKE at the edge that cannot run headless) that
@@ -21,10 +21,7 @@ export interface PopupSink extends NotifierPort {
 
 export function createPopupSink(real: NotifierPort | null): PopupSink {
   const shown: PopupContent[] = [];
-  const waiters = new Set<{
-    predicate: (content: PopupContent) => boolean;
-    resolve: (content: PopupContent) => void;
-  }>();
+  const raised = createCondition();
   const clickListeners: Array<(itemId: string) => void> = [];
   real?.onClick((itemId) => {
     for (const listener of clickListeners) listener(itemId);
@@ -41,12 +38,7 @@ export function createPopupSink(real: NotifierPort | null): PopupSink {
       const result = real ? await real.show(content) : ({ shown: true } as const);
       if (result.shown) {
         shown.push(content);
-        for (const waiter of [...waiters]) {
-          if (waiter.predicate(content)) {
-            waiters.delete(waiter);
-            waiter.resolve(content);
-          }
-        }
+        raised.signal();
       }
       return result;
     },
@@ -56,27 +48,9 @@ export function createPopupSink(real: NotifierPort | null): PopupSink {
     click(itemId) {
       for (const listener of clickListeners) listener(itemId);
     },
-    waitFor(predicate, timeoutMilliseconds = 15_000) {
-      const found = shown.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = { predicate, resolve };
-        waiters.add(waiter);
-        setTimeout(() => {
-          if (waiters.delete(waiter)) reject(new Error('No such pop-up was raised'));
-        }, timeoutMilliseconds).unref();
-      });
+    async waitFor(predicate, timeoutMilliseconds = 15_000) {
+      await raised.until(() => shown.some(predicate), 'such a pop-up', timeoutMilliseconds);
+      return shown.find(predicate) as PopupContent;
     },
   };
-}
-
-/** Bodies and summaries in dunst's history (`dunstctl history`), or null outside a desktop session. */
-export function dunstHistory(): string[] | null {
-  if (process.env['RINGSIDE_DESKTOP_SESSION'] !== '1') return null;
-  const output = execFileSync('dunstctl', ['history'], { encoding: 'utf8' });
-  const parsed = JSON.parse(output) as { data?: Array<Array<Record<string, { data?: unknown }>>> };
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  return (parsed.data?.[0] ?? []).map(
-    (entry) => `${text(entry['summary']?.data)}\n${text(entry['body']?.data)}`,
-  );
 }

@@ -5,7 +5,8 @@ import type { RendererApi } from '../../common';
 import { createCompanion } from '../../main/core/companion';
 import { createSystemClock, type Logger } from '../../main/core/ports';
 import { startService } from '../../service/index';
-import { expect, test, waitForValue } from './fixtures';
+import { waitForValue } from '../../test/support/wait-for';
+import { expect, test } from './fixtures';
 import { createPopupSink } from './popup-sink';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -23,7 +23,32 @@ test.describe('start-up', () => {
     await hooks.openSettings();
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
-    expect(page.url()).toMatch(/^file:.*\/dist\/renderer\/index\.html/);
+    // Served by the app:// handler, never from file:// (issue 16): 'self' is this origin only.
+    expect(page.url()).toBe('app://ringside/index.html');
+    const blocked = await page.evaluate(() => {
+      // The e2e project has no DOM typings: the few calls made here, typed by hand.
+      const scope = globalThis as unknown as {
+        location: { origin: string };
+        document: {
+          addEventListener(
+            type: 'securitypolicyviolation',
+            listener: (event: { blockedURI: string }) => void,
+          ): void;
+          createElement(tag: 'script'): { src: string };
+          head: { append(node: unknown): void };
+        };
+      };
+      return new Promise<{ origin: string; blockedURI: string }>((resolve) => {
+        scope.document.addEventListener('securitypolicyviolation', (event) =>
+          resolve({ origin: scope.location.origin, blockedURI: event.blockedURI }),
+        );
+        const script = scope.document.createElement('script');
+        script.src = 'file:///etc/hostname';
+        scope.document.head.append(script);
+      });
+    });
+    expect(blocked.origin).toBe('app://ringside');
+    expect(blocked.blockedURI).toMatch(/^file/);
     // The bridge is there with named methods; Node is not (context isolation, no integration).
     const seen = await page.evaluate(() => {
       const scope = globalThis as unknown as { api?: Record<string, unknown> };

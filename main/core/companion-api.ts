@@ -43,6 +43,11 @@ export interface CompanionOptions {
   random?: () => number;
   /** Pop-up coalescing window of delivery (default 2 s; tests pass 0). */
   coalesceWindowMilliseconds?: number;
+  /**
+   * Health notices the shell already knows at start (the desktop shell's token kept without
+   * the OS keychain): in `health` from the first moment, beside the session's own.
+   */
+  notices?: readonly HealthNotice[];
 }
 
 export interface CompanionObservables {

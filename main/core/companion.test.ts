@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type { ActivityItem, Decision } from '../../common';
 import { createCompanion, type CompanionOptions } from './companion';
 import { CompanionError, type Companion } from './companion-api';
-import {
-  createCondition,
-  createRecordingLogger,
-  RecordingNotifierFake,
-  waitForValue,
-} from './connection/testing';
+import { createCondition, waitForValue } from '../../test/support/wait-for';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, type Clock, type TimerHandle } from './ports';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-companion-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-companion-');
 
 async function service(): Promise<RunningService> {
   const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 
@@ -94,7 +81,7 @@ function companionFor(
   running: RunningService,
   overrides: Partial<CompanionOptions> & { dataDir?: string } = {},
 ) {
-  const notifier = new RecordingNotifierFake();
+  const notifier = new RecordingNotifier();
   const logger = createRecordingLogger();
   const decisions: Array<{ item: ActivityItem; decision: Decision }> = [];
   const decided = createCondition();
@@ -113,7 +100,7 @@ function companionFor(
     decisions.push({ item, decision });
     decided.signal();
   });
-  cleanups.push(() => companion.stop());
+  defer(() => companion.stop());
   return { companion, notifier, logger, decisions, decided };
 }
 
@@ -298,7 +285,7 @@ describe('createCompanion against the stand-in service', () => {
     await waitForValue(companion.sync, (status) => status.status === 'offline');
     expect(clock.held).toBeGreaterThan(0);
     const again = await startService({ port, databasePath });
-    cleanups.push(() => again.close());
+    defer(() => again.close());
     await connected(companion);
     await waitForValue(companion.sync, (status) => status.status === 'synced');
     const response = await fetch(`${again.url}/api/preferences`, {

@@ -19,6 +19,7 @@ import {
 import { CompanionError, type Companion, type CompanionOptions } from './companion-api';
 import { createServiceClient, ServiceRefusalError, type ServiceClient } from './connection';
 import { ObservableValue, type TimerHandle } from './ports';
+import { tightenDataFolder } from './private-files';
 import { openSession, type Session, type SessionViews } from './session';
 import { resolveProfile } from './session-index';
 
@@ -49,6 +50,16 @@ function argumentsOf<Name extends InvokeName>(name: Name, args: unknown): Invoke
  */
 export function createCompanion(options: CompanionOptions): Companion {
   const { clock, logger } = options;
+  // Owner-only before anything is read or written: a folder left open by an older version, a
+  // copy or a restore is tightened here, for both shells.
+  try {
+    tightenDataFolder(options.dataDir);
+  } catch (error) {
+    logger.warn('Cannot make the data folder owner-only', {
+      folder: options.dataDir,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
   const client: ServiceClient = createServiceClient({
     serviceUrl: options.serviceUrl,
     token: options.token,
@@ -58,7 +69,11 @@ export function createCompanion(options: CompanionOptions): Companion {
   // The shell subscribes before any session exists and across sign-ins, so this is the one
   // stable view; each session's sync engine feeds it (no copy of the state is kept elsewhere).
   const preferences = new ObservableValue<PreferencesSnapshot | null>(null);
-  const health = new ObservableValue<HealthNotice[]>([]);
+  const standingNotices = options.notices ?? [];
+  const health = new ObservableValue<HealthNotice[]>([...standingNotices]);
+  // Each session sets its own notices (delivery's); the shell's stay in front of them.
+  const sessionHealth = new ObservableValue<HealthNotice[]>([]);
+  sessionHealth.subscribe((notices) => health.set([...standingNotices, ...notices]));
   const unread = new ObservableValue<number>(0);
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   const openListeners = new Set<(itemId: string) => void>();
@@ -66,7 +81,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     connection: connectionState,
     sync: syncStatus,
     preferences,
-    health,
+    health: sessionHealth,
     unread,
     decided(item, decision) {
       for (const listener of [...decisionListeners]) listener(item, decision);

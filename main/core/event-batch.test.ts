@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  type AlertEvent,
-  type RecipientContext,
-  type ServiceEvent,
-} from '../../common';
-import { createCondition, createRecordingLogger } from './connection/testing';
+import { describe, expect, it } from 'vitest';
+import type { AlertEvent, ServiceEvent } from '../../common';
+import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
+import { createCondition } from '../../test/support/wait-for';
+import { createRecordingLogger } from '../../test/support/recording-logger';
 import { createEventDescriber, DeliveryEngine } from './delivery';
 import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
 import { EventPipeline } from './pipeline';
 import { createSystemClock, type NotifierPort, type PopupContent, type PopupResult } from './ports';
 import { openStore, type Store } from './store';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
-const folders: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-batch-');
 
 /**
  * A notifier at the OS edge whose pop-ups stay in flight until the test settles them, and which
@@ -63,59 +53,35 @@ class HeldNotifierFake implements NotifierPort {
   }
 }
 
-const context = (): RecipientContext => ({
-  userId: 'user-jordan',
-  role: 'agent',
-  accountEmail: 'jordan@example.com',
-  backupPhone: null,
-  personalLineId: 'line-jordan',
-  lines: [
-    {
-      id: 'line-jordan',
-      name: 'Jordan',
-      number: '+14155552603',
-      ringGroupId: null,
-      ownerUserId: 'user-jordan',
-    },
-  ],
-  ringGroups: [],
-  onCall: false,
-  preferences: defaultUserPreferences('UTC'),
-  business: defaultBusinessDefaults(),
-  now: Date.parse('2026-11-20T10:00:00.000Z'),
-});
-
-const envelope = (seq: number) => ({
-  id: `event-${seq}`,
-  seq,
-  userId: 'user-jordan',
-  occurredAt: '2026-11-20T10:00:00.000Z',
-  lineId: 'line-jordan',
-  from: '+14155550100',
-  contactName: 'Ann Lee',
-});
-
 /** Kinds differ so that delivery pops each at once (it coalesces one line and kind). */
-const text = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'text', body: 'Hi' });
+const text = (seq: number): ServiceEvent => ({
+  ...oneLineAgentEnvelope(seq),
+  kind: 'text',
+  body: 'Hi',
+});
 const voicemail = (seq: number): ServiceEvent => ({
-  ...envelope(seq),
+  ...oneLineAgentEnvelope(seq),
   kind: 'voicemail',
   durationSeconds: 12,
   transcript: 'Call me back',
 });
-const fax = (seq: number): ServiceEvent => ({ ...envelope(seq), kind: 'fax', pages: 2 });
+const fax = (seq: number): ServiceEvent => ({
+  ...oneLineAgentEnvelope(seq),
+  kind: 'fax',
+  pages: 2,
+});
 
 /**
- * One session's event path as createCompanion wires it (store, batches, delivery, pipeline),
+ * One session's event path as openSession wires it (store, batches, delivery, pipeline),
  * with a second connection to the same file that sees only what was committed.
  */
 async function session() {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-batch-'));
-  folders.push(folder);
+  const folder = temporaryFolder();
   const path = join(folder, 'ringside.sqlite');
   const store = openStore(path);
   const observer = openStore(path);
-  stores.push(store, observer);
+  defer(() => store.close());
+  defer(() => observer.close());
   const clock = createSystemClock();
   const logger = createRecordingLogger();
   const notifier = new HeldNotifierFake(observer);
@@ -134,7 +100,7 @@ async function session() {
     batches,
     delivery,
     detectors: [],
-    context,
+    context: oneLineAgentContext,
     describe: (event: AlertEvent) => ({ title: event.kind, body: event.id }),
     clock,
     logger,

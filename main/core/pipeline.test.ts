@@ -1,34 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  type AlertEvent,
-  type Decision,
-  type RecipientContext,
-  type ServiceEvent,
-} from '../../common';
-import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { describe, expect, it } from 'vitest';
+import type { AlertEvent, Decision, ServiceEvent } from '../../common';
+import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { EventBatches } from './event-batch';
-import { EventPipeline, type Detector, type PipelineDelivery } from './pipeline';
+import type { Detector } from './delivery/detector';
+import { EventPipeline, type PipelineDelivery } from './pipeline';
 import { createSystemClock } from './ports';
 import { openStore, type Store } from './store';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
-const folders: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-pipeline-');
 
 function temporaryStore(): { store: Store; path: string } {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-pipeline-'));
-  folders.push(folder);
+  const folder = temporaryFolder();
   const path = join(folder, 'store.sqlite');
   const store = openStore(path);
-  stores.push(store);
+  defer(() => store.close());
   return { store, path };
 }
 
@@ -47,58 +36,24 @@ class RecordingDeliveryFake implements PipelineDelivery {
   }
 }
 
-function context(): RecipientContext {
-  return {
-    userId: 'user-jordan',
-    role: 'agent',
-    accountEmail: 'jordan@example.com',
-    backupPhone: null,
-    personalLineId: 'line-jordan',
-    lines: [
-      {
-        id: 'line-jordan',
-        name: 'Jordan',
-        number: '+14155552603',
-        ringGroupId: null,
-        ownerUserId: 'user-jordan',
-      },
-    ],
-    ringGroups: [],
-    onCall: false,
-    preferences: defaultUserPreferences('UTC'),
-    business: defaultBusinessDefaults(),
-    now: Date.parse('2026-11-20T10:00:00.000Z'),
-  };
-}
-
 function text(seq: number, id = `event-${seq}`): ServiceEvent {
-  return {
-    id,
-    seq,
-    userId: 'user-jordan',
-    kind: 'text',
-    occurredAt: '2026-11-20T10:00:00.000Z',
-    lineId: 'line-jordan',
-    from: '+14155550100',
-    contactName: 'Ann Lee',
-    body: 'Running late',
-  };
+  return { ...oneLineAgentEnvelope(seq, id), kind: 'text', body: 'Running late' };
 }
 
-/** The pipeline as createCompanion wires it: over the real store and the session's batches. */
+/** The pipeline as openSession wires it: over the real store and the session's batches. */
 function pipelineOver(
   store: Store,
   detectors: Detector[] = [],
   onStall?: (eventId: string) => void,
 ) {
   const delivery = new RecordingDeliveryFake();
-  const batches = new EventBatches({ store, notifier: new RecordingNotifierFake() });
+  const batches = new EventBatches({ store, notifier: new RecordingNotifier() });
   const pipeline = new EventPipeline({
     events: store.events,
     batches,
     delivery,
     detectors,
-    context,
+    context: oneLineAgentContext,
     describe: (event) => ({ title: `A ${event.kind}`, body: event.id }),
     clock: createSystemClock(),
     logger: createRecordingLogger(),
@@ -133,9 +88,8 @@ describe('EventPipeline', () => {
     pipeline.process(text(1));
     expect(delivery.delivered).toHaveLength(1);
     store.close();
-    stores.splice(stores.indexOf(store), 1);
     const reopened = openStore(path);
-    stores.push(reopened);
+    defer(() => reopened.close());
     const again = pipelineOver(reopened);
     again.pipeline.process(text(1));
     again.pipeline.process(text(2));
@@ -146,21 +100,23 @@ describe('EventPipeline', () => {
 
   it('runs derived events through the same path, right after the event that caused them', () => {
     const { store } = temporaryStore();
-    const derive: Detector = (event) =>
-      event.id === 'event-2'
-        ? [
-            {
-              id: 'local:high-sms:line-jordan:+14155550100:1',
-              kind: 'highSms',
-              occurredAt: event.occurredAt,
-              lineId: 'line-jordan',
-              from: '+14155550100',
-              contactName: null,
-              count: 16,
-              windowSeconds: 30,
-            },
-          ]
-        : [];
+    const derive: Detector = {
+      observe: (event) =>
+        event.id === 'event-2'
+          ? [
+              {
+                id: 'local:high-sms:line-jordan:+14155550100:1',
+                kind: 'highSms',
+                occurredAt: event.occurredAt,
+                lineId: 'line-jordan',
+                from: '+14155550100',
+                contactName: null,
+                count: 16,
+                windowSeconds: 30,
+              },
+            ]
+          : [],
+    };
     const { pipeline, delivery } = pipelineOver(store, [derive]);
     pipeline.process(text(1));
     pipeline.process(text(2));
@@ -177,19 +133,21 @@ describe('EventPipeline', () => {
   it('queues an event raised while another is processed instead of nesting it', () => {
     const { store } = temporaryStore();
     let pipeline: EventPipeline | null = null;
-    const raiseDuring: Detector = (event) => {
-      if (event.id === 'event-1') {
-        pipeline?.process({
-          kind: 'text',
-          id: 'local:raised:event-1',
-          occurredAt: event.occurredAt,
-          lineId: 'line-jordan',
-          from: '+14155550100',
-          contactName: null,
-          body: 'Raised while event-1 was processed',
-        });
-      }
-      return [];
+    const raiseDuring: Detector = {
+      observe(event) {
+        if (event.id === 'event-1') {
+          pipeline?.process({
+            kind: 'text',
+            id: 'local:raised:event-1',
+            occurredAt: event.occurredAt,
+            lineId: 'line-jordan',
+            from: '+14155550100',
+            contactName: null,
+            body: 'Raised while event-1 was processed',
+          });
+        }
+        return [];
+      },
     };
     const built = pipelineOver(store, [raiseDuring]);
     pipeline = built.pipeline;
@@ -203,12 +161,14 @@ describe('EventPipeline', () => {
   it('holds the stream after a failed event until the replay', () => {
     const { store } = temporaryStore();
     let failuresLeft = 1;
-    const failing: Detector = (event) => {
-      if (event.id === 'event-2' && failuresLeft > 0) {
-        failuresLeft -= 1;
-        throw new Error('detector exploded');
-      }
-      return [];
+    const failing: Detector = {
+      observe(event) {
+        if (event.id === 'event-2' && failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('detector exploded');
+        }
+        return [];
+      },
     };
     const stalls: string[] = [];
     const { pipeline, delivery } = pipelineOver(store, [failing], (eventId) =>
@@ -239,20 +199,22 @@ describe('EventPipeline', () => {
     // What event 2 derives cannot be recorded (an id SQLite cannot bind): event 2 must not be
     // recorded without it, or the replay would drop it as a duplicate and the derived alert
     // would be lost.
-    const broken: Detector = (event) =>
-      event.id === 'event-2'
-        ? [
-            {
-              id: {} as string,
-              kind: 'text',
-              occurredAt: event.occurredAt,
-              lineId: 'line-jordan',
-              from: '+14155550100',
-              contactName: null,
-              body: 'Derived',
-            },
-          ]
-        : [];
+    const broken: Detector = {
+      observe: (event) =>
+        event.id === 'event-2'
+          ? [
+              {
+                id: {} as string,
+                kind: 'text',
+                occurredAt: event.occurredAt,
+                lineId: 'line-jordan',
+                from: '+14155550100',
+                contactName: null,
+                body: 'Derived',
+              },
+            ]
+          : [],
+    };
     const stalls: string[] = [];
     const { pipeline, delivery, batches } = pipelineOver(store, [broken], (eventId) =>
       stalls.push(eventId),
@@ -273,9 +235,11 @@ describe('EventPipeline', () => {
 
   it('gives up on a poison event after a few attempts so the stream moves on', () => {
     const { store } = temporaryStore();
-    const poison: Detector = (event) => {
-      if (event.id === 'event-2') throw new Error('always');
-      return [];
+    const poison: Detector = {
+      observe(event) {
+        if (event.id === 'event-2') throw new Error('always');
+        return [];
+      },
     };
     const { pipeline, delivery } = pipelineOver(store, [poison]);
     pipeline.process(text(1));

@@ -6,6 +6,7 @@ import {
   type RecipientContext,
   type ServiceEvent,
 } from '../../common';
+import type { Detector } from './delivery/detector';
 import type { BatchRunner } from './event-batch';
 import type { Clock, Logger } from './ports';
 import type { ProcessedEventRepository, RecordedDecision } from './store/repositories';
@@ -17,13 +18,6 @@ export interface PipelineDelivery {
   endCatchUp(): void;
 }
 
-/**
- * A detector turns one event into zero or more derived events (a burst of texts → `highSms`,
- * usage → `usageThreshold`). The reminder scheduler only observes: its events come later through
- * `EventPipeline.process`.
- */
-export type Detector = (event: AlertEvent) => readonly AlertEvent[];
-
 export interface EventPipelineOptions {
   events: ProcessedEventRepository;
   /**
@@ -32,6 +26,11 @@ export interface EventPipelineOptions {
    */
   batches: BatchRunner;
   delivery: PipelineDelivery;
+  /**
+   * Each turns one event into zero or more derived events (a burst of texts → `highSms`, usage →
+   * `usageThreshold`); the reminder scheduler only observes, its events come later through
+   * `EventPipeline.process`.
+   */
   detectors: readonly Detector[];
   /** Everything `decide` needs now: profile, preferences, business defaults, presence, clock. */
   context: () => RecipientContext;
@@ -237,7 +236,7 @@ export class EventPipeline {
     // and a per-event flatMap and spread were measurable garbage in a burst.
     let derived: AlertEvent[] | null = null;
     for (const detector of detectors) {
-      const found = detector(event);
+      const found = detector.observe(event);
       if (found.length === 0) continue;
       derived ??= [];
       for (const each of found) derived.push(each);

@@ -1,21 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../common';
 import { cachedProfile, keptDeviceId, rememberProfile } from './session-index';
 import { openStore } from './store';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-session-index-'));
-  folders.push(folder);
-  return folder;
-}
+const { temporaryFolder } = cleanupAfterEach('ringside-session-index-');
 
 const profile: Profile = {
   user: {

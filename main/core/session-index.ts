@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { profileSchema, type Profile } from '../../common';
 import { ServiceRefusalError, type ServiceClient } from './connection';
 import type { Logger } from './ports';
+import { ensurePrivateFolder, writePrivateFile } from './private-files';
 import { openStore } from './store';
 import type { MetaRepository } from './store/repositories';
 
@@ -39,8 +40,8 @@ function readSessionIndex(dataDir: string): Record<string, string> {
 
 /**
  * Keeps a profile the service just gave: in the user's store (`meta`), and this token → that
- * user in the session index (written to a temporary file and renamed, so a crash leaves the old
- * index or the new one, never half of one).
+ * user in the session index (owner-only, written to a temporary file and renamed, so a crash
+ * leaves the old index or the new one, never half of one).
  */
 export function rememberProfile(
   dataDir: string,
@@ -50,10 +51,8 @@ export function rememberProfile(
 ): void {
   meta.set('profile', JSON.stringify(profile));
   const index = { ...readSessionIndex(dataDir), [fingerprint(token)]: profile.user.id };
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, sessionIndexFile);
-  writeFileSync(`${path}.tmp`, JSON.stringify(index));
-  renameSync(`${path}.tmp`, path);
+  ensurePrivateFolder(dataDir);
+  writePrivateFile(join(dataDir, sessionIndexFile), JSON.stringify(index));
 }
 
 /** This device's id, made once per user store and kept in its `meta`. */

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type {
   ConnectionState,
@@ -11,27 +9,20 @@ import type {
   SyncStatus,
 } from '../../common';
 import { createServiceClient } from './connection';
-import { createRecordingLogger, RecordingNotifierFake } from './connection/testing';
+import { createRecordingLogger } from '../../test/support/recording-logger';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, ObservableValue } from './ports';
 import { openSession, type SessionViews } from './session';
 import { cachedProfile } from './session-index';
-import { waitForValue } from './testing/wait-for';
+import { waitForValue } from '../../test/support/wait-for';
+import { cleanupAfterEach } from '../../test/support/cleanups';
 
 const jordanToken = 'demo-token-jordan';
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-session-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-session-');
 
 async function service(): Promise<RunningService> {
   const running = await startService({ databasePath: join(temporaryFolder(), 'service.sqlite') });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 
@@ -60,7 +51,7 @@ async function open(running: RunningService, dataDir: string, fed: SessionViews)
     dataDir,
     serviceUrl: running.url,
     token: jordanToken,
-    notifier: new RecordingNotifierFake(),
+    notifier: new RecordingNotifier(),
     clock: createSystemClock(),
     logger: createRecordingLogger(),
     backoff: { initialMilliseconds: 20, maximumMilliseconds: 200 },

@@ -156,9 +156,7 @@ export function openSession(options: SessionOptions): Session {
     events: store.events,
     batches,
     delivery,
-    // TODO(pipeline, issue 10): take `Detector` objects (main/core/delivery/detector.ts) and drop
-    // this adapter.
-    detectors: detectors.map((detector) => (event: AlertEvent) => detector.observe(event)),
+    detectors,
     context,
     describe: describer.describe,
     clock,

@@ -1,4 +1,6 @@
 import {
+  demoAdminToken,
+  demoAgentToken,
   serviceArguments,
   waitForServiceStart,
   type ServiceChild,
@@ -13,11 +15,6 @@ import type { DemoServicePort, ServiceTarget } from './main';
  * In Electron the child is a `utilityProcess` running the bundled service CLI
  * (dist/service/service-cli.cjs): it works packaged, where the RunAsNode fuse is off.
  */
-
-/** The demo agent the companion signs in as (Jordan Park), as in headless. */
-export const demoAgentToken = 'demo-token-jordan';
-/** An admin of the demo business: the scenario injects events with this token. */
-const demoAdminToken = 'demo-token-sam';
 
 /** The part of Electron's UtilityProcess the demo service uses. */
 export interface ChildProcessPort extends ServiceChild {

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -9,6 +8,8 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
+  safeStorage,
   session,
   shell,
   Tray,
@@ -17,9 +18,11 @@ import {
 import { z } from 'zod';
 import { createCompanion } from '../core/companion';
 import { createSystemClock, type Logger } from '../core/ports';
+import { registerAppScheme } from './app-protocol';
 import { UtilityProcessDemoService } from './demo-service';
 import { createTypedIpcMain } from './ipc-main';
 import { claimSingleInstance, onReady, type Shell } from './main';
+import type { ServiceSettings } from './service-configuration';
 import { everyInterval } from './power';
 import { installTestHooks } from './test-hooks';
 
@@ -33,7 +36,7 @@ import { installTestHooks } from './test-hooks';
 const bundleFolder = path.dirname(fileURLToPath(import.meta.url));
 const distFolder = path.resolve(bundleFolder, '..');
 
-const serviceConfigurationSchema = z.strictObject({
+const environmentServiceSchema = z.strictObject({
   serviceUrl: z.url(),
   token: z.string().min(1).max(4096),
 });
@@ -51,28 +54,21 @@ function createConsoleLogger(): Logger {
 }
 
 /**
- * The service to use: RINGSIDE_SERVICE_URL and RINGSIDE_TOKEN, else `<userData>/service.json`
- * ({"serviceUrl", "token"}), else none (the embedded demo service starts).
+ * The service given in the environment (RINGSIDE_SERVICE_URL and RINGSIDE_TOKEN, both or
+ * neither), else null: `onReady` then reads `<userData>/service.json`.
  */
-function serviceConfiguration(userData: string, logger: Logger) {
-  const fromEnvironment = {
-    serviceUrl: process.env['RINGSIDE_SERVICE_URL'],
-    token: process.env['RINGSIDE_TOKEN'],
-  };
-  if (fromEnvironment.serviceUrl || fromEnvironment.token) {
-    return serviceConfigurationSchema.parse(fromEnvironment);
-  }
-  const file = path.join(userData, 'service.json');
-  if (!existsSync(file)) return null;
-  const parsed = serviceConfigurationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (parsed.success) return parsed.data;
-  logger.error('service.json is invalid; starting the demo service instead', { file });
-  return null;
+function serviceFromEnvironment(): ServiceSettings | null {
+  const serviceUrl = process.env['RINGSIDE_SERVICE_URL'];
+  const token = process.env['RINGSIDE_TOKEN'];
+  if (!serviceUrl && !token) return null;
+  return environmentServiceSchema.parse({ serviceUrl, token });
 }
 
 function main(): void {
   // Every renderer sandboxed, whatever a later window's options say (before ready, or it is ignored).
   app.enableSandbox();
+  // app://ringside/ serves the settings window (app-protocol.ts); privileges only before ready.
+  registerAppScheme(protocol);
   const logger = createConsoleLogger();
   // Tests and e2e runs give each launch a fresh profile folder.
   const userDataOverride = process.env['RINGSIDE_USER_DATA'];
@@ -111,7 +107,8 @@ function main(): void {
         assetsFolder: path.join(distFolder, 'assets'),
       },
       devServerUrl: app.isPackaged ? null : (process.env['RINGSIDE_RENDERER_URL'] ?? null),
-      service: serviceConfiguration(userData, logger),
+      service: serviceFromEnvironment(),
+      safeStorage,
       demoService: new UtilityProcessDemoService({
         fork: (modulePath, args) =>
           utilityProcess.fork(modulePath, args, { stdio: 'pipe', serviceName: 'Ringside demo' }),

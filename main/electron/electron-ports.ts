@@ -38,7 +38,6 @@ export interface WebContentsPort {
 
 export interface BrowserWindowPort {
   readonly webContents: WebContentsPort;
-  loadFile(filePath: string, options?: { hash?: string }): Promise<void>;
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;
@@ -83,7 +82,17 @@ export interface HeadersReceivedDetails {
   responseHeaders?: Record<string, string[] | string>;
 }
 
+/** A session's `protocol` (Electron's `Protocol`): the handler of `app:` is added there. */
+export interface ProtocolPort {
+  handle(
+    scheme: string,
+    handler: (request: { url: string; method: string }) => Promise<Response>,
+  ): void;
+  unhandle(scheme: string): void;
+}
+
 export interface SessionPort {
+  protocol: ProtocolPort;
   webRequest: {
     onHeadersReceived(
       listener: (

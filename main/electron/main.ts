@@ -1,6 +1,8 @@
 import path from 'node:path';
+import type { HealthNotice } from '../../common';
 import type { Companion, CompanionCalls } from '../core/companion-api';
 import type { Clock, Logger, NotifierPort } from '../core/ports';
+import { appScheme, createAppProtocolHandler } from './app-protocol';
 import { appIconFile, trayIconFile } from './assets';
 import type {
   AppPort,
@@ -18,7 +20,12 @@ import { companionCalls, type TypedIpcMain, type TypedIpcMainOptions } from './i
 import { ElectronNotifier } from './notifier';
 import { OwnPages } from './own-pages';
 import { PowerWatch, ReplanGuard, type RepeatingTimer } from './power';
-import { secureSession } from './session-security';
+import {
+  loadServiceFile,
+  type SafeStoragePort,
+  type ServiceSettings,
+} from './service-configuration';
+import { contentSecurityPolicy, secureSession } from './session-security';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
 import { TrayController } from './tray';
 import type { TrayIconState } from './tray-menu';
@@ -33,6 +40,8 @@ export interface ShellCompanionOptions {
   notifier: NotifierPort;
   clock: Clock;
   logger: Logger;
+  /** What the shell already knows to tell (the token kept without the OS keychain). */
+  notices: HealthNotice[];
 }
 
 /** Where the service is: configured, or the embedded demo service started on demand. */
@@ -69,8 +78,12 @@ export interface ShellDependencies<BuiltMenu, Image extends NativeImagePort> {
   };
   /** The renderer's dev server (development only), or null for the built page. */
   devServerUrl: string | null;
-  /** A configured service, or null for the embedded demo service. */
-  service: { serviceUrl: string; token: string } | null;
+  /**
+   * A service from the environment (RINGSIDE_SERVICE_URL + RINGSIDE_TOKEN), or null: then
+   * `<userData>/service.json` (its token sealed with `safeStorage`), else the demo service.
+   */
+  service: ServiceSettings | null;
+  safeStorage: SafeStoragePort;
   demoService: DemoServicePort;
   clock: Clock;
   monotonicNow: () => number;
@@ -107,11 +120,13 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   // Windows shows and clicks through pop-ups only for an app with an AppUserModelId.
   if (platform === 'win32') app.setAppUserModelId(dependencies.appUserModelId);
 
-  const pages = new OwnPages({
-    rendererFolder: paths.rendererFolder,
-    devServerUrl: dependencies.devServerUrl,
-  });
+  const pages = new OwnPages({ devServerUrl: dependencies.devServerUrl });
   secureSession(dependencies.session, pages);
+  // The built page, from app://ringside/ only (the scheme was made privileged before ready).
+  dependencies.session.protocol.handle(
+    appScheme,
+    createAppProtocolHandler({ rendererFolder: paths.rendererFolder, contentSecurityPolicy }),
+  );
   const links = new ExternalLinks({
     shell: dependencies.shell,
     allowedHosts: dependencies.externalHosts ?? defaultExternalHosts,
@@ -119,8 +134,16 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   });
 
   const notifier = new ElectronNotifier({ Notification: dependencies.Notification, clock });
-  const service: ServiceTarget = dependencies.service
-    ? { ...dependencies.service, stop: () => Promise.resolve() }
+  const configured = dependencies.service
+    ? { service: dependencies.service, notices: [] }
+    : await loadServiceFile({
+        file: path.join(paths.userData, 'service.json'),
+        safeStorage: dependencies.safeStorage,
+        platform,
+        logger,
+      });
+  const service: ServiceTarget = configured.service
+    ? { ...configured.service, stop: () => Promise.resolve() }
     : await dependencies.demoService.start({ dataDir: paths.userData });
   const companion = dependencies.createCompanion({
     dataDir: paths.userData,
@@ -129,6 +152,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
     notifier,
     clock,
     logger,
+    notices: configured.notices,
   });
 
   const overrides: Partial<CompanionCalls> = { openExternal: ({ url }) => links.open(url) };
@@ -143,7 +167,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   const settingsWindow = new SettingsWindow({
     createWindow: dependencies.createWindow,
     preload: paths.preload,
-    page: pages.devServerUrl ? { url: pages.devServerUrl } : { file: pages.indexFile },
+    url: pages.indexUrl(),
     icon: platform === 'darwin' ? null : appIconFile(paths.assetsFolder),
     pages,
     links,
@@ -215,6 +239,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
       tray.stop();
       for (const release of unsubscribe.splice(0)) release();
       ipc.stop();
+      dependencies.session.protocol.unhandle(appScheme);
       await companion.stop();
       await service.stop();
     })();

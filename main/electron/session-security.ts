@@ -1,12 +1,14 @@
 import type { SessionPort } from './electron-ports';
 
 /**
- * The settings window's Content-Security-Policy: only our own scripts, styles and images (and
- * data: images), no plugins, no <base>, no form posts, no frames in it, never framed. The
- * renderer's index.html carries the same policy in a <meta> tag (all but frame-ancestors, which a
- * meta tag cannot set): the packaged page is a file:// page, which gets no response headers, so
- * the meta tag is what protects it; the header covers the dev server and any page the meta
- * misses. A test keeps the two equal.
+ * The settings window's Content-Security-Policy, the one source of it: only our own scripts,
+ * styles and images (and data: images), no plugins, no <base>, no form posts, no frames in it,
+ * never framed. `'self'` is the origin `app://ringside` (app-protocol.ts), whose handler sends
+ * this header with every file of the bundle and serves nothing else, so `'self'` means our bundle
+ * and nothing else on disk. `secureSession` sets it on the dev server's responses too. The
+ * renderer's index.html repeats it in a <meta> tag (all but frame-ancestors, which a meta tag
+ * cannot set) for wherever the page is served without the header; a test keeps the two equal,
+ * and e2e/browser/content-security-policy.spec.ts proves in Chromium what it refuses.
  */
 // One literal, so reviewers and Electronegativity's CSP check read the policy as it is sent.
 export const contentSecurityPolicy =

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../core/ports';
+import { ensurePrivateFolder, writePrivateFile } from '../core/private-files';
 
 /**
  * Settings of the desktop shell itself, not of the signed-in user: whether the app starts at
@@ -43,13 +44,11 @@ export class ShellSettingsFile {
     return { ...defaultShellSettings };
   }
 
-  /** Writes through a temporary file and a rename, so a crash leaves the old or the new file. */
+  /** Owner-only, through a temporary file and a rename: a crash leaves the old or the new file. */
   write(settings: ShellSettings): void {
     const valid = shellSettingsSchema.parse(settings);
-    mkdirSync(path.dirname(this.#file), { recursive: true });
-    const temporary = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.#file);
+    ensurePrivateFolder(path.dirname(this.#file));
+    writePrivateFile(this.#file, `${JSON.stringify(valid, null, 2)}\n`);
   }
 }
 

@@ -58,8 +58,8 @@ export function hardenWebContents(
 export interface SettingsWindowOptions {
   createWindow: CreateBrowserWindow;
   preload: string;
-  /** The built page, or the dev server URL (development only). */
-  page: { file: string } | { url: string };
+  /** The page: `app://ringside/index.html`, or the dev server (development only). */
+  url: string;
   icon: string | null;
   pages: { isOwn(url: string): boolean };
   links: { isAllowed(url: string): boolean; open(url: string): Promise<{ opened: boolean }> };
@@ -94,7 +94,7 @@ export class SettingsWindow {
   }
 
   #create(): BrowserWindowPort {
-    const { createWindow, preload, page, icon, pages, links, onCreated, logger } = this.#options;
+    const { createWindow, preload, url, icon, pages, links, onCreated, logger } = this.#options;
     const options: BrowserWindowOptions = {
       width: 980,
       height: 720,
@@ -113,10 +113,11 @@ export class SettingsWindow {
     window.on('closed', () => {
       if (this.#window === window) this.#window = null;
     });
-    const load = 'file' in page ? window.loadFile(page.file) : window.loadURL(page.url);
-    load.catch((error: unknown) =>
-      logger.error('window: the settings page did not load', { error: String(error) }),
-    );
+    window
+      .loadURL(url)
+      .catch((error: unknown) =>
+        logger.error('window: the settings page did not load', { error: String(error) }),
+      );
     return window;
   }
 }

@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { runHeadless } from './run';
+
+/** Standard input to its end (`--token-stdin`); at a terminal, says what it waits for. */
+function readStdin(): string {
+  if (process.stdin.isTTY) {
+    process.stderr.write('Paste your sign-in token, then press Enter and Ctrl-D:\n');
+  }
+  return readFileSync(0, 'utf8');
+}
 
 /**
  * `npm run headless`: the companion in plain Node. Decisions go to stdout (one line each, or one
@@ -8,6 +17,7 @@ async function main(): Promise<void> {
   const running = await runHeadless(process.argv.slice(2), process.env, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    readStdin,
   });
   if (!running) return;
   if (running.companion.connection.get().status === 'refused') {

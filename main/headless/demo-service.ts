@@ -1,14 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { spawnServiceCli, startServiceProcess } from '../core/connection/service-process';
-
-/** The repository root (main/headless/ → ../../), where `tsx` and `main/headless/cli.ts` live. */
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The demo user the companion signs in as: Jordan Park, an agent with a personal line. */
-export const demoAgentToken = 'demo-token-jordan';
-/** An admin of the demo business: the scenario injects events with this token. */
-const demoAdminToken = 'demo-token-sam';
+import {
+  demoAdminToken,
+  demoAgentToken,
+  spawnServiceCli,
+  startServiceProcess,
+} from '../core/connection/service-process';
 
 export interface DemoService {
   url: string;

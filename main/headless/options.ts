@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,10 @@ export interface HeadlessOptions {
   /** null: no service configured (the demo service starts, unless `demo` is false). */
   serviceUrl: string | null;
   token: string | null;
+  /** Where the token came from; null when there is none. */
+  tokenSource: TokenSource | null;
+  /** Sentences for stderr, said once before anything starts (a token where others can read it). */
+  warnings: string[];
   /** null: the app-data folder (or a temp folder for the demo). */
   dataDir: string | null;
   json: boolean;
@@ -18,6 +22,18 @@ export interface HeadlessOptions {
   /** Demo playback speed (2 = twice as fast). */
   demoSpeed: number;
 }
+
+export type TokenSource = 'flag' | 'stdin' | 'environment' | 'config';
+
+/** What the options read besides argv and the environment: the token piped in, on request. */
+export interface HeadlessInput {
+  /** All of standard input (only called for `--token-stdin`). */
+  readStdin(): string;
+}
+
+/** Said once on stderr when the token is passed with `--token`. */
+export const tokenOnCommandLineWarning =
+  'Warning: --token puts your sign-in token on the command line, where other local users can read it (ps, /proc). Pipe it to --token-stdin, set RINGSIDE_TOKEN, or put it in a --config file (chmod 600) instead.';
 
 /** A user error in the options: printed as is, exit code 2. */
 export class OptionsError extends Error {
@@ -29,9 +45,10 @@ export class OptionsError extends Error {
 
 export const usage = `Usage: npm run headless -- [options]
   --service-url <url>   the telephony service (env RINGSIDE_SERVICE_URL)
-  --token <token>       your sign-in token (env RINGSIDE_TOKEN)
+  --token-stdin         read your sign-in token from standard input (or env RINGSIDE_TOKEN)
+  --token <token>       the token as an argument: other local users can see it (ps); avoid
   --data-dir <folder>   where the local database lives (env RINGSIDE_DATA_DIR)
-  --config <file.json>  any of the above in a file: {"serviceUrl", "token", "dataDir", "json", "explain", "demo"}
+  --config <file.json>  any of the above in a file (keep it chmod 600): {"serviceUrl", "token", "dataDir", "json", "explain", "demo"}
   --json                one JSON object per decision on stdout
   --explain             add why each channel was or was not used
   --no-demo             do not start the demo service when no service is configured
@@ -53,6 +70,38 @@ export const headlessConfigSchema = z.strictObject({
 export type HeadlessConfig = z.infer<typeof headlessConfigSchema>;
 
 const urlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+
+/**
+ * A config file that holds a token must be the owner's alone: on POSIX, a group- or
+ * world-readable one is named in a warning (it still works; chmod is the fix, not a refusal).
+ */
+function configFileWarning(path: string, config: HeadlessConfig): string | null {
+  if (config.token === undefined || process.platform === 'win32') return null;
+  try {
+    if ((statSync(path).mode & 0o077) === 0) return null;
+  } catch {
+    return null;
+  }
+  return `Warning: the config file ${path} holds your sign-in token and other local users can read it: run chmod 600 ${path}.`;
+}
+
+function readTokenFromStdin(input: HeadlessInput): string {
+  let text: string;
+  try {
+    text = input.readStdin();
+  } catch (error) {
+    throw new OptionsError(
+      `--token-stdin could not read standard input: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  // The first line, as `echo "$TOKEN" |` or a password manager's pipe gives it.
+  const token = (text.split(/\r?\n/, 1)[0] ?? '').trim();
+  if (token === '') throw new OptionsError('--token-stdin read no token from standard input.');
+  if (token.length > 512) {
+    throw new OptionsError('--token-stdin read more than 512 characters: not a token.');
+  }
+  return token;
+}
 
 function readConfig(path: string): HeadlessConfig {
   let text: string;
@@ -77,12 +126,14 @@ function readConfig(path: string): HeadlessConfig {
 }
 
 /**
- * Flags win over environment variables, which win over the config file. Throws OptionsError
- * with a sentence a person can act on.
+ * Flags win over environment variables, which win over the config file. The token: `--token`
+ * or `--token-stdin` (one of them), else RINGSIDE_TOKEN, else the config file. Throws
+ * OptionsError with a sentence a person can act on.
  */
 export function parseHeadlessOptions(
   argv: readonly string[],
   environment: Record<string, string | undefined>,
+  input: HeadlessInput,
 ): HeadlessOptions | 'help' {
   let values;
   try {
@@ -91,6 +142,7 @@ export function parseHeadlessOptions(
       options: {
         'service-url': { type: 'string' },
         token: { type: 'string' },
+        'token-stdin': { type: 'boolean' },
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean' },
@@ -108,6 +160,7 @@ export function parseHeadlessOptions(
   }
   if (values.help) return 'help';
   const config = values.config ? readConfig(values.config) : {};
+  const warnings: string[] = [];
   const pick = (flag: string | undefined, variable: string, fromConfig: string | undefined) => {
     const fromEnvironment = environment[variable];
     return flag ?? (fromEnvironment ? fromEnvironment : undefined) ?? fromConfig ?? null;
@@ -116,10 +169,36 @@ export function parseHeadlessOptions(
   if (serviceUrl !== null && !urlSchema.safeParse(serviceUrl).success) {
     throw new OptionsError(`Not an http(s) URL: ${serviceUrl}`);
   }
-  const token = pick(values.token, 'RINGSIDE_TOKEN', config.token);
+  if (values.token !== undefined && values['token-stdin']) {
+    throw new OptionsError('Pass the token one way: --token-stdin or --token, not both.');
+  }
+  const fromEnvironment = environment['RINGSIDE_TOKEN'] ? environment['RINGSIDE_TOKEN'] : null;
+  let token: string | null;
+  let tokenSource: TokenSource | null;
+  if (values['token-stdin']) {
+    token = readTokenFromStdin(input);
+    tokenSource = 'stdin';
+  } else if (values.token !== undefined) {
+    token = values.token;
+    tokenSource = 'flag';
+    warnings.push(tokenOnCommandLineWarning);
+  } else if (fromEnvironment !== null) {
+    token = fromEnvironment;
+    tokenSource = 'environment';
+  } else if (config.token !== undefined) {
+    token = config.token;
+    tokenSource = 'config';
+  } else {
+    token = null;
+    tokenSource = null;
+  }
+  if (tokenSource === 'config' && values.config) {
+    const warning = configFileWarning(values.config, config);
+    if (warning) warnings.push(warning);
+  }
   if (serviceUrl !== null && token === null) {
     throw new OptionsError(
-      'A service URL is set but no token: pass --token, set RINGSIDE_TOKEN, or add "token" to the config file',
+      'A service URL is set but no token: pipe it to --token-stdin, set RINGSIDE_TOKEN, or add "token" to the config file',
     );
   }
   const speed = Number(values['demo-speed'] ?? '1');
@@ -129,6 +208,8 @@ export function parseHeadlessOptions(
   return {
     serviceUrl,
     token,
+    tokenSource,
+    warnings,
     dataDir: pick(values['data-dir'], 'RINGSIDE_DATA_DIR', config.dataDir),
     json: values.json ?? config.json ?? false,
     explain: values.explain ?? config.explain ?? false,

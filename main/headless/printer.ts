@@ -82,5 +82,7 @@ export function formatHealth(notice: HealthNotice): string {
       return `${notice.message} Decisions are still printed here.`;
     case 'popupFailures':
       return `Pop-ups are failing: ${notice.message}`;
+    case 'tokenStorage':
+      return notice.message;
   }
 }

@@ -20,6 +20,8 @@ import { decisionLine, formatConnection, formatDecision, formatHealth } from './
 export interface HeadlessIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
+  /** All of standard input: read only for `--token-stdin`. */
+  readStdin: () => string;
 }
 
 export interface RunningHeadless {
@@ -79,7 +81,7 @@ export async function runHeadless(
 ): Promise<RunningHeadless | null> {
   let parsed: HeadlessOptions | 'help';
   try {
-    parsed = parseHeadlessOptions(argv, environment);
+    parsed = parseHeadlessOptions(argv, environment, { readStdin: io.readStdin });
   } catch (error) {
     if (error instanceof OptionsError) {
       io.stderr(`${error.message}\n\n${usage}`);
@@ -93,6 +95,7 @@ export async function runHeadless(
     return null;
   }
   const options = parsed;
+  for (const warning of options.warnings) io.stderr(warning);
   const logger = createStderrLogger(io.stderr, environment['RINGSIDE_LOG']);
   let demo: DemoService | null = null;
   let demoFolder: string | null = null;
@@ -102,7 +105,7 @@ export async function runHeadless(
   if (serviceUrl === null) {
     if (!options.demo) {
       io.stderr(
-        'No service configured: pass --service-url and --token (or RINGSIDE_SERVICE_URL and RINGSIDE_TOKEN), or drop --no-demo to run the demo.',
+        'No service configured: pass --service-url and pipe the token to --token-stdin (or set RINGSIDE_SERVICE_URL and RINGSIDE_TOKEN, or use --config), or drop --no-demo to run the demo.',
       );
       process.exitCode = 2;
       return null;

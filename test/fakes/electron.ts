@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /**
@@ -120,7 +121,56 @@ export type HeadersReceivedListener = (
   callback: (response: { responseHeaders?: Record<string, string[]>; cancel?: boolean }) => void,
 ) => void;
 
+/** A scheme given privileges with `protocol.registerSchemesAsPrivileged` (before ready). */
+export interface FakeCustomScheme {
+  scheme: string;
+  privileges?: { standard?: boolean; secure?: boolean; [privilege: string]: boolean | undefined };
+}
+
+/** Process-wide, as in Electron: what `registerSchemesAsPrivileged` registered. */
+export const privilegedSchemes: FakeCustomScheme[] = [];
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * A session's `protocol`: `handle` keeps one handler per scheme (a second one throws, as in
+ * Electron), and `request(url)` is what Chromium does when a page of that session loads the URL:
+ * a fetch `Request` to the handler, or a network error when no handler has the scheme.
+ */
+export class FakeProtocol {
+  readonly handlers = new Map<string, ProtocolHandler>();
+
+  registerSchemesAsPrivileged(schemes: FakeCustomScheme[]): void {
+    record('protocol.registerSchemesAsPrivileged', schemes);
+    privilegedSchemes.splice(0, privilegedSchemes.length, ...schemes);
+  }
+
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    record('protocol.handle', scheme);
+    this.handlers.set(scheme, handler);
+  }
+
+  unhandle(scheme: string): void {
+    record('protocol.unhandle', scheme);
+    this.handlers.delete(scheme);
+  }
+
+  isProtocolHandled(scheme: string): boolean {
+    return this.handlers.has(scheme);
+  }
+
+  /** A request from a page, through the handler registered for the URL's scheme. */
+  async request(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = url.slice(0, Math.max(0, url.indexOf(':')));
+    const handler = this.handlers.get(scheme);
+    if (!handler) throw new TypeError(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return await handler(new Request(url, init));
+  }
+}
+
 export class FakeSession {
+  readonly protocol = new FakeProtocol();
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
   headersReceived: HeadersReceivedListener | null = null;
@@ -178,12 +228,21 @@ export class FakeWebFrameMain {
     readonly routingId: number,
   ) {}
 
-  /** As Chromium serialises it: "file://" for file pages, "null" for opaque origins. */
+  /**
+   * As Chromium serialises it: "file://" for file pages, scheme://host for a custom scheme
+   * registered as standard (before ready), "null" for other custom schemes and opaque origins.
+   */
   get origin(): string {
     if (this.originOverride !== null) return this.originOverride;
     try {
       const parsed = new URL(this.url);
-      return parsed.protocol === 'file:' ? 'file://' : parsed.origin;
+      if (parsed.protocol === 'file:') return 'file://';
+      const scheme = parsed.protocol.slice(0, -1);
+      const standard = privilegedSchemes.some(
+        (entry) => entry.scheme === scheme && entry.privileges?.standard === true,
+      );
+      if (standard) return `${scheme}://${parsed.host.toLowerCase()}`;
+      return parsed.origin;
     } catch {
       return 'null';
     }
@@ -615,6 +674,85 @@ export const dialog = {
 
 export class FakePowerMonitor extends EventEmitter {}
 
+// ---------- safeStorage ----------
+
+/** `safeStorage.getSelectedStorageBackend()`'s answers (Linux). */
+export type FakeStorageBackend =
+  'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown';
+
+/**
+ * The OS keychain behind `safeStorage`, with real cryptography (AES-256-GCM under a key only
+ * this object holds, a `v11` prefix as Chromium writes), so a test reading the file sees bytes,
+ * not the secret. Tests make it unavailable (`available = false`), a Linux desktop without a
+ * secret service (`backend = 'basic_text'`), another keychain (`replaceKey()`: what was sealed
+ * before no longer opens), or one whose key was rotated (`rotated = true`).
+ */
+export class FakeSafeStorage {
+  available = true;
+  backend: FakeStorageBackend = 'gnome_libsecret';
+  /** The next decryptions answer `shouldReEncrypt: true`, as after a key rotation. */
+  rotated = false;
+  #key = randomBytes(32);
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+
+  getSelectedStorageBackend(): FakeStorageBackend {
+    return this.backend;
+  }
+
+  encryptString(plainText: string): Buffer {
+    record('safeStorage.encryptString');
+    if (!this.available) {
+      throw new Error(
+        'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+      );
+    }
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const sealed = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from('v11'), iv, cipher.getAuthTag(), sealed]);
+  }
+
+  decryptString(encrypted: Buffer): string {
+    record('safeStorage.decryptString');
+    const failure = new Error(
+      'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+    );
+    if (!this.available || encrypted.subarray(0, 3).toString() !== 'v11') throw failure;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, encrypted.subarray(3, 15));
+      decipher.setAuthTag(encrypted.subarray(15, 31));
+      return Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw failure;
+    }
+  }
+
+  encryptStringAsync(plainText: string): Promise<Buffer> {
+    // A throw in the executor rejects, as Electron's promise does.
+    return new Promise((resolve) => resolve(this.encryptString(plainText)));
+  }
+
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
+    return new Promise((resolve) =>
+      resolve({ result: this.decryptString(encrypted), shouldReEncrypt: this.rotated }),
+    );
+  }
+
+  /** Another keychain (a new OS account, a reset keyring): earlier ciphertexts stop opening. */
+  replaceKey(): void {
+    this.#key = randomBytes(32);
+  }
+}
+
 // ---------- module exports, as `import { app } from 'electron'` sees them ----------
 
 export let app = new FakeApp();
@@ -623,16 +761,22 @@ export let ipcMain = new FakeIpcMain();
 export let ipcRenderer = new FakeIpcRenderer();
 export let contextBridge = new FakeContextBridge();
 export let powerMonitor = new FakePowerMonitor();
+/** `protocol`: the default session's, plus `registerSchemesAsPrivileged`, as in Electron. */
+export let protocol = session.defaultSession.protocol;
+export let safeStorage = new FakeSafeStorage();
 
 /** Fresh objects for the next test (the module-level ones are shared, as in Electron). */
 export function resetFakeElectron(): void {
   recorded.length = 0;
   app = new FakeApp();
   session.defaultSession = new FakeSession();
+  protocol = session.defaultSession.protocol;
+  privilegedSchemes.length = 0;
   ipcMain = new FakeIpcMain();
   ipcRenderer = new FakeIpcRenderer();
   contextBridge = new FakeContextBridge();
   powerMonitor = new FakePowerMonitor();
+  safeStorage = new FakeSafeStorage();
   BrowserWindow.instances.length = 0;
   Tray.instances.length = 0;
   Notification.instances.length = 0;

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   eventPageSchema,
@@ -15,7 +13,7 @@ import {
   connectWithHandshake,
   type RecordedMessage,
   type TestDevice,
-} from '../../service/test-client';
+} from './service-test-client';
 import { ManualClock } from './manual-clock';
 
 /** How a test device connects: protocol 2 (this companion) unless told otherwise. */
@@ -28,17 +26,19 @@ export interface ConnectOptions {
 }
 
 /**
- * The stand-in service on a database file in a fresh folder, with a clock the test moves by hand:
- * restart it on the same file, read a user's stream and outbox over HTTP, connect devices.
+ * The stand-in service on a database file in `folder` (a `temporaryFolder()` of
+ * `cleanupAfterEach`), with the one `ManualClock`, so a test moves time by hand: restart it on the
+ * same file, read a user's stream and outbox over HTTP, connect devices. Used by the service's
+ * issue-11 tests (derived alerts, reminders, protocol 2, test notifications).
  */
 export class ServiceFixture {
-  readonly folder = mkdtempSync(join(tmpdir(), 'service-fixture-'));
-  readonly databasePath = join(this.folder, 'service.sqlite');
+  readonly databasePath: string;
   readonly clock: ManualClock;
   readonly #devices: TestDevice[] = [];
   #service: RunningService | null = null;
 
-  constructor(start = Date.parse('2026-11-23T15:00:00.000Z')) {
+  constructor(folder: string, start = Date.parse('2026-11-23T15:00:00.000Z')) {
+    this.databasePath = join(folder, 'service.sqlite');
     this.clock = new ManualClock(start);
   }
 
@@ -66,16 +66,11 @@ export class ServiceFixture {
     return this.start();
   }
 
+  /** Closes the devices it connected and the service (if running). */
   async stop(): Promise<void> {
     for (const device of this.#devices.splice(0)) device.close();
     await this.#service?.close();
     this.#service = null;
-  }
-
-  /** Stops the service and removes its folder. */
-  async dispose(): Promise<void> {
-    await this.stop();
-    rmSync(this.folder, { recursive: true, force: true });
   }
 
   token(key: string): string {

@@ -1,25 +1,19 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertEvent, ConnectionState, ServiceEvent } from '../../../common';
 import { createSystemClock } from '../ports';
 import type { BatchRunner } from '../event-batch';
 import { backoffDelay, defaultBackoff } from './backoff';
 import { ServiceConnection, type ConnectionMessage } from './service-connection';
-import {
-  createCondition,
-  createRecordingLogger,
-  startProtocolServer,
-  waitForValue,
-  type ProtocolServer,
-} from './testing';
+import { createCondition, waitForValue } from '../../../test/support/wait-for';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { startProtocolServer, type ProtocolServer } from '../../../test/support/protocol-server';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
 const token = 'token-good';
 /** No store in these tests: each batch of messages runs as it is, with no transaction. */
 const unbatched: BatchRunner = { run: (work) => work() };
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer } = cleanupAfterEach('ringside-test-');
 
 function textEvent(id: string, body = 'hello'): AlertEvent {
   return {
@@ -63,7 +57,7 @@ function connect(server: ProtocolServer, options: { token?: string } = {}) {
     }
     condition.signal();
   });
-  cleanups.push(() => connection.stop());
+  defer(() => connection.stop());
   /** Starts, then waits until connected and the replay is done. */
   const started = async () => {
     connection.start();
@@ -109,7 +103,7 @@ describe('backoffDelay', () => {
 describe('ServiceConnection', () => {
   it('receives events in order, then replayDone, and resumes after the processed sequence', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     server.publish(textEvent('event-1'));
     server.publish(textEvent('event-2'));
     const client = connect(server);
@@ -128,7 +122,7 @@ describe('ServiceConnection', () => {
 
   it('a wrong token ends in `refused` with the reason, and is never retried', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = connect(server, { token: 'token-wrong' });
     client.connection.start();
     const state = await waitForValue(
@@ -160,7 +154,7 @@ describe('ServiceConnection', () => {
       logger,
       backoff: { initialMilliseconds: 1_500, maximumMilliseconds: 1_500, jitter: 0 },
     });
-    cleanups.push(() => connection.stop());
+    defer(() => connection.stop());
     connection.start();
     const reconnecting = await waitForValue(
       connection.state,
@@ -173,7 +167,7 @@ describe('ServiceConnection', () => {
       (state) => state.status === 'reconnecting' && state.inSeconds === 1,
     );
     const server = await startProtocolServer({ tokens: [token], port });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     await waitForValue(connection.state, (state) => state.status === 'connected');
     connection.pause('System asleep');
     expect(connection.state.get()).toMatchObject({ status: 'offline', reason: 'System asleep' });
@@ -181,7 +175,7 @@ describe('ServiceConnection', () => {
 
   it('resumes through repeated short drops with no event lost or repeated', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = connect(server);
     client.connection.start();
     await waitForValue(client.connection.state, (state) => state.status === 'connected');
@@ -214,7 +208,7 @@ describe('ServiceConnection', () => {
 
   it('keeps exactly one listener per message across 100 reconnects', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = connect(server);
     client.connection.start();
     await waitForValue(client.connection.state, (state) => state.status === 'connected');
@@ -241,7 +235,7 @@ describe('ServiceConnection', () => {
 
   it('refuses hostile messages at the boundary: counted, logged, never passed on, no crash', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = connect(server);
     await client.started();
     const valid = { ...textEvent('hostile-base'), seq: 1, userId: 'user-1' };
@@ -281,7 +275,7 @@ describe('ServiceConnection', () => {
 
   it('drops an event id seen moments ago (replay overlap) before it reaches the consumer', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = connect(server);
     client.connection.start();
     await waitForValue(client.connection.state, (state) => state.status === 'connected');
@@ -295,7 +289,7 @@ describe('ServiceConnection', () => {
 
   it('runs each batch through its runner; a failed batch drops the link and asks again from lastSeq', async () => {
     const server = await startProtocolServer({ tokens: [token] });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     server.publish(textEvent('event-1'));
     const logger = createRecordingLogger();
     let lastSeq = 0;
@@ -325,7 +319,7 @@ describe('ServiceConnection', () => {
     connection.onMessage((message) => {
       if (message.name === 'event') lastSeq = Math.max(lastSeq, message.value.seq);
     });
-    cleanups.push(() => connection.stop());
+    defer(() => connection.stop());
     connection.start();
     await waitForValue(connection.state, (state) => state.status === 'reconnecting');
     await waitForValue(connection.state, (state) => state.status === 'connected');

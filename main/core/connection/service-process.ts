@@ -6,8 +6,8 @@ import { serviceStartedLineSchema, type ServiceStartedLine } from '../../../comm
 /**
  * The stand-in service (`service/cli.ts`) as a child process, the one way every caller starts it:
  * the headless demo, the Electron demo (a `utilityProcess` over the bundled CLI, which only
- * shares `serviceArguments` and `waitForServiceStart`), and tests that SIGKILL it mid-stream and
- * start it again on the same port and database. The layering keeps `service/`
+ * shares `serviceArguments`, `waitForServiceStart` and the demo sign-ins), and tests that SIGKILL
+ * it mid-stream and start it again on the same port and database. The layering keeps `service/`
  * out of `main/`, so the service runs beside the companion, never inside it; this file only
  * spawns it and reads the one line it prints (`serviceStartedLineSchema` in common).
  */
@@ -26,6 +26,15 @@ export interface ServiceProcessOptions {
   /** 'demo' (the default) writes the demo business into an empty database. */
   seed?: 'demo' | 'none';
 }
+
+/**
+ * Who the demo companions (headless and Electron) sign in as in a service seeded with the demo
+ * business (`seed: 'demo'`, service/seed.ts): Jordan Park, an agent with a personal line. Kept
+ * here, beside the one way to start that service, since the layering keeps service/ out of main/.
+ */
+export const demoAgentToken = 'demo-token-jordan';
+/** An admin of the demo business: the demo scenario injects events with this token. */
+export const demoAdminToken = 'demo-token-sam';
 
 /** The command line that starts the service listening and printing its started line. */
 export function serviceArguments(options: ServiceProcessOptions): string[] {
@@ -105,30 +114,4 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       await exited;
     },
   };
-}
-
-/**
- * Test support: POST /api/events as an admin; resolves with the stored events, or null
- * when the service is unreachable (it may be between a kill and its restart).
- */
-export async function injectOverHttp(
-  url: string,
-  adminToken: string,
-  userId: string,
-  event: Record<string, unknown>,
-): Promise<Array<{ id: string; seq: number; userId: string }> | null> {
-  try {
-    const response = await fetch(`${url}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ userId, event }),
-    });
-    if (!response.ok) return null;
-    const body = (await response.json()) as {
-      events: Array<{ id: string; seq: number; userId: string }>;
-    };
-    return body.events;
-  } catch {
-    return null;
-  }
 }

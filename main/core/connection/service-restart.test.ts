@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCompanion } from '../companion';
 import { createSystemClock } from '../ports';
-import { injectOverHttp, startServiceProcess, type ServiceProcess } from './service-process';
-import {
-  createCondition,
-  createRecordingLogger,
-  RecordingNotifierFake,
-  waitForValue,
-} from './testing';
+import { injectOverHttp } from '../../../test/support/service-test-client';
+import { startServiceProcess, type ServiceProcess } from './service-process';
+import { createCondition, waitForValue } from '../../../test/support/wait-for';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { RecordingNotifier } from '../../../test/support/recording-notifier';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
 const jordan = { id: 'user-jordan', token: 'demo-token-jordan' };
 const adminToken = 'demo-token-sam';
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-restart-');
 
 function text(index: number): Record<string, unknown> {
   return {
@@ -40,11 +34,10 @@ async function storedEventIds(url: string): Promise<string[]> {
 
 describe('the service process killed mid-stream', () => {
   it('SIGKILL and restart on the same port and database: no event lost, none duplicated', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ringside-restart-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const folder = temporaryFolder();
     const databasePath = join(folder, 'service.sqlite');
     let service: ServiceProcess = await startServiceProcess({ databasePath });
-    cleanups.push(() => service.kill());
+    defer(() => service.kill());
     const port = service.port;
     const decided = new Map<string, number>();
     const condition = createCondition();
@@ -52,13 +45,13 @@ describe('the service process killed mid-stream', () => {
       dataDir: join(folder, 'companion'),
       serviceUrl: service.url,
       token: jordan.token,
-      notifier: new RecordingNotifierFake(),
+      notifier: new RecordingNotifier(),
       clock: createSystemClock(),
       logger: createRecordingLogger(),
       backoff: { initialMilliseconds: 50, maximumMilliseconds: 300 },
       coalesceWindowMilliseconds: 0,
     });
-    cleanups.push(() => companion.stop());
+    defer(() => companion.stop());
     companion.onDecision((item) => {
       decided.set(item.eventId, (decided.get(item.eventId) ?? 0) + 1);
       condition.signal();

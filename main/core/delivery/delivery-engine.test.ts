@@ -3,16 +3,17 @@ import { decide, defaultUserPreferences, type AlertEvent } from '../../../common
 import { DeliveryEngine } from './delivery-engine';
 import { createEventDescriber } from './describe';
 import { utf8ByteLength } from './sanitize';
-import { FakeClock } from './testing/fake-clock';
-import { FakeRecordingLogger, FakeRecordingNotifier } from './testing/fakes';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { RecordingNotifier } from '../../../test/support/recording-notifier';
 import {
   callEvent,
   lineName,
-  recipientContext,
+  agentContext,
   supportLine,
   temporaryStore,
   textEvent,
-} from './testing/scenario';
+} from '../../../test/support/delivery-scenario';
 
 const stores: Array<ReturnType<typeof temporaryStore>> = [];
 afterEach(() => {
@@ -20,12 +21,12 @@ afterEach(() => {
 });
 
 function setup(options: { preferences?: ReturnType<typeof defaultUserPreferences> } = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const handle = temporaryStore();
   stores.push(handle);
   const { store } = handle;
-  const notifier = new FakeRecordingNotifier();
-  const logger = new FakeRecordingLogger();
+  const notifier = new RecordingNotifier();
+  const logger = createRecordingLogger();
   const engine = new DeliveryEngine({
     clock,
     notifier,
@@ -36,7 +37,7 @@ function setup(options: { preferences?: ReturnType<typeof defaultUserPreferences
   });
   /** What the pipeline does: decide, record, deliver. */
   const process = (event: AlertEvent) => {
-    const decision = decide(event, recipientContext(clock, options.preferences));
+    const decision = decide(event, agentContext(clock, options.preferences));
     store.events.recordDecision(event, decision, clock.now());
     engine.deliver(event, decision);
     return decision;
@@ -104,7 +105,7 @@ describe('DeliveryEngine', () => {
   });
 
   it('lists a muted event with the reason it did not pop up', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const preferences = defaultUserPreferences('UTC');
     preferences.mutes.lines = [
       { lineId: supportLine.id, until: new Date(clock.now() + 3_600_000).toISOString() },
@@ -134,15 +135,15 @@ describe('DeliveryEngine', () => {
   });
 
   it('sanitises and bounds every string that reaches an item or a pop-up: reasons and line names', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const handle = temporaryStore();
     stores.push(handle);
-    const notifier = new FakeRecordingNotifier();
+    const notifier = new RecordingNotifier();
     const hostileLine = `Sales\u202E${'é'.repeat(400)}`;
     const engine = new DeliveryEngine({
       clock,
       notifier,
-      logger: new FakeRecordingLogger(),
+      logger: createRecordingLogger(),
       notifications: handle.store.notifications,
       events: handle.store.events,
       describer: createEventDescriber({
@@ -187,11 +188,11 @@ describe('DeliveryEngine', () => {
   });
 
   it('falls back to words without lookups when the session describer throws, and logs it', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const handle = temporaryStore();
     stores.push(handle);
-    const notifier = new FakeRecordingNotifier();
-    const logger = new FakeRecordingLogger();
+    const notifier = new RecordingNotifier();
+    const logger = createRecordingLogger();
     const engine = new DeliveryEngine({
       clock,
       notifier,
@@ -205,7 +206,7 @@ describe('DeliveryEngine', () => {
       }),
     });
     const texts = [textEvent(clock), textEvent(clock), textEvent(clock)];
-    for (const text of texts) engine.deliver(text, decide(text, recipientContext(clock)));
+    for (const text of texts) engine.deliver(text, decide(text, agentContext(clock)));
     clock.advance(2_000);
     await engine.flush();
     expect(notifier.shown.map((popup) => [popup.title, popup.body])).toEqual([
@@ -215,9 +216,7 @@ describe('DeliveryEngine', () => {
     expect(handle.store.notifications.list(10).map((item) => item.title)).toEqual(
       texts.map(() => 'New text on line line-support'),
     );
-    const failures = logger.entries.filter(
-      (entry) => entry.message === 'Describing an event failed',
-    );
+    const failures = logger.lines.filter((entry) => entry.message === 'Describing an event failed');
     // The first text's item and pop-up, the others' items, then the group's summary (its last).
     expect(failures.map((entry) => entry.fields?.['id'])).toEqual([
       texts[0]?.id,
@@ -360,7 +359,7 @@ describe('DeliveryEngine', () => {
   it('does not list an event twice when it is delivered again (re-raised after a restart)', async () => {
     const { clock, engine, items } = setup();
     const event = textEvent(clock);
-    const decision = decide(event, recipientContext(clock));
+    const decision = decide(event, agentContext(clock));
     engine.deliver(event, decision);
     engine.deliver(event, decision);
     await engine.flush();

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../common';
 import { createEventDescriber } from './describe';
 import { utf8ByteLength } from './sanitize';
-import { FakeClock } from './testing/fake-clock';
-import { callEvent, lineName, textEvent } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { callEvent, lineName, textEvent } from '../../../test/support/delivery-scenario';
 
-const clock = new FakeClock('2026-11-23T14:00:00Z');
+const clock = new ManualClock('2026-11-23T14:00:00Z');
 const at = new Date(clock.now()).toISOString();
 const {
   describe: describeEvent,

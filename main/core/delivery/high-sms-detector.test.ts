@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { alertEventSchema, highSmsRule } from '../../../common';
 import { HighSmsDetector } from './high-sms-detector';
-import { FakeClock } from './testing/fake-clock';
-import { textEvent } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { textEvent } from '../../../test/support/delivery-scenario';
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const detector = new HighSmsDetector({ clock });
   const send = (fields: Parameters<typeof textEvent>[1] = {}) =>
     detector.observe(textEvent(clock, fields));
@@ -139,7 +139,7 @@ describe('HighSmsDetector', () => {
   });
 
   it('forgets idle pairs and never tracks more than its cap', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const detector = new HighSmsDetector({ clock, maxPairs: 100 });
     for (let index = 0; index < 1_000; index++) {
       detector.observe(textEvent(clock, { from: `+1415555${String(index).padStart(4, '0')}` }));

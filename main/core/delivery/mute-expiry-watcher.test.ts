@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultUserPreferences, type UserPreferences } from '../../../common';
 import { MuteExpiryWatcher, type MuteExpiry } from './mute-expiry-watcher';
-import { FakeClock } from './testing/fake-clock';
+import { ManualClock } from '../../../test/support/manual-clock';
 
 const second = 1_000;
 const minute = 60 * second;
 
 function preferencesWith(
-  clock: FakeClock,
+  clock: ManualClock,
   mutes: { lines?: Array<[string, number | null]>; dndIn?: number | null },
 ): UserPreferences {
   const base = defaultUserPreferences('UTC');
@@ -28,7 +28,7 @@ function preferencesWith(
 }
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const watcher = new MuteExpiryWatcher({ clock });
   const expiries: Array<MuteExpiry & { at: number }> = [];
   watcher.onExpiry((expiry) => expiries.push({ ...expiry, at: clock.now() }));
@@ -95,7 +95,7 @@ describe('MuteExpiryWatcher', () => {
     watcher.update(preferencesWith(clock, {}));
     clock.advance(60 * minute);
     expect(expiries).toHaveLength(0);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('reports an expiry passed during sleep at replan, once, however often replan is called', () => {
@@ -121,7 +121,7 @@ describe('MuteExpiryWatcher', () => {
     const { clock, watcher, expiries } = setup();
     watcher.update(preferencesWith(clock, { dndIn: minute }));
     watcher.stop();
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     clock.advance(2 * minute);
     watcher.replan();
     expect(expiries).toHaveLength(0);

@@ -1,20 +1,23 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../common';
 import { DeliveryEngine } from './delivery-engine';
 import { createEventDescriber } from './describe';
 import { createNodeNotifier } from './node-notifier';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
-import { FakeClock } from './testing/fake-clock';
-import { FakeRecordingLogger } from './testing/fakes';
-import { lineName, recipientContext, temporaryStore, textEvent } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { desktopSession, waitForDunst } from '../../../test/support/dunst';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import {
+  lineName,
+  agentContext,
+  temporaryStore,
+  textEvent,
+} from '../../../test/support/delivery-scenario';
 
-const run = promisify(execFile);
-const desktopSession = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
 const inCi = process.env['CI'] === 'true';
 
 if (!desktopSession) {
@@ -22,38 +25,6 @@ if (!desktopSession) {
     'node-notifier.test.ts: skipping the real-daemon pop-up tests: RINGSIDE_DESKTOP_SESSION is not 1 ' +
       '(run under `bash tools/with-desktop.sh npx vitest run main/core/delivery`).',
   );
-}
-
-interface HistoryEntry {
-  summary: string;
-  body: string;
-  appname: string;
-}
-
-/** dunst's history (JSON): notifications that were shown and have closed. */
-async function dunstHistory(): Promise<HistoryEntry[]> {
-  const { stdout } = await run('dunstctl', ['history']);
-  const parsed = JSON.parse(stdout) as {
-    data: Array<Array<Record<string, { data: string | number } | undefined>>>;
-  };
-  return (parsed.data[0] ?? []).map((entry) => ({
-    summary: String(entry['summary']?.data ?? ''),
-    body: String(entry['body']?.data ?? ''),
-    appname: String(entry['appname']?.data ?? ''),
-  }));
-}
-
-/** Waits for a named condition: the pop-up reaches dunst's history (it closes after 2 s). */
-async function waitForHistoryEntry(
-  matches: (entry: HistoryEntry) => boolean,
-): Promise<HistoryEntry> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = (await dunstHistory()).find(matches);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('The pop-up never reached dunst history');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe.runIf(inCi && !desktopSession)('in CI without a desktop session', () => {
@@ -80,20 +51,20 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
     const notifier = createNodeNotifier({ appName });
     const result = await notifier.show({ itemId: 'item-1', title: rawTitle, body: rawBody });
     expect(result).toEqual({ shown: true });
-    const entry = await waitForHistoryEntry((candidate) => candidate.appname === appName);
+    const entry = await waitForDunst((candidate) => candidate.appname === appName);
     expect(entry.summary).toBe(title);
     expect(entry.body).toBe(body);
   });
 
   it('delivers a decided text end to end as a real pop-up', async () => {
-    const clock = new FakeClock(Date.now());
+    const clock = new ManualClock(Date.now());
     const handle = temporaryStore();
     try {
       const appName = `Ringside engine ${process.pid}`;
       const engine = new DeliveryEngine({
         clock,
         notifier: createNodeNotifier({ appName }),
-        logger: new FakeRecordingLogger(),
+        logger: createRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
@@ -101,10 +72,10 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
       await engine.start();
       expect(engine.health.get()).toEqual([]);
       const event = textEvent(clock, { body: 'Where is my parcel' });
-      engine.deliver(event, decide(event, recipientContext(clock)));
+      engine.deliver(event, decide(event, agentContext(clock)));
       await engine.flush();
       expect(engine.stats).toEqual({ popupsShown: 1, popupFailures: 0 });
-      const entry = await waitForHistoryEntry((candidate) => candidate.appname === appName);
+      const entry = await waitForDunst((candidate) => candidate.appname === appName);
       expect(entry.summary).toBe('New text on Support Line');
       expect(entry.body).toBe('Ann Lee · +1 415 555 2671: Where is my parcel');
     } finally {
@@ -190,13 +161,13 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
   );
 
   it('still fills the in-app list through DeliveryEngine, without throwing', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const handle = temporaryStore();
     try {
       const engine = new DeliveryEngine({
         clock,
         notifier: createNodeNotifier({ environment: { ...process.env, PATH: emptyFolder } }),
-        logger: new FakeRecordingLogger(),
+        logger: createRecordingLogger(),
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
@@ -204,7 +175,7 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
       await engine.start();
       expect(engine.health.get()[0]?.code).toBe('notifierUnavailable');
       const event = textEvent(clock);
-      const decision = decide(event, recipientContext(clock));
+      const decision = decide(event, agentContext(clock));
       handle.store.events.recordDecision(event, decision, clock.now());
       expect(() => engine.deliver(event, decision)).not.toThrow();
       await engine.flush();

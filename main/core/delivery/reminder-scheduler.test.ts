@@ -2,9 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertEventSchema, localTime, type AlertEvent } from '../../../common';
 import { createEventDescriber, missedRemindersIdPrefix } from './describe';
 import { ReminderScheduler } from './reminder-scheduler';
-import { FakeClock } from './testing/fake-clock';
-import { FakeRecordingLogger } from './testing/fakes';
-import { appointmentEvent, lineName, temporaryStore } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { createRecordingLogger } from '../../../test/support/recording-logger';
+import {
+  appointmentEvent,
+  lineName,
+  temporaryStore,
+} from '../../../test/support/delivery-scenario';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -16,7 +20,7 @@ afterEach(() => {
 });
 
 function setup(start?: number | string) {
-  const clock = new FakeClock(start);
+  const clock = new ManualClock(start);
   const handle = temporaryStore();
   stores.push(handle);
   const raised: AlertEvent[] = [];
@@ -26,7 +30,7 @@ function setup(start?: number | string) {
     const created = new ReminderScheduler({
       clock,
       reminders: handle.store.reminders,
-      logger: new FakeRecordingLogger(),
+      logger: createRecordingLogger(),
       raise: (event) => {
         expect(alertEventSchema.safeParse(event).success).toBe(true);
         raised.push(event);

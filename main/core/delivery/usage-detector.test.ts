@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertEventSchema, type AlertEvent } from '../../../common';
-import { FakeClock } from './testing/fake-clock';
-import { temporaryStore } from './testing/scenario';
+import { ManualClock } from '../../../test/support/manual-clock';
+import { temporaryStore } from '../../../test/support/delivery-scenario';
 import { UsageDetector } from './usage-detector';
 
 const stores: Array<ReturnType<typeof temporaryStore>> = [];
@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const handle = temporaryStore();
   stores.push(handle);
   const detector = (persisted = false) =>

@@ -1,22 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { durably, openDatabase } from './database';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
-const folders: string[] = [];
-const connections: Database[] = [];
-afterEach(() => {
-  for (const connection of connections.splice(0)) connection.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-database-');
 
 function open(): Database {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-database-'));
-  folders.push(folder);
+  const folder = temporaryFolder();
   const connection = openDatabase(join(folder, 'ringside.sqlite'));
-  connections.push(connection);
+  defer(() => connection.close());
   return connection;
 }
 

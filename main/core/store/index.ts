@@ -1,5 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  ensurePrivateFile,
+  ensurePrivateFolder,
+  privateFolderMode,
+  tightenPrivateFile,
+} from '../private-files';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
 import type { Store } from './repositories';
@@ -28,16 +34,36 @@ export function storePathFor(dataDir: string, userId: string): string {
   return join(dataDir, 'users', folder, storeFileName);
 }
 
+/** The files SQLite keeps beside a database: WAL mode's two, and the rollback journal. */
+export const storeCompanionSuffixes = ['-wal', '-shm', '-journal'] as const;
+
 /**
  * Opens (creating if needed) and migrates a store: `openStore({ dataDir, userId })` for the
  * per-user database, or `openStore(path)` for a file (or `':memory:'`). Throws
  * `DBVersionFromFutureError` for a database written by a newer app.
+ *
+ * Owner-only on disk (see private-files.ts): the folders 0700, and the database file created
+ * 0600 before SQLite opens it — SQLite would create it 0644 less the umask, and makes its
+ * `-wal` and `-shm` with the database's own mode. Those are tightened after opening too, for
+ * files left by an older version.
  */
 export function openStore(where: string | { dataDir: string; userId: string }): Store {
   const path = typeof where === 'string' ? where : storePathFor(where.dataDir, where.userId);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (typeof where !== 'string') {
+    ensurePrivateFolder(where.dataDir);
+    ensurePrivateFolder(join(where.dataDir, 'users'));
+    ensurePrivateFolder(dirname(path));
+  } else if (path !== ':memory:') {
+    // A folder given by path may be anyone's (the working directory): created private, never
+    // changed if it exists.
+    mkdirSync(dirname(path), { recursive: true, mode: privateFolderMode });
+  }
+  if (path !== ':memory:') ensurePrivateFile(path);
   const db = openDatabase(path);
   try {
+    if (path !== ':memory:') {
+      for (const suffix of storeCompanionSuffixes) tightenPrivateFile(`${path}${suffix}`);
+    }
     migrate(db);
   } catch (error) {
     db.close();

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from './database';
 import {
   DBVersionFromFutureError,
@@ -14,17 +12,10 @@ import {
   openStore,
   schemaVersion,
 } from './index';
-import { createDatabase, insertData, tableNames } from './test-helpers';
+import { createDatabase, insertData, tableNames } from '../../../test/support/migration-database';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
-const folders: string[] = [];
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-migrate-'));
-  folders.push(folder);
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const { temporaryFolder } = cleanupAfterEach('ringside-migrate-');
 
 describe('migration runner', () => {
   it('brings a new database to the latest version and is a no-op the second time', () => {
@@ -93,7 +84,9 @@ describe('migration runner', () => {
     insertData(db, 'meta', [{ key: 'before', value: 'kept' }]);
     db.close();
 
-    const worker = fileURLToPath(new URL('./fixtures/kill-during-migration.ts', import.meta.url));
+    const worker = fileURLToPath(
+      new URL('../../../test/support/kill-during-migration.ts', import.meta.url),
+    );
     const child = spawn(process.execPath, ['--import', 'tsx', worker, path], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

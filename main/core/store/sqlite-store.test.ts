@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
@@ -12,22 +11,15 @@ import {
 import { openDatabase } from './database';
 import { migrate, openStore, storePathFor, type Store } from './index';
 import { SqliteStore } from './sqlite-store';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
-const folders: string[] = [];
-const stores: Store[] = [];
-const connections: Database[] = [];
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-store-');
 function freshStore(): { store: Store; dataDir: string } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ringside-store-'));
-  folders.push(dataDir);
+  const dataDir = temporaryFolder();
   const store = openStore({ dataDir, userId: 'user-sam' });
-  stores.push(store);
+  defer(() => store.close());
   return { store, dataDir };
 }
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-  for (const connection of connections.splice(0)) connection.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
 
 function callEvent(seq: number): ServiceEvent {
   return {
@@ -81,7 +73,7 @@ describe('per-user location', () => {
     expect(existsSync(`${store.path}-wal`)).toBe(true);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
-    stores.push(reopened);
+    defer(() => reopened.close());
     expect(reopened.meta.get('deviceId')).toBe('device-a');
     expect(reopened.integrityCheck()).toBe('ok');
   });
@@ -106,7 +98,7 @@ describe('processed events', () => {
     ]);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
-    stores.push(reopened);
+    defer(() => reopened.close());
     expect(reopened.events.lastSeq()).toBe(3);
     expect(reopened.events.pendingNotifications()).toHaveLength(1);
   });
@@ -153,7 +145,7 @@ describe('the event transaction', () => {
     const connection = openDatabase(first.path);
     migrate(connection);
     const store = new SqliteStore(connection, first.path);
-    stores.push(store);
+    defer(() => store.close());
     return { store, connection, dataDir };
   }
 
@@ -177,7 +169,7 @@ describe('the event transaction', () => {
     expect(synchronous()).toBe(1);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
-    stores.push(reopened);
+    defer(() => reopened.close());
     expect(reopened.events.lastSeq()).toBe(2);
     expect(reopened.meta.get('usage.newestPeriod')).toBe('p-1');
   });
@@ -198,7 +190,7 @@ describe('the event transaction', () => {
   it('moves the cursor with the batch: others see it at the commit; a failed nested burst takes its seqs back', () => {
     const { store, dataDir } = freshStore();
     const other = openStore(store.path);
-    stores.push(other);
+    defer(() => other.close());
     store.eventTransaction(() => {
       store.events.recordDecision(callEvent(5), popupDecision('event-5'), 100);
       store.events.recordDecision(callEvent(3), popupDecision('event-3'), 101);
@@ -219,7 +211,7 @@ describe('the event transaction', () => {
     expect(store.events.has('event-8')).toBe(false);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
-    stores.push(reopened);
+    defer(() => reopened.close());
     expect(reopened.events.lastSeq()).toBe(5);
   });
 
@@ -229,7 +221,7 @@ describe('the event transaction', () => {
       store.events.recordDecision(callEvent(seq), popupDecision(`event-${seq}`), 100 + seq);
     }
     const other = openStore(store.path);
-    stores.push(other);
+    defer(() => other.close());
     store.events.markNotified('event-1', 200);
     store.events.markNotified('event-2', 200);
     // Another connection sees nothing yet; this one's reads see the marks.
@@ -244,7 +236,7 @@ describe('the event transaction', () => {
     const { store } = freshStore();
     store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
     const other = openStore(store.path);
-    stores.push(other);
+    defer(() => other.close());
     store.events.markNotified('event-1', 200);
     expect(other.events.pendingNotifications()).toHaveLength(1);
     store.events.flushMarks();
@@ -269,7 +261,7 @@ describe('the event transaction', () => {
     store.events.markNotified('event-1', 200);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
-    stores.push(reopened);
+    defer(() => reopened.close());
     expect(reopened.events.pendingNotifications()).toEqual([]);
   });
 });
@@ -342,16 +334,19 @@ describe('preferences cache, outbox, history', () => {
     const preferences = defaultUserPreferences('Europe/Paris');
     store.preferences.setServerPreferences({ version: 4, document: preferences });
     store.preferences.setLocalPreferences({ ...preferences, fisherMode: true });
-    store.preferences.setBusinessDefaults({ version: 2, document: defaultBusinessDefaults() });
+    store.preferences.setServerBusinessDefaults({
+      version: 2,
+      document: defaultBusinessDefaults(),
+    });
     expect(store.preferences.serverPreferences()).toEqual({ version: 4, document: preferences });
     expect(store.preferences.localPreferences()?.fisherMode).toBe(true);
-    expect(store.preferences.businessDefaults()?.version).toBe(2);
+    expect(store.preferences.serverBusinessDefaults()?.version).toBe(2);
     expect(() =>
       store.preferences.setLocalPreferences({ ...preferences, leadScoreThreshold: 500 }),
     ).toThrow();
     // Another connection to the same file, as an older or newer build would write it.
     const other = openDatabase(store.path);
-    connections.push(other);
+    defer(() => other.close());
     other
       .prepare("UPDATE documents SET body = '{\"broken\":1}' WHERE name = 'preferences.local'")
       .run();

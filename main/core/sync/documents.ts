@@ -50,9 +50,8 @@ export function createDocumentSpecs(store: Store, transport: SyncTransport): Doc
       name: 'businessDefaults',
       schema: businessDefaultsSchema,
       normalize: (document) => document,
-      // The repository's `businessDefaults()` is the server copy (the merge base).
-      server: () => store.preferences.businessDefaults(),
-      setServer: (value) => store.preferences.setBusinessDefaults(value),
+      server: () => store.preferences.serverBusinessDefaults(),
+      setServer: (value) => store.preferences.setServerBusinessDefaults(value),
       local: () => store.preferences.localBusinessDefaults(),
       setLocal: (document) => store.preferences.setLocalBusinessDefaults(document),
       fetch: () => transport.getBusinessDefaults(),

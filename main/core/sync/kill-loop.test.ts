@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../service';
-import { runKillLoopAsJordan } from './fixtures/kill-loop';
+import { runSyncKillLoopAsJordan } from '../../../test/support/sync-kill-loop';
 
 /** Iterations: 20 by default; KILL_LOOP_ITERATIONS raises it (bench/kill-loop-sync.ts runs 50+). */
 const iterations = Number(process.env.KILL_LOOP_ITERATIONS ?? 20);
@@ -21,7 +21,7 @@ describe('kill -9 between local commit and acknowledgement', () => {
     { timeout: 600_000 },
     async () => {
       running = await startService({ databasePath: join(folder, 'service.sqlite') });
-      const report = await runKillLoopAsJordan(running, {
+      const report = await runSyncKillLoopAsJordan(running, {
         iterations,
         dataDir: join(folder, 'companion'),
       });

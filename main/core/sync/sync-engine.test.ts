@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appliedChangesSchema,
   roleRefusals,
@@ -17,18 +15,11 @@ import { startService, type RunningService } from '../../../service';
 import { CompanionError } from '../companion-api';
 import { createSystemClock, type Clock } from '../ports';
 import { retryDelay } from './backoff';
-import { openDevice, waitFor, type Device, type DeviceOptions } from './test-support';
+import { openDevice, type Device, type DeviceOptions } from '../../../test/support/sync-device';
+import { waitForValue } from '../../../test/support/wait-for';
+import { cleanupAfterEach } from '../../../test/support/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-sync-test-'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+const { defer, temporaryFolder } = cleanupAfterEach('ringside-sync-test-');
 
 async function service(
   options: { databasePath?: string; port?: number } = {},
@@ -37,7 +28,7 @@ async function service(
     databasePath: options.databasePath ?? join(temporaryFolder(), 'service.sqlite'),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
-  cleanups.push(() => running.close());
+  defer(() => running.close());
   return running;
 }
 
@@ -63,7 +54,7 @@ function device(
     ...(extra.deviceId === undefined ? {} : { deviceId: extra.deviceId }),
     ...(extra.extra === undefined ? {} : { extra: extra.extra }),
   });
-  cleanups.push(() => opened.close());
+  defer(() => opened.close());
   return opened;
 }
 
@@ -92,7 +83,7 @@ async function connectPushes(
     transports: ['websocket'],
     reconnection: false,
   });
-  cleanups.push(() => {
+  defer(() => {
     socket.close();
   });
   socket.on('preferencesChanged', (payload: unknown) => {
@@ -175,7 +166,7 @@ describe('sync engine against the real service', () => {
     // The service comes back on the same database and port.
     const second = await service({ databasePath, port });
     jordan.engine.retryNow();
-    await waitFor(jordan.engine.status, (status) => status.status === 'synced', 'synced');
+    await waitForValue(jordan.engine.status, (status) => status.status === 'synced', 'synced');
     const server = await serverPreferences(second, 'jordan');
     expect(server.preferences.channels.email.address).toBe('jordan.offline@example.com');
     expect(server.preferences.leadScoreThreshold).toBe(77);
@@ -201,7 +192,7 @@ describe('sync engine against the real service', () => {
     expect(server.preferences.leadScoreThreshold).toBe(12);
     // Both devices converge on the service's document, through pushes or the 412 merge.
     for (const target of [laptop, desktop]) {
-      await waitFor(
+      await waitForValue(
         target.engine.preferences,
         (snapshot) => snapshot?.preferencesVersion === server.version,
         'the latest version',
@@ -331,7 +322,7 @@ describe('sync engine against the real service', () => {
       user: { id: jordanUser.id, role: 'admin' },
       dataDir: temporaryFolder(),
     });
-    cleanups.push(() => jordan.close());
+    defer(() => jordan.close());
     await jordan.engine.start();
     const before = localPreferences(jordan);
     const flipped = !before.accountAlerts.reportDailyActivity;
@@ -381,7 +372,7 @@ describe('sync engine against the real service', () => {
     );
     expect(server.defaults.alerts.mention.enabled).toBe(false);
 
-    await waitFor(
+    await waitForValue(
       jordan.engine.preferences,
       (snapshot) => snapshot?.businessVersion === server.version,
       'the pushed business defaults',
@@ -484,7 +475,7 @@ async function flakyProxy(target: string): Promise<FlakyProxy> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
+  defer(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -524,7 +515,7 @@ function deviceThrough(proxy: FlakyProxy, running: RunningService, key: UserKey,
       ...(clock === undefined ? {} : { clock }),
     },
   });
-  cleanups.push(() => opened.close());
+  defer(() => opened.close());
   return opened;
 }
 
@@ -541,7 +532,7 @@ describe('sync engine over a failing link', () => {
     jordan.engine.status.subscribe((status) => seen.push(status.status));
 
     jordan.engine.edit({ ...before, leadScoreThreshold: 64 });
-    await waitFor(jordan.engine.status, (status) => status.status === 'synced', 'synced');
+    await waitForValue(jordan.engine.status, (status) => status.status === 'synced', 'synced');
 
     expect(proxy.faults).toEqual([]);
     expect(proxy.puts).toBe(7);
@@ -606,7 +597,12 @@ describe('sync engine over a failing link', () => {
     proxy.down = false;
     proxy.puts = 0;
     alex.engine.retryNow();
-    await waitFor(alex.engine.status, (status) => status.status === 'synced', 'synced', 20_000);
+    await waitForValue(
+      alex.engine.status,
+      (status) => status.status === 'synced',
+      'synced',
+      20_000,
+    );
 
     // Every last value reached the service, in both documents, and the local copy is the service's.
     const server = await serverPreferences(running, 'alex');

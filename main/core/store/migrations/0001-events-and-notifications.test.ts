@@ -5,7 +5,7 @@ import {
   insertData,
   tableNames,
   updateToVersion,
-} from '../test-helpers';
+} from '../../../../test/support/migration-database';
 
 describe('migration 0001: events and notifications', () => {
   it('creates the event, cursor, notification, reminder, usage and meta tables', () => {

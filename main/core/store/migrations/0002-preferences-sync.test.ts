@@ -5,7 +5,7 @@ import {
   insertData,
   tableNames,
   updateToVersion,
-} from '../test-helpers';
+} from '../../../../test/support/migration-database';
 
 describe('migration 0002: preferences sync', () => {
   it('adds documents, outbox and history and keeps the data of version 1', () => {

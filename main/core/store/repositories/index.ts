@@ -104,8 +104,8 @@ export interface PreferencesRepository {
   localPreferences(): UserPreferences | null;
   setLocalPreferences(value: UserPreferences): void;
   /** The server's copy of the business defaults (the merge base), if any. */
-  businessDefaults(): Versioned<BusinessDefaults> | null;
-  setBusinessDefaults(value: Versioned<BusinessDefaults>): void;
+  serverBusinessDefaults(): Versioned<BusinessDefaults> | null;
+  setServerBusinessDefaults(value: Versioned<BusinessDefaults>): void;
   /** What an admin sees of the business defaults: server copy with their pending edits applied. */
   localBusinessDefaults(): BusinessDefaults | null;
   setLocalBusinessDefaults(value: BusinessDefaults): void;

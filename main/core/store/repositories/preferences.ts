@@ -65,12 +65,12 @@ export class SqlitePreferences implements PreferencesRepository {
     this.#set('preferences.local', null, userPreferencesSchema.parse(value));
   }
 
-  businessDefaults(): Versioned<BusinessDefaults> | null {
+  serverBusinessDefaults(): Versioned<BusinessDefaults> | null {
     const value = this.#get('businessDefaults.server', businessDefaultsSchema);
     return value === null ? null : { version: value.version ?? 0, document: value.document };
   }
 
-  setBusinessDefaults(value: Versioned<BusinessDefaults>): void {
+  setServerBusinessDefaults(value: Versioned<BusinessDefaults>): void {
     this.#set(
       'businessDefaults.server',
       value.version,

@@ -1,17 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../core/store';
-import { spawnHeadless } from './child-process';
+import { openStore } from '../../main/core/store';
+import type { RecordedPopup } from '../../main/headless/recording-notifier';
+import type { RunningService } from '../../service';
+import { spawnHeadless } from './headless-child';
 
 /**
- * Test and bench support: kill -9 the headless companion (a child process) while it processes
- * events, start it again, and repeat; then check that no event was lost (each one recorded, and
- * every pop-up it owed handed to the notifier, re-raised at a later start when a kill cut it
- * off) and count duplicate pop-ups per kill. Pop-ups are counted through the file-recording
- * notifier (RINGSIDE_NOTIFIER_RECORD, a test hook: with RINGSIDE_TEST_HOOKS=1).
+ * The event kill -9 loop (test/headless-kill-loop.test.ts, bench/kill-loop-events.ts): kill -9
+ * the headless companion (a child process) while it processes events, start it again, and
+ * repeat; then check that no event was lost (each one recorded, and every pop-up it owed handed
+ * to the notifier, re-raised at a later start when a kill cut it off) and count duplicate pop-ups
+ * per kill. Pop-ups are counted through the product's file-recording notifier
+ * (main/headless/recording-notifier.ts: RINGSIDE_NOTIFIER_RECORD, a test hook honoured only with
+ * RINGSIDE_TEST_HOOKS=1), read back in its record format (`RecordedPopup`).
  */
 
-export interface KillLoopOptions {
+export interface EventKillLoopOptions {
   serviceUrl: string;
   token: string;
   userId: string;
@@ -25,7 +29,7 @@ export interface KillLoopOptions {
   log?: (line: string) => void;
 }
 
-export interface KillLoopResult {
+export interface EventKillLoopResult {
   kills: number;
   events: number;
   recorded: number;
@@ -39,18 +43,14 @@ export interface KillLoopResult {
   totalDuplicates: number;
 }
 
-interface PopupLine {
-  itemId: string;
-}
-
-function readPopups(path: string): PopupLine[] {
+function readPopups(path: string): RecordedPopup[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .flatMap((line) => {
       try {
-        return [JSON.parse(line) as PopupLine];
+        return [JSON.parse(line) as RecordedPopup];
       } catch {
         // A line cut by the kill mid-write is not a pop-up handed off.
         return [];
@@ -58,7 +58,9 @@ function readPopups(path: string): PopupLine[] {
     });
 }
 
-export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopResult> {
+export async function runEventKillLoop(
+  options: EventKillLoopOptions,
+): Promise<EventKillLoopResult> {
   const random = options.random ?? Math.random;
   const dataDir = join(options.folder, 'companion');
   const record = join(options.folder, 'popups.jsonl');
@@ -126,5 +128,26 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
     popups: popups.length,
     duplicatesPerKill,
     totalDuplicates: duplicatesPerKill.reduce((sum, value) => sum + value, 0),
+  };
+}
+
+/**
+ * The loop's event stream: texts and voicemails for Jordan, alternating between the personal
+ * line and the Support Line, from many numbers so the pop-ups are not all one coalesced group.
+ */
+export function injectMixedEventFor(service: RunningService): (index: number) => Promise<string> {
+  const lines = ['line-jordan', 'line-support'];
+  return (index) => {
+    const [event] = service.inject('user-jordan', {
+      kind: index % 3 === 0 ? 'voicemail' : 'text',
+      lineId: lines[Math.abs(index) % 2],
+      from: `+1415555${String(1000 + (Math.abs(index) % 9000)).padStart(4, '0')}`,
+      contactName: null,
+      ...(index % 3 === 0
+        ? { durationSeconds: 12, transcript: `Voicemail ${index}` }
+        : { body: `Text ${index}` }),
+    });
+    if (!event) return Promise.reject(new Error('The service stored no event'));
+    return Promise.resolve(event.id);
   };
 }

@@ -1,11 +1,16 @@
-import { accountAlertTypes, userAlertTypes, type AlertType } from '../alert-types';
-import { defaultBusinessDefaults, defaultUserPreferences } from '../defaults';
-import type { AlertEvent, EventOfKind } from '../events';
-import type { Role } from '../preferences';
-import { recipientContext, type Line, type RecipientContext, type RingGroup } from './context';
+import { accountAlertTypes, userAlertTypes, type AlertType } from '../../common/alert-types';
+import { defaultBusinessDefaults, defaultUserPreferences } from '../../common/defaults';
+import type { AlertEvent, EventOfKind } from '../../common/events';
+import type { Role } from '../../common/preferences';
+import {
+  recipientContext,
+  type Line,
+  type RecipientContext,
+  type RingGroup,
+} from '../../common/policy/context';
 
 /**
- * Test support (not product code): a demo business for the policy tests. Ana is an agent with a
+ * A demo business for the policy tests (common/). Ana is an agent with a
  * personal line who also answers the Support Line through the Support ring group; the Sales Line
  * rings a group she is not in. Every builder returns fresh objects, so a test may mutate what it
  * gets.

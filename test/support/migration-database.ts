@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { migrate } from './migrate';
+import { migrate } from '../../main/core/store/migrate';
 
 /**
  * Signal-style helpers for migration tests (`createDB`, `updateToVersion`, `insertData`,

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '../../../common';
-import { createSystemClock } from '../ports';
-import { openStore, type Store } from '../store';
-import { SyncEngine, type SyncEngineOptions } from './sync-engine';
-import { HttpSyncTransport } from './transport';
+import type { Role } from '../../common';
+import { createSystemClock } from '../../main/core/ports';
+import { openStore, type Store } from '../../main/core/store';
+import { SyncEngine, type SyncEngineOptions } from '../../main/core/sync/sync-engine';
+import { HttpSyncTransport } from '../../main/core/sync/transport';
 
 /** One companion install for tests and benchmarks: its own data folder, store and engine. */
 export interface Device {
@@ -64,6 +64,3 @@ export function openDevice(options: DeviceOptions): Device {
     },
   };
 }
-
-/** Resolves with the first value (current or future) that satisfies `predicate`. */
-export { waitForValue as waitFor } from '../testing/wait-for';

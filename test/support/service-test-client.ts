@@ -1,9 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type { SocketMessageName } from '../common';
+import type { SocketMessageName } from '../../common';
+import { createCondition } from './wait-for';
 
 /**
- * A recording socket.io client for tests and benchmarks: connects like the companion does and
- * keeps every message it receives, so a test can wait on a named condition, never a sleep.
+ * The stand-in service seen from a test: a recording socket.io client that connects like the
+ * companion does and keeps every message it receives (so a test waits on a named condition, never
+ * a sleep), and plain HTTP calls with a bearer token.
  */
 export interface RecordedMessage {
   /** A `SocketMessageName`, or anything else the service sent. */
@@ -45,35 +47,18 @@ export function connectWithHandshake(url: string, handshake: unknown): Promise<T
     forceNew: true,
   });
   const messages: RecordedMessage[] = [];
-  const waiters = new Set<() => void>();
+  const arrived = createCondition();
   socket.onAny((name: string, payload: unknown) => {
     messages.push({ name, payload });
-    for (const waiter of waiters) waiter();
+    arrived.signal();
   });
   const device: TestDevice = {
     socket,
     messages,
     payloads: (name) =>
       messages.filter((message) => message.name === name).map((message) => message.payload),
-    waitFor(predicate, label, timeoutMilliseconds = 10_000) {
-      return new Promise((resolve, reject) => {
-        if (predicate(messages)) {
-          resolve();
-          return;
-        }
-        const check = () => {
-          if (!predicate(messages)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`Timed out waiting for ${label}`));
-        }, timeoutMilliseconds);
-        waiters.add(check);
-      });
-    },
+    waitFor: (predicate, label, timeoutMilliseconds = 10_000) =>
+      arrived.until(() => predicate(messages), label, timeoutMilliseconds),
     close: () => {
       socket.close();
     },
@@ -119,4 +104,24 @@ export async function callApi(
     // Not JSON: keep the text so the assertion shows it.
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/**
+ * POST /api/events as an admin; resolves with the stored events, or null when the service is
+ * unreachable or refuses (it may be between a kill and its restart).
+ */
+export async function injectOverHttp(
+  url: string,
+  adminToken: string,
+  userId: string,
+  event: Record<string, unknown>,
+): Promise<Array<{ id: string; seq: number; userId: string }> | null> {
+  try {
+    const answer = await callApi(url, adminToken, 'POST', '/api/events', { userId, event });
+    const body = answer.body as { events?: Array<{ id: string; seq: number; userId: string }> };
+    if (answer.status < 200 || answer.status >= 300 || !Array.isArray(body.events)) return null;
+    return body.events;
+  } catch {
+    return null;
+  }
 }

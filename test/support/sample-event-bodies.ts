@@ -1,5 +1,5 @@
-import type { EventKind, EventOfKind } from '../common';
-import { demoContacts, demoLines } from './seed';
+import type { EventKind, EventOfKind } from '../../common';
+import { demoContacts, demoLines } from '../../service/seed';
 
 const { ann } = demoContacts;
 const appointment = {

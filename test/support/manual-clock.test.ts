@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './fake-clock';
+import { ManualClock } from './manual-clock';
 
-describe('FakeClock', () => {
+describe('ManualClock', () => {
   it('fires timers in due order on advance, including timers set by callbacks', () => {
-    const clock = new FakeClock(0);
+    const clock = new ManualClock(0);
     const fired: Array<[string, number]> = [];
     clock.setTimeout(() => fired.push(['b', clock.now()]), 200);
     clock.setTimeout(() => {
@@ -21,17 +21,17 @@ describe('FakeClock', () => {
   });
 
   it('clears timers', () => {
-    const clock = new FakeClock(0);
+    const clock = new ManualClock(0);
     let fired = false;
     const handle = clock.setTimeout(() => (fired = true), 10);
     clock.clearTimeout(handle);
     clock.advance(100);
     expect(fired).toBe(false);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('jump moves the wall clock like sleep: nothing fires and timers keep their remaining delay', () => {
-    const clock = new FakeClock(0);
+    const clock = new ManualClock(0);
     let firedAt: number | null = null;
     clock.setTimeout(() => (firedAt = clock.now()), 60_000);
     clock.jump(3 * 3_600_000);
@@ -43,7 +43,7 @@ describe('FakeClock', () => {
   });
 
   it('starts at an ISO instant and refuses to go backwards with advance', () => {
-    const clock = new FakeClock('2026-03-08T06:59:00Z');
+    const clock = new ManualClock('2026-03-08T06:59:00Z');
     expect(clock.now()).toBe(Date.parse('2026-03-08T06:59:00Z'));
     expect(() => clock.advanceTo(0)).toThrow(/forward/);
   });

@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  recipientContext,
   type AlertEvent,
   type EventOfKind,
   type RecipientContext,
   type UserPreferences,
-} from '../../../../common';
-import type { Clock } from '../../ports';
-import { openStore, type Store } from '../../store';
+} from '../../common';
+import type { Clock } from '../../main/core/ports';
+import { openStore, type Store } from '../../main/core/store';
 
-/** Events and contexts for delivery tests: a support line, a personal line, a few contacts. */
+/**
+ * Events and contexts for the delivery tests and bench: a support line, a personal line, a few
+ * contacts.
+ */
 
 export const supportLine = {
   id: 'line-support',
@@ -88,16 +92,18 @@ export function appointmentEvent(
 }
 
 /** A member of the support ring group with their personal line; preferences adjustable. */
-export function recipientContext(
+export function agentContext(
   clock: Clock,
   preferences: UserPreferences = defaultUserPreferences('America/New_York'),
 ): RecipientContext {
-  return {
-    userId: 'user-agent',
-    role: 'agent',
-    accountEmail: 'agent@example.com',
-    backupPhone: null,
-    personalLineId: personalLine.id,
+  return recipientContext({
+    user: {
+      id: 'user-agent',
+      role: 'agent',
+      email: 'agent@example.com',
+      backupPhone: null,
+      personalLineId: personalLine.id,
+    },
     lines: [supportLine, personalLine],
     ringGroups: [{ id: 'group-support', name: 'Support' }],
     onCall: false,
@@ -107,7 +113,7 @@ export function recipientContext(
     },
     business: defaultBusinessDefaults(),
     now: clock.now(),
-  };
+  });
 }
 
 /** A SQLite store on disk in a temp folder, reopenable (a restart) and removed at the end. */

@@ -1,64 +1,15 @@
-import type { Logger, NotifierPort, PopupContent, PopupResult } from '../../ports';
 import type {
   InAppNotificationRepository,
   ProcessedEventRepository,
   ReminderRepository,
   ScheduledReminder,
-} from '../../store/repositories';
-import type { InAppNotification } from '../../../../common';
+} from '../../main/core/store/repositories';
+import type { InAppNotification } from '../../common';
 
 /**
- * Fakes for the edges delivery tests cannot run for real in every case: a notifier that records
- * pop-ups (the real daemon test is node-notifier.test.ts), a logger that records, and small
- * in-memory repositories for the benchmarks (tests use the SQLite store on disk).
+ * Small in-memory repositories for the delivery bench (tests use the SQLite store on disk, so
+ * they prove the product's wiring): fakes of the SQLite ones, only as much as delivery calls.
  */
-
-/** A notifier that records what it was asked to show; `fail` makes pop-ups fail with a reason. */
-export class FakeRecordingNotifier implements NotifierPort {
-  readonly shown: PopupContent[] = [];
-  readonly #clickListeners = new Set<(itemId: string) => void>();
-  available: { available: true } | { available: false; reason: string } = { available: true };
-  fail: string | null = null;
-
-  probe(): Promise<{ available: true } | { available: false; reason: string }> {
-    return Promise.resolve(this.available);
-  }
-
-  show(content: PopupContent): Promise<PopupResult> {
-    if (this.fail !== null) return Promise.resolve({ shown: false, reason: this.fail });
-    this.shown.push(content);
-    return Promise.resolve({ shown: true });
-  }
-
-  onClick(listener: (itemId: string) => void): void {
-    this.#clickListeners.add(listener);
-  }
-
-  /** What the OS does when the person clicks a pop-up. */
-  click(itemId: string): void {
-    for (const listener of this.#clickListeners) listener(itemId);
-  }
-}
-
-export interface LogEntry {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-/** A logger that keeps what it is told. */
-export class FakeRecordingLogger implements Logger {
-  readonly entries: LogEntry[] = [];
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'info', message, fields });
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'warn', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'error', message, fields });
-  }
-}
 
 /** In-memory ReminderRepository (a fake of the SQLite one; benchmarks). */
 export class FakeReminderRepository implements ReminderRepository {

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+/**
+ * The real notification daemon of tools/with-desktop.sh (Xvfb + a session D-Bus + dunst), read
+ * back with `dunstctl`: the tests that prove a pop-up reached the OS (node-notifier.test.ts,
+ * test/headless-daemon.test.ts, the browser tests) share this.
+ */
+
+/** Whether this process runs inside the desktop session (`RINGSIDE_DESKTOP_SESSION=1`). */
+export const desktopSession = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
+
+export interface DunstEntry {
+  summary: string;
+  body: string;
+  appname: string;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Every notification dunst has shown, closing the ones still on screen first so that they are
+ * listed too (its history holds closed ones only).
+ */
+export async function dunstHistory(): Promise<DunstEntry[]> {
+  await run('dunstctl', ['close-all']);
+  const { stdout } = await run('dunstctl', ['history']);
+  const parsed = JSON.parse(stdout) as {
+    data?: Array<Array<Record<string, { data?: unknown } | undefined>>>;
+  };
+  const field = (entry: Record<string, { data?: unknown } | undefined>, name: string) => {
+    const value = entry[name]?.data;
+    return typeof value === 'string' ? value : '';
+  };
+  return (parsed.data?.[0] ?? []).map((entry) => ({
+    summary: field(entry, 'summary'),
+    body: field(entry, 'body'),
+    appname: field(entry, 'appname'),
+  }));
+}
+
+/**
+ * Resolves with the first entry of dunst's history that matches. The daemon is another process
+ * with no event to wait on, so this is the one place a test re-reads until a deadline.
+ */
+export async function waitForDunst(
+  predicate: (entry: DunstEntry) => boolean,
+  timeoutMilliseconds = 20_000,
+): Promise<DunstEntry> {
+  const deadline = Date.now() + timeoutMilliseconds;
+  let last: DunstEntry[] = [];
+  while (Date.now() < deadline) {
+    last = await dunstHistory();
+    const found = last.find(predicate);
+    if (found) return found;
+    await delay(100);
+  }
+  throw new Error(`dunst never showed the notification; history: ${JSON.stringify(last)}`);
+}
