@@ -64,8 +64,12 @@ export async function runEventKillLoop(
   const random = options.random ?? Math.random;
   const dataDir = join(options.folder, 'companion');
   const record = join(options.folder, 'popups.jsonl');
-  const args = ['--service-url', options.serviceUrl, '--token', options.token];
-  const environment = { RINGSIDE_TEST_HOOKS: '1', RINGSIDE_NOTIFIER_RECORD: record };
+  const args = ['--service-url', options.serviceUrl];
+  const environment = {
+    RINGSIDE_TOKEN: options.token,
+    RINGSIDE_TEST_HOOKS: '1',
+    RINGSIDE_NOTIFIER_RECORD: record,
+  };
   const injected: string[] = [];
   const segments: number[] = [0];
   let kills = 0;
