@@ -89,7 +89,8 @@ export type LineAlertType = (typeof lineAlertTypes)[number];
 /**
  * When a burst of texts raises a high-SMS alert: more than `moreThan` messages within
  * `windowSeconds`, counted per group of `sameOf` — one contact writing from one incoming number
- * to one line. The detector lives in the core; the user's switch is `alerts.highSms`.
+ * to one line. The detector is `highSmsDetector` (common/detectors), run by the service; the
+ * user's switch is `alerts.highSms`.
  */
 export const highSmsRule = {
   moreThan: 15,

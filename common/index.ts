@@ -19,3 +19,5 @@ export {
 export * from './status';
 export * from './service-api';
 export * from './ipc-contract';
+export * from './detectors';
+export * from './sanitize';

@@ -83,6 +83,7 @@ export const apiErrorSchema = z.strictObject({
     'preconditionFailed',
     'preconditionRequired',
     'conflict',
+    'rateLimited',
     'internal',
   ]),
   reason: z.string(),
@@ -90,6 +91,8 @@ export const apiErrorSchema = z.strictObject({
   fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
   /** For `preconditionFailed`: the version the document is at now (also in the ETag header). */
   current: z.int().min(1).optional(),
+  /** For `rateLimited` (429): seconds until one more is allowed (also the Retry-After header). */
+  retryAfterSeconds: z.int().min(1).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
@@ -206,7 +209,17 @@ export type AppliedChanges = z.infer<typeof appliedChangesSchema>;
 
 // ---------- Sample notifications ----------
 
-/** POST /api/test-notification */
+/**
+ * POST /api/test-notification. Rate-limited per user (`testNotificationLimits`): over a limit,
+ * 429 `rateLimited` with the reason and `retryAfterSeconds` (and Retry-After). Only a test that
+ * reached somewhere (a device, the outbox) counts.
+ */
+export const testNotificationLimits = {
+  /** One test per channel per 10 s. */
+  perChannel: { limit: 1, windowSeconds: 10 },
+  /** 20 tests an hour across channels. */
+  perHour: { limit: 20, windowSeconds: 3600 },
+} as const;
 export const testNotificationBodySchema = z.strictObject({ channel: z.enum(channels) });
 export const testNotificationResultSchema = z.strictObject({
   channel: z.enum(channels),

@@ -111,6 +111,24 @@ const migrations: readonly string[] = [
   CREATE TABLE service_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   INSERT INTO service_meta (key, value) VALUES ('epoch', 'epoch-' || lower(hex(randomblob(16))));
   `,
+  // The state of each pure detector (common/detectors) per user and key, written in the
+  // transaction of the event it read, so a restart mid-burst or mid-period changes nothing.
+  // `wake_at` (epoch ms): when the state needs time to pass by itself (a reminder is due);
+  // `expires_at` (event time): after it the state means nothing and is forgotten.
+  `
+  CREATE TABLE detector_state (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    detector TEXT NOT NULL,
+    key TEXT NOT NULL,
+    state_json TEXT NOT NULL,
+    wake_at INTEGER,
+    expires_at INTEGER,
+    PRIMARY KEY (user_id, detector, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX detector_state_by_wake ON detector_state (wake_at) WHERE wake_at IS NOT NULL;
+  CREATE INDEX detector_state_by_expiry ON detector_state (user_id, detector, expires_at)
+    WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceEventSchema } from '../common';
 import { openServiceDatabase, type ServiceDatabase } from './database';
+import { systemClock } from './clock';
 import { EventHub, type DeviceConnection } from './event-hub';
 import { seedDemo } from './seed';
 import { createServiceStore, type ServiceStore, type ServiceUser } from './store';
@@ -30,6 +31,13 @@ let database: ServiceDatabase;
 let store: ServiceStore;
 let hub: EventHub;
 let jordan: ServiceUser;
+/** A protocol-1 device, as every device was before data epochs. */
+const handshake = (afterSeq: number) => ({
+  deviceId: 'device-fake',
+  afterSeq,
+  protocol: 1,
+  epoch: null,
+});
 const mention = { kind: 'mention' as const, byName: 'Alex', conversation: 'Desk', excerpt: 'hi' };
 
 beforeEach(() => {
@@ -37,7 +45,7 @@ beforeEach(() => {
   database = openServiceDatabase(join(folder, 'service.sqlite'));
   store = createServiceStore(database);
   seedDemo(store, Date.now());
-  hub = new EventHub(store, Date.now);
+  hub = new EventHub(store, systemClock());
   const user = store.user('user-jordan');
   if (!user) throw new Error('The demo seed has no Jordan');
   jordan = user;
@@ -65,7 +73,7 @@ describe('replay racing live events', () => {
       // At the end of a page: stored while the hub yields between pages.
       if (phase === 'replay' && seq === 1_050) setImmediate(() => hub.emit(jordan, mention));
     });
-    await hub.attach(jordan.id, 'device-fake', connection, 50);
+    await hub.attach(jordan.id, handshake(50), connection);
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(connection.seqs()).toEqual(Array.from({ length: 1_203 - 50 }, (_, index) => 51 + index));
     const done = connection.sent.findIndex((message) => message.name === 'replayDone');
@@ -76,7 +84,7 @@ describe('replay racing live events', () => {
   it('replays from the newest seq when a device claims one beyond it', async () => {
     hub.emit(jordan, mention);
     const connection = new FakeConnection();
-    await hub.attach(jordan.id, 'device-fake', connection, 99);
+    await hub.attach(jordan.id, handshake(99), connection);
     hub.emit(jordan, mention);
     expect(connection.sent).toEqual([
       { name: 'replayDone', payload: { lastSeq: 1, replayed: 0 } },
@@ -89,7 +97,7 @@ describe('replay racing live events', () => {
     const connection = new FakeConnection((_name, payload) => {
       if (serviceEventSchema.parse(payload).seq === 500) connection.connected = false;
     });
-    await hub.attach(jordan.id, 'device-fake', connection, 0);
+    await hub.attach(jordan.id, handshake(0), connection);
     expect(connection.seqs()).toHaveLength(500);
     expect(connection.sent.map((message) => message.name)).not.toContain('replayDone');
     expect(hub.connectedDevices(jordan.id)).toEqual([]);
@@ -99,7 +107,7 @@ describe('replay racing live events', () => {
     for (let index = 0; index < 3; index += 1) hub.emit(jordan, mention);
     const connection = new FakeConnection();
     connection.connected = false;
-    await hub.attach(jordan.id, 'device-fake', connection, 0);
+    await hub.attach(jordan.id, handshake(0), connection);
     expect(connection.sent).toEqual([]);
     expect(hub.connectedDevices(jordan.id)).toEqual([]);
     // A live push finds no device to skip or send to.

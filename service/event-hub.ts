@@ -1,21 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import {
-  decide,
-  recipientContext,
-  serviceEventSchema,
-  type EventKind,
   type OutboxEntry,
+  type PushedEvent,
   type RecipientContext,
   type ServiceEvent,
   type SocketMessageName,
   type socketMessages,
 } from '../common';
 import type { z } from 'zod';
-import { describeEvent } from './describe';
+import type { Clock } from './clock';
+import { Detection } from './detection';
+import { EventRecorder, type EventBody, type RecordedEvent } from './event-recorder';
 import type { ServiceStore, ServiceUser } from './store';
 
-/** An event body as injected: its kind plus that kind's fields, already validated. */
-export type EventBody = { kind: EventKind } & Record<string, unknown>;
+export type { EventBody } from './event-recorder';
 
 /** The narrow view of a socket.io socket the hub needs (so the hub does not own the server). */
 export interface DeviceConnection {
@@ -23,10 +20,22 @@ export interface DeviceConnection {
   emit(name: string, payload: unknown): unknown;
 }
 
+/** What a device said in its handshake about where it is and what it speaks. */
+export interface DeviceHandshake {
+  deviceId: string;
+  /** The last seq it processed. */
+  afterSeq: number;
+  /** The protocol it speaks: 1 when it said none. */
+  protocol: number;
+  /** The data epoch `afterSeq` belongs to; null when it has none (or speaks protocol 1). */
+  epoch: string | null;
+}
+
 /** One connected device of one user. */
 interface Device {
   userId: string;
   deviceId: string;
+  protocol: number;
   connection: DeviceConnection;
   /** The highest seq this device has been sent (or had when it connected). */
   cursor: number;
@@ -40,12 +49,20 @@ export type SocketPayload<Name extends SocketMessageName> = z.input<(typeof sock
 const replayPageSize = 500;
 
 export interface EmitListener {
-  (event: ServiceEvent, outbox: readonly OutboxEntry[]): void;
+  (event: PushedEvent, outbox: readonly OutboxEntry[]): void;
+}
+
+/** An event as a device of `protocol` receives it: protocol 1 never sees `outcome`. */
+function eventFor(protocol: number, event: PushedEvent): PushedEvent | ServiceEvent {
+  if (protocol >= 2) return event;
+  const { outcome, ...withoutOutcome } = event;
+  void outcome;
+  return withoutOutcome;
 }
 
 /**
- * Emits events: gives each one an id and the user's next seq, stores it, records the emails and
- * texts the policy decides, and pushes it to the user's live devices. Also replays backlogs.
+ * Emits events: stores each one (with what the detectors derive from it, `EventRecorder`) and
+ * pushes it to the user's live devices. Also replays backlogs, and raises what falls due.
  *
  * Why replay and live pushes never overlap nor leave a gap: every event is committed before it
  * is pushed, and a device is marked live in the same tick as the read that found no further
@@ -56,111 +73,90 @@ export interface EmitListener {
 export class EventHub {
   private readonly devices = new Map<string, Set<Device>>();
   private readonly listeners = new Set<EmitListener>();
+  private readonly recorder: EventRecorder;
 
   constructor(
     private readonly store: ServiceStore,
-    private readonly now: () => number,
-  ) {}
+    clock: Clock,
+    /** Told the moment of every detector state that waits for time (a reminder timer plans on it). */
+    onWake: (at: number) => void = () => {},
+  ) {
+    this.recorder = new EventRecorder(store, clock, new Detection(store, onWake));
+  }
 
   /** Everything `decide` needs about this user at this instant. */
   contextFor(user: ServiceUser): RecipientContext {
-    return recipientContext({
-      user,
-      lines: this.store.linesOf(user),
-      ringGroups: this.store.ringGroupsOf(user.id),
-      onCall: user.onCall,
-      preferences: this.store.preferences(user.id).document,
-      business: this.store.businessDefaults(user.businessId).document,
-      now: this.now(),
-    });
+    return this.recorder.contextFor(user);
   }
 
-  /** Called after every emitted event (the CLI logs with it; tests may wait on it). */
+  /** Called after every emitted event, derived ones included (the CLI logs with it; tests wait on it). */
   onEmit(listener: EmitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   /**
-   * Emits one event to one user: stores it under their next seq, records the outbox rows the
-   * policy decides, and pushes it to their live devices. `body` must already be valid.
+   * Emits one event to one user: stores it under their next seq with its emails, texts and
+   * outcome, then every alert the detectors derive from it, and pushes them to the user's live
+   * devices. `body` must already be valid. Returns the event itself (not what it derived).
    */
-  emit(user: ServiceUser, body: EventBody, occurredAt?: string): ServiceEvent {
-    const context = this.contextFor(user);
-    const { event, outbox } = this.store.transaction(() => {
-      const candidate = {
-        ...body,
-        id: `ev-${randomUUID()}`,
-        occurredAt: occurredAt ?? new Date(context.now).toISOString(),
-        userId: user.id,
-        seq: this.store.lastSeq(user.id) + 1,
-      };
-      // The body was validated by kind; this checks the envelope and keeps the store honest.
-      const stored = serviceEventSchema.parse(candidate);
-      this.store.appendEvent(stored);
-      return { event: stored, outbox: this.recordOutbox(stored, context) };
-    });
-    for (const device of this.devices.get(user.id) ?? []) {
-      if (device.live && event.seq > device.cursor && device.connection.connected) {
-        device.cursor = event.seq;
-        device.connection.emit('event', event);
-      }
-    }
-    for (const listener of this.listeners) listener(event, outbox);
-    return event;
+  emit(user: ServiceUser, body: EventBody, occurredAt?: string): PushedEvent {
+    const recorded = this.recorder.emit(user, body, occurredAt);
+    this.deliver(recorded);
+    const [first] = recorded;
+    if (!first) throw new Error('An emitted event was not recorded');
+    return first.event;
   }
 
-  /** The emails and texts `decide` sends for this event, written to the outbox. */
-  private recordOutbox(event: ServiceEvent, context: RecipientContext): OutboxEntry[] {
-    const { seq, userId, ...alertEvent } = event;
-    void seq;
-    void userId;
-    const decision = decide(alertEvent, context);
-    const entries: OutboxEntry[] = [];
-    for (const delivery of decision.deliveries) {
-      if (delivery.channel !== 'email' && delivery.channel !== 'text') continue;
-      if (delivery.destination === null) continue;
-      const message = describeEvent(alertEvent, context.lines);
-      entries.push(
-        this.store.appendOutbox({
-          userId: context.userId,
-          eventId: event.id,
-          channel: delivery.channel,
-          destination: delivery.destination,
-          sender:
-            delivery.channel === 'email'
-              ? context.business.notificationEmail
-              : context.business.notificationPhone,
-          subject: delivery.channel === 'email' ? message.subject : null,
-          body: delivery.channel === 'email' ? message.body : `${message.subject}. ${message.body}`,
-          createdAt: new Date(context.now).toISOString(),
-        }),
-      );
+  /** Stores and pushes every alert whose moment has come (the reminder timer calls it). */
+  fireDue(): PushedEvent[] {
+    const recorded = this.recorder.fireDue();
+    this.deliver(recorded);
+    return recorded.map((entry) => entry.event);
+  }
+
+  /** Pushes committed events to their users' live devices, then tells the listeners. */
+  private deliver(recorded: readonly RecordedEvent[]): void {
+    for (const { event } of recorded) {
+      for (const device of this.devices.get(event.userId) ?? []) {
+        if (device.live && event.seq > device.cursor && device.connection.connected) {
+          device.cursor = event.seq;
+          device.connection.emit('event', eventFor(device.protocol, event));
+        }
+      }
     }
-    return entries;
+    for (const { event, outbox } of recorded) {
+      for (const listener of this.listeners) listener(event, outbox);
+    }
   }
 
   /**
-   * Registers a newly authenticated device and sends it every stored event after `afterSeq`,
-   * in order, then `replayDone`, then live events. A device that claims a seq beyond the
-   * user's newest (the service's data was reset) is replayed from the newest.
+   * Registers a newly authenticated device and sends it, for protocol 2, `session` first; then
+   * every stored event after where it stands, in order, then `replayDone`, then live events.
+   * Where it stands: its `afterSeq`, or the user's newest seq when it claims one beyond it; for
+   * a protocol-2 device whose epoch is not this database's, the start (`reset`).
    */
   async attach(
     userId: string,
-    deviceId: string,
+    handshake: DeviceHandshake,
     connection: DeviceConnection,
-    afterSeq: number,
   ): Promise<void> {
+    const epoch = this.store.epoch();
+    const reset = handshake.protocol >= 2 && handshake.epoch !== null && handshake.epoch !== epoch;
     const device: Device = {
       userId,
-      deviceId,
+      deviceId: handshake.deviceId,
+      protocol: handshake.protocol,
       connection,
-      cursor: Math.min(afterSeq, this.store.lastSeq(userId)),
+      cursor: reset ? 0 : Math.min(handshake.afterSeq, this.store.lastSeq(userId)),
       live: false,
     };
     const set = this.devices.get(userId) ?? new Set<Device>();
     set.add(device);
     this.devices.set(userId, set);
+    if (device.protocol >= 2) {
+      connection.emit('session', { epoch, replayFrom: device.cursor, reset });
+    }
     let replayed = 0;
     for (;;) {
       if (!connection.connected) {
@@ -170,7 +166,7 @@ export class EventHub {
       }
       const page = this.store.eventsAfter(userId, device.cursor, replayPageSize);
       for (const event of page) {
-        connection.emit('event', event);
+        connection.emit('event', eventFor(device.protocol, event));
         device.cursor = event.seq;
         replayed += 1;
       }
@@ -195,7 +191,7 @@ export class EventHub {
    * Sends a socket message to every connected device of a user, except `exceptDeviceId`, and
    * returns how many devices it reached.
    */
-  push<Name extends Exclude<SocketMessageName, 'event' | 'replayDone'>>(
+  push<Name extends Exclude<SocketMessageName, 'event' | 'replayDone' | 'session'>>(
     userId: string,
     name: Name,
     payload: SocketPayload<Name>,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import type { Role, ServiceEvent } from '../common';
+import { systemClock, WakeTimer, type Clock } from './clock';
 import { openServiceDatabase } from './database';
 import { parseEventBody } from './event-body';
 import { EventHub, type EmitListener } from './event-hub';
@@ -17,6 +18,7 @@ export type { DemoUserKey } from './seed';
 export { demoScenario } from './scenarios/demo';
 export { createHttpTarget, playScenario } from './scenario-player';
 export type { Scenario, ScenarioStep, ScenarioTarget, PlayOptions } from './scenario-player';
+export { systemClock, type Clock, type TimerHandle } from './clock';
 
 export interface StartServiceOptions {
   /** Default 127.0.0.1: the service is a loopback stand-in. */
@@ -27,8 +29,12 @@ export interface StartServiceOptions {
   databasePath?: string;
   /** 'demo' (default) writes the demo business into an empty database. */
   seed?: 'demo' | 'none';
-  /** The service's clock in epoch milliseconds (policy decisions, occurredAt, outbox times). */
-  now?: () => number;
+  /**
+   * The service's clock (default: the system's): `occurredAt` of events emitted without one,
+   * policy decisions and outbox times, and the timer of appointment reminders. A test passes
+   * one it moves by hand, so reminders fall due without sleeping.
+   */
+  clock?: Clock;
   /** Fastify's request log to stdout; off by default. */
   log?: boolean;
   /** Request body limit in bytes (default 256 KiB). */
@@ -82,14 +88,28 @@ export interface RunningService {
  * idempotency key and outbox row.
  */
 export async function startService(options: StartServiceOptions = {}): Promise<RunningService> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock();
   const databasePath =
     options.databasePath ??
     join(mkdtempSync(join(tmpdir(), 'ringside-service-')), 'service.sqlite');
   const database = openServiceDatabase(databasePath);
   const store = createServiceStore(database);
-  if ((options.seed ?? 'demo') === 'demo') seedDemo(store, now());
-  const hub = new EventHub(store, now);
+  if ((options.seed ?? 'demo') === 'demo') seedDemo(store, clock.now());
+  // Reminders: planned from what the database holds; whatever fell due while the service was
+  // down is raised now under the late rule (common/detectors/appointment-reminders.ts).
+  const reminders = new WakeTimer(
+    clock,
+    () => store.nextDetectorWake(),
+    () => hub.fireDue(),
+    (error) => {
+      process.stderr.write(
+        `Raising due reminders failed (retrying in a minute): ${String(error)}\n`,
+      );
+    },
+  );
+  const hub: EventHub = new EventHub(store, clock, (at) => reminders.consider(at));
+  hub.fireDue();
+  reminders.replan();
 
   const app = Fastify({
     logger: options.log ?? false,
@@ -103,7 +123,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
   });
-  registerHttpApi(app, { store, hub, now });
+  registerHttpApi(app, { store, hub, clock });
   const io = attachSocketServer(app.server, store, hub, {
     ...(options.pingIntervalMilliseconds === undefined
       ? {}
@@ -118,6 +138,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {
     // A port in use must not leave the database open behind the thrown error.
+    reminders.stop();
     await new Promise<void>((resolve) => {
       void io.close(() => resolve());
     });
@@ -165,6 +186,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     io,
     close() {
       closing ??= (async () => {
+        reminders.stop();
         io.disconnectSockets(true);
         // io.close() also closes the HTTP server, which Fastify then finds already closed.
         await new Promise<void>((resolve) => {

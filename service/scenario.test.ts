@@ -87,6 +87,17 @@ describe('demo scenario', () => {
     expect(
       emitted.some((event) => event.kind === 'contactAssigned' && event.sequenceName !== null),
     ).toBe(true);
+    // Derived on the service: one high-SMS alert for the burst, each usage threshold once per admin.
+    expect(
+      emitted.filter((event) => event.kind === 'highSms').map((event) => event.userId),
+    ).toEqual(['user-jordan']);
+    for (const admin of ['user-sam', 'user-alex']) {
+      expect(
+        emitted.flatMap((event) =>
+          event.kind === 'usageThreshold' && event.userId === admin ? [event.threshold] : [],
+        ),
+      ).toEqual([75, 90, 100]);
+    }
     const created = emitted.find((event) => event.kind === 'appointmentCreated');
     const ahead =
       created?.kind === 'appointmentCreated'

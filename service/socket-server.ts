@@ -2,15 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { parseWith, socketAuthSchema, type socketRefusalSchema } from '../common';
 import type { z } from 'zod';
-import type { EventHub } from './event-hub';
+import type { DeviceHandshake, EventHub } from './event-hub';
 import type { ServiceStore } from './store';
 
 type SocketRefusal = z.infer<typeof socketRefusalSchema>;
 
-interface DeviceData {
+interface DeviceData extends DeviceHandshake {
   userId: string;
-  deviceId: string;
-  afterSeq: number;
 }
 
 // The companion never emits to the service: any message it sends is ignored, never handled.
@@ -77,14 +75,17 @@ export function attachSocketServer(
       userId: user.id,
       deviceId: parsed.value.deviceId,
       afterSeq: parsed.value.afterSeq,
+      // No `protocol`: an older companion, spoken to as protocol 1 (no session, no outcomes).
+      protocol: parsed.value.protocol ?? 1,
+      epoch: parsed.value.epoch ?? null,
     };
     next();
   });
 
   io.on('connection', (socket: ServiceSocket) => {
-    const { userId, deviceId, afterSeq } = socket.data;
+    const { userId, ...handshake } = socket.data;
     socket.on('disconnect', () => hub.detach(userId, socket));
-    hub.attach(userId, deviceId, socket, afterSeq).catch(() => {
+    hub.attach(userId, handshake, socket).catch(() => {
       // A replay that fails (the database closed under it) ends this connection, not the server.
       socket.disconnect(true);
     });

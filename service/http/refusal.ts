@@ -18,6 +18,7 @@ export const statusOfRefusal: Readonly<Record<RefusalCode, number>> = {
   preconditionFailed: 412,
   preconditionRequired: 428,
   conflict: 409,
+  rateLimited: 429,
   internal: 500,
 };
 
@@ -27,6 +28,8 @@ export interface RefusalDetails {
   fields?: FieldError[];
   /** For `preconditionFailed`: the version the document is at now. */
   current?: number;
+  /** For `rateLimited`: seconds until one more is allowed, also sent as Retry-After. */
+  retryAfterSeconds?: number;
   /** Another 4xx than the code's own (Fastify's 413 and 415 answer with `invalid`). */
   status?: number;
 }
@@ -43,6 +46,9 @@ export function refuse(
 ): FastifyReply {
   const { status = statusOfRefusal[code], ...extra } = details;
   const body: ApiError = { error: code, reason, ...extra };
+  if (extra.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(extra.retryAfterSeconds));
+  }
   return reply.code(status).type('application/json').send(body);
 }
 
@@ -67,6 +73,8 @@ function codeOfStatus(status: number): RefusalCode {
       return 'notFound';
     case 409:
       return 'conflict';
+    case 429:
+      return 'rateLimited';
     default:
       return 'invalid';
   }

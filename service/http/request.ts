@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../clock';
 import type { EventHub } from '../event-hub';
 import type { ServiceStore, ServiceUser } from '../store';
 
@@ -13,8 +14,8 @@ declare module 'fastify' {
 export interface HttpApiDependencies {
   store: ServiceStore;
   hub: EventHub;
-  /** The service's clock in epoch milliseconds. */
-  now: () => number;
+  /** The service's clock. */
+  clock: Clock;
 }
 
 /** The signed-in user of a request on an authenticated route. */

@@ -125,7 +125,7 @@ export function versionedPut<Document>(
   const changeRefusal = spec.mayChange(current.document, parsed.value);
   if (changeRefusal) return refuse(reply, 'forbidden', changeRefusal);
 
-  const at = new Date(dependencies.now()).toISOString();
+  const at = new Date(dependencies.clock.now()).toISOString();
   const { version, body } = store.transaction(() => {
     const version = spec.write(parsed.value);
     const body = JSON.stringify(spec.answer(version, parsed.value));

@@ -8,10 +8,11 @@ const { ann, ben, carla, dev } = demoContacts;
 
 /**
  * The demo: about a minute of a dental office's day for the demo business. Calls to a personal
- * line and to the Support ring group, a burst of 20 texts in 10 s (the companion's high-SMS
- * detector fires), voicemails, a fax, a mention, assignments (one by an automated sequence), an
- * appointment an hour ahead (its reminders follow from the companion's scheduler), usage at
- * 75/90/100 %, a failed payment and new leads scored 10 to 95.
+ * line and to the Support ring group, a burst of 20 texts in 10 s (the service's high-SMS
+ * detector raises one alert at the 16th), voicemails, a fax, a mention, assignments (one by an
+ * automated sequence), an appointment an hour ahead (the service raises its reminders), usage at
+ * 75/90/100 % (the service raises each threshold once per admin), a failed payment and new leads
+ * scored 10 to 95.
  */
 export const demoScenario: Scenario = (now) => {
   const iso = (offset: number) => new Date(now + offset).toISOString();

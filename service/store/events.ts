@@ -1,16 +1,22 @@
-import type { ServiceEvent } from '../../common';
+import type { PushedEvent } from '../../common';
 import type { Prepare } from './statements';
 
-/** Each user's event stream, numbered by `seq`. */
+/**
+ * Each user's event stream, numbered by `seq`. An event is stored as pushed to a protocol-2
+ * device: with the `outcome` of email and SMS for its user (events stored before outcomes were
+ * recorded have none), so a replay carries the same outcome as the live push did.
+ */
 export interface EventQueries {
   /** The data epoch: made with the database, never changed (`socketMessages.session`). */
   epoch(): string;
   /** The user's newest seq, 0 before their first event. */
   lastSeq(userId: string): number;
+  /** Whether an event with this id is stored (derived ids are deterministic). */
+  hasEvent(id: string): boolean;
   /** Stores an event under the seq it carries; the caller is in a transaction. */
-  appendEvent(event: ServiceEvent): void;
+  appendEvent(event: PushedEvent): void;
   /** At most `limit` events of the user with a seq above `afterSeq`, in seq order. */
-  eventsAfter(userId: string, afterSeq: number, limit: number): ServiceEvent[];
+  eventsAfter(userId: string, afterSeq: number, limit: number): PushedEvent[];
 }
 
 /** The event queries over the service's file. */
@@ -31,6 +37,10 @@ export function eventQueries(prepare: Prepare): EventQueries {
       return row?.last ?? 0;
     },
 
+    hasEvent(id) {
+      return prepare<[string], unknown>('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
+    },
+
     appendEvent(event) {
       prepare('INSERT INTO events (user_id, seq, id, kind, event_json) VALUES (?, ?, ?, ?, ?)').run(
         event.userId,
@@ -46,7 +56,7 @@ export function eventQueries(prepare: Prepare): EventQueries {
         'SELECT event_json FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
         .all(userId, afterSeq, limit)
-        .map((row) => JSON.parse(row.event_json) as ServiceEvent);
+        .map((row) => JSON.parse(row.event_json) as PushedEvent);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ServiceDatabase } from '../database';
 import { changeQueries, type ChangeQueries } from './changes';
+import { detectorStateQueries, type DetectorStateQueries } from './detector-states';
 import { documentQueries, type DocumentQueries } from './documents';
 import { eventQueries, type EventQueries } from './events';
 import { outboxQueries, type OutboxQueries } from './outbox';
@@ -7,6 +8,7 @@ import { peopleQueries, type PeopleQueries } from './people';
 import { statementCache } from './statements';
 
 export type { AppliedChange, ChangeQueries, StoredIdempotentResponse } from './changes';
+export type { DetectorStateQueries, StoredDetectorState } from './detector-states';
 export type { DocumentQueries, Versioned } from './documents';
 export type { EventQueries } from './events';
 export type { OutboxQueries } from './outbox';
@@ -14,11 +16,17 @@ export type { Business, PeopleQueries, ServiceUser } from './people';
 
 /**
  * The queries the running service makes, one file per part of its data (people, documents,
- * changes, events, outbox) over one statement cache. Synchronous (better-sqlite3): a write is
+ * changes, events, outbox, detector states) over one statement cache. Synchronous (better-sqlite3): a write is
  * committed before the caller pushes anything, and nothing interleaves inside one call.
  */
 export interface ServiceStore
-  extends PeopleQueries, DocumentQueries, ChangeQueries, EventQueries, OutboxQueries {
+  extends
+    PeopleQueries,
+    DocumentQueries,
+    ChangeQueries,
+    EventQueries,
+    OutboxQueries,
+    DetectorStateQueries {
   /** The open file, for writers outside the running service (the demo seed, tests). */
   readonly database: ServiceDatabase;
   /** Runs `work` in one transaction (nested calls become savepoints). */
@@ -36,5 +44,6 @@ export function createServiceStore(database: ServiceDatabase): ServiceStore {
     ...changeQueries(prepare),
     ...eventQueries(prepare),
     ...outboxQueries(prepare),
+    ...detectorStateQueries(prepare),
   };
 }

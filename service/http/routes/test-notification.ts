@@ -3,10 +3,12 @@ import {
   decide,
   parseWith,
   testNotificationBodySchema,
+  testNotificationLimits,
   type RecipientContext,
   type TestNotificationResult,
 } from '../../../common';
-import { refuseInvalid } from '../refusal';
+import { RateLimiter } from '../rate-limit';
+import { refuse, refuseInvalid } from '../refusal';
 import { userOf, type HttpApiDependencies } from '../request';
 
 const title = 'Sample notification from Ringside';
@@ -42,19 +44,43 @@ function sampleContext(context: RecipientContext): RecipientContext {
 /**
  * `POST /api/test-notification`: desktop and in-app push `testNotification` to the caller's
  * connected devices; email and text run a sample mention through `decide` and, when it is
- * delivered, write one outbox row.
+ * delivered, write one outbox row. Rate-limited per user (`testNotificationLimits`), so a
+ * settings window cannot flood a person's devices, inbox or phone.
  */
 export function registerTestNotificationRoutes(
   app: FastifyInstance,
-  { store, hub }: HttpApiDependencies,
+  { store, hub, clock }: HttpApiDependencies,
 ): void {
+  const { perChannel, perHour } = testNotificationLimits;
+  const limiter = new RateLimiter(clock, [
+    {
+      limit: perChannel.limit,
+      windowMilliseconds: perChannel.windowSeconds * 1000,
+      perScope: true,
+      allows: `one test notification per channel every ${perChannel.windowSeconds} seconds`,
+    },
+    {
+      limit: perHour.limit,
+      windowMilliseconds: perHour.windowSeconds * 1000,
+      perScope: false,
+      allows: `${perHour.limit} test notifications an hour`,
+    },
+  ]);
+
   app.post('/api/test-notification', async (request, reply) => {
     const user = userOf(request);
     const parsed = parseWith(testNotificationBodySchema, request.body);
     if (!parsed.ok) return refuseInvalid(reply, parsed.errors);
     const { channel } = parsed.value;
+    const verdict = limiter.check(user.id, channel);
+    if (!verdict.allowed) {
+      return refuse(reply, 'rateLimited', verdict.reason, {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
     if (channel === 'desktop' || channel === 'inApp') {
       const sent = hub.push(user.id, 'testNotification', { channel, title });
+      if (sent > 0) limiter.count(user.id, channel);
       const result: TestNotificationResult = {
         channel,
         delivered: sent > 0,
@@ -84,6 +110,7 @@ export function registerTestNotificationRoutes(
       };
       return result;
     }
+    limiter.count(user.id, channel);
     store.appendOutbox({
       userId: user.id,
       eventId: null,
