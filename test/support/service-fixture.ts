@@ -6,6 +6,7 @@ import {
   versionedPreferencesSchema,
   type OutboxEntry,
   type PushedEvent,
+  type UserAlertType,
 } from '../../common';
 import { startService, type RunningService } from '../../service';
 import {
@@ -107,12 +108,18 @@ export class ServiceFixture {
     return outboxPageSchema.parse(answer.body).entries;
   }
 
-  /** Turns a user's text channel on (their backup phone receives the texts). */
-  async enableTexts(key: string): Promise<void> {
+  /**
+   * Turns a user's text channel on (their backup phone receives the texts), and email and SMS
+   * for each of `types` (per-type channels; the others keep theirs).
+   */
+  async enableTexts(key: string, ...types: UserAlertType[]): Promise<void> {
     const current = versionedPreferencesSchema.parse(
       (await callApi(this.service.url, this.token(key), 'GET', '/api/preferences')).body,
     );
     const { preferences } = current;
+    for (const type of types) {
+      preferences.alertChannels[type] = { desktop: true, inApp: true, email: true, text: true };
+    }
     const answer = await callApi(
       this.service.url,
       this.token(key),

@@ -8,7 +8,6 @@ import {
   preferencesV2Protocol,
   putBusinessDefaultsBodySchema,
   putBusinessDefaultsV1BodySchema,
-  readPhoneNumber,
   roleRefusals,
   upgradeBusinessDefaults,
   type BusinessDefaults,
@@ -16,30 +15,13 @@ import {
   type ParseResult,
 } from '../../../common';
 import { protocolOf } from '../protocol';
+import { readTypedNumber, withNumberError } from '../typed-numbers';
 import { userOf, type HttpApiDependencies } from '../request';
 import { etagOf, versionedPut } from '../versioned-put';
 
 /** The document as a caller of `protocol` reads it: version 1 before protocol 3. */
 function defaultsFor(protocol: number, defaults: BusinessDefaults): unknown {
   return protocol >= preferencesV2Protocol ? defaults : businessDefaultsV1View(defaults);
-}
-
-/**
- * Reads the business phone as people type it ("(415) 555-2671" in a US business; the country
- * is the one the body sets, else the stored one) into E.164, in place in `body` (a copy of the
- * request's); returns why it cannot send texts, or null. Non-strings are left to the schema.
- */
-function readBusinessPhone(body: unknown, storedCountry: string): string | null {
-  const defaults = (body as { defaults?: unknown } | null)?.defaults;
-  if (typeof defaults !== 'object' || defaults === null) return null;
-  const fields = defaults as Record<string, unknown>;
-  const typed = fields['notificationPhone'];
-  if (typeof typed !== 'string') return null;
-  const country = typeof fields['country'] === 'string' ? fields['country'] : storedCountry;
-  const reading = readPhoneNumber(typed, country, 'textSender');
-  if (!reading.ok) return reading.message;
-  fields['notificationPhone'] = reading.e164;
-  return null;
 }
 
 /** `GET` (anyone of the business) and `PUT` (admins) `/api/business-defaults`, versioned. */
@@ -66,19 +48,26 @@ export function registerBusinessDefaultsRoutes(
         const current = store.businessDefaults(user.businessId).document;
         // A copy: the request body is also what the Idempotency-Key's hash is of.
         const copy: unknown = structuredClone(body);
-        const phoneRefusal = readBusinessPhone(copy, current.country);
-        if (phoneRefusal !== null) {
-          const errors = [{ path: 'defaults.notificationPhone', message: phoneRefusal }];
-          return { ok: false, errors, message: describeFieldErrorsInline(errors) };
-        }
+        // A number typed without a country code is read in the country the body sets, if any.
+        const bodyCountry = (copy as { defaults?: { country?: unknown } } | null)?.defaults
+          ?.country;
+        const numberError = readTypedNumber(
+          copy,
+          ['defaults', 'notificationPhone'],
+          typeof bodyCountry === 'string' ? bodyCountry : current.country,
+          'textSender',
+        );
         let defaults: BusinessDefaults;
         if (isBusinessDefaultsV1((copy as { defaults?: unknown } | null)?.defaults)) {
           // An older companion: no mandatory channels, no country; keep the stored ones.
-          const parsed = parseWith(putBusinessDefaultsV1BodySchema, copy);
+          const parsed = withNumberError(
+            parseWith(putBusinessDefaultsV1BodySchema, copy),
+            numberError,
+          );
           if (!parsed.ok) return parsed;
           defaults = upgradeBusinessDefaults(parsed.value.defaults, current);
         } else {
-          const parsed = parseWith(putBusinessDefaultsBodySchema, copy);
+          const parsed = withNumberError(parseWith(putBusinessDefaultsBodySchema, copy), numberError);
           if (!parsed.ok) return parsed;
           defaults = parsed.value.defaults;
         }
