@@ -21,7 +21,10 @@ import { z } from 'zod';
 export const countrySchema = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'A country is two capital letters, such as US', abort: true })
-  .refine((value): boolean => isSupportedCountry(value), 'Not a country with phone numbers we know');
+  .refine(
+    (value): boolean => isSupportedCountry(value),
+    'Not a country with phone numbers we know',
+  );
 
 /** What a number is for: where texts go (a person's phone) or where they come from (a business). */
 export type PhonePurpose = 'textDestination' | 'textSender';

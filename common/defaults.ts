@@ -76,7 +76,12 @@ export function defaultAlertChannels(): AlertChannels {
       const extra = defaultAlertChannelChoices[type].channels;
       return [
         type,
-        { desktop: true, inApp: true, email: extra.includes('email'), text: extra.includes('text') },
+        {
+          desktop: true,
+          inApp: true,
+          email: extra.includes('email'),
+          text: extra.includes('text'),
+        },
       ];
     }),
   ) as AlertChannels;

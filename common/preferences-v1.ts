@@ -53,7 +53,10 @@ export const userPreferencesV1Schema = z.strictObject({
 });
 export type UserPreferencesV1 = z.infer<typeof userPreferencesV1Schema>;
 
-const alertTypeDefaultV1Schema = z.strictObject({ enabled: z.boolean(), channels: channelSetSchema });
+const alertTypeDefaultV1Schema = z.strictObject({
+  enabled: z.boolean(),
+  channels: channelSetSchema,
+});
 
 /** Version 1 business defaults: no mandatory channels, no country. */
 export const businessDefaultsV1Schema = z.strictObject({
@@ -179,16 +182,17 @@ export function upgradeBusinessDefaults(
     allowedChannels: { ...v1.allowedChannels },
     notificationEmail: v1.notificationEmail,
     notificationPhone: sender,
-    country: previous?.country ?? (phone === null ? null : countryOfNumber(phone)) ?? defaultCountry,
+    country:
+      previous?.country ?? (phone === null ? null : countryOfNumber(phone)) ?? defaultCountry,
     recipients: v1.recipients,
   };
 }
 
-/** What an older companion is sent: today's preferences without the per-type channels. */
+/** What an older companion is sent: today's preferences without the per-type channels (a copy). */
 export function userPreferencesV1View(preferences: UserPreferences): UserPreferencesV1 {
   const { alertChannels, ...rest } = preferences;
   void alertChannels;
-  return rest;
+  return structuredClone(rest);
 }
 
 /** What an older companion is sent: today's business defaults without mandatory and country. */
@@ -204,7 +208,7 @@ export function businessDefaultsV1View(defaults: BusinessDefaults): BusinessDefa
     allowedChannels: { ...defaults.allowedChannels },
     notificationEmail: defaults.notificationEmail,
     notificationPhone: defaults.notificationPhone,
-    recipients: defaults.recipients,
+    recipients: structuredClone(defaults.recipients),
   };
 }
 
@@ -224,7 +228,7 @@ function eitherVersion<V1 extends z.ZodType, V2 extends z.ZodType>(
     if (result.success) {
       return old ? upgrade(result.data as z.output<V1>) : (result.data as z.output<V2>);
     }
-    for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
+    for (const issue of result.error.issues) context.addIssue({ ...issue });
     return z.NEVER;
   });
 }

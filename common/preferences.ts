@@ -111,7 +111,8 @@ export const businessDefaultsSchema = z
           context.addIssue({
             code: 'custom',
             path: ['alerts', type, 'mandatory', channel],
-            message: 'A mandatory channel must be on for its alert type and allowed by the business',
+            message:
+              'A mandatory channel must be on for its alert type and allowed by the business',
           });
         } else if (isAccountAlertType(type) && channel !== 'email') {
           context.addIssue({

@@ -118,7 +118,10 @@ export function describeInstant(instant: number, now: number, timeZone: string):
   return `${day} ${Number(dayOfMonth)} ${monthName} ${then.clock}`;
 }
 
-const readableFormatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+const readableFormatters = new Map<
+  string,
+  { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }
+>();
 
 function readableFormattersFor(timeZone: string) {
   let found = readableFormatters.get(timeZone);

@@ -66,7 +66,9 @@ export interface DigestListener {
  */
 function eventFor(protocol: number, event: PushedEvent): PushedEvent | ServiceEvent {
   if (protocol >= 2) {
-    return event.outcome ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) } : event;
+    return event.outcome
+      ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) }
+      : event;
   }
   const { outcome, ...withoutOutcome } = event;
   void outcome;

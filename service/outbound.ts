@@ -104,7 +104,13 @@ export class Outbound {
       const hour = this.#hourAt(channel, destination, now);
       if (hour.sent >= limits.perHour) {
         const sentence = `${limits.perHour} ${channelWords[channel].many} an hour to ${destination} reached`;
-        return this.#hold(request, burstKey, 'hourlyCap', hour.startedAt + hourMilliseconds, sentence);
+        return this.#hold(
+          request,
+          burstKey,
+          'hourlyCap',
+          hour.startedAt + hourMilliseconds,
+          sentence,
+        );
       }
       this.store.setBurstWindow(
         request.userId,
@@ -113,7 +119,15 @@ export class Outbound {
         now + limits.burstWindowMinutes * 60_000,
       );
     }
-    const entry = this.#write(request.userId, request.eventId, channel, destination, request.sender, request.message, now);
+    const entry = this.#write(
+      request.userId,
+      request.eventId,
+      channel,
+      destination,
+      request.sender,
+      request.message,
+      now,
+    );
     return {
       delivery: { channel, status: 'sent', outboxId: entry.id, destination: entry.destination },
       entry,
@@ -135,7 +149,12 @@ export class Outbound {
       const run: DigestRun = { outbox: [], updated: [] };
       const groups = new Map<string, HeldMessage[]>();
       for (const message of this.store.heldMessagesDue(now)) {
-        const key = [message.userId, message.channel, message.reason, message.reason === 'burst' ? message.burstKey : message.destination].join('\u0000');
+        const key = [
+          message.userId,
+          message.channel,
+          message.reason,
+          message.reason === 'burst' ? message.burstKey : message.destination,
+        ].join('\u0000');
         groups.set(key, [...(groups.get(key) ?? []), message]);
       }
       for (const messages of groups.values()) this.#sendGroup(messages, now, run);
@@ -159,14 +178,23 @@ export class Outbound {
     };
     const ids = messages.map((message) => message.id);
     if (latest.reason === 'burst') {
-      this.store.setBurstWindow(user.id, channel, latest.burstKey, now + limits.burstWindowMinutes * 60_000);
+      this.store.setBurstWindow(
+        user.id,
+        channel,
+        latest.burstKey,
+        now + limits.burstWindowMinutes * 60_000,
+      );
       const hour = this.#hourAt(channel, destination, now);
       if (hour.sent >= limits.perHour) {
         const dueAt = hour.startedAt + hourMilliseconds;
         this.store.holdForHourlyCap(ids, dueAt);
         const sentence = `${limits.perHour} ${channelWords[channel].many} an hour to ${destination} reached`;
         for (const message of messages) {
-          this.#changeOutcome(message, run, this.#held(channel, 'hourlyCap', dueAt, sentence, reader));
+          this.#changeOutcome(
+            message,
+            run,
+            this.#held(channel, 'hourlyCap', dueAt, sentence, reader),
+          );
         }
         this.onWake(dueAt);
         return;
@@ -197,7 +225,9 @@ export class Outbound {
   /** The destination's hour at `now`: the stored one while it lasts, else a new one from now. */
   #hourAt(channel: OutboundChannel, destination: string, now: number): DestinationHour {
     const stored = this.store.destinationHour(channel, destination);
-    return stored && now < stored.startedAt + hourMilliseconds ? stored : { startedAt: now, sent: 0 };
+    return stored && now < stored.startedAt + hourMilliseconds
+      ? stored
+      : { startedAt: now, sent: 0 };
   }
 
   /** One outbox row, sanitised and capped, counted in its destination's hour. */
@@ -261,7 +291,10 @@ export class Outbound {
       dueAt,
     });
     this.onWake(dueAt);
-    return { delivery: this.#held(request.channel, reason, dueAt, why, request.reader), entry: null };
+    return {
+      delivery: this.#held(request.channel, reason, dueAt, why, request.reader),
+      entry: null,
+    };
   }
 
   /** Replaces the delivery of `message`'s channel in its event's stored outcome. */

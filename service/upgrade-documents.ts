@@ -18,9 +18,10 @@ import {
  * back and the service refuses to start, naming it) rather than being replaced by defaults.
  */
 export function upgradeDocumentsToVersion2(database: Database): void {
-  const businesses = database
-    .prepare('SELECT id, defaults_json FROM businesses')
-    .all() as Array<{ id: string; defaults_json: string }>;
+  const businesses = database.prepare('SELECT id, defaults_json FROM businesses').all() as Array<{
+    id: string;
+    defaults_json: string;
+  }>;
   const writeBusiness = database.prepare('UPDATE businesses SET defaults_json = ? WHERE id = ?');
   for (const { id, defaults_json: json } of businesses) {
     const stored: unknown = JSON.parse(json);
@@ -29,9 +30,10 @@ export function upgradeDocumentsToVersion2(database: Database): void {
     if (!parsed.ok) throw new Error(`Business ${id} has unreadable defaults: ${parsed.message}`);
     writeBusiness.run(JSON.stringify(upgradeBusinessDefaults(parsed.value, null)), id);
   }
-  const users = database
-    .prepare('SELECT id, preferences_json FROM users')
-    .all() as Array<{ id: string; preferences_json: string }>;
+  const users = database.prepare('SELECT id, preferences_json FROM users').all() as Array<{
+    id: string;
+    preferences_json: string;
+  }>;
   const writeUser = database.prepare('UPDATE users SET preferences_json = ? WHERE id = ?');
   for (const { id, preferences_json: json } of users) {
     const stored: unknown = JSON.parse(json);

@@ -91,11 +91,9 @@ export function heldMessageQueries(prepare: Prepare): HeldMessageQueries {
 
     setBurstWindow(userId, channel, burstKey, endsAt) {
       if (endsAt === null) {
-        prepare('DELETE FROM burst_windows WHERE user_id = ? AND channel = ? AND burst_key = ?').run(
-          userId,
-          channel,
-          burstKey,
-        );
+        prepare(
+          'DELETE FROM burst_windows WHERE user_id = ? AND channel = ? AND burst_key = ?',
+        ).run(userId, channel, burstKey);
         return;
       }
       prepare(

@@ -67,7 +67,10 @@ export function registerBusinessDefaultsRoutes(
           if (!parsed.ok) return parsed;
           defaults = upgradeBusinessDefaults(parsed.value.defaults, current);
         } else {
-          const parsed = withNumberError(parseWith(putBusinessDefaultsBodySchema, copy), numberError);
+          const parsed = withNumberError(
+            parseWith(putBusinessDefaultsBodySchema, copy),
+            numberError,
+          );
           if (!parsed.ok) return parsed;
           defaults = parsed.value.defaults;
         }

@@ -33,7 +33,9 @@ export function registerEventsRoutes(
       events: store
         .eventsAfter(user.id, query.value.afterSeq, query.value.limit)
         .map((event) =>
-          event.outcome ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) } : event,
+          event.outcome
+            ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) }
+            : event,
         ),
       lastSeq: store.lastSeq(user.id),
       epoch: store.epoch(),
