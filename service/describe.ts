@@ -61,6 +61,19 @@ function money(amountCents: number, currency: string): string {
 
 /** What the service writes in the email or text for one event, for `reader`. */
 export function describeEvent(event: AlertEvent, reader: Reader): Message {
+  const { subject, body } = wordsOf(event, reader);
+  // One paragraph: a line break inside a contact's name or message is theirs, not a new line
+  // of ours (digests put theirs one per line).
+  return { subject: oneLine(subject), body: oneLine(body) };
+}
+
+const lineBreaks = /[\r\n\v\f\u0085\u2028\u2029]+/g;
+
+function oneLine(text: string): string {
+  return text.replace(lineBreaks, ' ');
+}
+
+function wordsOf(event: AlertEvent, reader: Reader): Message {
   const { lines } = reader;
   switch (event.kind) {
     case 'call':
@@ -181,9 +194,11 @@ export function describeBurstDigest(items: readonly HeldItem[], reader: Reader):
   const [first] = items;
   const label = labelOf(first?.alertType ?? '');
   const from = first ? readableTime(first.heldAt, reader.now, reader.timeZone) : '';
+  const more =
+    items.length === 1 ? `1 more: ${first?.subject ?? label}` : `${items.length} more ${label}`;
   return {
-    subject: `${items.length} more ${label}`,
-    body: `${items.length} more ${label} since ${from}.\n${latestOf(items, reader)}`,
+    subject: more,
+    body: `${more} since ${from}.\n${latestOf(items, reader)}`,
   };
 }
 
@@ -200,7 +215,7 @@ export function describeHourDigest(
   for (const item of items) counts.set(item.alertType, (counts.get(item.alertType) ?? 0) + 1);
   const parts = [...counts].map(([type, count]) => `${count} ${labelOf(type)}`);
   return {
-    subject: `${items.length} alerts held back this hour`,
+    subject: `${items.length} ${items.length === 1 ? 'alert' : 'alerts'} held back this hour`,
     body:
       `You reached ${cap.perHour} ${cap.messages} this hour; these waited for this digest: ` +
       `${parts.join(', ')}.\n${latestOf(items, reader)}`,
