@@ -200,13 +200,19 @@ export function openServiceDatabase(path: string): ServiceDatabase {
     database.close();
     throw new DatabaseFromFutureError(found);
   }
-  for (let version = found; version < databaseVersion; version += 1) {
-    const migration = migrations[version] ?? '';
-    database.transaction(() => {
-      if (typeof migration === 'string') database.exec(migration);
-      else migration(database);
-      database.pragma(`user_version = ${version + 1}`);
-    })();
+  try {
+    for (let version = found; version < databaseVersion; version += 1) {
+      const migration = migrations[version] ?? '';
+      database.transaction(() => {
+        if (typeof migration === 'string') database.exec(migration);
+        else migration(database);
+        database.pragma(`user_version = ${version + 1}`);
+      })();
+    }
+  } catch (error) {
+    // The failed step rolled back; the file stays at the last version that completed.
+    database.close();
+    throw error;
   }
   return database;
 }
