@@ -26,7 +26,7 @@ describe('phone numbers as people type them', () => {
     [
       '(555) 555-5555',
       'US',
-      'Not a valid phone number in US; for another country start with + and its code',
+      'Not a valid United States phone number; for another country, start with + and its code',
     ],
     ['+1 555 555 5555', 'US', 'Not a valid phone number'],
     ['+1 415 555 2671 415 555 2671 415 555 2671', 'US', 'A phone number is at most 40 characters'],

@@ -51,6 +51,15 @@ const refusedTypes: Record<PhonePurpose, Partial<Record<PhoneNumberType, string>
   },
 };
 
+/** "United States" for "US" (the code itself where the runtime has no name for it). */
+function regionName(country: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
 /** A number read from what a person typed: E.164 to store, or why it cannot be used. */
 export type PhoneReading = { ok: true; e164: string } | { ok: false; message: string };
 
@@ -82,9 +91,10 @@ export function readPhoneNumber(
   if (!number?.isValid()) {
     return {
       ok: false,
-      message: international
-        ? 'Not a valid phone number'
-        : `Not a valid phone number in ${defaultCountry ?? 'your country'}; for another country start with + and its code`,
+      message:
+        international || defaultCountry === undefined
+          ? 'Not a valid phone number'
+          : `Not a valid ${regionName(defaultCountry)} phone number; for another country, start with + and its code`,
     };
   }
   const refusal = refusalOf(number, purpose);
