@@ -192,7 +192,8 @@ export function upgradeBusinessDefaults(
 export function userPreferencesV1View(preferences: UserPreferences): UserPreferencesV1 {
   const { alertChannels, ...rest } = preferences;
   void alertChannels;
-  return structuredClone(rest);
+  // A deep copy through JSON (the documents are JSON data; common/ has no structuredClone).
+  return JSON.parse(JSON.stringify(rest)) as UserPreferencesV1;
 }
 
 /** What an older companion is sent: today's business defaults without mandatory and country. */
@@ -208,7 +209,10 @@ export function businessDefaultsV1View(defaults: BusinessDefaults): BusinessDefa
     allowedChannels: { ...defaults.allowedChannels },
     notificationEmail: defaults.notificationEmail,
     notificationPhone: defaults.notificationPhone,
-    recipients: structuredClone(defaults.recipients),
+    recipients: defaults.recipients.map((recipient) => ({
+      ...recipient,
+      channels: { ...recipient.channels },
+    })),
   };
 }
 
