@@ -24,10 +24,10 @@ import {
 } from '../main/core/delivery';
 import { EventBatches } from '../main/core/event-batch';
 import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
+import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
 import {
   createSystemClock,
   type Logger,
-  type NotifierPort,
   type PopupContent,
   type PopupResult,
 } from '../main/core/ports';
@@ -76,16 +76,13 @@ function percentile(samples: readonly number[], fraction: number): number {
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /** A notifier at the edge that counts hand-offs: the bench measures up to this call. */
-class CountingNotifierFake implements NotifierPort {
+class CountingNotifierFake extends ShowOnlyNotifier {
   shown = 0;
-  probe(): Promise<{ available: true }> {
-    return Promise.resolve({ available: true });
-  }
+  readonly #handle = { id: 'counted' };
   show(_content: PopupContent): Promise<PopupResult> {
     this.shown += 1;
-    return Promise.resolve({ shown: true });
+    return Promise.resolve({ shown: true, handle: this.#handle });
   }
-  onClick(): void {}
 }
 
 const lineId = 'line-bench';

@@ -9,7 +9,6 @@ import { createTypedIpcMain } from '../main/electron/ipc-main';
 import { registerAppScheme } from '../main/electron/app-protocol';
 import { claimSingleInstance, onReady, type ShellCompanionOptions } from '../main/electron/main';
 import { ManualClock } from './support/manual-clock';
-import { ElectronNotifier } from '../main/electron/notifier';
 import {
   app,
   BrowserWindow,
@@ -110,7 +109,9 @@ describe('the shell composition root', () => {
       serviceUrl: 'http://127.0.0.1:4999',
       token: 'demo-token-jordan',
     });
-    expect(created[0]?.notifier).toBeInstanceOf(ElectronNotifier);
+    // No session bus given: Electron's Notification, even on Linux.
+    expect(running.notifier.kind).toBe('electron');
+    expect(created[0]?.notifier).toBe(running.notifier);
     expect(companion.started).toBe(true);
     expect([...ipcMain.handlers.keys()]).toHaveLength(Object.keys(invokeCalls).length);
     expect(Tray.instances).toHaveLength(1);
@@ -199,7 +200,8 @@ describe('the shell composition root', () => {
       title: 'Missed call',
       body: 'From +1 415 555 0199',
     });
-    expect(shown).toEqual({ shown: true });
+    expect(shown).toMatchObject({ shown: true });
+    expect(running.notifier.shown.map((popup) => popup.itemId)).toEqual(['event-42']);
     const popup = Notification.instances[0];
     expect(popup?.options).toMatchObject({ title: 'Missed call', body: 'From +1 415 555 0199' });
     popup?.click();
@@ -255,35 +257,5 @@ describe('the shell composition root', () => {
     resetFakeElectron();
     expect(claimSingleInstance(app)).toBe(true);
     expect(app.quitCalls).toBe(0);
-  });
-});
-
-describe('the Electron notifier', () => {
-  it('reports unsupported systems, failures, and a missing show event as shown', async () => {
-    const clock = new ManualClock(0);
-    const notifier = new ElectronNotifier({ Notification, clock, showTimeoutMilliseconds: 1000 });
-    expect(await notifier.probe()).toEqual({ available: true });
-    Notification.supported = false;
-    expect(await notifier.probe()).toMatchObject({ available: false });
-
-    const failing = notifier.show({ itemId: 'a', title: 'T', body: 'B' });
-    Notification.instances[0]?.emit('failed', {}, 'toast refused');
-    expect(await failing).toEqual({
-      shown: false,
-      reason: 'The system refused the pop-up: toast refused',
-    });
-
-    const silent = new ElectronNotifier({
-      Notification: class extends Notification {
-        override show(): void {
-          this.shown = true; // a daemon that never reports `show`
-        }
-      },
-      clock,
-      showTimeoutMilliseconds: 1000,
-    });
-    const pending = silent.show({ itemId: 'b', title: 'T', body: 'B' });
-    clock.advance(1000);
-    expect(await pending).toEqual({ shown: true });
   });
 });

@@ -1,4 +1,6 @@
+import { Listeners, passThroughNotifier } from '../../main/core/notifier-helpers';
 import type { NotifierPort, PopupContent, PopupResult } from '../../main/core/ports';
+import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createCondition } from '../../test/support/wait-for';
 
 /**
@@ -22,32 +24,26 @@ export interface PopupSink extends NotifierPort {
 export function createPopupSink(real: NotifierPort | null): PopupSink {
   const shown: PopupContent[] = [];
   const raised = createCondition();
-  const clickListeners: Array<(itemId: string) => void> = [];
-  real?.onClick((itemId) => {
-    for (const listener of clickListeners) listener(itemId);
-  });
+  const clicks = new Listeners<string>();
+  // With no desktop session, the recording notifier stands in for the OS.
+  const inner: NotifierPort = real ?? new RecordingNotifier();
+  inner.onClick((itemId) => clicks.emit(itemId));
+  const show = async (content: PopupContent): Promise<PopupResult> => {
+    const result = await inner.show(content);
+    if (result.shown) {
+      shown.push(content);
+      raised.signal();
+    }
+    return result;
+  };
   return {
+    ...passThroughNotifier(inner, { show }),
+    onClick: (listener) => clicks.add(listener),
     shown,
     where: real
       ? 'notification daemon (dunst), also recorded'
       : 'recording sink (no desktop session)',
-    async probe() {
-      return real ? real.probe() : { available: true };
-    },
-    async show(content: PopupContent): Promise<PopupResult> {
-      const result = real ? await real.show(content) : ({ shown: true } as const);
-      if (result.shown) {
-        shown.push(content);
-        raised.signal();
-      }
-      return result;
-    },
-    onClick(listener) {
-      clickListeners.push(listener);
-    },
-    click(itemId) {
-      for (const listener of clickListeners) listener(itemId);
-    },
+    click: (itemId) => clicks.emit(itemId),
     async waitFor(predicate, timeoutMilliseconds = 15_000) {
       await raised.until(() => shown.some(predicate), 'such a pop-up', timeoutMilliseconds);
       return shown.find(predicate) as PopupContent;

@@ -7,7 +7,8 @@ import { createRecordingLogger } from '../../test/support/recording-logger';
 import { createEventDescriber, DeliveryEngine } from './delivery';
 import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
 import { EventPipeline } from './pipeline';
-import { createSystemClock, type NotifierPort, type PopupContent, type PopupResult } from './ports';
+import { ShowOnlyNotifier } from './notifier-helpers';
+import { createSystemClock, type PopupContent, type PopupResult } from './ports';
 import { openStore, type Store } from './store';
 import { cleanupAfterEach } from '../../test/support/cleanups';
 
@@ -17,27 +18,24 @@ const { defer, temporaryFolder } = cleanupAfterEach('ringside-batch-');
  * A notifier at the OS edge whose pop-ups stay in flight until the test settles them, and which
  * records, as each pop-up arrives, what another connection to the store sees.
  */
-class HeldNotifierFake implements NotifierPort {
+class HeldNotifierFake extends ShowOnlyNotifier {
   readonly shown: string[] = [];
   /** Per pop-up shown: the events another connection still sees as owed a pop-up. */
   readonly owedAtShow: string[][] = [];
   readonly #settlers: Array<() => void> = [];
   readonly #condition = createCondition();
 
-  constructor(readonly observer: Store) {}
-
-  probe(): Promise<{ available: true }> {
-    return Promise.resolve({ available: true });
+  constructor(readonly observer: Store) {
+    super();
   }
 
   show(content: PopupContent): Promise<PopupResult> {
     this.shown.push(content.itemId);
     this.owedAtShow.push(this.observer.events.pendingNotifications().map((item) => item.event.id));
     this.#condition.signal();
-    return new Promise((resolve) => this.#settlers.push(() => resolve({ shown: true })));
+    const handle = { id: content.itemId };
+    return new Promise((resolve) => this.#settlers.push(() => resolve({ shown: true, handle })));
   }
-
-  onClick(): void {}
 
   /** The oldest pop-up in flight is done (the daemon took it). */
   settle(): void {
@@ -206,7 +204,7 @@ describe('the event batch contract (main/core/event-batch.ts)', () => {
     held.settle();
     await held.waitForShown(3);
     held.settle();
-    expect(await sample).toEqual({ shown: true });
+    expect(await sample).toEqual({ shown: true, handle: { id: 'sample' } });
     await delivery.flush();
     expect(held.shown).toEqual(['event-1', 'event-2', 'sample']);
     // When each went out, every pop-up before it was already marked on disk.

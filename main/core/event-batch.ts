@@ -1,3 +1,4 @@
+import { passThroughNotifier } from './notifier-helpers';
 import type { NotifierPort, PopupContent, PopupResult } from './ports';
 import type { Store } from './store/repositories';
 
@@ -85,11 +86,7 @@ export class EventBatches implements BatchRunner {
   constructor(options: EventBatchesOptions) {
     this.#store = options.store;
     this.#inner = options.notifier;
-    this.notifier = {
-      probe: () => this.#inner.probe(),
-      show: (content) => this.#show(content),
-      onClick: (listener) => this.#inner.onClick(listener),
-    };
+    this.notifier = passThroughNotifier(this.#inner, { show: (content) => this.#show(content) });
   }
 
   /**

@@ -135,6 +135,7 @@ export function openSession(options: SessionOptions): Session {
     notifications: store.notifications,
     events: store.events,
     describer,
+    breakThrough: () => currentPreferences().quietHours.breakThrough,
     ...(options.coalesceWindowMilliseconds === undefined
       ? {}
       : { coalesceWindowMilliseconds: options.coalesceWindowMilliseconds }),

@@ -17,6 +17,7 @@ import {
 } from 'electron';
 import { z } from 'zod';
 import { createCompanion } from '../core/companion';
+import { sessionBusAddress } from '../core/delivery';
 import { createSystemClock, type Logger } from '../core/ports';
 import { registerAppScheme } from './app-protocol';
 import { UtilityProcessDemoService } from './demo-service';
@@ -120,6 +121,7 @@ function main(): void {
       monotonicNow: () => performance.now(),
       every: everyInterval,
       logger,
+      sessionBusAddress: process.platform === 'linux' ? sessionBusAddress(process.env) : null,
       appUserModelId: 'com.ringside.companion',
       linuxAutostart: {
         configFolder: process.env['XDG_CONFIG_HOME'] ?? path.join(app.getPath('home'), '.config'),

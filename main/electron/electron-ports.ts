@@ -139,11 +139,30 @@ export interface PowerMonitorPort {
 export interface NotificationPort {
   show(): void;
   close(): void;
-  on(event: 'click' | 'show' | 'close', listener: () => void): unknown;
+  on(event: 'click' | 'show', listener: () => void): unknown;
+  /** `reason` on Windows only: 'userCanceled', 'applicationHidden' or 'timedOut'. */
+  on(event: 'close', listener: (details: { reason?: string | undefined }) => void): unknown;
+  /** macOS and Windows: a button was pressed (`actionIndex` in the order of `actions`). */
+  on(event: 'action', listener: (details: { actionIndex: number }) => void): unknown;
   on(event: 'failed', listener: (event: unknown, error: string) => void): unknown;
 }
 
+/** The options the shell sets on a notification (a subset of Electron's). */
+export interface NotificationOptionsPort {
+  /** macOS and Windows: a notification shown with the id of one still listed replaces it. */
+  id?: string;
+  title: string;
+  body: string;
+  silent: boolean;
+  /** Linux only. */
+  urgency?: 'low' | 'normal' | 'critical';
+  /** Windows and Linux: 'never' keeps it until it is closed. */
+  timeoutType?: 'default' | 'never';
+  /** macOS and Windows. */
+  actions?: Array<{ type: 'button'; text: string }>;
+}
+
 export interface NotificationConstructorPort {
-  new (options: { title: string; body: string; silent: boolean }): NotificationPort;
+  new (options: NotificationOptionsPort): NotificationPort;
   isSupported(): boolean;
 }

@@ -17,7 +17,6 @@ import type {
 } from './electron-ports';
 import { defaultExternalHosts, ExternalLinks } from './external-links';
 import { companionCalls, type TypedIpcMain, type TypedIpcMainOptions } from './ipc-main';
-import { ElectronNotifier } from './notifier';
 import { OwnPages } from './own-pages';
 import { PowerWatch, ReplanGuard, type RepeatingTimer } from './power';
 import {
@@ -29,6 +28,7 @@ import { contentSecurityPolicy, secureSession } from './session-security';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
 import { TrayController } from './tray';
 import type { TrayIconState } from './tray-menu';
+import { createShellNotifier, type ShellNotifier } from './shell-notifier';
 import { SettingsWindow } from './windows';
 
 /** What the shell passes `createCompanion` (a subset of the core's `CompanionOptions`). */
@@ -89,6 +89,11 @@ export interface ShellDependencies<BuiltMenu, Image extends NativeImagePort> {
   monotonicNow: () => number;
   every: (callback: () => void, milliseconds: number) => RepeatingTimer;
   logger: Logger;
+  /**
+   * The session D-Bus (`sessionBusAddress(process.env)`): on Linux, pop-ups go over it when
+   * there is one (`chooseNotifier`). Absent or null: there is none.
+   */
+  sessionBusAddress?: string | null;
   appUserModelId: string;
   /** Linux only: where the XDG autostart entry goes and what it runs (no login items there). */
   linuxAutostart?: { configFolder: string; executable: string };
@@ -102,7 +107,7 @@ export interface Shell<BuiltMenu, Image extends NativeImagePort> {
   settingsWindow: SettingsWindow;
   tray: TrayController<BuiltMenu, Image>;
   power: PowerWatch;
-  notifier: ElectronNotifier;
+  notifier: ShellNotifier;
   launchAtLogin: LaunchAtLogin;
   stop(): Promise<void>;
 }
@@ -133,7 +138,13 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
     logger,
   });
 
-  const notifier = new ElectronNotifier({ Notification: dependencies.Notification, clock });
+  const notifier = createShellNotifier({
+    platform,
+    sessionBusAddress: dependencies.sessionBusAddress ?? null,
+    Notification: dependencies.Notification,
+    clock,
+    logger,
+  });
   const configured = dependencies.service
     ? { service: dependencies.service, notices: [] }
     : await loadServiceFile({
@@ -241,6 +252,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
       ipc.stop();
       dependencies.session.protocol.unhandle(appScheme);
       await companion.stop();
+      notifier.dispose();
       await service.stop();
     })();
     return stopped;

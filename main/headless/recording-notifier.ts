@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { ShowOnlyNotifier } from '../core/notifier-helpers';
 import type { NotifierPort, PopupContent, PopupResult } from '../core/ports';
 
 /**
@@ -16,13 +17,13 @@ export type RecordedPopup = PopupContent & { at: number };
  * daemon can be read back.
  */
 export function createFileRecordingNotifier(path: string): NotifierPort {
-  return {
-    probe: () => Promise.resolve({ available: true }),
+  let count = 0;
+  return new (class extends ShowOnlyNotifier {
     show(content: PopupContent): Promise<PopupResult> {
       const line: RecordedPopup = { at: Date.now(), ...content };
       appendFileSync(path, `${JSON.stringify(line)}\n`);
-      return Promise.resolve({ shown: true });
-    },
-    onClick: () => undefined,
-  };
+      count += 1;
+      return Promise.resolve({ shown: true, handle: { id: `recorded:${count}` } });
+    }
+  })();
 }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { HealthNotice } from '../../common';
 import { createCompanion } from '../core/companion';
 import type { Companion } from '../core/companion-api';
-import { createNodeNotifier } from '../core/delivery';
+import {
+  chooseNotifier,
+  createNodeNotifier,
+  DbusNotifier,
+  sessionBusAddress,
+} from '../core/delivery';
 import { createSystemClock, type Logger, type NotifierPort } from '../core/ports';
 import { startDemoService, type DemoService } from './demo-service';
 import { createFileRecordingNotifier } from './recording-notifier';
@@ -69,8 +74,25 @@ export function recordingNotifierFrom(
 }
 
 /**
+ * The OS notifier for this machine, as `chooseNotifier` says: the D-Bus adapter on Linux with a
+ * session bus, node-notifier elsewhere (see the table in README.md).
+ */
+export function headlessNotifier(
+  environment: Record<string, string | undefined>,
+  logger: Logger,
+  platform: NodeJS.Platform = process.platform,
+): NotifierPort {
+  const busAddress = sessionBusAddress(environment);
+  const choice = chooseNotifier({ platform, shell: 'headless', sessionBusAddress: busAddress });
+  logger.info('Notifier', { ...choice });
+  return choice.kind === 'dbus'
+    ? new DbusNotifier({ busAddress, appName: 'Ringside', logger, environment })
+    : createNodeNotifier({ appName: 'Ringside', logger, environment });
+}
+
+/**
  * The headless companion: the same core as the desktop shell, in plain Node. Prints each
- * decision (readable, or `--json`), raises real OS notifications through node-notifier, and with
+ * decision (readable, or `--json`), raises real OS notifications (over D-Bus on Linux), and with
  * no service configured starts the stand-in service with the demo business and plays the demo.
  */
 export async function runHeadless(
@@ -125,7 +147,7 @@ export async function runHeadless(
   const notifier =
     overrides.notifier ??
     recordingNotifierFrom(environment, io.stderr) ??
-    createNodeNotifier({ appName: 'Ringside', logger });
+    headlessNotifier(environment, logger);
   const companion = createCompanion({
     dataDir,
     serviceUrl,
@@ -187,6 +209,7 @@ export async function runHeadless(
     demo,
     async stop() {
       await companion.stop();
+      if (notifier instanceof DbusNotifier) notifier.dispose();
       await demo?.stop();
       // The demo's data is throwaway: the next demo starts fresh.
       if (demoFolder && options.dataDir === null)

@@ -554,10 +554,13 @@ export class Notification extends EventEmitter {
 
   constructor(
     readonly options: {
+      id?: string;
       title?: string;
       body?: string;
       silent?: boolean;
-      [key: string]: unknown;
+      urgency?: 'low' | 'normal' | 'critical';
+      timeoutType?: 'default' | 'never';
+      actions?: Array<{ type: 'button' | 'selection'; text?: string }>;
     } = {},
   ) {
     super();
@@ -572,7 +575,9 @@ export class Notification extends EventEmitter {
     setImmediate(() => this.emit('show', {}));
   }
 
+  /** The app closes it: Electron may emit `close` (not guaranteed; the fake does, at once). */
   close(): void {
+    record('Notification.close', this.options.title);
     this.closed = true;
     this.emit('close', {});
   }
@@ -580,6 +585,17 @@ export class Notification extends EventEmitter {
   /** The person clicks the pop-up. */
   click(): void {
     this.emit('click', {});
+  }
+
+  /** The person presses the button at `index` of `options.actions` (macOS, Windows). */
+  pressAction(index: number): void {
+    this.emit('action', { actionIndex: index, selectionIndex: -1 }, index, -1);
+  }
+
+  /** The pop-up leaves without the app: the person closed it, or (Windows) it timed out. */
+  dismiss(reason?: 'userCanceled' | 'timedOut'): void {
+    this.closed = true;
+    this.emit('close', reason === undefined ? {} : { reason });
   }
 }
 

@@ -12,20 +12,30 @@ import { promisify } from 'node:util';
 export const desktopSession = process.env['RINGSIDE_DESKTOP_SESSION'] === '1';
 
 export interface DunstEntry {
+  id: number;
   summary: string;
   body: string;
   appname: string;
+  category: string;
+  /** The text as dunst laid it out (its `format`, or a rule's). */
+  message: string;
+  /** Microseconds on screen; 0 is "until closed". */
+  timeout: number;
 }
 
 const run = promisify(execFile);
 
 /**
  * Every notification dunst has shown, closing the ones still on screen first so that they are
- * listed too (its history holds closed ones only).
+ * listed too (its history holds closed ones only). `environment`: another dunst's bus
+ * (`DBUS_SESSION_BUS_ADDRESS`, see private-desktop-bus.ts); default this process's.
  */
-export async function dunstHistory(): Promise<DunstEntry[]> {
-  await run('dunstctl', ['close-all']);
-  const { stdout } = await run('dunstctl', ['history']);
+export async function dunstHistory(
+  environment: NodeJS.ProcessEnv = process.env,
+  options: { closeAll: boolean } = { closeAll: true },
+): Promise<DunstEntry[]> {
+  if (options.closeAll) await run('dunstctl', ['close-all'], { env: environment });
+  const { stdout } = await run('dunstctl', ['history'], { env: environment });
   const parsed = JSON.parse(stdout) as {
     data?: Array<Array<Record<string, { data?: unknown } | undefined>>>;
   };
@@ -33,10 +43,18 @@ export async function dunstHistory(): Promise<DunstEntry[]> {
     const value = entry[name]?.data;
     return typeof value === 'string' ? value : '';
   };
+  const number = (entry: Record<string, { data?: unknown } | undefined>, name: string) => {
+    const value = entry[name]?.data;
+    return typeof value === 'number' ? value : Number.NaN;
+  };
   return (parsed.data?.[0] ?? []).map((entry) => ({
+    id: number(entry, 'id'),
     summary: field(entry, 'summary'),
     body: field(entry, 'body'),
     appname: field(entry, 'appname'),
+    category: field(entry, 'category'),
+    message: field(entry, 'message'),
+    timeout: number(entry, 'timeout'),
   }));
 }
 

@@ -1,5 +1,6 @@
 import type {
   AlertEvent,
+  AlertType,
   Decision,
   EventOfKind,
   HealthNotice,
@@ -10,6 +11,7 @@ import {
   ObservableValue,
   type Clock,
   type Logger,
+  type NotifierAvailability,
   type NotifierPort,
   type Observable,
   type PopupContent,
@@ -34,7 +36,16 @@ export interface DeliveryEngineOptions {
   describer: EventDescriber;
   /** After a pop-up, more of the same group within this window become one. Default 2 s. */
   coalesceWindowMilliseconds?: number;
+  /**
+   * The alert types the person lets break through quiet hours (their preferences, read per
+   * event): a ringing call of one of them still pops up while the system's do-not-disturb is on.
+   * Default none.
+   */
+  breakThrough?: () => readonly AlertType[];
 }
+
+/** The in-app reason of an alert the desktop's own do-not-disturb held back. */
+export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
 /** Reasons that hold back a pop-up but leave the alert for the in-app list, with the reason. */
 const quietReasonCodes: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
@@ -82,6 +93,8 @@ export class DeliveryEngine {
   readonly #health = new ObservableValue<HealthNotice[]>([]);
   readonly #openListeners = new Set<(itemId: string) => void>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #breakThrough: () => readonly AlertType[];
+  #stopFollowing: (() => void) | null = null;
   #notifierAvailable: boolean | null = null;
   #started = false;
   #stopped = false;
@@ -96,6 +109,7 @@ export class DeliveryEngine {
     this.#events = options.events;
     this.#describer = options.describer;
     this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
+    this.#breakThrough = options.breakThrough ?? (() => []);
     this.#notifier.onClick((itemId) => {
       if (this.#stopped) return;
       for (const listener of [...this.#openListeners]) listener(itemId);
@@ -117,20 +131,36 @@ export class DeliveryEngine {
     return { popupsShown: this.#popupsShown, popupFailures: this.#failures };
   }
 
-  /** Probes the notifier once; an unavailable one is reported in `health` and the list, once. */
+  /**
+   * Probes the notifier, then follows its availability: when pop-ups become unavailable, that is
+   * said once in `health` and the list, and alerts go to the list; when they come back (a daemon
+   * appeared), the notice goes and the next alert pops up.
+   */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    let result: Awaited<ReturnType<NotifierPort['probe']>>;
+    let result: NotifierAvailability;
     try {
       result = await this.#notifier.probe();
     } catch (error) {
       result = { available: false, reason: `The notification check failed: ${String(error)}` };
     }
+    if (this.#stopped) return;
+    this.#availabilityChanged(result);
+    this.#stopFollowing = this.#notifier.availability.subscribe((value) => {
+      if (value && !this.#stopped) this.#availabilityChanged(value);
+    });
+  }
+
+  #availabilityChanged(result: NotifierAvailability): void {
     if (result.available) {
       this.#notifierAvailable = true;
+      const notices = this.#health.get();
+      const others = notices.filter((entry) => entry.code !== 'notifierUnavailable');
+      if (others.length !== notices.length) this.#health.set(others);
       return;
     }
+    if (this.#notifierAvailable === false) return;
     this.#notifierAvailable = false;
     const message = `Desktop pop-ups are unavailable: ${result.reason}. Alerts still appear in the in-app list.`;
     this.#logger.warn('Desktop pop-ups are unavailable', { reason: result.reason });
@@ -158,16 +188,33 @@ export class DeliveryEngine {
     const suppression = decision.suppressed.find(
       (entry) => entry.channel === 'desktop' && quietReasonCodes.has(entry.code),
     );
+    const popUp = decision.deliveries.some((entry) => entry.channel === 'desktop');
+    // The desktop's own do-not-disturb holds the pop-up: listed with the reason, marked notified.
+    const heldBySystem =
+      popUp && this.#notifier.systemDoNotDisturb.get().on && !this.#ringsThrough(event, decision);
     this.#carryOut(
       this.#policy.coalesce({
         event,
-        popUp: decision.deliveries.some((entry) => entry.channel === 'desktop'),
-        inApp: decision.deliveries.some((entry) => entry.channel === 'inApp'),
+        popUp: popUp && !heldBySystem,
+        inApp: heldBySystem || decision.deliveries.some((entry) => entry.channel === 'inApp'),
         // The explanation names lines, which come from the service: shown in the list, so bounded.
-        quietReason: suppression
-          ? sanitizeNotificationText(suppression.explanation, bodyLimits)
-          : null,
+        quietReason: heldBySystem
+          ? systemDoNotDisturbReason
+          : suppression
+            ? sanitizeNotificationText(suppression.explanation, bodyLimits)
+            : null,
       }),
+    );
+    if (heldBySystem) this.#markNotified([event.id]);
+  }
+
+  /** A ringing call of a type the person lets break through quiet hours. */
+  #ringsThrough(event: AlertEvent, decision: Decision): boolean {
+    return (
+      event.kind === 'call' &&
+      event.state === 'ringing' &&
+      decision.alertType !== null &&
+      this.#breakThrough().includes(decision.alertType)
     );
   }
 
@@ -208,6 +255,7 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.#stopped = true;
+    this.#stopFollowing?.();
     this.#clearWindowTimers();
     this.#policy.closeWindows();
   }
@@ -321,6 +369,8 @@ export class DeliveryEngine {
       for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
     }
     this.#markNotified(events.map((event) => event.id));
+    // Where the desktop does not announce its do-not-disturb, it is read again for the next one.
+    void this.#notifier.systemDoNotDisturb.current();
   }
 
   #popupFailed(reason: string): void {

@@ -16,7 +16,10 @@ export {
   type MuteExpiry,
   type MuteExpiryWatcherOptions,
 } from './mute-expiry-watcher';
+export { DbusNotifier, type DbusNotifierOptions } from './dbus/dbus-notifier';
+export { sessionBusAddress } from './dbus/session-bus';
 export { createNodeNotifier, type NodeNotifierOptions } from './node-notifier';
+export { chooseNotifier, type NotifierChoice, type NotifierKind } from './notifier-choice';
 export { ReminderScheduler, type ReminderSchedulerOptions } from './reminder-scheduler';
 export {
   bodyLimits,

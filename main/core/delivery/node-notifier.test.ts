@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { createNodeNotifier } from './node-notifier';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 import { ManualClock } from '../../../test/support/manual-clock';
 import { desktopSession, waitForDunst } from '../../../test/support/dunst';
+import { busDaemon, startPrivateBus } from '../../../test/support/private-desktop-bus';
 import { createRecordingLogger } from '../../../test/support/recording-logger';
 import {
   lineName,
@@ -50,7 +50,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
     const appName = `Ringside test ${process.pid}`;
     const notifier = createNodeNotifier({ appName });
     const result = await notifier.show({ itemId: 'item-1', title: rawTitle, body: rawBody });
-    expect(result).toEqual({ shown: true });
+    expect(result).toMatchObject({ shown: true });
     const entry = await waitForDunst((candidate) => candidate.appname === appName);
     expect(entry.summary).toBe(title);
     expect(entry.body).toBe(body);
@@ -111,50 +111,21 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
     });
   });
 
-  const busDaemon = ['/usr/bin/dbus-daemon', '/bin/dbus-daemon'].find((path) => existsSync(path));
   it.skipIf(!busDaemon || !existsSync('/usr/bin/notify-send'))(
     'reports a session bus with no notification daemon on it',
     async () => {
       // A private bus with no service directories: nothing owns or can start Notifications.
       const folder = mkdtempSync(join(tmpdir(), 'ringside-bus-'));
-      const config = join(folder, 'bus.conf');
-      writeFileSync(
-        config,
-        `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:dir=${folder}</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>`,
-      );
-      let bus: ChildProcess | null = null;
+      const bus = await startPrivateBus(folder);
       try {
-        const started = spawn(
-          busDaemon ?? 'dbus-daemon',
-          [`--config-file=${config}`, '--nofork', '--print-address=1'],
-          {
-            stdio: ['ignore', 'pipe', 'ignore'],
-          },
-        );
-        bus = started;
-        const address = await new Promise<string>((resolve, reject) => {
-          let output = '';
-          started.stdout?.on('data', (chunk: Buffer) => {
-            output += chunk.toString();
-            if (output.includes('\n')) resolve(output.trim());
-          });
-          started.once('error', reject);
-          started.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${code}`)));
-        });
-        const result = await createNodeNotifier({
-          environment: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
-        }).probe();
+        const result = await createNodeNotifier({ environment: bus.environment }).probe();
         expect(result).toEqual({
           available: false,
           reason:
             'no notification daemon is running on the session D-Bus (org.freedesktop.Notifications)',
         });
       } finally {
-        if (bus?.pid !== undefined) bus.kill();
+        bus.stop();
         rmSync(folder, { recursive: true, force: true });
       }
     },

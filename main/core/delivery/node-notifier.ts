@@ -3,7 +3,16 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import nodeNotifier from 'node-notifier';
-import type { Logger, NotifierPort, PopupContent, PopupResult } from '../ports';
+import { Listeners, neverDoNotDisturb } from '../notifier-helpers';
+import {
+  ObservableValue,
+  showOnlyCapabilities,
+  type Logger,
+  type NotifierAvailability,
+  type NotifierPort,
+  type PopupContent,
+  type PopupResult,
+} from '../ports';
 import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 
 export interface NodeNotifierOptions {
@@ -195,8 +204,10 @@ async function probeLinux(
 
 /**
  * The NotifierPort over node-notifier: notify-send on Linux (clicks are not reported there),
- * the platform notifier elsewhere (clicks routed to `onClick` with the item id). Text is
- * sanitised again here, whatever the caller did.
+ * the platform notifier elsewhere (clicks routed to `onClick` with the item id). It can only
+ * show: no close, no replace in place (`replace` shows a new pop-up), no buttons, and it reads no
+ * system do-not-disturb — its `capabilities` say so. Text is sanitised again here, whatever the
+ * caller did.
  */
 export function createNodeNotifier(options: NodeNotifierOptions = {}): NotifierPort {
   const appName = options.appName ?? 'Ringside';
@@ -206,7 +217,9 @@ export function createNodeNotifier(options: NodeNotifierOptions = {}): NotifierP
   // A string, so node-notifier passes it on as milliseconds instead of multiplying seconds.
   const expireTime = String(Math.trunc(options.expireMilliseconds ?? -1));
   const linux = process.platform === 'linux' || /bsd$/i.test(process.platform);
-  const clickListeners = new Set<(itemId: string) => void>();
+  const clicks = new Listeners<string>();
+  const availability = new ObservableValue<NotifierAvailability | null>(null);
+  let shownCount = 0;
   let probed: Promise<ProbeResult & { markup?: boolean }> | null = null;
 
   const probe = () => {
@@ -227,14 +240,17 @@ export function createNodeNotifier(options: NodeNotifierOptions = {}): NotifierP
         title,
         message: markup ? escapeMarkup(plain) : plain,
         'app-name': appName,
-        'expire-time': expireTime,
+        // Never "until closed" (`expiry: 'never'`): notify-send cannot close what it showed.
+        'expire-time': typeof content.expiry === 'number' ? String(content.expiry) : expireTime,
+        urgency: content.urgency ?? 'normal',
+        ...(content.category ? { category: content.category } : {}),
       };
       // suppressOsdCheck: the probe above already found notify-send.
       const notifier = new nodeNotifier.NotifySend({ suppressOsdCheck: true } as never);
       notifier.notify(notification, (error) => {
         // notify-send's stderr arrives as `error`: an empty string means it went through.
         if (error) resolve({ shown: false, reason: String(error).trim() || 'notify-send failed' });
-        else resolve({ shown: true });
+        else resolve({ shown: true, handle: nextHandle() });
       });
     });
 
@@ -247,41 +263,55 @@ export function createNodeNotifier(options: NodeNotifierOptions = {}): NotifierP
           wait: true,
         },
         (error, response) => {
-          if (!error && /activate|click/i.test(response)) {
-            for (const listener of [...clickListeners]) listener(content.itemId);
-          }
+          if (!error && /activate|click/i.test(response)) clicks.emit(content.itemId);
         },
       );
-      resolve({ shown: true });
+      resolve({ shown: true, handle: nextHandle() });
     });
+
+  const nextHandle = () => {
+    shownCount += 1;
+    return { id: `node-notifier:${shownCount}` };
+  };
+
+  const show = async (content: PopupContent): Promise<PopupResult> => {
+    const state = await probe();
+    if (!state.available) return { shown: false, reason: state.reason };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<PopupResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ shown: false, reason: `no answer within ${timeout} ms` }),
+        timeout,
+      );
+    });
+    try {
+      const shown = linux ? showLinux(content, state.markup ?? true) : showElsewhere(content);
+      return await Promise.race([shown, timedOut]);
+    } catch (error) {
+      return { shown: false, reason: String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   return {
     probe: async () => {
       const result = await probe();
       if (!result.available) options.logger?.warn('Pop-ups unavailable', { reason: result.reason });
-      return result.available ? { available: true } : result;
+      const answer: NotifierAvailability = result.available ? { available: true } : result;
+      availability.set(answer);
+      return answer;
     },
-    async show(content) {
-      const state = await probe();
-      if (!state.available) return { shown: false, reason: state.reason };
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<PopupResult>((resolve) => {
-        timer = setTimeout(
-          () => resolve({ shown: false, reason: `no answer within ${timeout} ms` }),
-          timeout,
-        );
-      });
-      try {
-        const shown = linux ? showLinux(content, state.markup ?? true) : showElsewhere(content);
-        return await Promise.race([shown, timedOut]);
-      } catch (error) {
-        return { shown: false, reason: String(error) };
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    onClick(listener) {
-      clickListeners.add(listener);
-    },
+    availability,
+    // Clicks come back from the platform notifiers of macOS and Windows, never from notify-send.
+    capabilities: new ObservableValue({ ...showOnlyCapabilities, click: !linux }),
+    systemDoNotDisturb: neverDoNotDisturb(),
+    show,
+    // notify-send can neither replace nor close: the new words are a new pop-up.
+    replace: (_handle, content) => show(content),
+    close: () => Promise.resolve(),
+    onClick: (listener) => clicks.add(listener),
+    onAction: () => () => undefined,
+    onClosed: () => () => undefined,
   };
 }
