@@ -193,6 +193,22 @@ describe('the service protocol (service-api.ts)', () => {
       businessDefaultsChanged: { version: 2, defaults: defaultBusinessDefaults() },
       presence: { onCall: true },
       testNotification: { channel: 'desktop', title: 'Test' },
+      outcomeUpdated: {
+        eventId: 'event-1',
+        seq: 3,
+        outcome: {
+          deliveries: [
+            { channel: 'email', status: 'digested', outboxId: 9, destination: 'ana@example.com' },
+            {
+              channel: 'text',
+              status: 'held',
+              reason: 'hourlyCap',
+              digestAt: '2026-11-23T16:00:00.000Z',
+              explanation: 'Held for a digest at 8:00 AM PST: 10 texts an hour reached',
+            },
+          ],
+        },
+      },
     };
     for (const [name, sample] of Object.entries(samples)) {
       const schema = socketMessages[name as keyof typeof socketMessages];

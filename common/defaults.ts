@@ -8,6 +8,7 @@ import {
   type UserAlertType,
 } from './alert-types';
 import type {
+  AlertChannels,
   AlertTypeDefault,
   BusinessDefaults,
   ChannelSet,
@@ -22,6 +23,69 @@ import type { Weekday } from './time-zone';
 
 const allChannels: ChannelSet = { desktop: true, inApp: true, email: true, text: true };
 const emailOnly: ChannelSet = { desktop: false, inApp: false, email: true, text: false };
+const noChannels: ChannelSet = { desktop: false, inApp: false, email: false, text: false };
+
+/** The country of a new business: numbers typed without a country code are read as its. */
+export const defaultCountry = 'US';
+
+/**
+ * The channels a new user gets for each alert type, and why: what a busy agent would choose.
+ * Desktop and in-app for everything (the master switches narrow them); email where the alert
+ * is still worth reading later; SMS for the few that are worth a text when away from the desk,
+ * behind the SMS master switch, which starts off.
+ */
+export const defaultAlertChannelChoices: Record<
+  UserAlertType,
+  { channels: Array<'email' | 'text'>; why: string }
+> = {
+  callPersonal: { channels: [], why: 'a call is over before an email is read' },
+  callRingGroup: { channels: [], why: 'a call is over before an email is read' },
+  textPersonal: { channels: [], why: 'live conversation: an email per text floods the inbox' },
+  textRingGroup: { channels: [], why: 'live conversation: an email per text floods the inbox' },
+  voicemailPersonal: {
+    channels: ['email', 'text'],
+    why: 'someone waits for a call back; worth a text when away from the desk',
+  },
+  voicemailRingGroup: { channels: ['email'], why: 'someone waits for a call back' },
+  faxPersonal: { channels: ['email'], why: 'a document to act on later' },
+  mention: { channels: ['email'], why: 'someone asked for you' },
+  contactAssigned: { channels: ['email'], why: 'new work to pick up' },
+  appointmentAssigned: { channels: ['email'], why: 'new work to pick up' },
+  reminderAssigned: { channels: ['email'], why: 'new work to pick up' },
+  appointmentCreated: { channels: [], why: 'often made by the person themselves' },
+  appointmentReminder1Day: { channels: ['email'], why: 'time to prepare: a record to plan with' },
+  appointmentReminder1Hour: { channels: [], why: 'at the desk by then: a pop-up is enough' },
+  appointmentReminder15Minutes: { channels: [], why: 'at the desk by then: a pop-up is enough' },
+  appointmentReminder1Minute: { channels: [], why: 'at the desk by then: a pop-up is enough' },
+  highSms: {
+    channels: ['email', 'text'],
+    why: 'one alert per burst of texts: rare, and a sign of trouble worth a text',
+  },
+  leadNew: { channels: ['email'], why: 'business follow-up, read when there is time' },
+  leadUpdated: { channels: ['email'], why: 'business follow-up, read when there is time' },
+  usage75: { channels: ['email'], why: 'a record for whoever plans the budget' },
+  usage90: { channels: ['email'], why: 'a record for whoever plans the budget' },
+  usage100: { channels: ['email', 'text'], why: 'calls may stop: act now' },
+  paymentFailed: { channels: ['email', 'text'], why: 'service may stop: act now' },
+};
+
+/** The per-type channels of a new user (`defaultAlertChannelChoices` as channel sets). */
+export function defaultAlertChannels(): AlertChannels {
+  return Object.fromEntries(
+    userAlertTypes.map((type): [UserAlertType, ChannelSet] => {
+      const extra = defaultAlertChannelChoices[type].channels;
+      return [
+        type,
+        {
+          desktop: true,
+          inApp: true,
+          email: extra.includes('email'),
+          text: extra.includes('text'),
+        },
+      ];
+    }),
+  ) as AlertChannels;
+}
 
 /** Opt-in alerts: off until someone asks for them. */
 const userAlertsOffByDefault: readonly UserAlertType[] = [
@@ -42,7 +106,12 @@ export function defaultBusinessDefaults(): BusinessDefaults {
   const alerts = Object.fromEntries(
     alertTypes.map((type): [AlertType, AlertTypeDefault] => [
       type,
-      { enabled: true, channels: { ...(isAccountAlertType(type) ? emailOnly : allChannels) } },
+      {
+        enabled: true,
+        channels: { ...(isAccountAlertType(type) ? emailOnly : allChannels) },
+        // Mandatory is the business's call (issue 13): nothing is until an admin says so.
+        mandatory: { ...noChannels },
+      },
     ]),
   ) as Record<AlertType, AlertTypeDefault>;
   return {
@@ -50,6 +119,7 @@ export function defaultBusinessDefaults(): BusinessDefaults {
     allowedChannels: { ...allChannels },
     notificationEmail: null,
     notificationPhone: null,
+    country: defaultCountry,
     recipients: [],
   };
 }
@@ -70,6 +140,7 @@ export function defaultUserPreferences(timeZone = 'UTC'): UserPreferences {
     alerts: Object.fromEntries(
       userAlertTypes.map((type) => [type, !userAlertsOffByDefault.includes(type)]),
     ) as Record<UserAlertType, boolean>,
+    alertChannels: defaultAlertChannels(),
     accountAlerts: Object.fromEntries(
       accountAlertTypes.map((type) => [type, accountAlertsOnByDefault.includes(type)]),
     ) as Record<AccountAlertType, boolean>,

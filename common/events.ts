@@ -137,11 +137,21 @@ export type AlertEvent = z.infer<typeof alertEventSchema>;
 export const serviceEventSchema = z.discriminatedUnion('kind', variants(serviceEnvelope));
 export type ServiceEvent = z.infer<typeof serviceEventSchema>;
 
+/** Why the service holds an email or text back for a digest (`service/README.md`, digests). */
+export const holdReasons = ['burst', 'hourlyCap'] as const;
+export type HoldReason = (typeof holdReasons)[number];
+
 /**
  * What the service did for the event's user on one channel it owns (email, SMS): the outbox
  * entry it wrote, or why it sent nothing. The companion shows these, never its own guess.
  * `code` is a policy reason code (`ReasonCode`) or a service-side one; `explanation` is a
  * sentence for people.
+ *
+ * Protocol 3 adds two statuses (older devices get them as `notSent`/`sent`: `outcomeForProtocol`):
+ * - `held`: not sent yet, waiting for a digest due at `digestAt` (`reason`: another message of
+ *   the same type and line went out within the burst window, or the destination's hourly cap is
+ *   reached). The outcome changes once the digest is sent (`socketMessages.outcomeUpdated`).
+ * - `digested`: sent as part of the digest in outbox entry `outboxId`.
  */
 export const serviceDeliverySchema = z.discriminatedUnion('status', [
   z.strictObject({
@@ -156,6 +166,19 @@ export const serviceDeliverySchema = z.discriminatedUnion('status', [
     code: z.string().min(1).max(64),
     explanation: text(500),
   }),
+  z.strictObject({
+    channel: z.enum(['email', 'text']),
+    status: z.literal('held'),
+    reason: z.enum(holdReasons),
+    digestAt: isoInstantSchema,
+    explanation: text(500),
+  }),
+  z.strictObject({
+    channel: z.enum(['email', 'text']),
+    status: z.literal('digested'),
+    outboxId: z.int().positive(),
+    destination: text(320),
+  }),
 ]);
 export type ServiceDelivery = z.infer<typeof serviceDeliverySchema>;
 
@@ -164,6 +187,41 @@ export const serviceOutcomeSchema = z.strictObject({
   deliveries: z.array(serviceDeliverySchema).max(16),
 });
 export type ServiceOutcome = z.infer<typeof serviceOutcomeSchema>;
+
+/** The first protocol whose devices understand `held` and `digested` deliveries. */
+export const digestProtocol = 3;
+
+/**
+ * An outcome as a device of `protocol` can read it: before protocol 3, a held delivery is
+ * `notSent` (code `heldForDigest`, with its explanation) and a digested one is `sent` with the
+ * digest's outbox entry, which is where it went.
+ */
+export function outcomeForProtocol(outcome: ServiceOutcome, protocol: number): ServiceOutcome {
+  if (protocol >= digestProtocol) return outcome;
+  return {
+    deliveries: outcome.deliveries.map((delivery): ServiceDelivery => {
+      switch (delivery.status) {
+        case 'sent':
+        case 'notSent':
+          return delivery;
+        case 'held':
+          return {
+            channel: delivery.channel,
+            status: 'notSent',
+            code: 'heldForDigest',
+            explanation: delivery.explanation,
+          };
+        case 'digested':
+          return {
+            channel: delivery.channel,
+            status: 'sent',
+            outboxId: delivery.outboxId,
+            destination: delivery.destination,
+          };
+      }
+    }),
+  };
+}
 
 /**
  * An event as the service pushes and replays it to a device that speaks protocol 2 or later

@@ -3,6 +3,8 @@ export * from './contact-points';
 export * from './defaults';
 export * from './events';
 export * from './preferences';
+export * from './preferences-v1';
+export * from './locks';
 export * from './time-zone';
 export * from './mute-durations';
 export * from './validation';
@@ -14,6 +16,7 @@ export {
   destinationFor,
   effectiveLeadThreshold,
   isLineChosen,
+  lockHoldingOn,
   nextQuietBoundary,
 } from './policy/gates';
 export * from './status';
@@ -21,3 +24,4 @@ export * from './service-api';
 export * from './ipc-contract';
 export * from './detectors';
 export * from './sanitize';
+export * from './outbound';

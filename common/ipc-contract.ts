@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertTypes, channels } from './alert-types';
+import type { SettingLock } from './locks';
 import type { Diagnosis } from './policy/context';
 import {
   businessDefaultsSchema,
@@ -47,6 +48,8 @@ export interface PreferencesSnapshot {
   /** Server versions the local copy is based on. */
   preferencesVersion: number;
   businessVersion: number;
+  /** Fields of `preferences` this user cannot change, with who holds them and why (`locks.ts`). */
+  locks: SettingLock[];
 }
 
 export interface SessionSnapshot {

@@ -3,13 +3,14 @@ import {
   accountAlertTypes,
   alertTypes,
   channels,
+  isAccountAlertType,
   userAlertTypes,
   type AccountAlertType,
   type AlertType,
   type Channel,
   type UserAlertType,
 } from './alert-types';
-import { e164Schema, emailAddressSchema } from './contact-points';
+import { countrySchema, e164For, emailAddressSchema } from './contact-points';
 import { timeZoneSchema, weekdays } from './time-zone';
 
 /**
@@ -45,14 +46,32 @@ function switchesFor<const Keys extends readonly string[]>(keys: Keys) {
 }
 
 export const userAlertSwitchesSchema = switchesFor(userAlertTypes);
+
+/**
+ * The user's channels for each of their alert types (the channels table of the settings
+ * window). Narrowed by the business (`alerts[type].channels`, `allowedChannels`) and by the
+ * user's own master switches (`channels`): a channel reaches them for a type only when all say
+ * yes, or when the business made it mandatory (`locks.ts`).
+ */
+export const alertChannelsSchema = z.strictObject(
+  Object.fromEntries(userAlertTypes.map((type) => [type, channelSetSchema])) as {
+    [Type in UserAlertType]: typeof channelSetSchema;
+  },
+);
+export type AlertChannels = Record<UserAlertType, ChannelSet>;
 export const accountAlertSwitchesSchema = switchesFor(accountAlertTypes);
 export type UserAlertSwitches = Record<UserAlertType, boolean>;
 export type AccountAlertSwitches = Record<AccountAlertType, boolean>;
 
-/** What the business says about one alert type: on or off, and through which channels. */
+/**
+ * What the business says about one alert type: on or off, through which channels, and which of
+ * those are mandatory (the user cannot turn them off: `locks.ts`). A mandatory channel must be
+ * one the type uses (`businessDefaultsSchema` checks).
+ */
 export const alertTypeDefaultSchema = z.strictObject({
   enabled: z.boolean(),
   channels: channelSetSchema,
+  mandatory: channelSetSchema,
 });
 export type AlertTypeDefault = z.infer<typeof alertTypeDefaultSchema>;
 
@@ -78,10 +97,32 @@ export const businessDefaultsSchema = z
     allowedChannels: channelSetSchema,
     /** Sender identity of the emails and texts the service sends for this business. */
     notificationEmail: emailAddressSchema.nullable(),
-    notificationPhone: e164Schema.nullable(),
+    notificationPhone: e164For('textSender').nullable(),
+    /** Where the business is: numbers typed without a country code are read as this country's. */
+    country: countrySchema,
     recipients: z.array(recipientSchema).max(500),
   })
   .superRefine((value, context) => {
+    for (const type of alertTypes) {
+      const entry = value.alerts[type];
+      for (const channel of channels) {
+        if (!entry.mandatory[channel]) continue;
+        if (!entry.enabled || !entry.channels[channel] || !value.allowedChannels[channel]) {
+          context.addIssue({
+            code: 'custom',
+            path: ['alerts', type, 'mandatory', channel],
+            message:
+              'A mandatory channel must be on for its alert type and allowed by the business',
+          });
+        } else if (isAccountAlertType(type) && channel !== 'email') {
+          context.addIssue({
+            code: 'custom',
+            path: ['alerts', type, 'mandatory', channel],
+            message: 'Account-level notifications are sent by email only',
+          });
+        }
+      }
+    }
     const seen = new Set<string>();
     value.recipients.forEach((recipient, index) => {
       if (seen.has(recipient.userId)) {
@@ -109,8 +150,8 @@ export const textChannelSchema = z.strictObject({
    * off too (`normalizeUserPreferences`); the number itself stays stored, unused.
    */
   useCustomNumber: z.boolean(),
-  /** A number that need not belong to the service; E.164. */
-  customNumber: e164Schema.nullable(),
+  /** A number that need not belong to the service and can receive texts; E.164. */
+  customNumber: e164For('textDestination').nullable(),
 });
 
 export const userChannelsSchema = z.strictObject({
@@ -166,7 +207,10 @@ export const quietHoursSchema = z.strictObject({
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
 export const userPreferencesSchema = z.strictObject({
+  /** One switch per alert type: off turns the type off on every channel but a mandatory one. */
   alerts: userAlertSwitchesSchema,
+  /** The channels chosen per alert type. */
+  alertChannels: alertChannelsSchema,
   /** Admin-only, email-only; billing warnings for billing admins only. */
   accountAlerts: accountAlertSwitchesSchema,
   /** Offer queued ring-group calls while already on a call. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { accountAlertTypes, channels } from './alert-types';
 import { e164Schema, emailAddressSchema } from './contact-points';
-import { eventBodies, eventKinds, pushedEventSchema } from './events';
+import { eventBodies, eventKinds, pushedEventSchema, serviceOutcomeSchema } from './events';
+import { lockRefusal, type SettingLock } from './locks';
 import {
   businessDefaultsSchema,
   idSchema,
@@ -11,6 +12,12 @@ import {
   type Role,
   type UserPreferences,
 } from './preferences';
+import {
+  businessDefaultsDocumentSchema,
+  businessDefaultsV1Schema,
+  userPreferencesDocumentSchema,
+  userPreferencesV1Schema,
+} from './preferences-v1';
 
 /**
  * The protocol between the companion and the telephony service: HTTP bodies and socket messages.
@@ -55,23 +62,35 @@ export type Profile = z.infer<typeof profileSchema>;
 
 // ---------- Preferences and business defaults (ETag / If-Match) ----------
 
-/** GET and PUT /api/preferences answer this; the ETag header is `"<version>"`. */
+/**
+ * GET and PUT /api/preferences answer this; the ETag header is `"<version>"`. The document is
+ * version 2 for a caller of protocol 3 or later (`protocolHeader`), version 1 for an older one;
+ * this schema reads either, as version 2 (an older service's answer is upgraded).
+ */
 export const versionedPreferencesSchema = z.strictObject({
   version: z.int().min(1),
-  preferences: userPreferencesSchema,
+  preferences: userPreferencesDocumentSchema,
 });
 export type VersionedPreferences = z.infer<typeof versionedPreferencesSchema>;
 
 /** GET and PUT /api/business-defaults answer this; the ETag header is `"<version>"`. */
 export const versionedBusinessDefaultsSchema = z.strictObject({
   version: z.int().min(1),
-  defaults: businessDefaultsSchema,
+  defaults: businessDefaultsDocumentSchema,
 });
 export type VersionedBusinessDefaults = z.infer<typeof versionedBusinessDefaultsSchema>;
 
-/** PUT bodies. Headers: `If-Match: "<version>"` (required), `Idempotency-Key` (optional). */
+/**
+ * PUT bodies. Headers: `If-Match: "<version>"` (required), `Idempotency-Key` (optional). This
+ * companion sends version 2; an older one sends version 1 (`…V1BodySchema`), which the service
+ * tells apart by shape and upgrades over what it stores (`upgradeUserPreferences`).
+ */
 export const putPreferencesBodySchema = z.strictObject({ preferences: userPreferencesSchema });
 export const putBusinessDefaultsBodySchema = z.strictObject({ defaults: businessDefaultsSchema });
+export const putPreferencesV1BodySchema = z.strictObject({ preferences: userPreferencesV1Schema });
+export const putBusinessDefaultsV1BodySchema = z.strictObject({
+  defaults: businessDefaultsV1Schema,
+});
 
 /** Every refusal: HTTP status, a machine code and a sentence for people. */
 export const apiErrorSchema = z.strictObject({
@@ -108,14 +127,16 @@ export const roleRefusals = {
 } as const;
 
 /**
- * Why a user of `role` may not turn `current` preferences into `next`, or null when they may.
- * The service answers 403 with it and the companion refuses the edit locally with it, so the
- * rule and its words cannot drift apart.
+ * Why a user of `role` may not turn `current` preferences into `next`, or null when they may:
+ * role rules, then `locks` (`locks.ts`: a mandatory channel turned off). The service answers 403
+ * with it and the companion refuses the edit locally with it, so the rule and its words cannot
+ * drift apart.
  */
 export function preferencesChangeRefusal(
   role: Role,
   current: UserPreferences,
   next: UserPreferences,
+  locks: readonly SettingLock[],
 ): string | null {
   const accountAlertsChanged = accountAlertTypes.some(
     (type) => current.accountAlerts[type] !== next.accountAlerts[type],
@@ -128,7 +149,7 @@ export function preferencesChangeRefusal(
   ) {
     return roleRefusals.billingWarningsNeedBillingAdmin;
   }
-  return null;
+  return lockRefusal(locks, current, next);
 }
 
 // ---------- Events ----------
@@ -251,9 +272,21 @@ export type ServiceStartedLine = z.infer<typeof serviceStartedLineSchema>;
 /**
  * The protocol this companion speaks. 2: the handshake carries `protocol` and `epoch`, the
  * service answers with a `session` message first, and every event carries its `outcome`.
- * A device that sends no `protocol` is spoken to as protocol 1 (no `session`, no `outcome`).
+ * 3 (issue 13): settings documents of version 2 (per-type channels, mandatory channels, the
+ * business's country) in every answer and push, `held` and `digested` deliveries in outcomes,
+ * and `outcomeUpdated` when a held delivery goes out in a digest. A device that sends no
+ * `protocol` is spoken to as protocol 1 (no `session`, no `outcome`, version-1 documents).
  */
-export const currentProtocol = 2;
+export const currentProtocol = 3;
+
+/** The first protocol whose devices read version-2 settings documents. */
+export const preferencesV2Protocol = 3;
+
+/**
+ * The HTTP header in which a caller says the protocol it speaks (`X-Ringside-Protocol: 3`).
+ * Without it the service answers as to protocol 2 (companions before issue 13 sent none).
+ */
+export const protocolHeader = 'x-ringside-protocol';
 
 /** Sent in the socket.io handshake `auth`. */
 export const socketAuthSchema = z.strictObject({
@@ -294,7 +327,8 @@ export const socketMessages = {
   replayDone: z.strictObject({ lastSeq: z.int().min(0), replayed: z.int().min(0) }),
   preferencesChanged: z.strictObject({
     version: z.int().min(1),
-    preferences: userPreferencesSchema,
+    /** Version 2 for protocol 3 devices, version 1 for older ones; read as version 2. */
+    preferences: userPreferencesDocumentSchema,
     /** The device that made the change, so it can ignore its own echo. */
     deviceId: idSchema.nullable(),
   }),
@@ -303,6 +337,15 @@ export const socketMessages = {
   presence: z.strictObject({ onCall: z.boolean() }),
   /** A sample desktop/in-app notification requested from another device or the settings. */
   testNotification: z.strictObject({ channel: z.enum(['desktop', 'inApp']), title: z.string() }),
+  /**
+   * Protocol 3: what the service did about an event already pushed has changed (a held email or
+   * text went out in a digest). The whole new outcome; replays carry it from then on.
+   */
+  outcomeUpdated: z.strictObject({
+    eventId: idSchema,
+    seq: z.int().positive(),
+    outcome: serviceOutcomeSchema,
+  }),
 } as const;
 export type SocketMessageName = keyof typeof socketMessages;
 

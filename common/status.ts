@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertTypes, channels } from './alert-types';
 import { eventKinds } from './events';
+import { lockSources } from './locks';
 import { reasonCodes } from './policy/context';
 
 /**
@@ -56,7 +57,12 @@ export const decisionSchema = z.strictObject({
   alertType: z.enum(alertTypes).nullable(),
   lineId: z.string().nullable(),
   deliveries: z.array(
-    z.strictObject({ channel: z.enum(channels), destination: z.string().nullable() }),
+    z.strictObject({
+      channel: z.enum(channels),
+      destination: z.string().nullable(),
+      /** A mandatory channel: delivered whatever the user's own switches say. */
+      lock: z.strictObject({ source: z.enum(lockSources), reason: z.string() }).optional(),
+    }),
   ),
   suppressed: z.array(suppressionSchema),
 });

@@ -3,7 +3,14 @@ import type { QuietWindow } from './preferences';
 import { decide } from './policy/decide';
 import { openContext, sampleEvent } from '../test/support/demo-business';
 import { quietWindowEnd } from './policy/gates';
-import { describeInstant, isTimeZone, localTime, nextMorning, timeZoneSchema } from './time-zone';
+import {
+  describeInstant,
+  isTimeZone,
+  localTime,
+  nextMorning,
+  readableTime,
+  timeZoneSchema,
+} from './time-zone';
 
 describe('time zones', () => {
   it.each([
@@ -163,5 +170,24 @@ describe('k. quiet hours: a weekly schedule in the user’s time zone', () => {
     expect(quietWindowEnd(context)).toBeNull();
     context.preferences.quietHours.enabled = true;
     expect(quietWindowEnd(context)).toBe('23:59');
+  });
+});
+
+describe('times in emails and texts', () => {
+  // Monday 23 November 2026, 07:00 in Los Angeles.
+  const now = Date.parse('2026-11-23T15:00:00Z');
+
+  it.each([
+    ['2026-11-23T22:30:00Z', 'America/Los_Angeles', '2:30 PM PST'],
+    ['2026-11-24T17:00:00Z', 'America/Los_Angeles', 'tomorrow at 9:00 AM PST'],
+    ['2026-11-26T17:00:00Z', 'America/Los_Angeles', 'Thu, Nov 26 at 9:00 AM PST'],
+    ['2026-07-01T17:00:00Z', 'America/Los_Angeles', 'Wed, Jul 1 at 10:00 AM PDT'],
+    ['2026-11-23T22:30:00Z', 'Not/AZone', '10:30 PM UTC'],
+  ])('%s in %s reads "%s"', (instant, zone, words) => {
+    expect(readableTime(Date.parse(instant), now, zone)).toBe(words);
+  });
+
+  it('a time that is not one says so rather than throwing', () => {
+    expect(readableTime(Number.NaN, now, 'UTC')).toBe('an unknown time');
   });
 });

@@ -117,3 +117,52 @@ export function describeInstant(instant: number, now: number, timeZone: string):
   const monthName = monthAbbreviations[Number(month) - 1] ?? month;
   return `${day} ${Number(dayOfMonth)} ${monthName} ${then.clock}`;
 }
+
+const readableFormatters = new Map<
+  string,
+  { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }
+>();
+
+function readableFormattersFor(timeZone: string) {
+  let found = readableFormatters.get(timeZone);
+  if (!found) {
+    found = {
+      time: new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }),
+      day: new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+      }),
+    };
+    readableFormatters.set(timeZone, found);
+  }
+  return found;
+}
+
+/** The local date one day after `date` ("2026-11-22" → "2026-11-23"). */
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * A time for an email or text, in the reader's time zone and words: "2:30 PM PST" on the same
+ * local day as `now`, "tomorrow at 9:00 AM PST", else "Tue, Nov 24 at 9:00 AM PST". An unknown
+ * zone reads as UTC; a time that is not one comes back as "an unknown time".
+ */
+export function readableTime(instant: number, now: number, timeZone: string): string {
+  if (!Number.isFinite(instant)) return 'an unknown time';
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const { time, day } = readableFormattersFor(zone);
+  const clock = time.format(instant).replace(/\u202f/g, ' ');
+  const then = localTime(instant, zone).date;
+  const today = Number.isFinite(now) ? localTime(now, zone).date : null;
+  if (then === today) return clock;
+  if (today !== null && then === nextDate(today)) return `tomorrow at ${clock}`;
+  return `${day.format(instant)} at ${clock}`;
+}

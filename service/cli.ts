@@ -69,6 +69,15 @@ async function serve(args: string[]): Promise<RunningService> {
         `event ${event.userId} #${event.seq} ${event.kind}${sent.length ? ` → ${sent.join(', ')}` : ''}\n`,
       );
     });
+    service.onDigest((outbox) => {
+      for (const entry of outbox) {
+        const to =
+          entry.channel === 'text'
+            ? `text ${formatPhoneNumber(entry.destination)}`
+            : `email ${entry.destination}`;
+        process.stdout.write(`digest ${entry.userId} → ${to}\n`);
+      }
+    });
   }
   const stop = () => {
     void service.close().then(() => process.exit(0));

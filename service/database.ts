@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { upgradeDocumentsToVersion2 } from './upgrade-documents';
 
 /** The service's own SQLite file: better-sqlite3 in WAL mode, migrated on open. */
 export type ServiceDatabase = Database.Database;
+
+/** One step: SQL to run, or a function for a step that rewrites stored JSON. */
+type Migration = string | ((database: ServiceDatabase) => void);
 
 /**
  * Numbered migrations, listed in one place (Signal's `ts/sql/migrations/`). Each runs once, in a
  * transaction, and sets `PRAGMA user_version`; a file newer than this code is refused.
  */
-const migrations: readonly string[] = [
+const migrations: readonly Migration[] = [
   `
   CREATE TABLE businesses (
     id TEXT PRIMARY KEY,
@@ -129,6 +133,44 @@ const migrations: readonly string[] = [
   CREATE INDEX detector_state_by_expiry ON detector_state (user_id, detector, expires_at)
     WHERE expires_at IS NOT NULL;
   `,
+  // Issue 13: emails and texts held for a digest (a burst window, an hourly cap) survive a
+  // restart, and the settings documents become version 2 (per-type channels, mandatory
+  // channels, the business's country: `upgrade-documents.ts`). Times are epoch milliseconds.
+  (database) => {
+    database.exec(`
+      CREATE TABLE burst_windows (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'text')),
+        burst_key TEXT NOT NULL,
+        ends_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, channel, burst_key)
+      ) WITHOUT ROWID;
+      CREATE TABLE destination_hours (
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'text')),
+        destination TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        sent INTEGER NOT NULL,
+        PRIMARY KEY (channel, destination)
+      ) WITHOUT ROWID;
+      CREATE TABLE held_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        event_id TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'text')),
+        destination TEXT NOT NULL,
+        burst_key TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('burst', 'hourlyCap')),
+        alert_type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        held_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL
+      );
+      CREATE INDEX held_messages_by_due ON held_messages (due_at);
+      CREATE INDEX held_messages_by_burst ON held_messages (user_id, channel, burst_key);
+    `);
+    upgradeDocumentsToVersion2(database);
+  },
 ];
 
 /** The schema version this code writes. */
@@ -158,12 +200,19 @@ export function openServiceDatabase(path: string): ServiceDatabase {
     database.close();
     throw new DatabaseFromFutureError(found);
   }
-  for (let version = found; version < databaseVersion; version += 1) {
-    const migration = migrations[version] ?? '';
-    database.transaction(() => {
-      database.exec(migration);
-      database.pragma(`user_version = ${version + 1}`);
-    })();
+  try {
+    for (let version = found; version < databaseVersion; version += 1) {
+      const migration = migrations[version] ?? '';
+      database.transaction(() => {
+        if (typeof migration === 'string') database.exec(migration);
+        else migration(database);
+        database.pragma(`user_version = ${version + 1}`);
+      })();
+    }
+  } catch (error) {
+    // The failed step rolled back; the file stays at the last version that completed.
+    database.close();
+    throw error;
   }
   return database;
 }

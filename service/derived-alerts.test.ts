@@ -136,12 +136,13 @@ describe('two devices of one user', () => {
       appointment: {
         id: 'appt-review',
         title: 'Quarterly review',
-        startsAt: new Date(start + 2 * 3_600_000).toISOString(),
-        endsAt: new Date(start + 3 * 3_600_000).toISOString(),
+        startsAt: new Date(start + 25 * 3_600_000).toISOString(),
+        endsAt: new Date(start + 26 * 3_600_000).toISOString(),
         contactName: null,
       },
     });
-    // The 1-hour reminder is due an hour from now; the timer raises it when the clock gets there.
+    // The 1-day reminder (the one emailed by default) is due an hour from now; the timer raises
+    // it when the clock gets there.
     fixture.clock.advance(3_600_000);
 
     const events = await fixture.events('sam');
@@ -149,7 +150,7 @@ describe('two devices of one user', () => {
     const reminder = events.find((event) => event.kind === 'appointmentReminder');
     expect(threshold).toMatchObject({ threshold: 100 });
     expect(reminder).toMatchObject({
-      offset: '1h',
+      offset: '1d',
       occurredAt: new Date(start + 3_600_000).toISOString(),
     });
     expect(events.filter((event) => event.kind === 'usageThreshold')).toHaveLength(1);
@@ -172,7 +173,7 @@ describe('two devices of one user', () => {
 
 describe('outcomes name the outbox', () => {
   it('every email and text written for a derived alert is in the outcome pushed and paged, and nothing else is', async () => {
-    await fixture.enableTexts('jordan');
+    await fixture.enableTexts('jordan', 'appointmentReminder15Minutes');
     const device = await fixture.connect('jordan');
     sendTexts(1, 16);
     fixture.service.inject(demoUsers.jordan.id, {

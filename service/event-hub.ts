@@ -1,4 +1,6 @@
 import {
+  digestProtocol,
+  outcomeForProtocol,
   type OutboxEntry,
   type PushedEvent,
   type RecipientContext,
@@ -10,6 +12,7 @@ import type { z } from 'zod';
 import type { Clock } from './clock';
 import { Detection } from './detection';
 import { EventRecorder, type EventBody, type RecordedEvent } from './event-recorder';
+import { Outbound } from './outbound';
 import type { ServiceStore, ServiceUser } from './store';
 
 export type { EventBody } from './event-recorder';
@@ -52,9 +55,21 @@ export interface EmitListener {
   (event: PushedEvent, outbox: readonly OutboxEntry[]): void;
 }
 
-/** An event as a device of `protocol` receives it: protocol 1 never sees `outcome`. */
+/** Told the digests written when held emails and texts fall due. */
+export interface DigestListener {
+  (outbox: readonly OutboxEntry[]): void;
+}
+
+/**
+ * An event as a device of `protocol` receives it: protocol 1 never sees `outcome`; protocol 2
+ * sees held and digested deliveries as `notSent` and `sent` (`outcomeForProtocol`).
+ */
 function eventFor(protocol: number, event: PushedEvent): PushedEvent | ServiceEvent {
-  if (protocol >= 2) return event;
+  if (protocol >= 2) {
+    return event.outcome
+      ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) }
+      : event;
+  }
   const { outcome, ...withoutOutcome } = event;
   void outcome;
   return withoutOutcome;
@@ -73,15 +88,32 @@ function eventFor(protocol: number, event: PushedEvent): PushedEvent | ServiceEv
 export class EventHub {
   private readonly devices = new Map<string, Set<Device>>();
   private readonly listeners = new Set<EmitListener>();
+  private readonly digestListeners = new Set<DigestListener>();
   private readonly recorder: EventRecorder;
 
   constructor(
     private readonly store: ServiceStore,
     clock: Clock,
-    /** Told the moment of every detector state that waits for time (a reminder timer plans on it). */
+    /**
+     * Told every moment something waits for: a detector state (a reminder) or a held email or
+     * text (a digest). The service's wake timer plans on it.
+     */
     onWake: (at: number) => void = () => {},
   ) {
-    this.recorder = new EventRecorder(store, clock, new Detection(store, onWake));
+    this.recorder = new EventRecorder(
+      store,
+      clock,
+      new Detection(store, onWake),
+      new Outbound(store, onWake),
+    );
+  }
+
+  /** The earliest moment something waits for (a reminder, a digest), or null. */
+  nextWake(): number | null {
+    const times = [this.store.nextDetectorWake(), this.store.nextHeldMessageDue()].filter(
+      (time): time is number => time !== null,
+    );
+    return times.length === 0 ? null : Math.min(...times);
   }
 
   /** Everything `decide` needs about this user at this instant. */
@@ -108,10 +140,37 @@ export class EventHub {
     return first.event;
   }
 
-  /** Stores and pushes every alert whose moment has come (the reminder timer calls it). */
+  /** Told every digest written (the CLI logs with it; tests wait on it). */
+  onDigest(listener: DigestListener): () => void {
+    this.digestListeners.add(listener);
+    return () => this.digestListeners.delete(listener);
+  }
+
+  /**
+   * Stores and pushes every alert whose moment has come, then writes the digests that are due
+   * and tells protocol-3 devices the outcomes that changed (the wake timer calls it). Returns
+   * the alerts raised.
+   */
   fireDue(): PushedEvent[] {
     const recorded = this.recorder.fireDue();
     this.deliver(recorded);
+    const digests = this.recorder.sendDigests();
+    for (const event of digests.updated) {
+      if (!event.outcome) continue;
+      for (const device of this.devices.get(event.userId) ?? []) {
+        // A device not sent this event yet gets the new outcome with it (replay or push).
+        if (device.protocol < digestProtocol || device.cursor < event.seq) continue;
+        if (!device.connection.connected) continue;
+        device.connection.emit('outcomeUpdated', {
+          eventId: event.id,
+          seq: event.seq,
+          outcome: event.outcome,
+        });
+      }
+    }
+    if (digests.outbox.length > 0) {
+      for (const listener of this.digestListeners) listener(digests.outbox);
+    }
     return recorded.map((entry) => entry.event);
   }
 
@@ -189,18 +248,24 @@ export class EventHub {
 
   /**
    * Sends a socket message to every connected device of a user, except `exceptDeviceId`, and
-   * returns how many devices it reached.
+   * returns how many devices it reached. `payload` may depend on the protocol each device
+   * speaks (a settings document of the version it reads).
    */
-  push<Name extends Exclude<SocketMessageName, 'event' | 'replayDone' | 'session'>>(
+  push<
+    Name extends Exclude<SocketMessageName, 'event' | 'replayDone' | 'session' | 'outcomeUpdated'>,
+  >(
     userId: string,
     name: Name,
-    payload: SocketPayload<Name>,
+    payload: SocketPayload<Name> | ((protocol: number) => SocketPayload<Name>),
     exceptDeviceId: string | null = null,
   ): number {
     let sent = 0;
     for (const device of this.devices.get(userId) ?? []) {
       if (device.deviceId === exceptDeviceId || !device.connection.connected) continue;
-      device.connection.emit(name, payload);
+      device.connection.emit(
+        name,
+        typeof payload === 'function' ? payload(device.protocol) : payload,
+      );
       sent += 1;
     }
     return sent;

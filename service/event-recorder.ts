@@ -9,6 +9,7 @@ import {
 } from '../common';
 import type { Clock } from './clock';
 import type { Detection } from './detection';
+import type { DigestRun, Outbound } from './outbound';
 import { contextOf, sendEmailAndText } from './outcome';
 import type { ServiceStore, ServiceUser } from './store';
 
@@ -40,6 +41,7 @@ export class EventRecorder {
     private readonly store: ServiceStore,
     private readonly clock: Clock,
     private readonly detection: Detection,
+    private readonly outbound: Outbound,
   ) {}
 
   /** Everything `decide` needs about this user now. */
@@ -73,6 +75,11 @@ export class EventRecorder {
     );
   }
 
+  /** Sends every digest of held emails and texts that is due now (`Outbound.sendDue`). */
+  sendDigests(): DigestRun {
+    return this.outbound.sendDue(this.clock.now());
+  }
+
   /**
    * Stores `first` and, in turn, what the detectors derive from each event stored. A derived
    * alert whose id is already stored (its ids are deterministic) is the same alert: skipped.
@@ -98,7 +105,7 @@ export class EventRecorder {
       const { seq, userId, ...alert } = stored;
       void seq;
       void userId;
-      const { outbox, outcome } = sendEmailAndText(this.store, alert, context);
+      const { outbox, outcome } = sendEmailAndText(this.outbound, alert, context);
       const event: PushedEvent = { ...stored, outcome };
       this.store.appendEvent(event);
       recorded.push({ event, outbox });

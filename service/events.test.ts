@@ -14,6 +14,7 @@ import {
   testNotificationResultSchema,
   versionedPreferencesSchema,
   type ServiceEvent,
+  type UserAlertType,
 } from '../common';
 import { openServiceDatabase } from './database';
 import { startService, type RunningService } from './index';
@@ -197,7 +198,8 @@ describe('replay', () => {
 });
 
 describe('outbox and presence', () => {
-  async function enableTexts(key: string) {
+  /** Turns the text channel on, and email and SMS for each of `types` (per-type channels). */
+  async function enableTexts(key: string, ...types: UserAlertType[]) {
     const current = versionedPreferencesSchema.parse(
       (await callApi(service.url, token(key), 'GET', '/api/preferences')).body,
     );
@@ -208,6 +210,9 @@ describe('outbox and presence', () => {
         text: { ...current.preferences.channels.text, enabled: true },
       },
     };
+    for (const type of types) {
+      preferences.alertChannels[type] = { desktop: true, inApp: true, email: true, text: true };
+    }
     const answer = await callApi(
       service.url,
       token(key),
@@ -294,7 +299,17 @@ describe('outbox and presence', () => {
 
   it('records the email and text the policy decides, from the business sender', async () => {
     await enableTexts('jordan');
-    const [event] = service.inject('user-jordan', annTexts('Can I move my cleaning?'));
+    // Texts are desktop and in-app only by default; a voicemail also goes by email and SMS.
+    expect(service.inject('user-jordan', annTexts('Hello?'))).toHaveLength(1);
+    expect(await outboxOf('jordan')).toEqual([]);
+    const [event] = service.inject('user-jordan', {
+      kind: 'voicemail',
+      lineId: 'line-jordan',
+      from: '+14155552631',
+      contactName: 'Ann Lee',
+      durationSeconds: 20,
+      transcript: 'Can I move my cleaning?',
+    });
     const entries = await outboxOf('jordan');
     expect(entries).toEqual([
       expect.objectContaining({
@@ -303,7 +318,7 @@ describe('outbox and presence', () => {
         channel: 'email',
         destination: 'jordan@harbor-dental.example.com',
         sender: 'alerts@harbor-dental.example.com',
-        subject: 'New text from Ann Lee',
+        subject: 'New voicemail from Ann Lee',
       }),
       expect.objectContaining({
         channel: 'text',
@@ -326,7 +341,7 @@ describe('outbox and presence', () => {
   });
 
   it('holds back the text (not the email) of a ring-group call while the user is on a call', async () => {
-    await enableTexts('taylor');
+    await enableTexts('taylor', 'callRingGroup');
     const device = await connectDevice(service.url, { token: token('taylor') });
     await device.waitFor(replayDone, 'replayDone');
     const presence = await callApi(service.url, token('taylor'), 'POST', '/api/presence', {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerBearerAuth } from './http/auth';
 import { registerJsonBodyParser } from './http/json-body';
+import { registerProtocolHeader } from './http/protocol';
 import { refuseThrown, refuseUnknownRoute } from './http/refusal';
 import type { HttpApiDependencies } from './http/request';
 import { registerAppliedChangesRoutes } from './http/routes/applied-changes';
@@ -28,7 +29,8 @@ const routeGroups: readonly RouteGroup[] = [
 ];
 
 /**
- * The HTTP API: the JSON body parser, the bearer-token check, every route group, and the
+ * The HTTP API: the JSON body parser, the bearer-token check, the caller's protocol
+ * (`X-Ringside-Protocol`), every route group, and the
  * answers for errors and unknown routes, each an `apiErrorSchema` refusal. The README's route
  * table is checked against the routes registered here (`readme.test.ts`).
  */
@@ -37,5 +39,6 @@ export function registerHttpApi(app: FastifyInstance, dependencies: HttpApiDepen
   app.setErrorHandler(refuseThrown);
   app.setNotFoundHandler(refuseUnknownRoute);
   registerBearerAuth(app, dependencies.store);
+  registerProtocolHeader(app);
   for (const register of routeGroups) register(app, dependencies);
 }

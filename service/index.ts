@@ -7,7 +7,7 @@ import type { Role, ServiceEvent } from '../common';
 import { systemClock, WakeTimer, type Clock } from './clock';
 import { openServiceDatabase } from './database';
 import { parseEventBody } from './event-body';
-import { EventHub, type EmitListener } from './event-hub';
+import { EventHub, type DigestListener, type EmitListener } from './event-hub';
 import { registerHttpApi } from './http-api';
 import { seedDemo } from './seed';
 import { attachSocketServer } from './socket-server';
@@ -73,6 +73,8 @@ export interface RunningService {
   connectedDevices(userId: string): string[];
   /** Called after every emitted event, with the outbox rows it produced. */
   onEmit(listener: EmitListener): () => void;
+  /** Called with the digests written when held emails and texts fall due. */
+  onDigest(listener: DigestListener): () => void;
   /** Every HTTP route registered (HEAD routes that mirror GET left out). */
   routes: ReadonlyArray<{ method: string; url: string }>;
   /** The Fastify instance (`hasRoute`, `printRoutes`, `inject`). */
@@ -95,15 +97,16 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   const database = openServiceDatabase(databasePath);
   const store = createServiceStore(database);
   if ((options.seed ?? 'demo') === 'demo') seedDemo(store, clock.now());
-  // Reminders: planned from what the database holds; whatever fell due while the service was
-  // down is raised now under the late rule (common/detectors/appointment-reminders.ts).
+  // Reminders and digests: planned from what the database holds; reminders that fell due while
+  // the service was down are raised now under the late rule
+  // (common/detectors/appointment-reminders.ts), and digests that fell due are sent now.
   const reminders = new WakeTimer(
     clock,
-    () => store.nextDetectorWake(),
+    () => hub.nextWake(),
     () => hub.fireDue(),
     (error) => {
       process.stderr.write(
-        `Raising due reminders failed (retrying in a minute): ${String(error)}\n`,
+        `Raising due reminders or digests failed (retrying in a minute): ${String(error)}\n`,
       );
     },
   );
@@ -181,6 +184,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     },
     connectedDevices: (userId) => hub.connectedDevices(userId),
     onEmit: (listener) => hub.onEmit(listener),
+    onDigest: (listener) => hub.onDigest(listener),
     routes,
     app,
     io,

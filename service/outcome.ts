@@ -8,7 +8,8 @@ import {
   type ServiceDelivery,
   type ServiceOutcome,
 } from '../common';
-import { describeEvent } from './describe';
+import { describeEvent, type Reader } from './describe';
+import type { Outbound } from './outbound';
 import type { ServiceStore, ServiceUser } from './store';
 
 /** The channels the service decides and sends; desktop and in-app are the companion's. */
@@ -40,43 +41,55 @@ function explanationText(text: string): string {
 }
 
 /**
- * Decides one event for its user and carries out the email and SMS part: one outbox row per
- * channel `decide` delivers on, and for each of the two channels what happened — the row's id
- * and destination, or the policy's reason for sending nothing. Runs in the caller's
- * transaction, so the rows and the outcome are stored with the event or not at all.
+ * Decides one event for its user and carries out the email and SMS part: each channel `decide`
+ * delivers on goes to `outbound`, which sends it (one outbox row) or holds it for a digest; for
+ * each of the two channels the outcome says what happened — the row's id and destination, held
+ * until when and why, or the policy's reason for sending nothing. Runs in the caller's
+ * transaction, so the rows, holds and outcome are stored with the event or not at all.
  */
 export function sendEmailAndText(
-  store: ServiceStore,
+  outbound: Outbound,
   event: AlertEvent,
   context: RecipientContext,
 ): EmailAndText {
   const decision = decide(event, context);
   const outbox: OutboxEntry[] = [];
   const deliveries: ServiceDelivery[] = [];
+  const reader: Reader = {
+    lines: context.lines,
+    timeZone: context.preferences.timeZone,
+    now: context.now,
+    country: context.business.country,
+  };
   for (const channel of serviceChannels) {
     const delivery = decision.deliveries.find((candidate) => candidate.channel === channel);
-    if (delivery?.destination) {
-      const message = describeEvent(event, context.lines);
-      const entry = store.appendOutbox({
+    if (delivery?.destination && decision.alertType !== null) {
+      const result = outbound.send({
         userId: context.userId,
         eventId: event.id,
+        alertType: decision.alertType,
+        lineId: decision.lineId,
         channel,
         destination: delivery.destination,
         sender:
           channel === 'email'
             ? context.business.notificationEmail
             : context.business.notificationPhone,
-        subject: channel === 'email' ? message.subject : null,
-        body: channel === 'email' ? message.body : `${message.subject}. ${message.body}`,
-        createdAt: new Date(context.now).toISOString(),
+        message: describeEvent(event, reader),
+        reader,
       });
-      outbox.push(entry);
-      deliveries.push({
-        channel,
-        status: 'sent',
-        outboxId: entry.id,
-        destination: sanitizeNotificationText(entry.destination, { characters: 320, bytes: 320 }),
-      });
+      if (result.entry) outbox.push(result.entry);
+      deliveries.push(
+        result.delivery.status === 'sent'
+          ? {
+              ...result.delivery,
+              destination: sanitizeNotificationText(result.delivery.destination, {
+                characters: 320,
+                bytes: 320,
+              }),
+            }
+          : result.delivery,
+      );
       continue;
     }
     const suppressed = decision.suppressed.find((candidate) => candidate.channel === channel);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   apiErrorSchema,
+  currentProtocol,
   appliedChangesSchema,
   roleRefusals,
   socketMessages,
@@ -270,6 +271,7 @@ describe('pushes on change', () => {
     const phone = await connectDevice(service.url, {
       token: token('jordan'),
       deviceId: 'device-phone',
+      protocol: currentProtocol,
     });
     const laptop = await connectDevice(service.url, {
       token: token('jordan'),

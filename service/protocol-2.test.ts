@@ -173,7 +173,9 @@ describe('a database from before outcomes and detector state (version 2)', () =>
     await fixture.stop();
     // Back to version 2: no detector state, events stored as they were then (no outcome).
     const database = new Database(fixture.databasePath);
-    database.exec('DROP TABLE detector_state');
+    database.exec(
+      'DROP TABLE detector_state; DROP TABLE burst_windows; DROP TABLE destination_hours; DROP TABLE held_messages',
+    );
     for (const row of database
       .prepare<[], { id: string; event_json: string }>('SELECT id, event_json FROM events')
       .all()) {
@@ -189,7 +191,7 @@ describe('a database from before outcomes and detector state (version 2)', () =>
     database.close();
 
     await fixture.start();
-    expect(databaseVersion).toBe(3);
+    expect(databaseVersion).toBe(4);
     mentionJordan(1, 3);
     const device = await fixture.connect('jordan');
     await device.waitFor(replayDone, 'replayDone');

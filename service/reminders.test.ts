@@ -78,15 +78,17 @@ describe('appointment reminders on the service', () => {
     expect(pushedEvents(device).filter((event) => event.kind === 'appointmentReminder')).toEqual(
       raised,
     );
-    // Emailed per policy: the 1-minute reminder is off by default, and says so.
+    // Emailed per the defaults: the 1-day reminder only (the 1-hour and 15-minute ones are
+    // desktop and in-app; the 1-minute one is off), and each outcome says why not.
     const outbox = await fixture.outbox('jordan');
     expect(
       raised.map((event) => outbox.filter((entry) => entry.eventId === event.id).length),
-    ).toEqual([1, 1, 1, 0]);
-    expect(raised[3]?.outcome?.deliveries[0]).toMatchObject({
-      status: 'notSent',
-      code: 'typeOffByUser',
-    });
+    ).toEqual([1, 0, 0, 0]);
+    expect(raised.slice(1).map((event) => event.outcome?.deliveries[0])).toEqual([
+      expect.objectContaining({ status: 'notSent', code: 'channelOffForTypeByUser' }),
+      expect.objectContaining({ status: 'notSent', code: 'channelOffForTypeByUser' }),
+      expect.objectContaining({ status: 'notSent', code: 'typeOffByUser' }),
+    ]);
   });
 
   it('are re-planned when the appointment moves, and dropped when it is cancelled', async () => {
@@ -108,6 +110,7 @@ describe('appointment reminders on the service', () => {
   });
 
   it('are re-planned at a restart, and one missed while the service was down comes late, once', async () => {
+    await fixture.enableTexts('jordan', 'appointmentReminder15Minutes');
     emit({ kind: 'appointmentCreated', appointment: appointment() });
     await fixture.stop();
     // Down from 2 days to 10 minutes before the start: the 1-day, 1-hour and 15-minute moments pass.
@@ -117,8 +120,10 @@ describe('appointment reminders on the service', () => {
     expect(described(late)).toEqual(['15m at 10 min before']);
     expect(late[0]?.id).toBe(idOf('15m'));
     expect(
-      (await fixture.outbox('jordan')).filter((entry) => entry.eventId === idOf('15m')),
-    ).toHaveLength(1);
+      (await fixture.outbox('jordan'))
+        .filter((entry) => entry.eventId === idOf('15m'))
+        .map((entry) => entry.channel),
+    ).toEqual(['email', 'text']);
 
     // The next one still comes on time, and a second restart repeats nothing.
     await fixture.restart();

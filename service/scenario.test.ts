@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isValidPhoneNumber } from 'libphonenumber-js';
-import { outboxPageSchema, type ServiceEvent } from '../common';
+import { eventPageSchema, outboxPageSchema, type ServiceEvent } from '../common';
 import { demoContacts, demoLines, demoUsers } from './seed';
 import {
   createHttpTarget,
@@ -105,12 +105,22 @@ describe('demo scenario', () => {
         : 0;
     expect(ahead).toBeGreaterThan(55 * 60 * 1000);
     expect(ahead).toBeLessThan(65 * 60 * 1000);
-    // Sam is the one recipient: leads at or above the default threshold of 50 email him.
+    // Sam is the one recipient: leads at or above the default threshold of 50 email him, the
+    // first at once and the next two held for the burst's digest (outcome `held`).
     const outbox = outboxPageSchema.parse(
       (await callApi(service.url, service.tokens.sam ?? '', 'GET', '/api/outbox?userId=user-sam'))
         .body,
     );
-    expect(outbox.entries.filter((entry) => entry.subject?.startsWith('New lead')).length).toBe(3);
+    expect(outbox.entries.filter((entry) => entry.subject?.startsWith('New lead')).length).toBe(1);
+    const page = eventPageSchema.parse(
+      (await callApi(service.url, service.tokens.sam ?? '', 'GET', '/api/events?limit=1000')).body,
+    );
+    const leadEmails = page.events.flatMap((event) =>
+      event.kind === 'lead' && event.score >= 50
+        ? (event.outcome?.deliveries ?? []).filter((delivery) => delivery.channel === 'email')
+        : [],
+    );
+    expect(leadEmails.map((delivery) => delivery.status)).toEqual(['sent', 'held', 'held']);
   });
 
   it('plays over HTTP with an admin token, and stops when aborted', async () => {

@@ -110,6 +110,9 @@ export const demoContacts = {
 
 export const demoAppointmentId = 'appt-cleaning-ann';
 
+/** Alert types the demo business makes mandatory by email (for who may receive them). */
+export const demoMandatoryEmail = ['paymentFailed', 'usage100'] as const;
+
 /**
  * The demo appointment's times: two hours from now, rounded up to the half hour (later today
  * unless the service starts late in the evening; no time zone is involved).
@@ -134,6 +137,9 @@ export function seedDemo(store: ServiceStore, now: number): void {
       notificationPhone: demoBusiness.notificationPhone,
       recipients: [defaultRecipient(demoUsers.sam.id)],
     };
+    // Harbor Dental wants its billing people told by email of what can stop its phones, whatever
+    // their own switches say (mandatory channels: common/locks.ts).
+    for (const type of demoMandatoryEmail) defaults.alerts[type].mandatory.email = true;
     database
       .prepare(
         'INSERT INTO businesses (id, name, defaults_json, defaults_version) VALUES (?, ?, ?, 1)',

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventKinds, outboxPageSchema, serviceEventSchema } from '../common';
+import {
+  eventKinds,
+  outboxPageSchema,
+  serviceEventSchema,
+  userAlertTypes,
+  versionedPreferencesSchema,
+} from '../common';
 import { DatabaseFromFutureError, databaseVersion, openServiceDatabase } from './database';
 import { startService } from './index';
 import { ManualClock } from '../test/support/manual-clock';
@@ -85,6 +91,21 @@ describe('every event kind', () => {
   it('describes every kind for the agent whose lines they are on', async () => {
     const service = await startService({ databasePath: join(folder, 'service.sqlite') });
     try {
+      // Email for every alert type, so each kind's words reach the outbox.
+      const token = service.tokens.jordan ?? '';
+      const { version, preferences } = versionedPreferencesSchema.parse(
+        (await callApi(service.url, token, 'GET', '/api/preferences')).body,
+      );
+      for (const type of userAlertTypes) preferences.alertChannels[type].email = true;
+      const put = await callApi(
+        service.url,
+        token,
+        'PUT',
+        '/api/preferences',
+        { preferences },
+        { 'if-match': `"${version}"` },
+      );
+      expect(put.status).toBe(200);
       for (const kind of eventKinds) service.inject('user-jordan', sampleEventBodies[kind]);
       const outbox = outboxPageSchema.parse(
         (await callApi(service.url, service.tokens.jordan ?? '', 'GET', '/api/outbox')).body,
@@ -99,7 +120,8 @@ describe('every event kind', () => {
           'High SMS volume from Ann Lee',
           'Alex Morgan mentioned you',
           'Contact assigned: Ann Lee',
-          'Reminder: Check-up with Ann Lee',
+          // In Jordan's time zone and words, never an ISO string.
+          expect.stringMatching(/^Reminder: Check-up with Ann Lee (on|tomorrow|at) .*9:00 AM PST$/),
         ]),
       );
     } finally {

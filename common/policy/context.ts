@@ -1,4 +1,5 @@
 import type { AlertType, Channel } from '../alert-types';
+import { businessLocks, type LockSource, type SettingLock } from '../locks';
 import type { BusinessDefaults, Role, UserPreferences } from '../preferences';
 
 /** A phone line as the recipient sees it. */
@@ -35,6 +36,8 @@ export interface RecipientContext {
   onCall: boolean;
   preferences: UserPreferences;
   business: BusinessDefaults;
+  /** Fields of `preferences` someone else holds (`locks.ts`): the business's mandatory channels. */
+  locks: readonly SettingLock[];
   /** Epoch milliseconds: the engine never reads a clock. */
   now: number;
 }
@@ -76,6 +79,7 @@ export function recipientContext(parts: RecipientParts): RecipientContext {
     onCall: parts.onCall,
     preferences: parts.preferences,
     business: parts.business,
+    locks: businessLocks(parts.business, { userId: parts.user.id, role: parts.user.role }),
     now: parts.now,
   };
 }
@@ -97,6 +101,7 @@ export const reasonCodes = [
   'channelOffForType',
   'recipientChannelOff',
   'channelOffByUser',
+  'channelOffForTypeByUser',
   'noDestination',
   'onAnotherCall',
   'lineMuted',
@@ -111,10 +116,22 @@ export interface Reason {
   explanation: string;
 }
 
+/** A lock that keeps a channel on whatever the user's own switches say, and why. */
+export interface DeliveryLock {
+  source: LockSource;
+  /** "Your business requires payment failures by email". */
+  reason: string;
+}
+
 export interface Delivery {
   channel: Channel;
   /** Email address or E.164 number for email and text; null for desktop and in-app. */
   destination: string | null;
+  /**
+   * Set when a lock holds this channel on for the type (a business's mandatory channel): it
+   * delivers whatever the user's type switch, per-type channel and master switch say.
+   */
+  lock?: DeliveryLock;
 }
 
 export interface Suppression extends Reason {
@@ -141,4 +158,6 @@ export interface Diagnosis {
   reasons: Array<Reason & { channels: Channel[] }>;
   /** Conditions that filter some alerts of this type without blocking it ("only leads ≥ 60"). */
   limits: Reason[];
+  /** Channels a lock holds on for this type (mandatory), whatever the user's own switches say. */
+  locks: Array<DeliveryLock & { channel: Channel }>;
 }

@@ -32,6 +32,7 @@ import {
   activeUntil,
   effectiveLeadThreshold,
   isLineChosen,
+  lockHoldingOn,
   quietWindowEnd,
   recipientEntry,
 } from './gates';
@@ -97,7 +98,10 @@ function instant(random: Random, now: number): string | null {
 function generateContext(random: Random): RecipientContext {
   const now = chance(random, 0.03) ? Number.NaN : start2026 + Math.floor(random() * year);
   const preferences = defaultUserPreferences(pick(random, timeZones));
-  for (const type of userAlertTypes) preferences.alerts[type] = chance(random, 0.8);
+  for (const type of userAlertTypes) {
+    preferences.alerts[type] = chance(random, 0.8);
+    for (const channel of channels) preferences.alertChannels[type][channel] = chance(random, 0.7);
+  }
   for (const type of accountAlertTypes) preferences.accountAlerts[type] = chance(random, 0.8);
   preferences.fisherMode = chance(random);
   preferences.lines = {
@@ -141,6 +145,19 @@ function generateContext(random: Random): RecipientContext {
     for (const channel of channels) business.alerts[type].channels[channel] = chance(random, 0.85);
   }
   for (const channel of channels) business.allowedChannels[channel] = chance(random, 0.9);
+  // Mandatory channels as an admin can set them: only where the type is on, the channel on for it
+  // and allowed, and by email alone for account alerts (`businessDefaultsSchema` refuses others).
+  for (const type of alertTypes) {
+    const entry = business.alerts[type];
+    for (const channel of channels) {
+      const possible =
+        entry.enabled &&
+        entry.channels[channel] &&
+        business.allowedChannels[channel] &&
+        (!isAccountAlertType(type) || channel === 'email');
+      entry.mandatory[channel] = possible && chance(random, 0.25);
+    }
+  }
   business.recipients = subset(random, [demoUserId, 'user-ben']).map((userId) => ({
     userId,
     channels: {
@@ -188,6 +205,12 @@ function generateEvent(random: Random): AlertEvent {
 }
 
 const runs = 3000;
+/** Business and user combinations for the two properties issue 13 names. */
+const combinations = 10_000;
+
+/** The lock that holds `type` on `channel` for this context, if any. */
+const locked = (context: RecipientContext, type: AlertType, channel: Channel) =>
+  lockHoldingOn(type, channel, context) !== null;
 
 describe('decide over generated contexts', () => {
   const random = seededRandom(20261122);
@@ -238,13 +261,17 @@ describe('decide over generated contexts', () => {
         expect(context.business.alerts[type].enabled).toBe(true);
         expect(context.business.allowedChannels[channel]).toBe(true);
         expect(context.business.alerts[type].channels[channel]).toBe(true);
-        expect(userChannelOn(context.preferences.channels, channel)).toBe(true);
+        // The user's own switches hold, or the business made the channel mandatory for them.
+        const lock = locked(context, type, channel);
+        expect(userChannelOn(context.preferences.channels, channel) || lock).toBe(true);
+        expect(delivery.lock !== undefined).toBe(lock);
         if (isAccountAlertType(type)) {
           expect(channel).toBe('email');
           expect(context.role).not.toBe('agent');
-          expect(context.preferences.accountAlerts[type]).toBe(true);
+          expect(context.preferences.accountAlerts[type] || lock).toBe(true);
         } else {
-          expect(context.preferences.alerts[type]).toBe(true);
+          expect(context.preferences.alerts[type] || lock).toBe(true);
+          expect(context.preferences.alertChannels[type][channel] || lock).toBe(true);
         }
         if (channel === 'email' || channel === 'text') expect(delivery.destination).not.toBeNull();
         if (isRecipientAlertType(type)) {
@@ -304,5 +331,83 @@ describe('decide over generated contexts', () => {
     );
     for (const type of alertTypes) expect(types).toContain(type);
     expect(types).toContain(null);
+  });
+});
+
+describe(`${combinations} random business and user combinations (issue 13)`, () => {
+  const random = seededRandom(20261313);
+  const cases = Array.from({ length: combinations }, () => ({
+    context: generateContext(random),
+    event: generateEvent(random),
+  }));
+
+  it('never delivers what the business turned off, mandatory or not', () => {
+    let delivered = 0;
+    let mandatory = 0;
+    for (const { context, event } of cases) {
+      const decision = decide(event, context);
+      const type = decision.alertType;
+      for (const { channel, lock } of decision.deliveries) {
+        if (type === null) throw new Error('a delivery without an alert type');
+        delivered += 1;
+        if (lock) mandatory += 1;
+        expect(context.business.alerts[type].enabled).toBe(true);
+        expect(context.business.allowedChannels[channel]).toBe(true);
+        expect(context.business.alerts[type].channels[channel]).toBe(true);
+        if (isRecipientAlertType(type)) {
+          expect(recipientEntry(context)?.channels[channel]).toBe(true);
+        }
+        if (isAccountAlertType(type)) expect(context.role).not.toBe('agent');
+      }
+    }
+    // Not vacuous: many deliveries, and mandatory ones among them.
+    expect(delivered).toBeGreaterThan(1000);
+    expect(mandatory).toBeGreaterThan(100);
+  });
+
+  it("never lets the user's own switches hold back a mandatory channel", () => {
+    const own = ['typeOffByUser', 'channelOffByUser', 'channelOffForTypeByUser'];
+    let lockedSuppressions = 0;
+    for (const { context, event } of cases) {
+      const decision = decide(event, context);
+      if (decision.alertType === null) continue;
+      for (const suppression of decision.suppressed) {
+        if (!locked(context, decision.alertType, suppression.channel)) continue;
+        lockedSuppressions += 1;
+        expect(own).not.toContain(suppression.code);
+      }
+    }
+    expect(lockedSuppressions).toBeGreaterThan(0);
+  });
+
+  it('delivers every mandatory channel to an eligible recipient, whatever their own switches say', () => {
+    let checked = 0;
+    for (const { context } of cases) {
+      // Eligible: nothing but the user's own switches between them and the alert — lines chosen,
+      // a destination, no mute, do-not-disturb, quiet hours or other call, any lead scores.
+      context.preferences.lines = {
+        personalLine: true,
+        otherLineIds: [supportLine.id, salesLine.id],
+      };
+      context.preferences.channels.email.address = 'ana@example.com';
+      context.backupPhone = '+14155552673';
+      context.preferences.mutes = { lines: [], doNotDisturb: { enabled: false, until: null } };
+      context.preferences.quietHours.enabled = false;
+      context.preferences.leadScoreThreshold = 0;
+      for (const entry of context.business.recipients) entry.leadScoreThreshold = 0;
+      context.onCall = false;
+      for (const lock of context.locks) {
+        const [root, type, channel] = lock.field.split('.') as [string, AlertType, Channel?];
+        const lockedChannel: Channel = root === 'accountAlerts' ? 'email' : (channel ?? 'email');
+        const decision = decide(sampleEvent(type), context);
+        // Who receives is the business's and the phone system's: no line of that kind, no alert.
+        if (decision.alertType !== type) continue;
+        checked += 1;
+        expect(
+          decision.deliveries.find((delivery) => delivery.channel === lockedChannel)?.lock,
+        ).toMatchObject({ source: 'business' });
+      }
+    }
+    expect(checked).toBeGreaterThan(combinations / 2);
   });
 });

@@ -1049,6 +1049,12 @@ describe('every reason code', () => {
       positive: (context) => (context.preferences.channels.email.enabled = false),
       negative: (context) => (context.preferences.channels.email.address = 'alerts@example.com'),
     },
+    channelOffForTypeByUser: {
+      event: () => sampleEvent('mention'),
+      channel: 'email',
+      positive: (context) => (context.preferences.alertChannels.mention.email = false),
+      negative: (context) => (context.preferences.alertChannels.contactAssigned.email = false),
+    },
     noDestination: {
       event: () => sampleEvent('mention'),
       channel: 'text',
@@ -1131,10 +1137,14 @@ describe('decision shape', () => {
     expect(decision).toMatchObject({ alertType: null, lineId: 'line-unknown' });
   });
 
-  it('a new user in a new business: personal calls pop up, texts by SMS are opt-in', () => {
+  it('a new user in a new business: personal calls pop up, no email, texts by SMS are opt-in', () => {
     const context = demoContext();
     const decision = decide(lineEvent('call', personalLine.id), context);
-    expect(delivered(decision)).toEqual(['desktop', 'inApp', 'email']);
+    expect(delivered(decision)).toEqual(['desktop', 'inApp']);
+    expect(reasonOn(decision, 'email')).toMatchObject({
+      code: 'channelOffForTypeByUser',
+      explanation: 'You have turned off email for calls to your personal line',
+    });
     expect(reasonOn(decision, 'text')?.code).toBe('channelOffByUser');
   });
 });

@@ -1,7 +1,7 @@
 import { channels, type AlertType } from '../alert-types';
 import type { AlertEvent, ReminderOffset } from '../events';
 import type { Decision, Line, Reason, RecipientContext } from './context';
-import { destinationFor, reasonsFor, type Subject } from './gates';
+import { destinationFor, lockHoldingOn, reasonsFor, type Subject } from './gates';
 
 const reminderAlertTypes: Record<ReminderOffset, AlertType> = {
   '1d': 'appointmentReminder1Day',
@@ -139,8 +139,16 @@ export function decide(event: AlertEvent, context: RecipientContext): Decision {
   };
   for (const channel of channels) {
     const [first] = reasonsFor(subject, context, channel);
-    if (first) decision.suppressed.push({ channel, ...first });
-    else decision.deliveries.push({ channel, destination: destinationFor(channel, context) });
+    if (first) {
+      decision.suppressed.push({ channel, ...first });
+      continue;
+    }
+    const lock = lockHoldingOn(subject.alertType, channel, context);
+    decision.deliveries.push({
+      channel,
+      destination: destinationFor(channel, context),
+      ...(lock ? { lock: { source: lock.source, reason: lock.reason } } : {}),
+    });
   }
   return decision;
 }

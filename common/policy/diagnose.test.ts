@@ -27,6 +27,7 @@ describe('diagnose: why am I not receiving these alerts?', () => {
       ],
       reasons: [],
       limits: [],
+      locks: [],
     });
   });
 

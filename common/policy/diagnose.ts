@@ -1,6 +1,12 @@
 import { channels, isLineAlertType, type AlertType, type Channel } from '../alert-types';
 import type { Diagnosis, Line, Reason, RecipientContext } from './context';
-import { destinationFor, effectiveLeadThreshold, reasonsFor, type Subject } from './gates';
+import {
+  destinationFor,
+  effectiveLeadThreshold,
+  lockHoldingOn,
+  reasonsFor,
+  type Subject,
+} from './gates';
 
 const kindOnLineFor = (type: AlertType): string =>
   type.startsWith('call')
@@ -62,11 +68,17 @@ export function diagnose(alertType: AlertType, context: RecipientContext): Diagn
       });
     }
   }
+  const locks: Diagnosis['locks'] = [];
+  for (const channel of channels) {
+    const lock = lockHoldingOn(alertType, channel, context);
+    if (lock) locks.push({ channel, source: lock.source, reason: lock.reason });
+  }
   return {
     alertType,
     wouldAlert: delivering.size > 0,
     channels: [...delivering].map(([channel, destination]) => ({ channel, destination })),
     reasons: [...reasons.values()],
     limits,
+    locks,
   };
 }

@@ -8,6 +8,7 @@ import {
   type AlertType,
   type Channel,
 } from '../alert-types';
+import { channelField, lockOf, type SettingLock } from '../locks';
 import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
 import type { Line, Reason, RecipientContext } from './context';
@@ -46,6 +47,22 @@ export function activeUntil(until: string | null, now: number): boolean {
   if (until === null) return true;
   const end = Date.parse(until);
   return Number.isFinite(end) && end > now;
+}
+
+/**
+ * The lock that holds `type` on for this person on `channel` (a mandatory channel of their
+ * business), or null. Such a channel passes the user's own switches: the type switch, the
+ * per-type channel and the channel's master switch. Nothing else: who receives, the business's
+ * own narrowing, line choices, lead thresholds and the moment gates still apply.
+ */
+export function lockHoldingOn(
+  type: AlertType,
+  channel: Channel,
+  context: RecipientContext,
+): SettingLock | null {
+  const field = channelField(type, channel);
+  const lock = field === null ? null : lockOf(context.locks, field);
+  return lock?.value === true ? lock : null;
 }
 
 export function recipientEntry(context: RecipientContext): Recipient | undefined {
@@ -176,11 +193,11 @@ const typeGates: Gate[] = [
           code: 'typeOffByBusiness',
           explanation: `Your business has turned off ${label(subject.alertType)}`,
         },
-  (subject, context) => {
+  (subject, context, channel) => {
     const on = isAccountAlertType(subject.alertType)
       ? context.preferences.accountAlerts[subject.alertType]
       : context.preferences.alerts[subject.alertType];
-    return on
+    return on || lockHoldingOn(subject.alertType, channel, context)
       ? null
       : { code: 'typeOffByUser', explanation: `You have turned off ${label(subject.alertType)}` };
   },
@@ -237,13 +254,23 @@ const channelGates: Gate[] = [
           explanation: `Your recipient settings do not include ${channelLabels[channel]} for ${label(subject.alertType)}`,
         };
   },
-  (_subject, context, channel) =>
-    userChannelOn(context.preferences.channels, channel)
+  (subject, context, channel) =>
+    userChannelOn(context.preferences.channels, channel) ||
+    lockHoldingOn(subject.alertType, channel, context)
       ? null
       : {
           code: 'channelOffByUser',
           explanation: `You have turned off ${channelLabels[channel]} notifications`,
         },
+  (subject, context, channel) => {
+    if (isAccountAlertType(subject.alertType)) return null;
+    if (context.preferences.alertChannels[subject.alertType][channel]) return null;
+    if (lockHoldingOn(subject.alertType, channel, context)) return null;
+    return {
+      code: 'channelOffForTypeByUser',
+      explanation: `You have turned off ${channelLabels[channel]} for ${label(subject.alertType)}`,
+    };
+  },
   (_subject, context, channel) => {
     if (channel === 'email' && destinationFor('email', context) === null) {
       return { code: 'noDestination', explanation: 'You have no email address for alerts' };

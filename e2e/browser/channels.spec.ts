@@ -24,9 +24,15 @@ test.describe('channels', () => {
       (await service.outbox(jordanId)).filter((entry) => entry.channel === 'text');
 
     await channels.setChannel('text', true);
-    await channels.setCustomNumber('+1 415 555 2698');
-    await expect(channels.customNumber).toHaveValue('+14155552698');
-    await expect(channels.textDestination).toHaveText('Texts go to +1 415 555 2698.');
+    // A premium-rate number is refused as it is typed, with the reason under the field.
+    await channels.customNumber.fill('1-900-555-0123');
+    await expect(channels.root).toContainText(
+      'This is a premium-rate number: it cannot receive texts',
+    );
+    // Typed the way it is dialled in a US business: stored as E.164, shown the national way.
+    await channels.setCustomNumber('(415) 555-2698');
+    await expect(channels.customNumber).toHaveValue('(415) 555-2698');
+    await expect(channels.textDestination).toHaveText('Texts go to (415) 555-2698.');
     await expect
       .poll(preferencesOnService)
       .toEqual({ enabled: true, useCustomNumber: true, customNumber: '+14155552698' });
@@ -42,12 +48,10 @@ test.describe('channels', () => {
     await expect(channels.customNumber).toBeEnabled();
     await channels.clearCustomNumber();
     await expect(channels.textDestination).toHaveText(
-      'Texts go to your backup phone, +1 415 555 2603.',
+      'Texts go to your backup phone, (415) 555-2603.',
     );
     await expect.poll(preferencesOnService).toMatchObject({ enabled: true, customNumber: null });
-    expect(await channels.sendTest('text')).toBe(
-      'Recorded by the service: sent to +1 415 555 2603',
-    );
+    expect(await channels.sendTest('text')).toBe('Recorded by the service: sent to (415) 555-2603');
     expect((await textsInOutbox()).map((entry) => entry.destination)).toEqual(['+14155552603']);
   });
 

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
-import { outboxPageSchema, type OutboxEntry, type ServiceEvent } from '../../common';
+import {
+  currentProtocol,
+  outboxPageSchema,
+  protocolHeader,
+  type OutboxEntry,
+  type ServiceEvent,
+} from '../../common';
 import { createCompanion } from '../../main/core/companion';
 import type { Companion } from '../../main/core/companion-api';
 import { createNodeNotifier } from '../../main/core/delivery';
@@ -30,8 +36,10 @@ export interface ServiceHandle {
   inject(userId: string, eventBody: Record<string, unknown>): ServiceEvent[];
   /** GET /api/outbox as the owner (an admin may read anyone's). */
   outbox(userId: string): Promise<OutboxEntry[]>;
-  /** GET with a user's token; the parsed JSON body. */
+  /** GET with a user's token (speaking the current protocol); the parsed JSON body. */
   get(user: DemoUserKey, path: string): Promise<unknown>;
+  /** PUT a versioned document as a user, If-Match its current version: an edit from elsewhere. */
+  put(user: DemoUserKey, path: string, body: unknown, version: number): Promise<unknown>;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -64,11 +72,31 @@ async function startServiceHandle(folder: string): Promise<ServiceHandle> {
     if (!token) throw new Error(`No demo user ${user}`);
     return token;
   };
+  const headersOf = (user: DemoUserKey) => ({
+    authorization: `Bearer ${tokenOf(user)}`,
+    [protocolHeader]: String(currentProtocol),
+  });
   async function get(user: DemoUserKey, path: string): Promise<unknown> {
-    const response = await fetch(`${url}${path}`, {
-      headers: { authorization: `Bearer ${tokenOf(user)}` },
-    });
+    const response = await fetch(`${url}${path}`, { headers: headersOf(user) });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  }
+  async function put(
+    user: DemoUserKey,
+    path: string,
+    body: unknown,
+    version: number,
+  ): Promise<unknown> {
+    const response = await fetch(`${url}${path}`, {
+      method: 'PUT',
+      headers: {
+        ...headersOf(user),
+        'content-type': 'application/json',
+        'if-match': `"${version}"`,
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   }
   return {
@@ -92,6 +120,7 @@ async function startServiceHandle(folder: string): Promise<ServiceHandle> {
       ).entries;
     },
     get,
+    put,
     async stop() {
       await running?.close();
       running = null;

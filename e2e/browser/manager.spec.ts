@@ -11,9 +11,10 @@ test.describe('manager flow (owner token)', () => {
   }) => {
     const defaults = settings.businessDefaults;
     await defaults.setEmail('alerts@harbor.example.com');
-    await defaults.setPhone('+1 415 555 2699');
-    // The number is validated as typed and stored as E.164.
-    await expect(defaults.phone).toHaveValue('+14155552699');
+    await defaults.setPhone('(415) 555-2699');
+    // The number is validated as typed (the national way, in a US business), stored as E.164
+    // and shown the national way.
+    await expect(defaults.phone).toHaveValue('(415) 555-2699');
     await defaults.alertType('appointmentReminder1Minute').uncheck();
     await defaults.allowed('text').uncheck();
 
@@ -106,7 +107,7 @@ test.describe('manager flow (owner token)', () => {
     expect(errorId).toBeTruthy();
     await expect(defaults.phone).toHaveAttribute('aria-invalid', 'true');
     await expect(settings.page.locator(`[id="${errorId?.split(' ').at(-1)}"]`)).toHaveText(
-      'Start the number with + and the country code',
+      'Not a valid United States phone number; for another country, start with + and its code',
     );
     await defaults.phone.press('Tab');
     const business = (await service.get('sam', '/api/business-defaults')) as {

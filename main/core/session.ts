@@ -253,6 +253,9 @@ export function openSession(options: SessionOptions): Session {
       case 'testNotification':
         void sendSample(message.value.channel, message.value.title);
         return;
+      case 'outcomeUpdated':
+        // TODO(issue 11, companion half): show the new email/SMS outcome of the event.
+        return;
     }
   }
 

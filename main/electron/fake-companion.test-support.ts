@@ -81,6 +81,7 @@ export class FakeCompanion implements Companion {
       business: defaultBusinessDefaults(),
       preferencesVersion: 1,
       businessVersion: 1,
+      locks: [],
     });
     this.connection.set({ status: 'connected', since: this.now() });
   }

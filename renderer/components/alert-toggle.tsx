@@ -1,10 +1,12 @@
 import {
   alertTypeLabels,
   channelLabels,
+  channels,
   isRecipientAlertType,
   type Channel,
   type UserAlertType,
 } from '../../common/alert-types';
+import type { SettingLock } from '../../common/locks';
 import type { BusinessDefaults } from '../../common/preferences';
 import type { Profile } from '../../common/service-api';
 import { usePreferencesStore } from '../stores/preferences-store';
@@ -40,6 +42,19 @@ export function channelReasonFor(channel: Channel, business: BusinessDefaults): 
     : `Your business does not allow ${channelLabels[channel]} notifications`;
 }
 
+/**
+ * What still comes when the person turns `type` off: the channels their business requires
+ * (the type switch is theirs; a mandatory channel passes it). Null when nothing is required.
+ */
+export function requiredWords(type: UserAlertType, locks: readonly SettingLock[]): string | null {
+  const required = channels.filter((channel) =>
+    locks.some((lock) => lock.value && lock.field === `alertChannels.${type}.${channel}`),
+  );
+  if (required.length === 0) return null;
+  const words = required.map((channel) => channelLabels[channel]).join(' and ');
+  return `Your business requires this by ${words}: that still comes if you turn it off.`;
+}
+
 /** The user's switch for one alert type, disabled with the reason when the business turned it off. */
 export function AlertToggle({ type, description }: { type: UserAlertType; description?: string }) {
   const snapshot = usePreferencesStore((state) => state.snapshot);
@@ -48,6 +63,7 @@ export function AlertToggle({ type, description }: { type: UserAlertType; descri
   const profile = useSessionStore((state) => state.profile);
   if (!snapshot) return null;
   const reason = businessReasonFor(type, snapshot.business, profile);
+  const notes = [description, requiredWords(type, snapshot.locks)].filter(Boolean).join(' ');
   return (
     <Toggle
       label={sentence(alertTypeLabels[type])}
@@ -55,7 +71,7 @@ export function AlertToggle({ type, description }: { type: UserAlertType; descri
       disabledReason={reason}
       error={error}
       testId={`alert-${type}`}
-      {...(description ? { description } : {})}
+      {...(notes ? { description: notes } : {})}
       onChange={(checked) =>
         void update(`alerts.${type}`, (preferences) => {
           preferences.alerts[type] = checked;

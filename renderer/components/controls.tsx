@@ -203,6 +203,15 @@ export function SettingsSection({
   );
 }
 
+/** "United States" for "US"; the code itself where the runtime has no name for it. */
+export function countryNameOf(country: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
 /** Upper-cases the first letter of a label ("calls to your personal line" → "Calls to …"). */
 export function sentence(text: string): string {
   return text.slice(0, 1).toUpperCase() + text.slice(1);

@@ -19,7 +19,8 @@ import { diagnose } from '../../common/policy/diagnose';
 import { destinationFor } from '../../common/policy/gates';
 import { normalizeUserPreferences } from '../../common/preferences';
 import type { Profile } from '../../common/service-api';
-import { roleRefusals } from '../../common/service-api';
+import { preferencesChangeRefusal, roleRefusals } from '../../common/service-api';
+import { businessLocks } from '../../common/locks';
 import type { ActivityItem, InAppNotification, SyncStatus } from '../../common/status';
 import { describeFieldErrors } from '../../common/validation';
 
@@ -76,11 +77,16 @@ export function createFakeApi(
   business.notificationPhone = '+14155552600';
   business.recipients = [defaultRecipient('user-sam')];
   business.alerts.appointmentReminder1Minute.enabled = false;
+  business.alerts.paymentFailed.mandatory.email = true;
+  business.alerts.usage100.mandatory.email = true;
+  const locksOf = (defaults: typeof business) =>
+    businessLocks(defaults, { userId: profile.user.id, role: profile.user.role });
   let snapshot: PreferencesSnapshot = {
     preferences,
     business,
     preferencesVersion: 1,
     businessVersion: 1,
+    locks: locksOf(business),
   };
   let sync: SyncStatus = { status: 'synced', at: Date.now() };
   const activity: ActivityItem[] = [];
@@ -178,12 +184,13 @@ export function createFakeApi(
       const fields = validate('updatePreferences', args);
       if (fields) return refuse('invalidArguments', 'Some settings are not valid', fields);
       const next = normalizeUserPreferences(args.preferences);
-      if (
-        profile.user.role === 'agent' &&
-        JSON.stringify(next.accountAlerts) !== JSON.stringify(snapshot.preferences.accountAlerts)
-      ) {
-        return refuse('forbidden', roleRefusals.accountAlertsNeedAdmin);
-      }
+      const refusal = preferencesChangeRefusal(
+        profile.user.role,
+        snapshot.preferences,
+        next,
+        snapshot.locks,
+      );
+      if (refusal) return refuse('forbidden', refusal);
       return commit({
         ...snapshot,
         preferences: next,
@@ -199,6 +206,7 @@ export function createFakeApi(
         ...snapshot,
         business: args.defaults,
         businessVersion: snapshot.businessVersion + 1,
+        locks: locksOf(args.defaults),
       });
     },
     muteLine({ lineId, duration }) {

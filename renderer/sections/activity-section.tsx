@@ -119,6 +119,19 @@ function Diagnose() {
                 </ul>
               </>
             ) : null}
+            {result.locks.length > 0 ? (
+              <>
+                <h4>Required</h4>
+                <ul>
+                  {result.locks.map((lock) => (
+                    <li key={lock.channel}>
+                      {lock.reason}: {channelLabels[lock.channel]} comes whatever your own switches
+                      say
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
             {result.limits.length > 0 ? (
               <>
                 <h4>Limits</h4>

@@ -1,10 +1,24 @@
-import { useState } from 'react';
-import { alertTypeLabels, alertTypes, channelLabels, channels } from '../../common/alert-types';
-import { emailAddressSchema, phoneNumberSchema } from '../../common/contact-points';
+import { useMemo, useState } from 'react';
+import { getCountries } from 'libphonenumber-js/max';
+import {
+  alertTypeLabels,
+  alertTypes,
+  channelLabels,
+  channels,
+  isAccountAlertType,
+  type AlertType,
+  type Channel,
+} from '../../common/alert-types';
+import {
+  emailAddressSchema,
+  formatPhoneNumber,
+  phoneInputSchema,
+} from '../../common/contact-points';
 import { defaultRecipient } from '../../common/defaults';
-import { isAdmin } from '../../common/preferences';
+import { isAdmin, type BusinessDefaults } from '../../common/preferences';
 import {
   ChannelChecks,
+  countryNameOf,
   FieldMessage,
   ScoreSlider,
   SettingsSection,
@@ -13,6 +27,26 @@ import {
 } from '../components/controls';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
+
+/**
+ * Keeps mandatory channels possible after an edit: one the business no longer sends (type off,
+ * channel off for the type or not allowed) stops being mandatory (`businessDefaultsSchema`).
+ */
+function keepMandatoryPossible(draft: BusinessDefaults): void {
+  for (const type of alertTypes) {
+    const entry = draft.alerts[type];
+    for (const channel of channels) {
+      if (!entry.enabled || !entry.channels[channel] || !draft.allowedChannels[channel]) {
+        entry.mandatory[channel] = false;
+      }
+    }
+  }
+}
+
+/** Whether the business may make `type` mandatory on `channel` (account alerts: email only). */
+function mayRequire(type: AlertType, channel: Channel): boolean {
+  return !isAccountAlertType(type) || channel === 'email';
+}
 
 function useAdmin(): boolean {
   const role = useSessionStore((state) => state.profile?.user.role);
@@ -25,13 +59,22 @@ export function BusinessDefaultsSection() {
   const snapshot = usePreferencesStore((state) => state.snapshot);
   const errors = usePreferencesStore((state) => state.errors);
   const updateBusiness = usePreferencesStore((state) => state.updateBusiness);
+  const country = snapshot?.business.country ?? null;
+  const phoneSchema = useMemo(() => phoneInputSchema(country, 'textSender'), [country]);
+  const countries = useMemo(
+    () =>
+      getCountries()
+        .map((code) => ({ code, name: countryNameOf(code) }))
+        .sort((left, right) => left.name.localeCompare(right.name)),
+    [],
+  );
   if (!admin || !snapshot) return null;
   const business = snapshot.business;
   return (
     <SettingsSection
       id="businessDefaults"
       title="Business defaults"
-      intro="What everyone in the business can receive. People can turn alerts off for themselves, never on past these."
+      intro="What everyone in the business can receive, and what they must. People can turn alerts off for themselves, never on past these, and never off where the business requires a channel."
     >
       <div className="allowed-channels">
         <ChannelChecks
@@ -41,6 +84,7 @@ export function BusinessDefaultsSection() {
           onChange={(channel, on) =>
             void updateBusiness('business.allowedChannels', (draft) => {
               draft.allowedChannels[channel] = on;
+              keepMandatoryPossible(draft);
             })
           }
         />
@@ -69,11 +113,15 @@ export function BusinessDefaultsSection() {
         <ValidatedField
           label="Business phone for notifications"
           type="tel"
-          value={business.notificationPhone}
-          schema={phoneNumberSchema}
+          value={
+            business.notificationPhone === null
+              ? null
+              : formatPhoneNumber(business.notificationPhone, country)
+          }
+          schema={phoneSchema}
           allowEmpty
-          placeholder="+1 415 555 2671"
-          hint="The sender of alert texts."
+          placeholder={country === 'US' ? '(415) 555-2671' : '+1 415 555 2671'}
+          hint="The sender of alert texts. Type it as you dial it, or with + and the country code."
           error={errors['business.notificationPhone']}
           testId="business-phone"
           onCommit={(number) =>
@@ -82,11 +130,42 @@ export function BusinessDefaultsSection() {
             })
           }
         />
+        <div className="field">
+          <label htmlFor="business-country">Country</label>
+          <select
+            id="business-country"
+            data-testid="business-country"
+            value={business.country}
+            aria-describedby="business-country-hint"
+            onChange={(event) => {
+              const next = event.target.value;
+              void updateBusiness('business.country', (draft) => {
+                draft.country = next;
+              });
+            }}
+          >
+            {countries.map(({ code, name }) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <p id="business-country-hint" className="field-note">
+            Phone numbers typed without + and a country code are read as this country&apos;s.
+          </p>
+          <FieldMessage
+            id="business-country-error"
+            kind="error"
+            message={errors['business.country']}
+          />
+        </div>
       </div>
       <FieldMessage id="business-alerts-error" kind="error" message={errors['business.alerts']} />
       <div className="table-scroll">
         <table className="defaults-table">
-          <caption>Alert types and the channels each may use</caption>
+          <caption>
+            Alert types, the channels each may use, and the channels the business requires
+          </caption>
           <thead>
             <tr>
               <th scope="col">Alert type</th>
@@ -115,26 +194,54 @@ export function BusinessDefaultsSection() {
                         const on = event.target.checked;
                         void updateBusiness('business.alerts', (draft) => {
                           draft.alerts[type].enabled = on;
+                          keepMandatoryPossible(draft);
                         });
                       }}
                     />
                   </td>
-                  {channels.map((channel) => (
-                    <td key={channel}>
-                      <input
-                        type="checkbox"
-                        aria-label={`${label} by ${channelLabels[channel]}`}
-                        checked={entry.channels[channel]}
-                        disabled={!entry.enabled || !business.allowedChannels[channel]}
-                        onChange={(event) => {
-                          const on = event.target.checked;
-                          void updateBusiness('business.alerts', (draft) => {
-                            draft.alerts[type].channels[channel] = on;
-                          });
-                        }}
-                      />
-                    </td>
-                  ))}
+                  {channels.map((channel) => {
+                    const sends =
+                      entry.enabled && entry.channels[channel] && business.allowedChannels[channel];
+                    return (
+                      <td key={channel}>
+                        <span className="inline-check">
+                          <input
+                            type="checkbox"
+                            aria-label={`${label} by ${channelLabels[channel]}`}
+                            checked={entry.channels[channel]}
+                            disabled={!entry.enabled || !business.allowedChannels[channel]}
+                            onChange={(event) => {
+                              const on = event.target.checked;
+                              void updateBusiness('business.alerts', (draft) => {
+                                draft.alerts[type].channels[channel] = on;
+                                keepMandatoryPossible(draft);
+                              });
+                            }}
+                          />
+                          {mayRequire(type, channel) ? (
+                            <label className="required-check">
+                              <input
+                                type="checkbox"
+                                data-testid={`required-${type}-${channel}`}
+                                checked={entry.mandatory[channel]}
+                                disabled={!sends}
+                                onChange={(event) => {
+                                  const on = event.target.checked;
+                                  void updateBusiness('business.alerts', (draft) => {
+                                    draft.alerts[type].mandatory[channel] = on;
+                                  });
+                                }}
+                              />
+                              <span className="visually-hidden">
+                                {`${label} by ${channelLabels[channel]}: `}
+                              </span>
+                              required
+                            </label>
+                          ) : null}
+                        </span>
+                      </td>
+                    );
+                  })}
                 </tr>
               );
             })}

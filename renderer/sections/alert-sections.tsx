@@ -5,6 +5,7 @@ import {
   communicationAlertTypes,
   highSmsRule,
 } from '../../common/alert-types';
+import { lockOf } from '../../common/locks';
 import { isAdmin } from '../../common/preferences';
 import { AlertToggle } from '../components/alert-toggle';
 import { ScoreSlider, SettingsSection, sentence, Toggle } from '../components/controls';
@@ -134,16 +135,17 @@ export function AccountSection() {
     >
       <div className="toggle-grid">
         {accountAlertTypes.map((type) => {
+          const lock = lockOf(snapshot.locks, `accountAlerts.${type}`);
           const reason = !snapshot.business.alerts[type].enabled
             ? `Your business has turned off ${alertTypeLabels[type]}`
             : type === 'billingWarning' && role !== 'billingAdmin'
               ? 'Only billing admins receive billing warnings'
-              : null;
+              : (lock?.reason ?? null);
           return (
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}
-              checked={snapshot.preferences.accountAlerts[type]}
+              checked={lock ? lock.value : snapshot.preferences.accountAlerts[type]}
               disabledReason={reason}
               error={errors[`accountAlerts.${type}`]}
               testId={`account-${type}`}

@@ -1,12 +1,16 @@
+import { useMemo } from 'react';
 import { channelLabels, channels, type Channel } from '../../common/alert-types';
 import {
   emailAddressSchema,
   formatPhoneNumber,
-  phoneNumberSchema,
+  phoneInputSchema,
 } from '../../common/contact-points';
+import type { SettingLock } from '../../common/locks';
+import { outboundLimits } from '../../common/outbound';
 import type { TestNotificationResult } from '../../common/service-api';
 import { channelReasonFor } from '../components/alert-toggle';
-import { SettingsSection, Toggle, ValidatedField } from '../components/controls';
+import { countryNameOf, SettingsSection, Toggle, ValidatedField } from '../components/controls';
+import { ChannelTable } from './channel-table';
 import { useNotificationsStore, type TestOutcome } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
@@ -19,7 +23,10 @@ const channelTitles: Record<Channel, string> = {
 };
 
 /** What a test notification did, in words: raised, recorded by the service, or why not. */
-export function describeTestResult(result: TestNotificationResult): string {
+export function describeTestResult(
+  result: TestNotificationResult,
+  country: string | null = null,
+): string {
   if (!result.delivered) return `Not sent: ${result.reason ?? 'no reason given'}`;
   switch (result.channel) {
     case 'desktop':
@@ -28,15 +35,30 @@ export function describeTestResult(result: TestNotificationResult): string {
       return 'Added to your in-app notifications';
     case 'email':
     case 'text':
-      return `Recorded by the service: sent to ${result.destination ? formatDestination(result.destination) : 'your default address'}`;
+      return `Recorded by the service: sent to ${result.destination ? formatDestination(result.destination, country) : 'your default address'}`;
   }
 }
 
-function formatDestination(destination: string): string {
-  return destination.startsWith('+') ? formatPhoneNumber(destination) : destination;
+function formatDestination(destination: string, country: string | null): string {
+  return destination.startsWith('+') ? formatPhoneNumber(destination, country) : destination;
 }
 
-function describeOutcome(outcome: TestOutcome | undefined): string | null {
+/** What a master switch cannot turn off: the locks on its channel, in words. */
+function stillOn(channel: Channel, locks: readonly SettingLock[]): string | undefined {
+  const reasons = locks
+    .filter((lock) => lock.value && lock.field.endsWith(`.${channel}`))
+    .map((lock) => lock.reason);
+  return reasons.length === 0 ? undefined : `Stays on where required: ${reasons.join('; ')}.`;
+}
+
+/** How the service spaces out emails and texts (`outboundLimits`), in words. */
+function limitWords(channel: 'email' | 'text'): string {
+  const { burstWindowMinutes, perHour } = outboundLimits[channel];
+  const many = channel === 'email' ? 'emails' : 'texts';
+  return `A burst of one kind of alert on one line is one message, then one summary every ${burstWindowMinutes} minutes; at most ${perHour} ${many} an hour, the rest in one summary at the end of the hour. Payment failures, usage at 100% and billing warnings always go at once.`;
+}
+
+function describeOutcome(outcome: TestOutcome | undefined, country: string | null): string | null {
   if (!outcome) return null;
   switch (outcome.state) {
     case 'sending':
@@ -44,14 +66,15 @@ function describeOutcome(outcome: TestOutcome | undefined): string | null {
     case 'failed':
       return `Could not send: ${outcome.message}`;
     case 'done':
-      return describeTestResult(outcome.result);
+      return describeTestResult(outcome.result, country);
   }
 }
 
 function TestButton({ channel }: { channel: Channel }) {
   const outcome = useNotificationsStore((state) => state.tests[channel]);
   const sendTest = useNotificationsStore((state) => state.sendTest);
-  const text = describeOutcome(outcome);
+  const country = usePreferencesStore((state) => state.snapshot?.business.country ?? null);
+  const text = describeOutcome(outcome, country);
   const resultId = `test-result-${channel}`;
   return (
     <div className="test-row">
@@ -70,12 +93,18 @@ function TestButton({ channel }: { channel: Channel }) {
   );
 }
 
-/** Desktop, in-app, email (with an address) and text (with an optional custom number). */
+/**
+ * The master switches (desktop, in-app, email with an address, text with an optional custom
+ * number) and below them the channels of each alert type (`ChannelTable`).
+ */
 export function ChannelsSection() {
   const snapshot = usePreferencesStore((state) => state.snapshot);
   const errors = usePreferencesStore((state) => state.errors);
   const update = usePreferencesStore((state) => state.update);
   const profile = useSessionStore((state) => state.profile);
+  const country = snapshot?.business.country ?? null;
+  const numberSchema = useMemo(() => phoneInputSchema(country, 'textDestination'), [country]);
+  const countryName = useMemo(() => (country ? countryNameOf(country) : null), [country]);
   if (!snapshot) return null;
   const { channels: mine } = snapshot.preferences;
   const business = snapshot.business;
@@ -84,22 +113,28 @@ export function ChannelsSection() {
   const textOn = mine.text.enabled;
   const customInUse = mine.text.useCustomNumber && mine.text.customNumber !== null;
   const backupWords = backupPhone
-    ? `your backup phone, ${formatPhoneNumber(backupPhone)}`
+    ? `your backup phone, ${formatPhoneNumber(backupPhone, country)}`
     : 'your backup phone, but your account has none: add one or a custom number';
   const textDestination = !textOn
     ? `Text messages are off. Turned on without a custom number, they go to ${backupWords}.`
     : customInUse && mine.text.customNumber
-      ? `Texts go to ${formatPhoneNumber(mine.text.customNumber)}.`
+      ? `Texts go to ${formatPhoneNumber(mine.text.customNumber, country)}.`
       : `Texts go to ${backupWords}.`;
 
   return (
     <SettingsSection
       id="channels"
       title="Channels"
-      intro="How alerts reach you. Each alert type uses every channel that is on here."
+      intro="How alerts reach you. A switch here is a master switch: off is off for every alert type, except what your business requires. Below, choose the channels of each alert type."
     >
       {channels.map((channel) => {
         const reason = channelReasonFor(channel, business);
+        const description = [
+          stillOn(channel, snapshot.locks),
+          channel === 'email' || channel === 'text' ? limitWords(channel) : undefined,
+        ]
+          .filter(Boolean)
+          .join(' ');
         const checked =
           channel === 'desktop'
             ? mine.desktop
@@ -113,6 +148,7 @@ export function ChannelsSection() {
               label={`Send ${channelLabels[channel]} notifications`}
               checked={checked}
               disabledReason={reason}
+              {...(description ? { description } : {})}
               error={errors[`channels.${channel}`]}
               testId={`channel-${channel}`}
               onChange={(on) =>
@@ -167,14 +203,24 @@ export function ChannelsSection() {
                   }
                 />
                 <ValidatedField
-                  label="Custom number (with country code)"
+                  label="Custom number"
                   type="tel"
-                  value={mine.text.customNumber}
-                  schema={phoneNumberSchema}
+                  value={
+                    mine.text.customNumber === null
+                      ? null
+                      : formatPhoneNumber(mine.text.customNumber, country)
+                  }
+                  schema={numberSchema}
                   allowEmpty
                   disabled={!textOn}
-                  placeholder="+1 415 555 2671"
-                  hint={<span data-testid="text-destination">{textDestination}</span>}
+                  placeholder={country === 'US' ? '(415) 555-2671' : '+1 415 555 2671'}
+                  hint={
+                    <>
+                      <span data-testid="text-destination">{textDestination}</span> Type it as you
+                      dial it{countryName ? ` in ${countryName}` : ''}, or with + and the country
+                      code.
+                    </>
+                  }
                   error={errors['channels.text.customNumber']}
                   testId="custom-number"
                   onCommit={(number) =>
@@ -191,6 +237,8 @@ export function ChannelsSection() {
           </div>
         );
       })}
+      <h3>Per alert type</h3>
+      <ChannelTable />
     </SettingsSection>
   );
 }

@@ -1,4 +1,4 @@
-import type { PushedEvent } from '../../common';
+import type { PushedEvent, ServiceOutcome } from '../../common';
 import type { Prepare } from './statements';
 
 /**
@@ -17,6 +17,15 @@ export interface EventQueries {
   appendEvent(event: PushedEvent): void;
   /** At most `limit` events of the user with a seq above `afterSeq`, in seq order. */
   eventsAfter(userId: string, afterSeq: number, limit: number): PushedEvent[];
+  /**
+   * Changes the outcome stored with an event (a held email or text went out in a digest), so
+   * replays carry the new one. `change` gets the stored outcome and answers the new one (null:
+   * leave it). Returns the event as stored now, or null when nothing changed.
+   */
+  changeOutcome(
+    eventId: string,
+    change: (outcome: ServiceOutcome | undefined) => ServiceOutcome | null,
+  ): PushedEvent | null;
 }
 
 /** The event queries over the service's file. */
@@ -57,6 +66,19 @@ export function eventQueries(prepare: Prepare): EventQueries {
       )
         .all(userId, afterSeq, limit)
         .map((row) => JSON.parse(row.event_json) as PushedEvent);
+    },
+
+    changeOutcome(eventId, change) {
+      const row = prepare<[string], { event_json: string }>(
+        'SELECT event_json FROM events WHERE id = ?',
+      ).get(eventId);
+      if (!row) return null;
+      const stored = JSON.parse(row.event_json) as PushedEvent;
+      const outcome = change(stored.outcome);
+      if (outcome === null) return null;
+      const event: PushedEvent = { ...stored, outcome };
+      prepare('UPDATE events SET event_json = ? WHERE id = ?').run(JSON.stringify(event), eventId);
+      return event;
     },
   };
 }

@@ -3,6 +3,7 @@ import { changeQueries, type ChangeQueries } from './changes';
 import { detectorStateQueries, type DetectorStateQueries } from './detector-states';
 import { documentQueries, type DocumentQueries } from './documents';
 import { eventQueries, type EventQueries } from './events';
+import { heldMessageQueries, type HeldMessageQueries } from './held-messages';
 import { outboxQueries, type OutboxQueries } from './outbox';
 import { peopleQueries, type PeopleQueries } from './people';
 import { statementCache } from './statements';
@@ -11,12 +12,13 @@ export type { AppliedChange, ChangeQueries, StoredIdempotentResponse } from './c
 export type { DetectorStateQueries, StoredDetectorState } from './detector-states';
 export type { DocumentQueries, Versioned } from './documents';
 export type { EventQueries } from './events';
+export type { DestinationHour, HeldMessage, HeldMessageQueries } from './held-messages';
 export type { OutboxQueries } from './outbox';
 export type { Business, PeopleQueries, ServiceUser } from './people';
 
 /**
  * The queries the running service makes, one file per part of its data (people, documents,
- * changes, events, outbox, detector states) over one statement cache. Synchronous (better-sqlite3): a write is
+ * changes, events, outbox, detector states, held messages) over one statement cache. Synchronous (better-sqlite3): a write is
  * committed before the caller pushes anything, and nothing interleaves inside one call.
  */
 export interface ServiceStore
@@ -26,7 +28,8 @@ export interface ServiceStore
     ChangeQueries,
     EventQueries,
     OutboxQueries,
-    DetectorStateQueries {
+    DetectorStateQueries,
+    HeldMessageQueries {
   /** The open file, for writers outside the running service (the demo seed, tests). */
   readonly database: ServiceDatabase;
   /** Runs `work` in one transaction (nested calls become savepoints). */
@@ -45,5 +48,6 @@ export function createServiceStore(database: ServiceDatabase): ServiceStore {
     ...eventQueries(prepare),
     ...outboxQueries(prepare),
     ...detectorStateQueries(prepare),
+    ...heldMessageQueries(prepare),
   };
 }

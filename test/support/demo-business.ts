@@ -1,4 +1,10 @@
-import { accountAlertTypes, userAlertTypes, type AlertType } from '../../common/alert-types';
+import {
+  accountAlertTypes,
+  userAlertTypes,
+  type AlertType,
+  type Channel,
+} from '../../common/alert-types';
+import { businessLocks } from '../../common/locks';
 import { defaultBusinessDefaults, defaultUserPreferences } from '../../common/defaults';
 import type { AlertEvent, EventOfKind } from '../../common/events';
 import type { Role } from '../../common/preferences';
@@ -91,10 +97,32 @@ export function demoContext(role: Role = 'agent'): RecipientContext {
 export function openContext(): RecipientContext {
   const context = demoContext('billingAdmin');
   const { preferences } = context;
-  for (const type of userAlertTypes) preferences.alerts[type] = true;
+  for (const type of userAlertTypes) {
+    preferences.alerts[type] = true;
+    preferences.alertChannels[type] = { desktop: true, inApp: true, email: true, text: true };
+  }
   for (const type of accountAlertTypes) preferences.accountAlerts[type] = true;
   preferences.channels.text.enabled = true;
   preferences.leadScoreThreshold = 0;
+  return context;
+}
+
+/**
+ * Makes `type` mandatory on `channels` in the context's business and rebuilds the locks the
+ * context holds (`recipientContext` derives them once, from the business it was given).
+ */
+export function makeMandatory(
+  context: RecipientContext,
+  type: AlertType,
+  ...channels: Channel[]
+): RecipientContext {
+  for (const channel of channels) context.business.alerts[type].mandatory[channel] = true;
+  return refreshLocks(context);
+}
+
+/** Rebuilds the context's locks after a test changed its business or role in place. */
+export function refreshLocks(context: RecipientContext): RecipientContext {
+  context.locks = businessLocks(context.business, { userId: context.userId, role: context.role });
   return context;
 }
 

@@ -6,6 +6,8 @@ import {
   versionedPreferencesSchema,
   type OutboxEntry,
   type PushedEvent,
+  type UserAlertType,
+  type UserPreferences,
 } from '../../common';
 import { startService, type RunningService } from '../../service';
 import {
@@ -107,29 +109,37 @@ export class ServiceFixture {
     return outboxPageSchema.parse(answer.body).entries;
   }
 
-  /** Turns a user's text channel on (their backup phone receives the texts). */
-  async enableTexts(key: string): Promise<void> {
+  /** Changes a user's preferences as their companion would (GET, edit, PUT with If-Match). */
+  async editPreferences(key: string, edit: (preferences: UserPreferences) => void): Promise<void> {
     const current = versionedPreferencesSchema.parse(
       (await callApi(this.service.url, this.token(key), 'GET', '/api/preferences')).body,
     );
     const { preferences } = current;
+    edit(preferences);
     const answer = await callApi(
       this.service.url,
       this.token(key),
       'PUT',
       '/api/preferences',
-      {
-        preferences: {
-          ...preferences,
-          channels: {
-            ...preferences.channels,
-            text: { ...preferences.channels.text, enabled: true },
-          },
-        },
-      },
+      { preferences },
       { 'if-match': `"${current.version}"` },
     );
-    if (answer.status !== 200) throw new Error(`Texts not enabled: ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200) {
+      throw new Error(`Preferences not changed: ${JSON.stringify(answer.body)}`);
+    }
+  }
+
+  /**
+   * Turns a user's text channel on (their backup phone receives the texts), and email and SMS
+   * for each of `types` (per-type channels; the others keep theirs).
+   */
+  async enableTexts(key: string, ...types: UserAlertType[]): Promise<void> {
+    await this.editPreferences(key, (preferences) => {
+      preferences.channels.text.enabled = true;
+      for (const type of types) {
+        preferences.alertChannels[type] = { desktop: true, inApp: true, email: true, text: true };
+      }
+    });
   }
 
   /** Connects a device of the user; closed by `stop`. */

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { SocketMessageName } from '../../common';
+import { currentProtocol, protocolHeader, type SocketMessageName } from '../../common';
 import { createCondition } from './wait-for';
 
 /**
@@ -31,6 +31,8 @@ export interface DeviceAuth {
   token: string;
   afterSeq?: number;
   deviceId?: string;
+  /** The protocol the device says it speaks; left out, it is spoken to as protocol 1. */
+  protocol?: number;
 }
 
 /** Connects a device; resolves once connected, rejects with the `connect_error` otherwise. */
@@ -78,22 +80,30 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-/** One HTTP call to the service with a bearer token (null: none); the body is sent as JSON. */
+/**
+ * One HTTP call to the service with a bearer token (null: none); the body is sent as JSON. It
+ * speaks the current protocol (`X-Ringside-Protocol`) as the companion does; a header given as
+ * null is left out (`{ 'x-ringside-protocol': null }` plays a companion from before issue 13).
+ */
 export async function callApi(
   url: string,
   token: string | null,
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | null> = {},
 ): Promise<ApiAnswer> {
+  const sent: Record<string, string | null> = {
+    [protocolHeader]: String(currentProtocol),
+    ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...headers,
+  };
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: {
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
+    headers: Object.fromEntries(
+      Object.entries(sent).filter((entry): entry is [string, string] => entry[1] !== null),
+    ),
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

@@ -1,6 +1,9 @@
 import { expect, type Locator } from '@playwright/test';
 
-/** Business defaults (admins): alert types, allowed channels, the business email and phone. */
+/**
+ * Business defaults (admins): alert types, allowed and required channels, the business email,
+ * phone and country.
+ */
 export class BusinessDefaultsSection {
   readonly email: Locator;
   readonly phone: Locator;
@@ -16,6 +19,11 @@ export class BusinessDefaultsSection {
 
   allowed(channel: string): Locator {
     return this.root.getByTestId(`allowed-${channel}`);
+  }
+
+  /** The "required" box of an alert type on a channel (mandatory for who may receive it). */
+  required(type: string, channel: string): Locator {
+    return this.root.getByTestId(`required-${type}-${channel}`);
   }
 
   async setEmail(address: string): Promise<void> {

@@ -1,16 +1,36 @@
 import { expect, type Locator } from '@playwright/test';
-import type { Channel } from '../../../common';
+import type { Channel, UserAlertType } from '../../../common';
 
-/** The Channels section: switches, the email address, the text custom number, test buttons. */
+/**
+ * The Channels section: the master switches, the email address, the text custom number, test
+ * buttons, and the table of channels per alert type.
+ */
 export class ChannelsSection {
   readonly customNumber: Locator;
   readonly useCustomNumber: Locator;
   readonly textDestination: Locator;
+  readonly table: Locator;
 
   constructor(readonly root: Locator) {
-    this.customNumber = root.getByLabel('Custom number (with country code)');
+    this.customNumber = root.getByLabel('Custom number', { exact: true });
     this.useCustomNumber = root.getByTestId('use-custom-number');
     this.textDestination = root.getByTestId('text-destination');
+    this.table = root.getByTestId('channel-table');
+  }
+
+  /** One cell of the table: an alert type by a channel. */
+  cell(type: UserAlertType, channel: Channel): Locator {
+    return this.root.getByTestId(`cell-${type}-${channel}`);
+  }
+
+  /** The notes of an alert type's row: why cells are locked or off. */
+  note(type: UserAlertType): Locator {
+    return this.root.getByTestId(`channel-note-${type}`);
+  }
+
+  async setCell(type: UserAlertType, channel: Channel, on: boolean): Promise<void> {
+    await this.cell(type, channel).setChecked(on);
+    await expect(this.cell(type, channel)).toBeChecked({ checked: on });
   }
 
   channelSwitch(channel: Channel): Locator {

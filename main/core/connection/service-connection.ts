@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import {
+  currentProtocol,
   parseWith,
   socketAuthSchema,
   socketMessages,
@@ -195,6 +196,8 @@ export class ServiceConnection {
       token: this.#options.token,
       afterSeq: this.#options.lastSeq(),
       deviceId: this.#options.deviceId,
+      // Issue 13: pushes of settings documents come in the version this companion reads.
+      protocol: currentProtocol,
     };
     // Fail loudly here rather than be refused by the service for a malformed handshake.
     return socketAuthSchema.parse(auth);

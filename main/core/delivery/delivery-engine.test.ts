@@ -120,6 +120,8 @@ describe('DeliveryEngine', () => {
   it('never lists a muted alert whose in-app channel is off: no channel past a rule that forbids it', async () => {
     const preferences = defaultUserPreferences('UTC');
     preferences.channels.inApp = false;
+    // Email for texts is off by default (issue 13); on here, it is the channel a mute never holds.
+    preferences.alertChannels.textRingGroup.email = true;
     preferences.mutes.lines = [{ lineId: supportLine.id, until: null }];
     const { notifier, engine, process, items, clock } = setup({ preferences });
     const decision = process(textEvent(clock));

@@ -5,6 +5,8 @@ import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import {
   appliedChangesSchema,
+  currentProtocol,
+  protocolHeader,
   roleRefusals,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
@@ -60,7 +62,10 @@ function device(
 
 async function serverPreferences(running: RunningService, key: UserKey) {
   const response = await fetch(`${running.url}/api/preferences`, {
-    headers: { authorization: `Bearer ${userOf(running, key).token}` },
+    headers: {
+      authorization: `Bearer ${userOf(running, key).token}`,
+      [protocolHeader]: String(currentProtocol),
+    },
   });
   return versionedPreferencesSchema.parse(await response.json());
 }
@@ -79,7 +84,12 @@ async function connectPushes(
   target: Device,
 ): Promise<Socket> {
   const socket = io(running.url, {
-    auth: { token: userOf(running, key).token, afterSeq: 0, deviceId: target.deviceId },
+    auth: {
+      token: userOf(running, key).token,
+      afterSeq: 0,
+      deviceId: target.deviceId,
+      protocol: currentProtocol,
+    },
     transports: ['websocket'],
     reconnection: false,
   });

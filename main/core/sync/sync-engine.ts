@@ -68,6 +68,7 @@ export class SyncEngine {
       transport: options.transport,
       clock: options.clock,
       userId: options.user.id,
+      role: options.user.role,
       deviceId: options.deviceId,
     });
     this.#role = options.user.role;
@@ -111,7 +112,7 @@ export class SyncEngine {
     const normalized = normalizeUserPreferences(valid(userPreferencesSchema, next));
     const local = spec.local();
     if (!local || !spec.server()) throw notLoaded();
-    const refusal = preferencesChangeRefusal(this.#role, local, normalized);
+    const refusal = preferencesChangeRefusal(this.#role, local, normalized, this.#ledger.locks());
     if (refusal) throw new CompanionError('forbidden', refusal);
     this.#commitEdit(spec, local, normalized);
     return this.#snapshotOrThrow();

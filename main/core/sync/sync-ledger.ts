@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { OverriddenEdit, PreferencesSnapshot } from '../../../common';
+import {
+  businessLocks,
+  type OverriddenEdit,
+  type PreferencesSnapshot,
+  type Role,
+  type SettingLock,
+} from '../../../common';
 import type { Clock } from '../ports';
 import type { OutboxEntry, SettingsHistoryEntry, Store } from '../store/repositories';
 import { createDocumentSpecs, localCopy, type DocumentSpec, type DocumentSpecs } from './documents';
@@ -12,6 +18,8 @@ export interface SyncLedgerOptions {
   transport: SyncTransport;
   clock: Clock;
   userId: string;
+  /** The signed-in user's role: who a mandatory channel of the business reaches (`locks`). */
+  role: Role;
   deviceId: string;
 }
 
@@ -34,12 +42,14 @@ export class SyncLedger {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #userId: string;
+  readonly #role: Role;
   readonly #deviceId: string;
 
   constructor(options: SyncLedgerOptions) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#userId = options.userId;
+    this.#role = options.role;
     this.#deviceId = options.deviceId;
     this.documents = createDocumentSpecs(options.store, options.transport);
   }
@@ -62,7 +72,17 @@ export class SyncLedger {
       business,
       preferencesVersion: preferencesServer.version,
       businessVersion: businessServer.version,
+      locks: this.locks(business),
     };
+  }
+
+  /**
+   * The fields of this user's preferences others hold (`common/locks.ts`), under `business`
+   * (the local copy: an admin's own pending edit applies at once). One source today, the
+   * business's mandatory channels; a managed policy (issue 16) adds its locks here.
+   */
+  locks(business = this.documents.businessDefaults.local()): SettingLock[] {
+    return business ? businessLocks(business, { userId: this.#userId, role: this.#role }) : [];
   }
 
   pendingCount(): number {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   apiErrorSchema,
+  currentProtocol,
+  protocolHeader,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
   type ApiError,
@@ -140,6 +142,8 @@ export class HttpSyncTransport implements SyncTransport {
         headers: {
           authorization: `Bearer ${this.#options.token}`,
           'x-device-id': this.#options.deviceId,
+          // Version-2 settings documents: without it the service answers as to an older companion.
+          [protocolHeader]: String(currentProtocol),
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,

@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { injectEventBodySchema, isAdmin, parseWith, roleRefusals } from '../../../common';
+import {
+  injectEventBodySchema,
+  isAdmin,
+  outcomeForProtocol,
+  parseWith,
+  roleRefusals,
+} from '../../../common';
 import { parseEventBody } from '../../event-body';
 import type { ServiceUser } from '../../store';
+import { protocolOf } from '../protocol';
 import { refuse, refuseInvalid } from '../refusal';
 import { userOf, type HttpApiDependencies } from '../request';
 
@@ -20,8 +27,16 @@ export function registerEventsRoutes(
     const user = userOf(request);
     const query = parseWith(eventsQuerySchema, request.query);
     if (!query.ok) return refuseInvalid(reply, query.errors);
+    const protocol = protocolOf(request);
     return {
-      events: store.eventsAfter(user.id, query.value.afterSeq, query.value.limit),
+      // Held and digested deliveries read as notSent and sent before protocol 3.
+      events: store
+        .eventsAfter(user.id, query.value.afterSeq, query.value.limit)
+        .map((event) =>
+          event.outcome
+            ? { ...event, outcome: outcomeForProtocol(event.outcome, protocol) }
+            : event,
+        ),
       lastSeq: store.lastSeq(user.id),
       epoch: store.epoch(),
     };

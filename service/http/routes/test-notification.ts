@@ -14,9 +14,9 @@ import { userOf, type HttpApiDependencies } from '../request';
 const title = 'Sample notification from Ringside';
 
 /**
- * The caller's context with every per-type switch on for mentions and nothing muted, so the
- * only reasons left to hold a sample mention back are the channel's own: allowed by the
- * business, on for the user, a destination.
+ * The caller's context with every per-type switch and channel on for mentions and nothing
+ * muted, so the only reasons left to hold a sample mention back are the channel's own: allowed
+ * by the business, the user's master switch, a destination.
  */
 function sampleContext(context: RecipientContext): RecipientContext {
   return {
@@ -25,6 +25,10 @@ function sampleContext(context: RecipientContext): RecipientContext {
     preferences: {
       ...context.preferences,
       alerts: { ...context.preferences.alerts, mention: true },
+      alertChannels: {
+        ...context.preferences.alertChannels,
+        mention: { desktop: true, inApp: true, email: true, text: true },
+      },
       mutes: { lines: [], doNotDisturb: { enabled: false, until: null } },
       quietHours: { ...context.preferences.quietHours, enabled: false },
     },
@@ -35,6 +39,7 @@ function sampleContext(context: RecipientContext): RecipientContext {
         mention: {
           enabled: true,
           channels: { desktop: true, inApp: true, email: true, text: true },
+          mandatory: { desktop: false, inApp: false, email: false, text: false },
         },
       },
     },

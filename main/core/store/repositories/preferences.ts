@@ -1,7 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { z } from 'zod';
 import {
+  businessDefaultsDocumentSchema,
   businessDefaultsSchema,
+  userPreferencesDocumentSchema,
   userPreferencesSchema,
   type BusinessDefaults,
   type UserPreferences,
@@ -32,7 +34,11 @@ export class SqlitePreferences implements PreferencesRepository {
     );
   }
 
-  /** Validated on read (Zulip's config schemata): a row this build cannot read counts as absent. */
+  /**
+   * Validated on read (Zulip's config schemata): a row this build cannot read counts as absent.
+   * Documents of either version are read (`*DocumentSchema`): migration 0004 upgraded every row,
+   * and a version-1 one can still only mean what it meant.
+   */
   #get<Schema extends z.ZodType>(
     name: DocumentName,
     schema: Schema,
@@ -49,7 +55,7 @@ export class SqlitePreferences implements PreferencesRepository {
   }
 
   serverPreferences(): Versioned<UserPreferences> | null {
-    const value = this.#get('preferences.server', userPreferencesSchema);
+    const value = this.#get('preferences.server', userPreferencesDocumentSchema);
     return value === null ? null : { version: value.version ?? 0, document: value.document };
   }
 
@@ -58,7 +64,7 @@ export class SqlitePreferences implements PreferencesRepository {
   }
 
   localPreferences(): UserPreferences | null {
-    return this.#get('preferences.local', userPreferencesSchema)?.document ?? null;
+    return this.#get('preferences.local', userPreferencesDocumentSchema)?.document ?? null;
   }
 
   setLocalPreferences(value: UserPreferences): void {
@@ -66,7 +72,7 @@ export class SqlitePreferences implements PreferencesRepository {
   }
 
   serverBusinessDefaults(): Versioned<BusinessDefaults> | null {
-    const value = this.#get('businessDefaults.server', businessDefaultsSchema);
+    const value = this.#get('businessDefaults.server', businessDefaultsDocumentSchema);
     return value === null ? null : { version: value.version ?? 0, document: value.document };
   }
 
@@ -79,7 +85,7 @@ export class SqlitePreferences implements PreferencesRepository {
   }
 
   localBusinessDefaults(): BusinessDefaults | null {
-    return this.#get('businessDefaults.local', businessDefaultsSchema)?.document ?? null;
+    return this.#get('businessDefaults.local', businessDefaultsDocumentSchema)?.document ?? null;
   }
 
   setLocalBusinessDefaults(value: BusinessDefaults): void {

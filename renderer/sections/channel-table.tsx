@@ -1,0 +1,162 @@
+import {
+  alertTypeLabels,
+  appointmentAlertTypes,
+  channelLabels,
+  channels,
+  communicationAlertTypes,
+  isRecipientAlertType,
+  type Channel,
+  type UserAlertType,
+} from '../../common/alert-types';
+import type { PreferencesSnapshot } from '../../common/ipc-contract';
+import { channelField, lockOf } from '../../common/locks';
+import { sentence } from '../components/controls';
+import { usePreferencesStore } from '../stores/preferences-store';
+import { useSessionStore } from '../stores/session-store';
+
+/** The rows of the table, grouped as the window's sections are. */
+const groups: ReadonlyArray<{ title: string; types: readonly UserAlertType[] }> = [
+  { title: 'Communication', types: communicationAlertTypes },
+  { title: 'Appointments', types: appointmentAlertTypes },
+  { title: 'High-SMS alerts', types: ['highSms'] },
+  { title: 'Leads', types: ['leadNew', 'leadUpdated'] },
+  { title: 'Usage and billing', types: ['usage75', 'usage90', 'usage100', 'paymentFailed'] },
+];
+
+/** What one cell shows: the effective value, whether it can change, and why not. */
+export interface CellState {
+  checked: boolean;
+  /** Why the person cannot change it (a lock, the business), or null. */
+  reason: string | null;
+  /** A short word in the cell: a lock says "required", the business "off". */
+  mark: 'required' | 'off' | null;
+}
+
+/**
+ * One cell of the table: the business's word first (it decides who may receive what), then a
+ * lock (mandatory: checked, whatever the person chose), then the person's own choice. The
+ * sentences are the policy engine's, so the window and Activity say the same thing.
+ */
+export function cellState(
+  type: UserAlertType,
+  channel: Channel,
+  snapshot: PreferencesSnapshot,
+  userId: string | null,
+): CellState {
+  const { business, preferences } = snapshot;
+  const label = alertTypeLabels[type];
+  const words = channelLabels[channel];
+  const off = (reason: string): CellState => ({ checked: false, reason, mark: 'off' });
+  if (!business.alerts[type].enabled) return off(`Your business has turned off ${label}`);
+  const entry = business.recipients.find((recipient) => recipient.userId === userId);
+  if (isRecipientAlertType(type) && !entry) {
+    return off(`You are not on your business's recipients list for ${label}`);
+  }
+  if (!business.allowedChannels[channel]) {
+    return off(`Your business does not allow ${words} notifications`);
+  }
+  if (!business.alerts[type].channels[channel]) {
+    return off(`Your business has turned off ${words} alerts for ${label}`);
+  }
+  if (entry && isRecipientAlertType(type) && !entry.channels[channel]) {
+    return off(`Your recipient settings do not include ${words} for ${label}`);
+  }
+  const field = channelField(type, channel);
+  const lock = field === null ? null : lockOf(snapshot.locks, field);
+  if (lock?.value === true) return { checked: true, reason: lock.reason, mark: 'required' };
+  return { checked: preferences.alertChannels[type][channel], reason: null, mark: null };
+}
+
+function Row({ type }: { type: UserAlertType }) {
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const error = usePreferencesStore((state) => state.errors[`alertChannels.${type}`]);
+  const update = usePreferencesStore((state) => state.update);
+  const userId = useSessionStore((state) => state.profile?.user.id ?? null);
+  if (!snapshot) return null;
+  const label = sentence(alertTypeLabels[type]);
+  const cells = channels.map((channel) => ({
+    channel,
+    ...cellState(type, channel, snapshot, userId),
+  }));
+  // One note per row: every reason, each once (a business-off type gives four equal ones).
+  const notes = [...new Set(cells.flatMap((cell) => (cell.reason ? [cell.reason] : [])))];
+  if (!snapshot.preferences.alerts[type]) {
+    notes.push(
+      cells.some((cell) => cell.mark === 'required')
+        ? 'You turned this alert type off: only what your business requires still comes'
+        : 'You turned this alert type off',
+    );
+  }
+  if (error) notes.push(error);
+  const noteId = `channel-note-${type}`;
+  return (
+    <tr data-alert-type={type} className={snapshot.preferences.alerts[type] ? undefined : 'is-off'}>
+      <th scope="row">{label}</th>
+      {cells.map((cell) => (
+        <td key={cell.channel} className={cell.mark ? `cell-${cell.mark}` : undefined}>
+          <input
+            type="checkbox"
+            aria-label={`${label} by ${channelLabels[cell.channel]}`}
+            data-testid={`cell-${type}-${cell.channel}`}
+            checked={cell.checked}
+            disabled={cell.reason !== null}
+            aria-describedby={notes.length > 0 ? noteId : undefined}
+            onChange={(event) => {
+              const on = event.target.checked;
+              void update(`alertChannels.${type}`, (draft) => {
+                draft.alertChannels[type][cell.channel] = on;
+              });
+            }}
+          />
+          {cell.mark ? (
+            <span className="cell-mark" aria-hidden="true">
+              {cell.mark}
+            </span>
+          ) : null}
+        </td>
+      ))}
+      <td id={noteId} className="cell-note" data-testid={`channel-note-${type}`}>
+        {notes.join('. ')}
+      </td>
+    </tr>
+  );
+}
+
+/** Alert types × channels: what reaches the person through which channel, and why not. */
+export function ChannelTable() {
+  const master = usePreferencesStore((state) => state.snapshot?.preferences.channels);
+  const masterOn = (channel: Channel) =>
+    !master ||
+    (channel === 'desktop' || channel === 'inApp' ? master[channel] : master[channel].enabled);
+  return (
+    <div className="table-scroll">
+      <table className="channel-table" data-testid="channel-table">
+        <caption>Channels for each alert type</caption>
+        <thead>
+          <tr>
+            <th scope="col">Alert type</th>
+            {channels.map((channel) => (
+              <th key={channel} scope="col">
+                {sentence(channelLabels[channel])}
+                {masterOn(channel) ? null : <span className="cell-mark"> off above</span>}
+              </th>
+            ))}
+            <th scope="col">Notes</th>
+          </tr>
+        </thead>
+        {groups.map((group) => (
+          <tbody key={group.title}>
+            <tr className="group-row">
+              <th scope="rowgroup" colSpan={channels.length + 2}>
+                {group.title}
+              </th>
+            </tr>
+            {group.types.map((type) => (
+              <Row key={type} type={type} />
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
