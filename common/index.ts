@@ -16,6 +16,7 @@ export {
   isLineChosen,
   nextQuietBoundary,
 } from './policy/gates';
+export * from './delivery-report';
 export * from './status';
 export * from './service-api';
 export * from './ipc-contract';
