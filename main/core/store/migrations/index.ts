@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as up0001 } from './0001-events-and-notifications';
 import { up as up0002 } from './0002-preferences-sync';
+import { up as up0003 } from './0003-service-decides';
 
 /** One schema step: `version` is what `PRAGMA user_version` reads once it has run. */
 export interface Migration {
@@ -16,6 +17,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: '0001-events-and-notifications', up: up0001 },
   { version: 2, name: '0002-preferences-sync', up: up0002 },
+  { version: 3, name: '0003-service-decides', up: up0003 },
 ];
 
 /** The schema version this build of the app writes. */
