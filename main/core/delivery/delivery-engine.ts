@@ -1,11 +1,13 @@
-import type {
-  AlertEvent,
-  Decision,
-  EventOfKind,
-  HealthNotice,
-  InAppNotification,
-  ReasonCode,
+import {
+  quietReasonCodes,
+  type AlertEvent,
+  type Decision,
+  type EventOfKind,
+  type HealthNotice,
+  type InAppNotification,
+  type PopupRecord,
 } from '../../../common';
+import type { BatchRunner } from '../event-batch';
 import {
   ObservableValue,
   type Clock,
@@ -19,6 +21,7 @@ import type { InAppNotificationRepository, ProcessedEventRepository } from '../s
 import { CoalescingPolicy, type Coalescable, type CoalescingStep } from './coalescing-policy';
 import { createEventDescriber, type Description, type EventDescriber } from './describe';
 import { InAppList } from './in-app-list';
+import { RecentSet } from './recent-set';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
 
 export interface DeliveryEngineOptions {
@@ -34,15 +37,25 @@ export interface DeliveryEngineOptions {
   describer: EventDescriber;
   /** After a pop-up, more of the same group within this window become one. Default 2 s. */
   coalesceWindowMilliseconds?: number;
+  /**
+   * The session's event batches (main/core/event-batch.ts): a delivery's in-app item is
+   * written in its event's batch, its pop-up is coalesced once that batch committed.
+   */
+  batches: Pick<BatchRunner, 'afterCommit'>;
 }
 
-/** Reasons that hold back a pop-up but leave the alert for the in-app list, with the reason. */
-const quietReasonCodes: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
-  'onAnotherCall',
-  'lineMuted',
-  'doNotDisturb',
-  'quietHours',
-]);
+/** What became of one delivered event, once nothing about it is left to do. */
+export interface SettledDelivery {
+  eventId: string;
+  /** The pop-up's record, when one was owed; null when none was. */
+  popup: PopupRecord | null;
+}
+
+/** Why a ringing call seen after its end never pops up. */
+const callEndedReason = 'The call had ended before it could pop up';
+
+/** How many ended call ids are remembered, so a late "ringing" for them is listed as missed. */
+const endedCallMemory = 2_000;
 
 /**
  * Words when the session's describer throws (a lookup failed): the built-in ones with no lookups
@@ -59,14 +72,19 @@ interface Delivery extends Coalescable {
  * Delivers decided events to people: desktop pop-ups through the notifier port and the in-app
  * list as a second sink that keeps every item.
  *
+ * - The in-app item of an event is written in its event's batch, during a catch-up too, so it
+ *   commits with the decision (a kill cannot lose it). A pop-up that cannot show at all lists
+ *   the alert there too; a ringing call already over is listed as missed.
  * - Which pop-ups show now, wait in a window, become one, or are held by a catch-up (a
- *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); this engine
- *   carries out its steps against the ports and runs its windows' timers.
+ *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); it is asked
+ *   once the event's batch committed, so a batch that rolls back leaves nothing behind here.
+ *   This engine carries out its steps against the ports and runs its windows' timers.
  * - An alert held back by a mute, do-not-disturb, quiet hours or another call is still listed,
  *   with the reason. A pop-up that fails, or cannot be shown at all, is listed too and counted in
- *   `health`; nothing here throws at the caller.
- * - Every event that was to pop up is marked notified once its pop-up was handed off or failed,
- *   so a restart does not raise it again.
+ *   `health`.
+ * - What became of each pop-up (shown, failed with the notifier's error, withdrawn) is recorded
+ *   with its event once it was handed off, so a restart does not raise it again; then, or at the
+ *   commit when no pop-up was owed, the delivery is settled (`onSettled`).
  */
 export class DeliveryEngine {
   readonly #clock: Clock;
@@ -75,14 +93,19 @@ export class DeliveryEngine {
   readonly #events: ProcessedEventRepository;
   readonly #list: InAppList;
   readonly #describer: EventDescriber;
+  readonly #batches: Pick<BatchRunner, 'afterCommit'>;
   readonly #windowMilliseconds: number;
   readonly #policy = new CoalescingPolicy<Delivery>();
+  /** Calls whose end was delivered: a later "ringing" for one is a missed call. */
+  readonly #endedCalls = new RecentSet(endedCallMemory);
   /** The timer of each open coalescing window, by group key. */
   readonly #windowTimers = new Map<string, TimerHandle>();
   readonly #health = new ObservableValue<HealthNotice[]>([]);
   readonly #openListeners = new Set<(itemId: string) => void>();
+  readonly #settledListeners = new Set<(settled: readonly SettledDelivery[]) => void>();
   readonly #inFlight = new Set<Promise<void>>();
   #notifierAvailable: boolean | null = null;
+  #unavailableReason = '';
   #started = false;
   #stopped = false;
   #failures = 0;
@@ -95,6 +118,7 @@ export class DeliveryEngine {
     this.#list = new InAppList({ notifications: options.notifications, logger: options.logger });
     this.#events = options.events;
     this.#describer = options.describer;
+    this.#batches = options.batches;
     this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
     this.#notifier.onClick((itemId) => {
       if (this.#stopped) return;
@@ -132,11 +156,12 @@ export class DeliveryEngine {
       return;
     }
     this.#notifierAvailable = false;
-    const message = `Desktop pop-ups are unavailable: ${result.reason}. Alerts still appear in the in-app list.`;
+    this.#unavailableReason = `Desktop pop-ups are unavailable: ${result.reason}`;
+    const message = `${this.#unavailableReason}. Alerts still appear in the in-app list.`;
     this.#logger.warn('Desktop pop-ups are unavailable', { reason: result.reason });
     this.#setNotice({ code: 'notifierUnavailable', message });
     const now = this.#clock.now();
-    this.#list.add({
+    this.#listNow({
       id: `local:health:notifier:${now}`,
       eventId: `local:health:notifier:${now}`,
       title: 'Desktop pop-ups are unavailable',
@@ -148,35 +173,55 @@ export class DeliveryEngine {
   }
 
   /**
-   * Takes the policy's decision for one event: a desktop delivery pops up (coalesced), an in-app
-   * delivery or a quiet suppression (mute, do-not-disturb, quiet hours, another call) is listed.
-   * Call it for every decided event, alerts or not: an ended call is how a ringing one is
-   * known to be over.
+   * Takes the policy's decision for one event, inside its batch: the in-app item now (an in-app
+   * delivery, a quiet suppression with its reason, a missed call, or the fallback of a pop-up
+   * that cannot show), the pop-up once the batch committed (coalesced). Call it for every
+   * decided event, alerts or not: an ended call is how a ringing one is known to be over. A
+   * failed write throws: the batch must roll back.
    */
   deliver(event: AlertEvent, decision: Decision): void {
     if (this.#stopped) return;
     const suppression = decision.suppressed.find(
-      (entry) => entry.channel === 'desktop' && quietReasonCodes.has(entry.code),
+      (entry) => entry.channel === 'desktop' && quietReasonCodes.includes(entry.code),
     );
-    this.#carryOut(
-      this.#policy.coalesce({
-        event,
-        popUp: decision.deliveries.some((entry) => entry.channel === 'desktop'),
-        inApp: decision.deliveries.some((entry) => entry.channel === 'inApp'),
-        // The explanation names lines, which come from the service: shown in the list, so bounded.
-        quietReason: suppression
-          ? sanitizeNotificationText(suppression.explanation, bodyLimits)
-          : null,
-      }),
-    );
+    const popUp = decision.deliveries.some((entry) => entry.channel === 'desktop');
+    const inApp = decision.deliveries.some((entry) => entry.channel === 'inApp');
+    // The explanation names lines, which come from the service: shown in the list, so bounded.
+    const quietReason = suppression
+      ? sanitizeNotificationText(suppression.explanation, bodyLimits)
+      : null;
+    if (event.kind === 'call' && event.state === 'ended') this.#endedCalls.add(event.callId);
+    const missedCall =
+      event.kind === 'call' && event.state === 'ringing' && this.#endedCalls.has(event.callId)
+        ? event
+        : null;
+    const missed = missedCall !== null;
+    if (missedCall) {
+      if (popUp || inApp) this.#list.put(this.#missedCallItem(missedCall, quietReason));
+      if (popUp) {
+        this.#events.markNotified(event.id, this.#clock.now(), {
+          status: 'withdrawn',
+          reason: callEndedReason,
+        });
+      }
+    } else if (inApp || (popUp && this.#notifierAvailable === false)) {
+      this.#list.add(this.#item(event, this.#describeOne(event), quietReason));
+    }
+    this.#batches.afterCommit(() => {
+      if (this.#stopped) return;
+      if (!popUp || missed) {
+        this.#settle([event.id], missed && popUp ? withdrawn() : null);
+      }
+      if (!missed) this.#carryOut(this.#policy.coalesce({ event, popUp, inApp, quietReason }));
+    });
   }
 
-  /** Holds deliveries (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
+  /** Holds pop-ups (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
   beginCatchUp(): void {
     this.#policy.beginCatchUp();
   }
 
-  /** Lists the held backlog and pops its summaries, as the coalescing policy groups them. */
+  /** Pops the held backlog's summaries, as the coalescing policy groups them. */
   endCatchUp(): void {
     this.#carryOut(this.#policy.endCatchUp());
   }
@@ -185,6 +230,15 @@ export class DeliveryEngine {
   onOpenItem(listener: (itemId: string) => void): () => void {
     this.#openListeners.add(listener);
     return () => this.#openListeners.delete(listener);
+  }
+
+  /**
+   * Listens for settled deliveries: after the commit when no pop-up was owed, else once the
+   * pop-up's record is written. Returns the function that stops listening.
+   */
+  onSettled(listener: (settled: readonly SettledDelivery[]) => void): () => void {
+    this.#settledListeners.add(listener);
+    return () => this.#settledListeners.delete(listener);
   }
 
   /** Marks in-app items read and refreshes `unread`. */
@@ -212,23 +266,24 @@ export class DeliveryEngine {
     this.#policy.closeWindows();
   }
 
-  /** Does what the coalescing policy said, in its order. */
+  /** Does what the coalescing policy said, in its order (after the commit: outside any batch). */
   #carryOut(steps: readonly CoalescingStep<Delivery>[]): void {
     for (const step of steps) {
       switch (step.step) {
         case 'release':
-          this.#release(step.delivery);
+          // Its in-app item was written with its event (`deliver`).
           break;
         case 'missedCall':
-          // The pop-up it would have been goes to the list instead, like any that cannot show.
+          // Held by a catch-up whose backlog also held its end: listed as missed instead.
           if (step.delivery.popUp || step.delivery.inApp) {
-            this.#addMissedCallItem(step.call, step.delivery.quietReason);
+            this.#listNow(this.#missedCallItem(step.call, step.delivery.quietReason), 'put');
           }
-          if (step.delivery.popUp) this.#markNotified([step.call.id]);
+          if (step.delivery.popUp) this.#record([step.call.id], withdrawn());
           break;
         case 'withdraw':
-          this.#addMissedCallItem(step.call, null);
-          this.#markNotified([step.call.id]);
+          // Its ringing item, when it has one, stays as it was listed.
+          this.#listNow(this.#missedCallItem(step.call, null));
+          this.#record([step.call.id], withdrawn());
           break;
         case 'show':
           this.#show(step.events);
@@ -254,22 +309,18 @@ export class DeliveryEngine {
     this.#windowTimers.clear();
   }
 
-  #addMissedCallItem(event: EventOfKind<'call'>, quietReason: string | null): void {
+  #missedCallItem(event: EventOfKind<'call'>, quietReason: string | null): InAppNotification {
     const text = this.#describe(event.id, (describer) => describer.describeMissedCall(event));
-    this.#list.add(this.#item(event, text, quietReason));
+    return this.#item(event, text, quietReason);
   }
 
-  /**
-   * The in-app item of a delivery, when it gets one now: when the policy delivers in-app (a
-   * muted alert carries its reason), or as the fallback of a pop-up that cannot show. A muted
-   * alert whose in-app channel is off (by the person or the business) is not listed.
-   */
-  #release(delivery: Delivery): void {
-    const popUpCannotShow = delivery.popUp && this.#notifierAvailable === false;
-    if (delivery.inApp || popUpCannotShow) {
-      this.#list.add(
-        this.#item(delivery.event, this.#describeOne(delivery.event), delivery.quietReason),
-      );
+  /** A write outside any batch (after a pop-up, a catch-up's end): a failure is logged. */
+  #listNow(item: InAppNotification, how: 'add' | 'put' = 'add'): void {
+    try {
+      if (how === 'put') this.#list.put(item);
+      else this.#list.add(item);
+    } catch (error) {
+      this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
     }
   }
 
@@ -290,8 +341,8 @@ export class DeliveryEngine {
     if (!last) return;
     const ids = events.map((event) => event.id);
     if (this.#notifierAvailable === false) {
-      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
-      this.#markNotified(ids);
+      for (const event of events) this.#listNow(this.#item(event, this.#describeOne(event), null));
+      this.#record(ids, { status: 'failed', reason: this.#unavailableReason });
       return;
     }
     const text =
@@ -318,9 +369,12 @@ export class DeliveryEngine {
     } else {
       this.#popupFailed(reason);
       // The in-app list is the fallback: nothing that failed to pop is lost.
-      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
+      for (const event of events) this.#listNow(this.#item(event, this.#describeOne(event), null));
     }
-    this.#markNotified(events.map((event) => event.id));
+    this.#record(
+      events.map((event) => event.id),
+      reason === null ? { status: 'shown' } : { status: 'failed', reason: reason.slice(0, 500) },
+    );
   }
 
   #popupFailed(reason: string): void {
@@ -343,13 +397,26 @@ export class DeliveryEngine {
     this.#health.set([...others, notice]);
   }
 
-  #markNotified(ids: readonly string[]): void {
+  /**
+   * Records what became of the pop-up of these events, outside any batch, and settles them once
+   * the record is written: what listeners hear is on disk. A record that cannot be written is
+   * not settled; the pop-up is raised again at the next start and settled then.
+   */
+  #record(ids: readonly string[], popup: PopupRecord): void {
     const now = this.#clock.now();
-    for (const id of ids) {
+    for (const id of ids) this.#events.markNotified(id, now, popup);
+    if (this.#events.flushMarks()) this.#settle(ids, popup);
+    else this.#logger.error('Recording pop-ups failed', { count: ids.length });
+  }
+
+  #settle(ids: readonly string[], popup: PopupRecord | null): void {
+    if (this.#settledListeners.size === 0) return;
+    const settled = ids.map((eventId) => ({ eventId, popup }));
+    for (const listener of [...this.#settledListeners]) {
       try {
-        this.#events.markNotified(id, now);
+        listener(settled);
       } catch (error) {
-        this.#logger.error('Marking an event notified failed', { id, error: String(error) });
+        this.#logger.error('A settled-delivery listener failed', { error: String(error) });
       }
     }
   }
@@ -367,4 +434,8 @@ export class DeliveryEngine {
       return words(withoutLookups);
     }
   }
+}
+
+function withdrawn(): PopupRecord {
+  return { status: 'withdrawn', reason: callEndedReason };
 }

@@ -42,8 +42,6 @@ export interface DescriberLookups {
   timeZone?: () => string;
 }
 
-/** Id prefix of the one "missed reminders" summary raised after sleep or an offline gap. */
-export const missedRemindersIdPrefix = 'local:missed-reminders:';
 
 /** Words for a kind in a group summary: "7 new texts". */
 const pluralNames: Record<EventKind, string> = {
@@ -216,10 +214,6 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
       case 'appointmentCancelled':
         return bounded('Appointment cancelled', `Appointment ${event.appointmentId}`);
       case 'appointmentReminder': {
-        if (event.id.startsWith(missedRemindersIdPrefix)) {
-          // The scheduler writes the summary into the title of its stand-in appointment.
-          return bounded('Missed appointment reminders', event.appointment.title);
-        }
         const words = appointmentWords(event.appointment, now);
         // Relative words from the instants, not the offset: a late reminder still reads true.
         return bounded(

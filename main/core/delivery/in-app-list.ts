@@ -1,20 +1,17 @@
 import type { InAppNotification } from '../../../common';
 import { ObservableValue, type Logger, type Observable } from '../ports';
 import type { InAppNotificationRepository } from '../store/repositories';
-import { RecentSet } from './recent-set';
-
-/** How many item ids are remembered, so a redelivery (a restart's re-raise) adds no duplicate. */
-const itemMemory = 20_000;
 
 /**
- * The in-app list as delivery's second sink: every item added once, `unread` kept current, and a
- * failing store logged rather than thrown at the caller.
+ * The in-app list as delivery's second sink: every item added once (the store ignores an id it
+ * holds, so a retried batch or a re-raise adds no duplicate and a rolled-back one loses none),
+ * and `unread` kept current. A write that fails throws: inside a batch it must roll the batch
+ * back (main/core/event-batch.ts, rule 7); outside one the caller logs it.
  */
 export class InAppList {
   readonly #notifications: InAppNotificationRepository;
   readonly #logger: Logger;
   readonly #unread: ObservableValue<number>;
-  readonly #added = new RecentSet(itemMemory);
   /** A recount of unread items is queued for the end of this turn. */
   #recountQueued = false;
 
@@ -29,15 +26,15 @@ export class InAppList {
     return this.#unread;
   }
 
-  /** Adds an item, unless one with its id was added already. */
+  /** Adds an item, unless one with its id is listed already. */
   add(item: InAppNotification): void {
-    if (this.#added.has(item.id)) return;
-    this.#added.add(item.id);
-    try {
-      this.#notifications.add(item);
-    } catch (error) {
-      this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
-    }
+    this.#notifications.add(item);
+    this.#recountSoon();
+  }
+
+  /** Adds an item, or rewrites the words of the one with its id (a call found missed). */
+  put(item: InAppNotification): void {
+    this.#notifications.put(item);
     this.#recountSoon();
   }
 

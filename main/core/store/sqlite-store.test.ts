@@ -363,7 +363,8 @@ describe('in-app notifications and reminder states', () => {
     store.reminderStates.put('appointment-2', { plan: 2 }, 900);
     store.reminderStates.put('appointment-1', { plan: 1 }, 500);
     store.reminderStates.put('appointment-3', { plan: 3 }, null);
-    expect(store.reminderStates.nextWakeAt()).toBe(500);
+    expect(store.reminderStates.nextWakeAfter(0)).toBe(500);
+    expect(store.reminderStates.nextWakeAfter(500)).toBe(900);
     expect(store.reminderStates.dueBy(900).map((entry) => entry.appointmentId)).toEqual([
       'appointment-1',
       'appointment-2',

@@ -108,8 +108,8 @@ export interface ReminderStateRepository {
   put(appointmentId: string, state: unknown, wakeAt: number | null): void;
   /** States whose `wakeAt` is at or before `now`, earliest first. */
   dueBy(now: number): StoredReminderState[];
-  /** The earliest `wakeAt` of all, or null. */
-  nextWakeAt(): number | null;
+  /** The earliest `wakeAt` after `instant`, or null. */
+  nextWakeAfter(instant: number): number | null;
 }
 
 /** A cached server document with the version it was fetched or acknowledged at. */

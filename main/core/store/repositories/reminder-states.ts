@@ -23,7 +23,7 @@ export class SqliteReminderStates implements ReminderStateRepository {
     this.#dueBy = db.prepare(
       'SELECT * FROM reminder_states WHERE wake_at <= ? ORDER BY wake_at, appointment_id',
     );
-    this.#next = db.prepare('SELECT MIN(wake_at) FROM reminder_states').pluck();
+    this.#next = db.prepare('SELECT MIN(wake_at) FROM reminder_states WHERE wake_at > ?').pluck();
   }
 
   get(appointmentId: string): StoredReminderState | null {
@@ -40,8 +40,8 @@ export class SqliteReminderStates implements ReminderStateRepository {
     return (this.#dueBy.all(now) as Row[]).map(stateOf);
   }
 
-  nextWakeAt(): number | null {
-    return nullableInteger(this.#next.get());
+  nextWakeAfter(instant: number): number | null {
+    return nullableInteger(this.#next.get(instant));
   }
 }
 

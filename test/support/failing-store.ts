@@ -1,0 +1,101 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Store } from '../../main/core/store';
+
+/** The failures a test can ask of the store's event transaction. */
+export type WriteFaultCode = 'SQLITE_FULL' | 'SQLITE_IOERR_WRITE' | 'SQLITE_BUSY';
+
+/**
+ * The real store with one fault a test can switch on: its event transaction (the batch's,
+ * main/core/event-batch.ts) runs the work, then throws the error better-sqlite3 would throw for
+ * a full disk, an I/O error or a database locked past its timeout, so SQLite rolls everything
+ * back — the worst moment, after every write of the batch was made. Once (`failNext`), a number
+ * of times, or until `clear()`. Passed to the core through its storage port
+ * (`CompanionOptions.openStore`); a fault through a port, not a module mock.
+ */
+export class FailingStore implements Store {
+  readonly path: string;
+  readonly events: Store['events'];
+  readonly notifications: Store['notifications'];
+  readonly reminderStates: Store['reminderStates'];
+  readonly preferences: Store['preferences'];
+  readonly outbox: Store['outbox'];
+  readonly history: Store['history'];
+  readonly meta: Store['meta'];
+  /** Event transactions committed, and failed on purpose. */
+  commits = 0;
+  failures = 0;
+  /** Called after each event transaction commits: checks of what is on disk now. */
+  onCommit: (() => void) | null = null;
+  readonly #inner: Store;
+  #code: WriteFaultCode = 'SQLITE_FULL';
+  /** How many more transactions fail: a number, or Infinity until `clear()`. */
+  #remaining = 0;
+  #depth = 0;
+
+  constructor(inner: Store) {
+    this.#inner = inner;
+    this.path = inner.path;
+    this.events = inner.events;
+    this.notifications = inner.notifications;
+    this.reminderStates = inner.reminderStates;
+    this.preferences = inner.preferences;
+    this.outbox = inner.outbox;
+    this.history = inner.history;
+    this.meta = inner.meta;
+  }
+
+  /** The next `times` event transactions fail with `code`. */
+  failNext(code: WriteFaultCode = 'SQLITE_FULL', times = 1): void {
+    this.#code = code;
+    this.#remaining = times;
+  }
+
+  /** Every event transaction fails with `code` until `clear()`. */
+  failUntilCleared(code: WriteFaultCode = 'SQLITE_FULL'): void {
+    this.failNext(code, Infinity);
+  }
+
+  clear(): void {
+    this.#remaining = 0;
+  }
+
+  eventTransaction<Result>(work: () => Result): Result {
+    // A nested call joins the outer transaction: only the outermost one commits or fails.
+    if (this.#depth > 0) return work();
+    this.#depth += 1;
+    try {
+      const result = this.#inner.eventTransaction(() => {
+        const value = work();
+        if (this.#remaining > 0) {
+          this.#remaining -= 1;
+          this.failures += 1;
+          throw new BetterSqlite3.SqliteError(messages[this.#code], this.#code);
+        }
+        return value;
+      });
+      this.commits += 1;
+      this.onCommit?.();
+      return result;
+    } finally {
+      this.#depth -= 1;
+    }
+  }
+
+  transaction<Result>(work: () => Result): Result {
+    return this.#inner.transaction(work);
+  }
+
+  integrityCheck(): string {
+    return this.#inner.integrityCheck();
+  }
+
+  close(): void {
+    this.#inner.close();
+  }
+}
+
+const messages: Record<WriteFaultCode, string> = {
+  SQLITE_FULL: 'database or disk is full',
+  SQLITE_IOERR_WRITE: 'disk I/O error',
+  SQLITE_BUSY: 'database is locked',
+};
