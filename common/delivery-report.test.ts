@@ -131,7 +131,9 @@ describe('reportDeliveries', () => {
       status: 'shown',
     });
     expect(
-      reportDeliveries(recorded({ popup: { status: 'withdrawn', reason: 'The call had ended' } }))[0],
+      reportDeliveries(
+        recorded({ popup: { status: 'withdrawn', reason: 'The call had ended' } }),
+      )[0],
     ).toMatchObject({ status: 'notSent', code: 'withdrawn' });
   });
 

@@ -95,7 +95,12 @@ function companionReport(channelName: Channel, recorded: RecordedDelivery): Chan
   if (channelName === 'inApp' && listed) return { channel: 'inApp', status: 'listed' };
   if (channelName === 'desktop' && delivered) {
     if (popup?.status === 'failed') {
-      return { channel: 'desktop', status: 'failed', code: 'popupFailed', explanation: popup.reason };
+      return {
+        channel: 'desktop',
+        status: 'failed',
+        code: 'popupFailed',
+        explanation: popup.reason,
+      };
     }
     if (popup?.status === 'withdrawn') {
       return {

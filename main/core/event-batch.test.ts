@@ -305,9 +305,9 @@ describe('the event batch contract (main/core/event-batch.ts)', () => {
     expect(batches.health.get()).toEqual([
       { code: 'diskFull', message: writeFailureNotices.diskFull },
     ]);
-    expect(logger.lines.filter((line) => line.message === writeFailureNotices.diskFull)).toHaveLength(
-      1,
-    );
+    expect(
+      logger.lines.filter((line) => line.message === writeFailureNotices.diskFull),
+    ).toHaveLength(1);
     batches.run(() => pipeline.process(text(1)));
     expect(batches.health.get()).toEqual([]);
   });

@@ -94,10 +94,7 @@ export const writeFailureNotices: Record<WriteFailureCause, string> = {
  * included: `SQLITE_IOERR_WRITE`), or null for any other error.
  */
 export function writeFailureCause(error: unknown): WriteFailureCause | null {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error
-      ? (error as { code: unknown }).code
-      : null;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
   if (typeof code !== 'string') return null;
   if (code === 'SQLITE_FULL') return 'diskFull';
   if (/^SQLITE_(IOERR|READONLY|CANTOPEN|NOMEM)/u.test(code)) return 'storageError';

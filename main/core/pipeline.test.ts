@@ -185,7 +185,10 @@ describe('EventPipeline', () => {
         destination: 'jordan@example.com',
       });
     });
-    const { seq: _seq, userId: _userId, ...local } = text(3, 'reminder:1');
+    // The same alert as the companion raises it itself: no seq, no user.
+    const local = Object.fromEntries(
+      Object.entries(text(3, 'reminder:1')).filter(([key]) => key !== 'seq' && key !== 'userId'),
+    ) as AlertEvent;
     pipeline.process(local);
     expect(store.events.lastSeq()).toBe(0);
     pipeline.process({

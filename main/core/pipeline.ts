@@ -191,13 +191,19 @@ export class EventPipeline {
     };
   }
 
-  #announce(eventId: string, listeners: ReadonlySet<(item: ActivityItem, decision: Decision) => void>): void {
+  #announce(
+    eventId: string,
+    listeners: ReadonlySet<(item: ActivityItem, decision: Decision) => void>,
+  ): void {
     if (listeners.size === 0) return;
     let recorded: RecordedEvent | null;
     try {
       recorded = this.#options.events.get(eventId);
     } catch (error) {
-      this.#options.logger.error('Reading a decision back failed', { eventId, error: String(error) });
+      this.#options.logger.error('Reading a decision back failed', {
+        eventId,
+        error: String(error),
+      });
       return;
     }
     // A sample notification is delivered but never recorded: nothing to announce.
@@ -274,7 +280,10 @@ export class EventPipeline {
     }
     if (attempts >= (this.#options.maximumAttempts ?? 3)) {
       // A poison event: record it as decided-with-nothing so the stream is not stuck forever.
-      logger.error('Giving up on an event that keeps failing', { eventId: event.id, error: reason });
+      logger.error('Giving up on an event that keeps failing', {
+        eventId: event.id,
+        error: reason,
+      });
       this.#attempts.delete(event.id);
       this.#recordNothing(event);
       return;

@@ -92,7 +92,9 @@ export function formatDecision(item: ActivityItem, explain: boolean, updated = f
     `${item.title}${item.body ? ` — ${item.body}` : ''}`,
     outcome,
     ...(notDone.length > 0
-      ? [`· not: ${notDone.map((entry) => `${entry.channel} ${entry.status} (${entry.code})`).join(', ')}`]
+      ? [
+          `· not: ${notDone.map((entry) => `${entry.channel} ${entry.status} (${entry.code})`).join(', ')}`,
+        ]
       : []),
   ];
   const lines = [words.join(' ')];

@@ -42,7 +42,6 @@ export interface DescriberLookups {
   timeZone?: () => string;
 }
 
-
 /** Words for a kind in a group summary: "7 new texts". */
 const pluralNames: Record<EventKind, string> = {
   call: 'calls',

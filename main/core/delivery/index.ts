@@ -2,7 +2,11 @@
  * Delivery: desktop pop-ups and the in-app list, what they say, the local reminder schedule (for
  * pop-ups while the link is down) and mute expiries.
  */
-export { DeliveryEngine, type DeliveryEngineOptions, type SettledDelivery } from './delivery-engine';
+export {
+  DeliveryEngine,
+  type DeliveryEngineOptions,
+  type SettledDelivery,
+} from './delivery-engine';
 export {
   createEventDescriber,
   type DescriberLookups,

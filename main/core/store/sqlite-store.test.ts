@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  type AlertEvent,
   type Decision,
   type ServiceEvent,
 } from '../../../common';
@@ -150,7 +151,10 @@ describe('processed events', () => {
 
   it("adopts the service's copy of a local alert: its seq and outcome, lastSeq past it, once", () => {
     const { store } = freshStore();
-    const { seq: _seq, userId: _userId, ...local } = callEvent(7);
+    // The same alert as the companion raises it itself: no seq, no user.
+    const local = Object.fromEntries(
+      Object.entries(callEvent(7)).filter(([key]) => key !== 'seq' && key !== 'userId'),
+    ) as AlertEvent;
     store.events.recordDecision(local, popupDecision('event-7'), 100);
     expect(store.events.lastSeq()).toBe(0);
     const outcome = {
@@ -350,12 +354,12 @@ describe('in-app notifications and reminder states', () => {
     store.notifications.add({ ...item, title: 'Ignored: the id is listed' });
     store.notifications.put({ ...item, title: 'Missed call' });
     store.notifications.put({ ...item, id: 'event-2', eventId: 'event-2', title: 'Missed call' });
-    expect(store.notifications.list(10).map((entry) => [entry.id, entry.title, entry.read])).toEqual(
-      [
-        ['event-2', 'Missed call', false],
-        ['event-1', 'Missed call', true],
-      ],
-    );
+    expect(
+      store.notifications.list(10).map((entry) => [entry.id, entry.title, entry.read]),
+    ).toEqual([
+      ['event-2', 'Missed call', false],
+      ['event-1', 'Missed call', true],
+    ]);
   });
 
   it('keeps reminder states by appointment with when they wake, forgetting a null state', () => {

@@ -46,7 +46,13 @@ describe('migration 0003: the service decides', () => {
     updateToVersion(db, 3);
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(getTableData(db, 'processed_events')).toEqual([
-      expect.objectContaining({ id: 'event-1', seq: 4, notified_at: 2, outcome: null, popup: null }),
+      expect.objectContaining({
+        id: 'event-1',
+        seq: 4,
+        notified_at: 2,
+        outcome: null,
+        popup: null,
+      }),
     ]);
     expect(getTableData(db, 'event_cursor')).toEqual([{ id: 1, last_seq: 4, epoch: null }]);
     // Usage thresholds and the old reminder rows are gone: the service detects those now.

@@ -14,7 +14,7 @@ import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcome | null } {
   if ('outcome' in event && event.outcome !== undefined) {
     const { outcome, ...body } = event;
-    return { body: body as ServiceEvent, outcome };
+    return { body, outcome };
   }
   return { body: event, outcome: null };
 }
@@ -41,7 +41,9 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #get: Statement;
   readonly #recent: Statement;
   /** `recordDecision` alone, as one transaction. */
-  readonly #recordAlone: Transaction<(event: IncomingEvent, decision: Decision, at: number) => boolean>;
+  readonly #recordAlone: Transaction<
+    (event: IncomingEvent, decision: Decision, at: number) => boolean
+  >;
   readonly #adoptAlone: Transaction<(event: ServiceEvent | PushedEvent) => boolean>;
   /** Marks many events with one time and record in one statement: the ids as a JSON array. */
   readonly #markMany: Statement;
@@ -77,15 +79,11 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
        WHERE wants_popup = 1 AND notified_at IS NULL ORDER BY decided_at, rowid`,
     );
     this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
-    this.#recent = db.prepare(
-      `${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`,
-    );
+    this.#recent = db.prepare(`${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`);
     this.#recordAlone = db.transaction((event: IncomingEvent, decision: Decision, at: number) =>
       this.#recordNow(event, decision, at),
     );
-    this.#adoptAlone = db.transaction((event: ServiceEvent | PushedEvent) =>
-      this.#adoptNow(event),
-    );
+    this.#adoptAlone = db.transaction((event: ServiceEvent | PushedEvent) => this.#adoptNow(event));
     this.#markMany = db.prepare(
       `UPDATE processed_events SET notified_at = ?, popup = ?
        WHERE id IN (SELECT value FROM json_each(?))`,
