@@ -24,8 +24,7 @@ export class FailingStore implements Store {
   /** Event transactions committed, and failed on purpose. */
   commits = 0;
   failures = 0;
-  /** Called after each event transaction commits: checks of what is on disk now. */
-  onCommit: (() => void) | null = null;
+  readonly #commitListeners = new Set<() => void>();
   readonly #inner: Store;
   #code: WriteFaultCode = 'SQLITE_FULL';
   /** How many more transactions fail: a number, or Infinity until `clear()`. */
@@ -59,6 +58,11 @@ export class FailingStore implements Store {
     this.#remaining = 0;
   }
 
+  /** Runs `listener` after each event transaction commits (checks of what is on disk now). */
+  afterEachCommit(listener: () => void): void {
+    this.#commitListeners.add(listener);
+  }
+
   eventTransaction<Result>(work: () => Result): Result {
     // A nested call joins the outer transaction: only the outermost one commits or fails.
     if (this.#depth > 0) return work();
@@ -74,7 +78,7 @@ export class FailingStore implements Store {
         return value;
       });
       this.commits += 1;
-      this.onCommit?.();
+      for (const listener of this.#commitListeners) listener();
       return result;
     } finally {
       this.#depth -= 1;
