@@ -154,7 +154,7 @@ export function openSession(options: SessionOptions): Session {
     userId: profile.user.id,
     batches,
     // Connecting counts: at start, the replay may bring the service's copy within the grace.
-    linkUp: () => ['connected', 'connecting'].includes(connection.state.get().status),
+    linkUp: () => linkUp(),
     recorded: (eventId) => store.events.has(eventId),
     raise: (event) => pipeline.process(event),
     logger,
@@ -282,10 +282,18 @@ export function openSession(options: SessionOptions): Session {
     return pending.length;
   }
 
+  /** Whether the link is up (or coming up): a reminder waiting for the service's copy. */
+  const linkUp = () => ['connected', 'connecting'].includes(connection.state.get().status);
+  let wasUp = false;
   const publishHealth = () =>
     views.health.set([...delivery.health.get(), ...batches.health.get(), ...notices.get()]);
   const unsubscribes: Array<() => void> = [
-    connection.state.subscribe((state) => views.connection.set(state)),
+    connection.state.subscribe((state) => {
+      views.connection.set(state);
+      // The link went down: a reminder waiting for the service's copy is raised now.
+      if (wasUp && !linkUp()) reminders.replan();
+      wasUp = linkUp();
+    }),
     sync.status.subscribe((status) => views.sync.set(status)),
     sync.preferences.subscribe((snapshot) => {
       // Every change of preferences or business defaults passes through here, from any source.

@@ -44,7 +44,12 @@ export async function startProtocolServer(options: {
   const events: ServiceEvent[] = [];
   const handshakes: number[] = [];
   const auths: SocketAuth[] = [];
-  const http = createServer();
+  // Not the service's HTTP API: every request but socket.io's is answered 404 at once, so a
+  // core that asks (sync, the profile) is told no rather than left waiting.
+  const http = createServer((_request, response) => {
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'notFound', reason: 'Not served here' }));
+  });
   const server = new Server(http, { maxHttpBufferSize: 4e6 });
   server.use((socket, next) => {
     const auth = socketAuthSchema.safeParse(socket.handshake.auth);
