@@ -67,7 +67,10 @@ export interface Session {
    * then connects the socket.
    */
   start(): Promise<void>;
-  /** Stops the socket first, then every part, flushes pop-ups and closes the store. Idempotent. */
+  /**
+   * Stops the socket first, then the timers, flushes pop-ups (their decisions are still told),
+   * stops every part and closes the store. Idempotent.
+   */
   close(): Promise<void>;
   /** What `decide` and `diagnose` need now: profile, preferences, presence, clock. */
   context(): RecipientContext;
@@ -349,10 +352,11 @@ export function openSession(options: SessionOptions): Session {
       if (closed) return;
       closed = true;
       connection.stop();
-      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       reminders.stop();
       muteWatcher.stop();
+      // What coalescing windows still hold pops up now, and its decisions are still told.
       await delivery.flush();
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       delivery.stop();
       await sync.stop();
       store.close();
