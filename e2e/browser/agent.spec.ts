@@ -42,7 +42,13 @@ test.describe('agent flow', () => {
     const popup = await popups.waitFor((content) =>
       `${content.title} ${content.body}`.includes('second text after unmuting'),
     );
-    await expect(settings.activity.row(unmuted.id)).toContainText('Sent by desktop');
+    const row = settings.activity.row(unmuted.id);
+    await expect(row).toContainText('Sent by desktop');
+    // Email and SMS as the service reported them: its outbox entry, or its reason.
+    await expect(row).toContainText(/email \(jordan@harbor-dental\.example\.com, outbox \d+\)/);
+    await expect(row.locator('[data-channel="text"]')).toContainText(
+      'You have turned off SMS notifications (not sent)',
+    );
     // The muted text never reached the notifier: every pop-up so far is about the second one.
     expect(
       popups.shown.filter((content) =>
