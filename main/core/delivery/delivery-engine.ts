@@ -19,7 +19,7 @@ import {
 } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
 import { CoalescingPolicy, type Coalescable, type CoalescingStep } from './coalescing-policy';
-import { createEventDescriber, type Description, type EventDescriber } from './describe';
+import { withFallback, type EventDescriber } from './describe';
 import { InAppList } from './in-app-list';
 import { RecentSet } from './recent-set';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
@@ -56,12 +56,6 @@ const callEndedReason = 'The call had ended before it could pop up';
 
 /** How many ended call ids are remembered, so a late "ringing" for them is listed as missed. */
 const endedCallMemory = 2_000;
-
-/**
- * Words when the session's describer throws (a lookup failed): the built-in ones with no lookups
- * ("line line-support" for the line, UTC), so the alert still reads as what it is.
- */
-const withoutLookups = createEventDescriber({ lineName: () => null });
 
 interface Delivery extends Coalescable {
   inApp: boolean;
@@ -115,9 +109,15 @@ export class DeliveryEngine {
     this.#clock = options.clock;
     this.#notifier = options.notifier;
     this.#logger = options.logger;
-    this.#list = new InAppList({ notifications: options.notifications, logger: options.logger });
+    this.#list = new InAppList({
+      notifications: options.notifications,
+      logger: options.logger,
+      clock: options.clock,
+    });
     this.#events = options.events;
-    this.#describer = options.describer;
+    this.#describer = withFallback(options.describer, (id, error) =>
+      this.#logger.error('Describing an event failed', { id, error: String(error) }),
+    );
     this.#batches = options.batches;
     this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
     this.#notifier.onClick((itemId) => {
@@ -161,7 +161,7 @@ export class DeliveryEngine {
     this.#logger.warn('Desktop pop-ups are unavailable', { reason: result.reason });
     this.#setNotice({ code: 'notifierUnavailable', message });
     const now = this.#clock.now();
-    this.#listNow({
+    this.#list.addLogged({
       id: `local:health:notifier:${now}`,
       eventId: `local:health:notifier:${now}`,
       title: 'Desktop pop-ups are unavailable',
@@ -205,7 +205,7 @@ export class DeliveryEngine {
         });
       }
     } else if (inApp || (popUp && this.#notifierAvailable === false)) {
-      this.#list.add(this.#item(event, this.#describeOne(event), quietReason));
+      this.#list.add(this.#list.itemOf(event, this.#describer.describe(event), quietReason));
     }
     this.#batches.afterCommit(() => {
       if (this.#stopped) return;
@@ -276,13 +276,13 @@ export class DeliveryEngine {
         case 'missedCall':
           // Held by a catch-up whose backlog also held its end: listed as missed instead.
           if (step.delivery.popUp || step.delivery.inApp) {
-            this.#listNow(this.#missedCallItem(step.call, step.delivery.quietReason), 'put');
+            this.#list.addLogged(this.#missedCallItem(step.call, step.delivery.quietReason), 'put');
           }
           if (step.delivery.popUp) this.#record([step.call.id], withdrawn());
           break;
         case 'withdraw':
           // Its ringing item, when it has one, stays as it was listed.
-          this.#listNow(this.#missedCallItem(step.call, null));
+          this.#list.addLogged(this.#missedCallItem(step.call, null));
           this.#record([step.call.id], withdrawn());
           break;
         case 'show':
@@ -310,30 +310,7 @@ export class DeliveryEngine {
   }
 
   #missedCallItem(event: EventOfKind<'call'>, quietReason: string | null): InAppNotification {
-    const text = this.#describe(event.id, (describer) => describer.describeMissedCall(event));
-    return this.#item(event, text, quietReason);
-  }
-
-  /** A write outside any batch (after a pop-up, a catch-up's end): a failure is logged. */
-  #listNow(item: InAppNotification, how: 'add' | 'put' = 'add'): void {
-    try {
-      if (how === 'put') this.#list.put(item);
-      else this.#list.add(item);
-    } catch (error) {
-      this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
-    }
-  }
-
-  #item(event: AlertEvent, text: Description, quietReason: string | null): InAppNotification {
-    return {
-      id: event.id,
-      eventId: event.id,
-      title: text.title,
-      body: text.body,
-      createdAt: this.#clock.now(),
-      read: false,
-      quietReason,
-    };
+    return this.#list.itemOf(event, this.#describer.describeMissedCall(event), quietReason);
   }
 
   #show(events: readonly AlertEvent[]): void {
@@ -341,14 +318,13 @@ export class DeliveryEngine {
     if (!last) return;
     const ids = events.map((event) => event.id);
     if (this.#notifierAvailable === false) {
-      for (const event of events) this.#listNow(this.#item(event, this.#describeOne(event), null));
+      for (const event of events)
+        this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
       this.#record(ids, { status: 'failed', reason: this.#unavailableReason });
       return;
     }
     const text =
-      events.length === 1
-        ? this.#describeOne(last)
-        : this.#describe(last.id, (describer) => describer.describeGroup(events));
+      events.length === 1 ? this.#describer.describe(last) : this.#describer.describeGroup(events);
     const content: PopupContent = { itemId: last.id, title: text.title, body: text.body };
     const handoff = this.#handOff(content, events).finally(() => {
       this.#inFlight.delete(handoff);
@@ -369,7 +345,8 @@ export class DeliveryEngine {
     } else {
       this.#popupFailed(reason);
       // The in-app list is the fallback: nothing that failed to pop is lost.
-      for (const event of events) this.#listNow(this.#item(event, this.#describeOne(event), null));
+      for (const event of events)
+        this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
     }
     this.#record(
       events.map((event) => event.id),
@@ -418,20 +395,6 @@ export class DeliveryEngine {
       } catch (error) {
         this.#logger.error('A settled-delivery listener failed', { error: String(error) });
       }
-    }
-  }
-
-  #describeOne(event: AlertEvent): Description {
-    return this.#describe(event.id, (describer) => describer.describe(event));
-  }
-
-  /** Words from the session's describer; if it throws, from the one that needs no lookups. */
-  #describe(id: string, words: (describer: EventDescriber) => Description): Description {
-    try {
-      return words(this.#describer);
-    } catch (error) {
-      this.#logger.error('Describing an event failed', { id, error: String(error) });
-      return words(withoutLookups);
     }
   }
 }

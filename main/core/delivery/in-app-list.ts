@@ -1,5 +1,5 @@
-import type { InAppNotification } from '../../../common';
-import { ObservableValue, type Logger, type Observable } from '../ports';
+import type { AlertEvent, InAppNotification } from '../../../common';
+import { ObservableValue, type Clock, type Logger, type Observable } from '../ports';
 import type { InAppNotificationRepository } from '../store/repositories';
 
 /**
@@ -11,13 +11,19 @@ import type { InAppNotificationRepository } from '../store/repositories';
 export class InAppList {
   readonly #notifications: InAppNotificationRepository;
   readonly #logger: Logger;
+  readonly #clock: Clock;
   readonly #unread: ObservableValue<number>;
   /** A recount of unread items is queued for the end of this turn. */
   #recountQueued = false;
 
-  constructor(options: { notifications: InAppNotificationRepository; logger: Logger }) {
+  constructor(options: {
+    notifications: InAppNotificationRepository;
+    logger: Logger;
+    clock: Clock;
+  }) {
     this.#notifications = options.notifications;
     this.#logger = options.logger;
+    this.#clock = options.clock;
     this.#unread = new ObservableValue(this.#unreadCount(0));
   }
 
@@ -36,6 +42,33 @@ export class InAppList {
   put(item: InAppNotification): void {
     this.#notifications.put(item);
     this.#recountSoon();
+  }
+
+  /** The item of an event (its id is the event's): what it says, and why it was quiet. */
+  itemOf(
+    event: AlertEvent,
+    text: { title: string; body: string },
+    quietReason: string | null,
+  ): InAppNotification {
+    return {
+      id: event.id,
+      eventId: event.id,
+      title: text.title,
+      body: text.body,
+      createdAt: this.#clock.now(),
+      read: false,
+      quietReason,
+    };
+  }
+
+  /** `add` (or `put`) outside any batch (after a pop-up, at start): a failure is logged. */
+  addLogged(item: InAppNotification, how: 'add' | 'put' = 'add'): void {
+    try {
+      if (how === 'put') this.put(item);
+      else this.add(item);
+    } catch (error) {
+      this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
+    }
   }
 
   /** Marks items read and refreshes `unread`; returns how many changed. */
