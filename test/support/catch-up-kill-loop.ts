@@ -122,7 +122,9 @@ export async function runCatchUpKillLoop(
     if (callsLeft < 2) break;
     const child = spawnHeadless(args, environment);
     await child.waitForLine('stderr', (line) => line.startsWith('Connected'), 'connected');
-    const killAfter = 1 + Math.floor(random() * Math.min(1_200, callsLeft - 1));
+    // Spread over the whole catch-up: on average the kills left share what is left evenly.
+    const share = Math.floor((2 * callsLeft) / (options.kills - run + 1));
+    const killAfter = 1 + Math.floor(random() * Math.max(1, Math.min(share, callsLeft - 1)));
     await child.waitForLine(
       'stdout',
       () => child.stdout.length >= killAfter,
