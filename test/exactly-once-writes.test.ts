@@ -127,7 +127,7 @@ describe('a failed write holds alerts, never loses or repeats one', () => {
     wave(25);
     await harness.changed.until(() => notice('diskFull'), 'the disk-full notice');
     wave(50);
-    store.failNext('SQLITE_IOERR_WRITE');
+    store.failNextWrite('SQLITE_IOERR_WRITE');
     clock.advance(1_000);
     await harness.changed.until(() => notice('storageError'), 'the I/O-error notice');
     expect(ids.slice(25).filter((id) => store.events.has(id))).toEqual([]);

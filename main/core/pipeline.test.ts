@@ -261,14 +261,23 @@ describe('EventPipeline', () => {
   it('never gives up on an event because a write failed: 10 failed writes, then it is decided for real', () => {
     const { store } = temporaryStore();
     const failing = new FailingStore(store);
-    const { pipeline, delivery } = pipelineOver(failing);
-    failing.failNext('SQLITE_FULL', 10);
+    const { pipeline, delivery, batches } = pipelineOver(failing);
+    // Half at the commit, half at the write itself, inside a batch with an event before it.
     for (let tries = 0; tries < 10; tries += 1) {
-      expect(() => pipeline.process(text(1))).toThrow('database or disk is full');
+      if (tries % 2 === 0) failing.failNext('SQLITE_FULL');
+      else failing.failNextWrite('SQLITE_IOERR_WRITE');
+      expect(() =>
+        batches.run(() => {
+          pipeline.process(text(1, 'event-0'));
+          pipeline.process(text(2, 'event-1'));
+        }),
+      ).toThrow(tries % 2 === 0 ? 'database or disk is full' : 'disk I/O error');
+      expect(store.events.has('event-0')).toBe(false);
       expect(store.events.has('event-1')).toBe(false);
       expect(store.events.lastSeq()).toBe(0);
     }
-    pipeline.process(text(1));
+    pipeline.process(text(1, 'event-0'));
+    pipeline.process(text(2, 'event-1'));
     expect(store.events.get('event-1')?.decision.deliveries.length).toBeGreaterThan(0);
     expect(pipeline.counters.failed).toBe(0);
     expect(delivery.delivered.map((entry) => entry.event.id).at(-1)).toBe('event-1');

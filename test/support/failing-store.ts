@@ -5,11 +5,16 @@ import type { Store } from '../../main/core/store';
 export type WriteFaultCode = 'SQLITE_FULL' | 'SQLITE_IOERR_WRITE' | 'SQLITE_BUSY';
 
 /**
- * The real store with one fault a test can switch on: its event transaction (the batch's,
- * main/core/event-batch.ts) runs the work, then throws the error better-sqlite3 would throw for
- * a full disk, an I/O error or a database locked past its timeout, so SQLite rolls everything
- * back — the worst moment, after every write of the batch was made. Once (`failNext`), a number
- * of times, or until `clear()`. Passed to the core through its storage port
+ * The real store with faults a test can switch on, as better-sqlite3 throws them for a full
+ * disk, an I/O error or a database locked past its timeout:
+ *
+ * - at the commit (`failNext`, `failUntilCleared`): the event transaction (the batch's,
+ *   main/core/event-batch.ts) runs the work, then throws, so SQLite rolls everything back — the
+ *   worst moment, after every write of the batch was made;
+ * - at a write (`failNextWrite`): the next `events.recordDecision` throws inside the batch, as a
+ *   statement does when the disk fills mid-batch; whoever catches it must not swallow it.
+ *
+ * Once, a number of times, or until `clear()`. Passed to the core through its storage port
  * (`CompanionOptions.openStore`); a fault through a port, not a module mock.
  */
 export class FailingStore implements Store {
@@ -30,11 +35,33 @@ export class FailingStore implements Store {
   /** How many more transactions fail: a number, or Infinity until `clear()`. */
   #remaining = 0;
   #depth = 0;
+  #writeCode: WriteFaultCode = 'SQLITE_FULL';
+  #writesFailing = 0;
 
   constructor(inner: Store) {
     this.#inner = inner;
     this.path = inner.path;
-    this.events = inner.events;
+    const events = inner.events;
+    this.events = {
+      lastSeq: () => events.lastSeq(),
+      epoch: () => events.epoch(),
+      startEpoch: (epoch, lastSeq) => events.startEpoch(epoch, lastSeq),
+      has: (eventId) => events.has(eventId),
+      recordDecision: (event, decision, decidedAt) => {
+        if (this.#writesFailing > 0) {
+          this.#writesFailing -= 1;
+          this.failures += 1;
+          throw new BetterSqlite3.SqliteError(messages[this.#writeCode], this.#writeCode);
+        }
+        return events.recordDecision(event, decision, decidedAt);
+      },
+      adoptServiceCopy: (event) => events.adoptServiceCopy(event),
+      markNotified: (eventId, notifiedAt, popup) => events.markNotified(eventId, notifiedAt, popup),
+      flushMarks: () => events.flushMarks(),
+      pendingNotifications: () => events.pendingNotifications(),
+      get: (eventId) => events.get(eventId),
+      recent: (limit) => events.recent(limit),
+    };
     this.notifications = inner.notifications;
     this.reminderStates = inner.reminderStates;
     this.preferences = inner.preferences;
@@ -49,6 +76,12 @@ export class FailingStore implements Store {
     this.#remaining = times;
   }
 
+  /** The next `times` decisions recorded fail with `code`, inside their batch. */
+  failNextWrite(code: WriteFaultCode = 'SQLITE_FULL', times = 1): void {
+    this.#writeCode = code;
+    this.#writesFailing = times;
+  }
+
   /** Every event transaction fails with `code` until `clear()`. */
   failUntilCleared(code: WriteFaultCode = 'SQLITE_FULL'): void {
     this.failNext(code, Infinity);
@@ -56,6 +89,7 @@ export class FailingStore implements Store {
 
   clear(): void {
     this.#remaining = 0;
+    this.#writesFailing = 0;
   }
 
   /** Runs `listener` after each event transaction commits (checks of what is on disk now). */
