@@ -170,7 +170,7 @@ function percentile(values: readonly number[], fraction: number): number {
 async function companionPath(url: string, token: string, notifier: NotifierPort, folder: string) {
   const store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
-  const batches = new EventBatches({ store, notifier });
+  const batches = new EventBatches({ store, notifier, logger: quiet });
   const describer = createEventDescriber({
     lineName: (lineId) => lines.find((line) => line.id === lineId)?.name ?? null,
   });
@@ -181,12 +181,14 @@ async function companionPath(url: string, token: string, notifier: NotifierPort,
     notifications: store.notifications,
     events: store.events,
     describer,
+    batches,
   });
   const pipeline = new EventPipeline({
     events: store.events,
     batches,
     delivery,
-    detectors: [],
+    observers: [],
+    userId,
     context,
     describe: (event) => describer.describe(event),
     clock,
@@ -198,6 +200,7 @@ async function companionPath(url: string, token: string, notifier: NotifierPort,
     token,
     deviceId: 'bench-notify',
     lastSeq: () => store.events.lastSeq(),
+    epoch: () => store.events.epoch(),
     batches,
     clock,
     logger: quiet,

@@ -16,12 +16,7 @@ import {
   type RecipientContext,
 } from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import {
-  createEventDescriber,
-  DeliveryEngine,
-  HighSmsDetector,
-  UsageDetector,
-} from '../main/core/delivery';
+import { createEventDescriber, DeliveryEngine } from '../main/core/delivery';
 import { EventBatches } from '../main/core/event-batch';
 import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
 import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
@@ -153,7 +148,7 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
   const store: Store = openStore(join(folder, 'companion.sqlite'));
   const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
-  const batches = new EventBatches({ store, notifier });
+  const batches = new EventBatches({ store, notifier, logger: quietLogger });
   const describer = createEventDescriber({ lineName: () => 'Bench line' });
   const delivery = new DeliveryEngine({
     clock,
@@ -162,22 +157,21 @@ function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
     notifications: store.notifications,
     events: store.events,
     describer,
+    batches,
   });
-  const highSms = new HighSmsDetector({ clock });
-  const usage = new UsageDetector({ usageAlerts: store.usageAlerts, clock });
   const measured: PipelineDelivery = {
     deliver(event: AlertEvent, decision: Decision) {
       onDeliver(event);
       delivery.deliver(event, decision);
     },
-    beginCatchUp: () => delivery.beginCatchUp(),
-    endCatchUp: () => delivery.endCatchUp(),
+    onSettled: (listener) => delivery.onSettled(listener),
   };
   const pipeline = new EventPipeline({
     events: store.events,
     batches,
     delivery: measured,
-    detectors: [highSms, usage],
+    observers: [],
+    userId,
     context,
     describe: (event) => describer.describe(event),
     clock,
@@ -359,6 +353,7 @@ async function eventPathRound(
         token,
         deviceId: 'bench-full',
         lastSeq: () => active.store.events.lastSeq(),
+        epoch: () => active.store.events.epoch(),
         // As openSession wires it: what arrived together is one event batch. An event
         // counts as arrived once its batch committed (decided AND persisted), not when delivery
         // was called inside it.
@@ -368,6 +363,7 @@ async function eventPathRound(
             for (const id of decidedIds.splice(0)) onArrive(id);
             return result;
           },
+          afterCommit: (action, onRollback) => active.batches.afterCommit(action, onRollback),
         },
         clock: createSystemClock(),
         logger: quietLogger,

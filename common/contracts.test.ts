@@ -7,6 +7,7 @@ import {
   rendererMessages,
 } from './ipc-contract';
 import { decide } from './policy/decide';
+import { reportDeliveries } from './delivery-report';
 import { openContext, sampleEvent, supportLine } from '../test/support/demo-business';
 import { defaultBusinessDefaults, defaultUserPreferences } from './defaults';
 import {
@@ -269,6 +270,14 @@ describe('status values (status.ts)', () => {
         occurredAt: '2026-11-23T15:00:00Z',
         decidedAt: context.now,
         decision,
+        channels: reportDeliveries({
+          decision,
+          outcome: null,
+          fromService: true,
+          popup: null,
+          notified: false,
+          listed: true,
+        }),
       }).success,
     ).toBe(true);
     expect(

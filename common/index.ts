@@ -19,6 +19,7 @@ export {
   lockHoldingOn,
   nextQuietBoundary,
 } from './policy/gates';
+export * from './delivery-report';
 export * from './status';
 export * from './service-api';
 export * from './ipc-contract';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertTypes, channels } from './alert-types';
+import { channelReportSchema } from './delivery-report';
 import { eventKinds } from './events';
 import { lockSources } from './locks';
 import { reasonCodes } from './policy/context';
@@ -67,7 +68,11 @@ export const decisionSchema = z.strictObject({
   suppressed: z.array(suppressionSchema),
 });
 
-/** One row of the Activity list: an event, what it said, and what the policy decided. */
+/**
+ * One row of the Activity list: an event, what it said, what the policy decided, and what
+ * happened on each channel (`channels`, from records: the companion's pop-up and in-app list,
+ * the service's outcome for email and SMS; see common/delivery-report.ts).
+ */
 export const activityItemSchema = z.strictObject({
   eventId: z.string(),
   kind: z.enum(eventKinds as [string, ...string[]]),
@@ -76,6 +81,7 @@ export const activityItemSchema = z.strictObject({
   occurredAt: z.string(),
   decidedAt: z.number(),
   decision: decisionSchema,
+  channels: z.array(channelReportSchema),
 });
 export type ActivityItem = z.infer<typeof activityItemSchema>;
 
@@ -95,10 +101,20 @@ export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
 /**
  * A health line the user should see once (no notification daemon, for example).
  * `tokenStorage`: the desktop shell cannot keep the sign-in token encrypted with the OS
- * keychain, or cannot read the one it kept.
+ * keychain, or cannot read the one it kept. `diskFull`, `storageError`, `storageLocked`: alerts
+ * cannot be written and are held (one notice per cause, gone once a write succeeds).
+ * `serviceReset`: the service's data was reset and its alerts are fetched again.
  */
 export const healthNoticeSchema = z.strictObject({
-  code: z.enum(['notifierUnavailable', 'popupFailures', 'tokenStorage']),
+  code: z.enum([
+    'notifierUnavailable',
+    'popupFailures',
+    'tokenStorage',
+    'diskFull',
+    'storageError',
+    'storageLocked',
+    'serviceReset',
+  ]),
   message: z.string(),
 });
 export type HealthNotice = z.infer<typeof healthNoticeSchema>;

@@ -41,6 +41,16 @@ const item: ActivityItem = {
       { channel: 'text', code: 'channelOffByUser', explanation: 'You turned texts off.' },
     ],
   },
+  channels: [
+    { channel: 'desktop', status: 'shown' },
+    { channel: 'email', status: 'sent', outboxId: 7, destination: 'jordan@example.com' },
+    {
+      channel: 'text',
+      status: 'notSent',
+      code: 'channelOffByUser',
+      explanation: 'You turned texts off.',
+    },
+  ],
 };
 
 describe('headless options', () => {
@@ -86,11 +96,12 @@ describe('headless options', () => {
 });
 
 describe('headless printer', () => {
-  it('prints a readable line, and JSON with reason codes (explanations with --explain)', () => {
+  it('prints what happened on each channel, readable or JSON with reason codes (explanations with --explain)', () => {
     expect(formatDecision(item, false)).toMatch(
-      /Incoming call on Jordan's line — Ann Lee · \+1 415 555 0123 → desktop · not: text \(channelOffByUser\)$/,
+      /Incoming call on Jordan's line — Ann Lee · \+1 415 555 0123 → desktop shown, email sent to jordan@example.com \(outbox 7\) · not: text notSent \(channelOffByUser\)$/,
     );
     expect(formatDecision(item, true)).toContain('    text: You turned texts off.');
+    expect(formatDecision(item, false, true)).toMatch(/^updated /);
     expect(decisionLine(item, false)).toEqual({
       eventId: 'ev-1',
       type: 'call',
@@ -98,10 +109,14 @@ describe('headless printer', () => {
       lineId: 'line-jordan',
       title: "Incoming call on Jordan's line",
       body: 'Ann Lee · +1 415 555 0123',
-      deliveries: [{ channel: 'desktop', destination: null }],
-      suppressed: [{ channel: 'text', code: 'channelOffByUser' }],
+      deliveries: [
+        { channel: 'desktop', status: 'shown', destination: null },
+        { channel: 'email', status: 'sent', destination: 'jordan@example.com', outboxId: 7 },
+      ],
+      suppressed: [{ channel: 'text', status: 'notSent', code: 'channelOffByUser' }],
     });
     expect(decisionLine(item, true).suppressed[0]?.explanation).toBe('You turned texts off.');
+    expect(decisionLine(item, false, true).updated).toBe(true);
   });
 });
 

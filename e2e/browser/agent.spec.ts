@@ -42,7 +42,15 @@ test.describe('agent flow', () => {
     const popup = await popups.waitFor((content) =>
       `${content.title} ${content.body}`.includes('second text after unmuting'),
     );
-    await expect(settings.activity.row(unmuted.id)).toContainText('Sent by desktop');
+    const row = settings.activity.row(unmuted.id);
+    await expect(row).toContainText('Sent by desktop');
+    // Email and SMS as the service reported them: its reason (texts are not emailed by default).
+    await expect(row.locator('[data-channel="email"]')).toContainText(
+      'You have turned off email for texts to your ring groups (not sent)',
+    );
+    await expect(row.locator('[data-channel="text"]')).toContainText(
+      'You have turned off SMS notifications (not sent)',
+    );
     // The muted text never reached the notifier: every pop-up so far is about the second one.
     expect(
       popups.shown.filter((content) =>

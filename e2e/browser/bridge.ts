@@ -127,6 +127,7 @@ export async function bridgePage(
     companion.health.subscribe((value) => send('healthChanged', value)),
     companion.unread.subscribe((unread) => send('notificationsChanged', { unread })),
     companion.onDecision((item) => send('activityAdded', item)),
+    companion.onActivityUpdated((item) => send('activityAdded', item)),
     companion.onOpenItem((itemId) => send('navigate', { section: 'notifications', itemId })),
   ];
   return {

@@ -15,6 +15,7 @@ import type {
 } from '../../common';
 import type { BackoffOptions } from './connection';
 import type { Clock, Logger, NotifierPort, Observable } from './ports';
+import type { Store } from './store';
 
 /**
  * What a shell (Electron, headless, the browser-test bridge) sees of the running core. The IPC
@@ -44,6 +45,12 @@ export interface CompanionOptions {
   /** Pop-up coalescing window of delivery (default 2 s; tests pass 0). */
   coalesceWindowMilliseconds?: number;
   /**
+   * The storage port: opens one user's store. Both shells take the default, SQLite on disk in
+   * `dataDir` (`openStore` of main/core/store); a test passes a wrapper over it that fails writes
+   * on demand, to prove what the core does when the disk is full.
+   */
+  openStore?: (where: { dataDir: string; userId: string }) => Store;
+  /**
    * Health notices the shell already knows at start (the desktop shell's token kept without
    * the OS keychain): in `health` from the first moment, beside the session's own.
    */
@@ -56,8 +63,17 @@ export interface CompanionObservables {
   preferences: Observable<PreferencesSnapshot | null>;
   health: Observable<HealthNotice[]>;
   unread: Observable<number>;
-  /** Every decision, as it is made (the headless printer and the Activity list listen). */
+  /**
+   * Every decision, once, when it is settled: after its batch committed and, when it owes a
+   * pop-up, once the pop-up's result is recorded (the headless printer and the Activity list
+   * listen). The item says what happened on each channel, from records.
+   */
   onDecision(listener: (item: ActivityItem, decision: Decision) => void): () => void;
+  /**
+   * An Activity row already told changed: the service reported on an alert the companion had
+   * raised itself while its link was down (a reminder). Same `eventId`: replace the row.
+   */
+  onActivityUpdated(listener: (item: ActivityItem) => void): () => void;
   /** A pop-up was clicked: open this item. */
   onOpenItem(listener: (itemId: string) => void): () => void;
 }

@@ -76,6 +76,7 @@ export function createCompanion(options: CompanionOptions): Companion {
   sessionHealth.subscribe((notices) => health.set([...standingNotices, ...notices]));
   const unread = new ObservableValue<number>(0);
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
+  const updateListeners = new Set<(item: ActivityItem) => void>();
   const openListeners = new Set<(itemId: string) => void>();
   const views: SessionViews = {
     connection: connectionState,
@@ -85,6 +86,9 @@ export function createCompanion(options: CompanionOptions): Companion {
     unread,
     decided(item, decision) {
       for (const listener of [...decisionListeners]) listener(item, decision);
+    },
+    updated(item) {
+      for (const listener of [...updateListeners]) listener(item);
     },
     openItem(itemId) {
       for (const listener of [...openListeners]) listener(itemId);
@@ -155,6 +159,10 @@ export function createCompanion(options: CompanionOptions): Companion {
     onDecision(listener) {
       decisionListeners.add(listener);
       return () => decisionListeners.delete(listener);
+    },
+    onActivityUpdated(listener) {
+      updateListeners.add(listener);
+      return () => updateListeners.delete(listener);
     },
     onOpenItem(listener) {
       openListeners.add(listener);

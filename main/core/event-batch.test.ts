@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { AlertEvent, ServiceEvent } from '../../common';
 import { oneLineAgentContext, oneLineAgentEnvelope } from '../../test/support/one-line-agent';
 import { createCondition } from '../../test/support/wait-for';
+import { ManualClock } from '../../test/support/manual-clock';
 import { createRecordingLogger } from '../../test/support/recording-logger';
 import { createEventDescriber, DeliveryEngine } from './delivery';
-import { ArrivalQueue, EventBatches, maximumBatchSize } from './event-batch';
+import {
+  ArrivalQueue,
+  EventBatches,
+  maximumBatchSize,
+  writeFailureCause,
+  writeFailureNotices,
+} from './event-batch';
 import { EventPipeline } from './pipeline';
 import { ShowOnlyNotifier } from './notifier-helpers';
 import { createSystemClock, type PopupContent, type PopupResult } from './ports';
@@ -83,7 +90,7 @@ async function session() {
   const clock = createSystemClock();
   const logger = createRecordingLogger();
   const notifier = new HeldNotifierFake(observer);
-  const batches = new EventBatches({ store, notifier });
+  const batches = new EventBatches({ store, notifier, logger });
   const delivery = new DeliveryEngine({
     clock,
     notifier: batches.notifier,
@@ -91,19 +98,26 @@ async function session() {
     notifications: store.notifications,
     events: store.events,
     describer: createEventDescriber({ lineName: () => null }),
+    batches,
   });
   await delivery.start();
   const pipeline = new EventPipeline({
     events: store.events,
     batches,
     delivery,
-    detectors: [],
+    observers: [],
+    userId: oneLineAgentEnvelope(1).userId,
     context: oneLineAgentContext,
     describe: (event: AlertEvent) => ({ title: event.kind, body: event.id }),
     clock,
     logger,
   });
-  return { store, observer, notifier, batches, delivery, pipeline };
+  return { store, observer, notifier, batches, delivery, pipeline, logger };
+}
+
+/** An error as better-sqlite3 throws it when the disk is full. */
+function diskFull(): Error {
+  return Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 }
 
 // Rule 5 (marks written together, joined to an open transaction, written before reads and at
@@ -127,10 +141,13 @@ describe('the event batch contract (main/core/event-batch.ts)', () => {
   it('1. what arrives before the event loop turns is one batch, at most maximumBatchSize, in order', async () => {
     const handed: number[][] = [];
     const condition = createCondition();
-    const queue = new ArrivalQueue<number>((batch) => {
-      handed.push(batch);
-      condition.signal();
-    });
+    const queue = new ArrivalQueue<number>(
+      (batch) => {
+        handed.push(batch);
+        condition.signal();
+      },
+      { clock: new ManualClock() },
+    );
     const count = maximumBatchSize + 2;
     for (let item = 0; item < count; item += 1) queue.push(item);
     await condition.until(() => handed.length === 2, 'two batches');
@@ -245,5 +262,83 @@ describe('the event batch contract (main/core/event-batch.ts)', () => {
       }),
     ).toThrow('abort');
     expect(order.slice(4)).toEqual(['rolled back']);
+  });
+
+  it('6. an event id counts as seen only once its batch committed: a rolled-back batch is processed again', async () => {
+    const { batches, pipeline, store, observer } = await session();
+    const announced: string[] = [];
+    pipeline.onDecision((item) => announced.push(item.eventId));
+    expect(() =>
+      batches.run(() => {
+        pipeline.process(text(1));
+        throw diskFull();
+      }),
+    ).toThrow('database or disk is full');
+    expect(store.events.has('event-1')).toBe(false);
+    // Nobody heard of it: decisions reach listeners only after the commit.
+    expect(announced).toEqual([]);
+    batches.run(() => pipeline.process(text(1)));
+    expect(observer.events.has('event-1')).toBe(true);
+    expect(pipeline.counters).toMatchObject({ decided: 2, duplicates: 0 });
+  });
+
+  it('7. a failed write is named by its cause, one notice per cause, gone once a batch commits', async () => {
+    const { batches, pipeline, logger } = await session();
+    expect(writeFailureCause(diskFull())).toBe('diskFull');
+    expect(writeFailureCause(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_WRITE' }))).toBe(
+      'storageError',
+    );
+    expect(writeFailureCause(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe(
+      'storageLocked',
+    );
+    expect(writeFailureCause(new Error('The policy threw'))).toBeNull();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(() =>
+        batches.run(() => {
+          pipeline.process(text(1));
+          throw diskFull();
+        }),
+      ).toThrow();
+    }
+    expect(batches.health.get()).toEqual([
+      { code: 'diskFull', message: writeFailureNotices.diskFull },
+    ]);
+    expect(
+      logger.lines.filter((line) => line.message === writeFailureNotices.diskFull),
+    ).toHaveLength(1);
+    batches.run(() => pipeline.process(text(1)));
+    expect(batches.health.get()).toEqual([]);
+  });
+
+  it('7. the arrival queue holds a batch that failed, keeps later arrivals behind it, retries with backoff', async () => {
+    const clock = new ManualClock();
+    const handed: number[][] = [];
+    const condition = createCondition();
+    let failuresLeft = 2;
+    const queue = new ArrivalQueue<number>(
+      (batch) => {
+        handed.push([...batch]);
+        // Checked once the queue has taken the failure in.
+        queueMicrotask(() => condition.signal());
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw diskFull();
+        }
+      },
+      { clock },
+    );
+    queue.push(1);
+    await condition.until(() => handed.length === 1 && queue.holding, 'the first attempt held');
+    queue.push(2);
+    queue.push(3);
+    clock.advance(999);
+    expect(handed).toHaveLength(1);
+    clock.advance(1);
+    await condition.until(() => handed.length === 2 && queue.holding, 'the second attempt held');
+    // Then 2 s: the wait doubles.
+    clock.advance(2_000);
+    await condition.until(() => handed.length === 3, 'the third attempt');
+    expect(handed).toEqual([[1], [1, 2, 3], [1, 2, 3]]);
+    expect(queue.holding).toBe(false);
   });
 });

@@ -1,21 +1,29 @@
 import {
   decide,
+  reportDeliveries,
   type ActivityItem,
   type AlertEvent,
   type Decision,
+  type PushedEvent,
   type RecipientContext,
   type ServiceEvent,
+  type ServiceOutcome,
 } from '../../common';
-import type { Detector } from './delivery/detector';
-import type { BatchRunner } from './event-batch';
+import { rethrowWriteFailure, type BatchRunner } from './event-batch';
 import type { Clock, Logger } from './ports';
-import type { ProcessedEventRepository, RecordedDecision } from './store/repositories';
+import type { ProcessedEventRepository, RecordedEvent } from './store/repositories';
 
 /** What the pipeline needs from delivery (main/core/delivery's DeliveryEngine satisfies it). */
 export interface PipelineDelivery {
+  /** Inside the event's batch: its in-app item now, its pop-up after the commit. */
   deliver(event: AlertEvent, decision: Decision): void;
-  beginCatchUp(): void;
-  endCatchUp(): void;
+  /** Deliveries that are done: after the commit, or once their pop-up's record is written. */
+  onSettled(listener: (settled: ReadonlyArray<{ eventId: string }>) => void): () => void;
+}
+
+/** Watches each recorded event inside its batch (the local reminder schedule). */
+export interface EventObserver {
+  observe(event: AlertEvent): void;
 }
 
 export interface EventPipelineOptions {
@@ -26,12 +34,10 @@ export interface EventPipelineOptions {
    */
   batches: BatchRunner;
   delivery: PipelineDelivery;
-  /**
-   * Each turns one event into zero or more derived events (a burst of texts → `highSms`, usage →
-   * `usageThreshold`); the reminder scheduler only observes, its events come later through
-   * `EventPipeline.process`.
-   */
-  detectors: readonly Detector[];
+  /** Told of every recorded event inside its batch; what they write joins it. */
+  observers: readonly EventObserver[];
+  /** The signed-in user: a service event for anyone else is refused. */
+  userId: string;
   /** Everything `decide` needs now: profile, preferences, business defaults, presence, clock. */
   context: () => RecipientContext;
   /** The title and body an Activity row shows for an event. */
@@ -39,22 +45,33 @@ export interface EventPipelineOptions {
   clock: Clock;
   logger: Logger;
   /**
-   * Called when a service event could not be processed: later events are held back (recording
-   * them would advance `lastSeq` past the failed one) until `resume()`. The companion drops the
-   * link, and the replay after the reconnect brings the failed event back.
+   * Called when a service event could not be processed by itself (not a failed write): later
+   * events are held back (recording them would advance `lastSeq` past the failed one) until
+   * `resume()`. The companion drops the link, and the replay after the reconnect brings the
+   * failed event back.
    */
   onStall?: (eventId: string) => void;
-  /** Attempts before a failing event is recorded as decided-with-nothing so the stream moves on. */
+  /** Attempts before an event failing by itself is recorded as decided-with-nothing. */
   maximumAttempts?: number;
 }
 
 export interface PipelineCounters {
-  /** Events decided and recorded (service and derived). */
+  /** Events decided and recorded. */
   decided: number;
   /** Events dropped because their id was already recorded. */
   duplicates: number;
-  /** Events that could not be processed (a store or policy failure); logged. */
+  /** The service's copies of alerts raised here first (a reminder shown offline), adopted. */
+  adopted: number;
+  /** Service events addressed to another user: refused, never recorded or shown. */
+  misaddressed: number;
+  /** Events that failed by themselves (a policy failure); logged. */
   failed: number;
+}
+
+type Incoming = ServiceEvent | PushedEvent | AlertEvent;
+
+function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
+  return 'seq' in event && typeof event.seq === 'number';
 }
 
 /**
@@ -62,31 +79,43 @@ export interface PipelineCounters {
  * (ServiceConnection); this takes validated events, in order, each inside an event batch
  * (main/core/event-batch.ts: one transaction, pop-ups after its commit), and for each one:
  *
- * 1. drops it when its id is already recorded;
- * 2. runs the detectors for derived events;
- * 3. decides each (the event, then what it derived) with the live RecipientContext;
- * 4. records the decisions, the event and what it derived all or nothing, with `lastSeq` moving
- *    in the same transaction, so the service replays whatever a crash left unrecorded;
- * 5. hands each to delivery inside the batch: its in-app items are written in the batch's
- *    transaction, and its pop-ups are held by the batch until the commit (one lost to a kill
- *    after the commit is raised again at the next start from `pendingNotifications()`);
- * 6. tells decision listeners. They still hear it inside the batch, before the commit; issue 11
- *    moves this behind `EventBatches.afterCommit`.
+ * 1. refuses a service event addressed to another user (counted, logged, not recorded);
+ * 2. drops it when its id is already recorded — unless it is the service's copy of an alert
+ *    raised here first, whose seq and outcome are adopted into the record (`lastSeq` moves past
+ *    it; nothing new is shown or listed, the Activity row is updated);
+ * 3. decides it with the live RecipientContext and records the decision with `lastSeq` and the
+ *    service's outcome, in the batch's transaction;
+ * 4. tells the observers (the local reminder schedule), whose writes join the batch;
+ * 5. hands it to delivery inside the batch: its in-app item is written in the transaction, its
+ *    pop-up waits for the commit (one lost to a kill after the commit is raised again at the
+ *    next start from `pendingNotifications()`);
+ * 6. tells decision listeners once the delivery is settled: after the commit, and once the
+ *    pop-up's result is recorded when one is owed. What they hear is read back from the store.
  *
- * Processing is synchronous and queued: an event raised while another is being processed (the
- * reminder scheduler reacting to an appointment) is processed right after it, never inside it.
+ * A failed write throws out of the batch (rule 7 of the batch contract): nothing is recorded
+ * and the caller retries the batch; it never counts as the event's own failure.
  */
 export class EventPipeline {
   readonly #options: EventPipelineOptions;
-  readonly #queue: AlertEvent[] = [];
-  readonly #listeners = new Set<(item: ActivityItem, decision: Decision) => void>();
-  readonly #counters: PipelineCounters = { decided: 0, duplicates: 0, failed: 0 };
+  readonly #queue: Incoming[] = [];
+  readonly #decided = new Set<(item: ActivityItem, decision: Decision) => void>();
+  readonly #updated = new Set<(item: ActivityItem) => void>();
+  readonly #counters: PipelineCounters = {
+    decided: 0,
+    duplicates: 0,
+    adopted: 0,
+    misaddressed: 0,
+    failed: 0,
+  };
   readonly #attempts = new Map<string, number>();
   #draining = false;
   #stalled = false;
 
   constructor(options: EventPipelineOptions) {
     this.#options = options;
+    options.delivery.onSettled((settled) => {
+      for (const { eventId } of settled) this.#announce(eventId, this.#decided);
+    });
   }
 
   get counters(): Readonly<PipelineCounters> {
@@ -94,15 +123,19 @@ export class EventPipeline {
   }
 
   /**
-   * One validated service event, or one raised locally (a reminder, a test), processed before
-   * this returns: inside the open batch, or in a batch of its own.
+   * One validated service event, or one raised locally (a reminder), processed before this
+   * returns: inside the open batch, or in a batch of its own. Throws when a write failed.
    */
-  process(event: ServiceEvent | AlertEvent): void {
+  process(event: Incoming): void {
     this.#queue.push(event);
     if (this.#draining) return;
     this.#draining = true;
     try {
       this.#options.batches.run(this.#drain);
+    } catch (error) {
+      // The batch rolled back: whatever was queued behind comes again with its retry.
+      this.#queue.length = 0;
+      throw error;
     } finally {
       this.#draining = false;
     }
@@ -118,22 +151,34 @@ export class EventPipeline {
     this.#stalled = false;
   }
 
-  /** Between these, delivery holds pop-ups and summarises them (a reconnect backlog). */
-  beginCatchUp(): void {
-    this.#options.delivery.beginCatchUp();
+  /**
+   * The service's new outcome for an event already recorded (`outcomeUpdated`: a held email or
+   * text went out in a digest), written in the current batch; its Activity row is told again
+   * after the commit. One for an event not recorded here is ignored (counted as a duplicate).
+   */
+  updateOutcome(eventId: string, seq: number, outcome: ServiceOutcome): void {
+    if (this.#options.events.updateOutcome(eventId, seq, outcome)) {
+      this.#options.batches.afterCommit(() => this.#announce(eventId, this.#updated));
+    } else {
+      this.#counters.duplicates += 1;
+    }
   }
 
-  endCatchUp(): void {
-    this.#options.delivery.endCatchUp();
-  }
-
+  /** Each decision, once settled (see the class comment, step 6). */
   onDecision(listener: (item: ActivityItem, decision: Decision) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#decided.add(listener);
+    return () => this.#decided.delete(listener);
   }
 
-  /** The Activity row for a decided event. */
-  activityItem(event: AlertEvent, decision: Decision, decidedAt: number): ActivityItem {
+  /** An Activity row already told changed: the service's report arrived for a local alert. */
+  onUpdate(listener: (item: ActivityItem) => void): () => void {
+    this.#updated.add(listener);
+    return () => this.#updated.delete(listener);
+  }
+
+  /** The Activity row of a recorded event: what it said, the decision, what happened. */
+  activityItem(recorded: RecordedEvent): ActivityItem {
+    const { event, decision, decidedAt } = recorded;
     const { title, body } = this.#options.describe(event);
     return {
       eventId: event.id,
@@ -149,78 +194,137 @@ export class EventPipeline {
         deliveries: decision.deliveries.map((delivery) => ({ ...delivery })),
         suppressed: decision.suppressed.map((suppression) => ({ ...suppression })),
       },
+      channels: reportDeliveries({
+        decision,
+        outcome: recorded.outcome,
+        fromService: recorded.seq !== null,
+        popup: recorded.popup,
+        notified: recorded.notified,
+        listed: recorded.listed,
+      }),
     };
   }
 
-  #processOne(event: AlertEvent): void {
-    const { events, logger } = this.#options;
-    const fromService = 'seq' in event && typeof event.seq === 'number';
-    if (fromService && this.#stalled) return;
-    if (events.has(event.id)) {
-      this.#counters.duplicates += 1;
+  #announce(
+    eventId: string,
+    listeners: ReadonlySet<(item: ActivityItem, decision: Decision) => void>,
+  ): void {
+    if (listeners.size === 0) return;
+    let recorded: RecordedEvent | null;
+    try {
+      recorded = this.#options.events.get(eventId);
+    } catch (error) {
+      this.#options.logger.error('Reading a decision back failed', {
+        eventId,
+        error: String(error),
+      });
       return;
     }
-    let decided: RecordedDecision[];
+    // A sample notification is delivered but never recorded: nothing to announce.
+    if (!recorded) return;
+    const item = this.activityItem(recorded);
+    for (const listener of [...listeners]) listener(item, recorded.decision);
+  }
+
+  #processOne(event: Incoming): void {
+    const { events, logger } = this.#options;
+    const fromService = isFromService(event);
+    if (fromService && this.#stalled) return;
+    if (fromService && event.userId !== this.#options.userId) {
+      this.#counters.misaddressed += 1;
+      logger.warn('Refused an event addressed to another user', {
+        eventId: event.id,
+        userId: event.userId,
+        refused: this.#counters.misaddressed,
+      });
+      return;
+    }
+    if (events.has(event.id)) {
+      if (fromService && events.adoptServiceCopy(event)) {
+        this.#counters.adopted += 1;
+        this.#options.batches.afterCommit(() => this.#announce(event.id, this.#updated));
+      } else {
+        this.#counters.duplicates += 1;
+      }
+      return;
+    }
+    let decision: Decision;
     try {
-      decided = this.#decideAndRecord(event);
+      decision = decide(event, this.#options.context());
+      if (!events.recordDecision(event, decision, this.#options.clock.now())) {
+        this.#counters.duplicates += 1;
+        return;
+      }
       this.#attempts.delete(event.id);
     } catch (error) {
-      this.#counters.failed += 1;
-      const attempts = (this.#attempts.get(event.id) ?? 0) + 1;
-      this.#attempts.set(event.id, attempts);
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!fromService) {
-        logger.error('Could not process a local event', { eventId: event.id, error: reason });
-        return;
-      }
-      if (attempts >= (this.#options.maximumAttempts ?? 3)) {
-        // A poison event: record it as decided-with-nothing so the stream is not stuck forever.
-        logger.error('Giving up on an event that keeps failing', {
-          eventId: event.id,
-          error: reason,
-        });
-        this.#attempts.delete(event.id);
-        this.#recordNothing(event);
-        return;
-      }
-      logger.error('Could not process an event; holding the stream until the service replays it', {
-        eventId: event.id,
-        kind: event.kind,
-        attempt: attempts,
-        error: reason,
-      });
-      this.#stalled = true;
-      this.#queue.length = 0;
-      this.#options.onStall?.(event.id);
+      rethrowWriteFailure(error);
+      this.#failed(event, fromService, error);
       return;
     }
-    for (const entry of decided) {
-      this.#counters.decided += 1;
+    this.#counters.decided += 1;
+    for (const observer of this.#options.observers) {
       try {
-        this.#options.delivery.deliver(entry.event, entry.decision);
+        observer.observe(event);
       } catch (error) {
-        logger.error('Delivery failed', {
-          eventId: entry.event.id,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        rethrowWriteFailure(error);
+        logger.error('An event observer failed', { eventId: event.id, error: String(error) });
       }
-      if (this.#listeners.size === 0) continue;
-      const item = this.activityItem(entry.event, entry.decision, entry.decidedAt);
-      for (const listener of [...this.#listeners]) listener(item, entry.decision);
+    }
+    try {
+      this.#options.delivery.deliver(event, decision);
+    } catch (error) {
+      rethrowWriteFailure(error);
+      logger.error('Delivery failed', {
+        eventId: event.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
-  #recordNothing(event: AlertEvent): void {
-    try {
-      const decision: Decision = {
+  /** An event that failed by itself (never a failed write: that holds the whole batch). */
+  #failed(event: Incoming, fromService: boolean, error: unknown): void {
+    const { logger } = this.#options;
+    this.#counters.failed += 1;
+    const attempts = (this.#attempts.get(event.id) ?? 0) + 1;
+    this.#attempts.set(event.id, attempts);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!fromService) {
+      logger.error('Could not process a local event', { eventId: event.id, error: reason });
+      return;
+    }
+    if (attempts >= (this.#options.maximumAttempts ?? 3)) {
+      // A poison event: record it as decided-with-nothing so the stream is not stuck forever.
+      logger.error('Giving up on an event that keeps failing', {
         eventId: event.id,
-        alertType: null,
-        lineId: null,
-        deliveries: [],
-        suppressed: [],
-      };
+        error: reason,
+      });
+      this.#attempts.delete(event.id);
+      this.#recordNothing(event);
+      return;
+    }
+    logger.error('Could not process an event; holding the stream until the service replays it', {
+      eventId: event.id,
+      kind: event.kind,
+      attempt: attempts,
+      error: reason,
+    });
+    this.#stalled = true;
+    this.#queue.length = 0;
+    this.#options.onStall?.(event.id);
+  }
+
+  #recordNothing(event: Incoming): void {
+    const decision: Decision = {
+      eventId: event.id,
+      alertType: null,
+      lineId: null,
+      deliveries: [],
+      suppressed: [],
+    };
+    try {
       this.#options.events.recordDecision(event, decision, this.#options.clock.now());
     } catch (error) {
+      rethrowWriteFailure(error);
       this.#options.logger.error('Could not record a failed event either', {
         eventId: event.id,
         error: error instanceof Error ? error.message : String(error),
@@ -228,41 +332,5 @@ export class EventPipeline {
       this.#stalled = true;
       this.#options.onStall?.(event.id);
     }
-  }
-
-  #decideAndRecord(event: AlertEvent): RecordedDecision[] {
-    const { clock, detectors, events } = this.#options;
-    // Detectors run before anything is decided; a plain loop, since most events derive nothing
-    // and a per-event flatMap and spread were measurable garbage in a burst.
-    let derived: AlertEvent[] | null = null;
-    for (const detector of detectors) {
-      const found = detector.observe(event);
-      if (found.length === 0) continue;
-      derived ??= [];
-      for (const each of found) derived.push(each);
-    }
-    const context = this.#options.context();
-    const decidedAt = clock.now();
-    // Everything is decided before anything is written, so a policy failure records nothing.
-    const first: RecordedDecision = { event, decision: decide(event, context), decidedAt };
-    if (!derived) {
-      // The common case, without the arrays: `recordDecisions` of one item is this.
-      if (events.recordDecision(event, first.decision, decidedAt)) return [first];
-      this.#counters.duplicates += 1;
-      return [];
-    }
-    const items = [first];
-    for (const each of derived) {
-      items.push({ event: each, decision: decide(each, context), decidedAt });
-    }
-    const fresh = events.recordDecisions(items);
-    const results: RecordedDecision[] = [];
-    for (let index = 0; index < items.length; index += 1) {
-      const item = items[index];
-      if (!item) continue;
-      if (fresh[index]) results.push(item);
-      else this.#counters.duplicates += 1;
-    }
-    return results;
   }
 }

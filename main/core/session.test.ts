@@ -14,7 +14,7 @@ import { RecordingNotifier } from '../../test/support/recording-notifier';
 import { createSystemClock, ObservableValue } from './ports';
 import { openSession, type SessionViews } from './session';
 import { cachedProfile } from './session-index';
-import { waitForValue } from '../../test/support/wait-for';
+import { createCondition, waitForValue, type Condition } from '../../test/support/wait-for';
 import { cleanupAfterEach } from '../../test/support/cleanups';
 
 const jordanToken = 'demo-token-jordan';
@@ -26,8 +26,10 @@ async function service(): Promise<RunningService> {
   return running;
 }
 
-function views(): SessionViews & { decisions: number } {
+function views(): SessionViews & { decisions: number; decided$: Condition } {
+  const decided$ = createCondition();
   const fed = {
+    decided$,
     connection: new ObservableValue<ConnectionState>({ status: 'connecting' }),
     sync: new ObservableValue<SyncStatus>({ status: 'synced', at: null }),
     preferences: new ObservableValue<PreferencesSnapshot | null>(null),
@@ -36,7 +38,9 @@ function views(): SessionViews & { decisions: number } {
     decisions: 0,
     decided() {
       fed.decisions += 1;
+      decided$.signal();
     },
+    updated: () => undefined,
     openItem: () => undefined,
   };
   return fed;
@@ -81,7 +85,8 @@ describe('a session', () => {
       state: 'ringing',
     });
     await waitForValue(fed.unread, (count) => count === 1, 'the call in the in-app list');
-    expect(fed.decisions).toBe(1);
+    // Told once its pop-up's result is recorded.
+    await fed.decided$.until(() => fed.decisions === 1, 'the decision');
     expect(session.activity(10).map((item) => item.kind)).toEqual(['call']);
 
     await session.close();

@@ -3,7 +3,6 @@ import {
   defaultUserPreferences,
   recipientContext,
   type ActivityItem,
-  type AlertEvent,
   type BusinessDefaults,
   type ConnectionState,
   type Decision,
@@ -19,20 +18,18 @@ import {
 import type { Companion, CompanionOptions } from './companion-api';
 import { ServiceConnection, type ConnectionMessage } from './connection';
 import { createCompanionSync } from './sync';
-import {
-  createEventDescriber,
-  DeliveryEngine,
-  HighSmsDetector,
-  ReminderScheduler,
-  UsageDetector,
-} from './delivery';
-import type { Detector } from './delivery/detector';
+import { createEventDescriber, DeliveryEngine, LocalReminders } from './delivery';
 import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
 import { EventBatches } from './event-batch';
 import { EventPipeline } from './pipeline';
-import type { ObservableValue } from './ports';
+import { ObservableValue } from './ports';
+import { createSampleSender } from './sample-notification';
 import { keptDeviceId, rememberProfile } from './session-index';
 import { openStore } from './store';
+
+/** What the person is told, once per reset, when the service's data epoch changed. */
+export const serviceResetNotice =
+  "The service's data was reset; alerts are fetched again from its start";
 
 /**
  * The companion's views, which outlive any one session (the shell subscribes before sign-in and
@@ -44,7 +41,10 @@ export interface SessionViews {
   preferences: ObservableValue<PreferencesSnapshot | null>;
   health: ObservableValue<HealthNotice[]>;
   unread: ObservableValue<number>;
+  /** A decision, once settled (main/core/pipeline.ts). */
   decided(item: ActivityItem, decision: Decision): void;
+  /** An Activity row already told changed (the service reported on a local alert). */
+  updated(item: ActivityItem): void;
   openItem(itemId: string): void;
 }
 
@@ -56,8 +56,8 @@ export interface SessionOptions extends CompanionOptions {
 }
 
 /**
- * The whole running core for one signed-in user: store, sync, socket, pipeline, delivery,
- * detectors, reminder schedule and mute-expiry watcher. `openSession` builds it and wires it to
+ * The whole running core for one signed-in user: store, sync, socket, pipeline, delivery, the
+ * local reminder schedule and the mute-expiry watcher. `openSession` builds it and wires it to
  * the views; `start()` brings it up; `close()` takes it down again, in order.
  */
 export interface Session {
@@ -67,7 +67,10 @@ export interface Session {
    * then connects the socket.
    */
   start(): Promise<void>;
-  /** Stops the socket first, then every part, flushes pop-ups and closes the store. Idempotent. */
+  /**
+   * Stops the socket first, then the timers, flushes pop-ups (their decisions are still told),
+   * stops every part and closes the store. Idempotent.
+   */
   close(): Promise<void>;
   /** What `decide` and `diagnose` need now: profile, preferences, presence, clock. */
   context(): RecipientContext;
@@ -80,7 +83,10 @@ export interface Session {
   editBusinessDefaults(
     change: (defaults: BusinessDefaults) => BusinessDefaults,
   ): Promise<PreferencesSnapshot>;
-  /** A sample desktop or in-app notification, raised locally through delivery. */
+  /**
+   * A sample desktop or in-app notification, through the same delivery path as real alerts
+   * (coalescing, do-not-disturb, quiet hours); the result says what happened to it.
+   */
   sendSample(channel: 'desktop' | 'inApp', title: string): Promise<TestNotificationResult>;
   /** After sleep, unlock or a clock jump: re-plans timers; on resume, reconnects now. */
   replan(reason: Parameters<Companion['replan']>[0]): void;
@@ -92,7 +98,10 @@ export interface Session {
  */
 export function openSession(options: SessionOptions): Session {
   const { profile, clock, logger, views } = options;
-  const store = openStore({ dataDir: options.dataDir, userId: profile.user.id });
+  const store = (options.openStore ?? openStore)({
+    dataDir: options.dataDir,
+    userId: profile.user.id,
+  });
   if (options.fresh) rememberProfile(options.dataDir, options.token, store.meta, profile);
   const deviceId = options.deviceId ?? keptDeviceId(store.meta);
   const sync = createCompanionSync({
@@ -115,7 +124,8 @@ export function openSession(options: SessionOptions): Session {
   /** Between a (re)connect and its `replayDone`: delivery summarises the backlog. */
   let catchingUp = false;
   let connectedBefore = false;
-  let samples = 0;
+  /** The session's own notices (a reset service), beside delivery's and the batches'. */
+  const notices = new ObservableValue<HealthNotice[]>([]);
   const currentPreferences = (): UserPreferences =>
     sync.preferences.get()?.preferences ?? defaultUserPreferences();
   const currentBusiness = (): BusinessDefaults =>
@@ -127,7 +137,7 @@ export function openSession(options: SessionOptions): Session {
     timeZone: () => currentPreferences().timeZone,
   });
   // One batch = what arrived together, one transaction, its pop-ups after the commit (event-batch.ts).
-  const batches = new EventBatches({ store, notifier: options.notifier });
+  const batches = new EventBatches({ store, notifier: options.notifier, logger });
   const delivery = new DeliveryEngine({
     clock,
     notifier: batches.notifier,
@@ -136,28 +146,29 @@ export function openSession(options: SessionOptions): Session {
     events: store.events,
     describer,
     breakThrough: () => currentPreferences().quietHours.breakThrough,
+    batches,
     ...(options.coalesceWindowMilliseconds === undefined
       ? {}
       : { coalesceWindowMilliseconds: options.coalesceWindowMilliseconds }),
   });
   const muteWatcher = new MuteExpiryWatcher({ clock });
-  const scheduler = new ReminderScheduler({
+  const reminders = new LocalReminders({
     clock,
-    reminders: store.reminders,
-    logger,
+    states: store.reminderStates,
+    userId: profile.user.id,
+    batches,
+    // Connecting counts: at start, the replay may bring the service's copy within the grace.
+    linkUp: () => linkUp(),
+    recorded: (eventId) => store.events.has(eventId),
     raise: (event) => pipeline.process(event),
+    logger,
   });
-  const detectors: Detector[] = [
-    new HighSmsDetector({ clock }),
-    // `meta`: the newest billing period survives a restart (an old period's replay stays quiet).
-    new UsageDetector({ usageAlerts: store.usageAlerts, clock, meta: store.meta }),
-    scheduler,
-  ];
   const pipeline = new EventPipeline({
     events: store.events,
     batches,
     delivery,
-    detectors,
+    observers: [reminders],
+    userId: profile.user.id,
     context,
     describe: describer.describe,
     clock,
@@ -170,6 +181,7 @@ export function openSession(options: SessionOptions): Session {
     token: options.token,
     deviceId,
     lastSeq: () => store.events.lastSeq(),
+    epoch: () => store.events.epoch(),
     batches,
     clock,
     logger,
@@ -200,35 +212,35 @@ export function openSession(options: SessionOptions): Session {
     if (current) views.preferences.set({ ...current });
   }
 
-  async function sendSample(
-    channel: 'desktop' | 'inApp',
-    title: string,
-  ): Promise<TestNotificationResult> {
-    samples += 1;
-    const event: AlertEvent = {
-      id: `local:test:${clock.now()}:${samples}`,
-      kind: 'mention',
-      occurredAt: new Date(clock.now()).toISOString(),
-      byName: 'Ringside',
-      conversation: title.slice(0, 200) || 'Sample notification',
-      excerpt: 'This is how Ringside notifications look.',
-    };
-    const decision: Decision = {
-      eventId: event.id,
-      alertType: 'mention',
-      lineId: null,
-      deliveries: [{ channel, destination: null }],
-      suppressed: [],
-    };
-    delivery.deliver(event, decision);
-    await delivery.flush();
-    const unavailable = delivery.health
-      .get()
-      .find((notice) => notice.code === 'notifierUnavailable');
-    if (channel === 'desktop' && unavailable) {
-      return { channel, delivered: false, destination: null, reason: unavailable.message };
+  const sendSample = createSampleSender({ clock, context, delivery });
+
+  /** Ends a catch-up once: at its `replayDone` (after the commit), or when the link drops. */
+  function endCatchUp(): void {
+    if (!catchingUp) return;
+    catchingUp = false;
+    delivery.endCatchUp();
+  }
+
+  /**
+   * The first message of a connection (protocol 2), inside its batch: the data epoch. A first
+   * epoch is kept silently; a new one (the service's database was made again) restarts the
+   * stream from `replayFrom` in this transaction, keeping every record (repeats are dropped by
+   * id), and is told once, in words.
+   */
+  function startEpoch(epoch: string, replayFrom: number, reset: boolean): void {
+    const stored = store.events.epoch();
+    const isReset = reset || (stored !== null && stored !== epoch);
+    if (stored !== epoch || store.events.lastSeq() !== replayFrom) {
+      store.events.startEpoch(epoch, replayFrom);
     }
-    return { channel, delivered: true, destination: null, reason: null };
+    if (!isReset) return;
+    batches.afterCommit(() => {
+      logger.warn(serviceResetNotice, { previousEpoch: stored, epoch, replayFrom });
+      notices.set([
+        ...notices.get().filter((notice) => notice.code !== 'serviceReset'),
+        { code: 'serviceReset', message: serviceResetNotice },
+      ]);
+    });
   }
 
   function handleMessage(message: ConnectionMessage): void {
@@ -237,24 +249,28 @@ export function openSession(options: SessionOptions): Session {
         pipeline.process(message.value);
         return;
       case 'replayDone':
-        pipeline.endCatchUp();
+        batches.afterCommit(endCatchUp);
         return;
       case 'session':
-        // TODO(issue 11): a new data epoch resets `lastSeq` to `replayFrom`, with one notice.
+        startEpoch(message.value.epoch, message.value.replayFrom, message.value.reset);
         return;
       case 'presence':
+        // Read by the events after it in this batch: set now (setting it again is harmless).
         if (onCall !== message.value.onCall) contextBase = null;
         onCall = message.value.onCall;
         return;
       case 'preferencesChanged':
       case 'businessDefaultsChanged':
-        sync.receive(message);
+        // Sync writes durably on its own: only once this batch is committed, never twice.
+        batches.afterCommit(() => sync.receive(message));
         return;
-      case 'testNotification':
-        void sendSample(message.value.channel, message.value.title);
+      case 'testNotification': {
+        const { channel, title } = message.value;
+        batches.afterCommit(() => void sendSample(channel, title));
         return;
+      }
       case 'outcomeUpdated':
-        // TODO(issue 11, companion half): show the new email/SMS outcome of the event.
+        pipeline.updateOutcome(message.value.eventId, message.value.seq, message.value.outcome);
         return;
     }
   }
@@ -273,8 +289,18 @@ export function openSession(options: SessionOptions): Session {
     return pending.length;
   }
 
+  /** Whether the link is up (or coming up): a reminder waiting for the service's copy. */
+  const linkUp = () => ['connected', 'connecting'].includes(connection.state.get().status);
+  let wasUp = false;
+  const publishHealth = () =>
+    views.health.set([...delivery.health.get(), ...batches.health.get(), ...notices.get()]);
   const unsubscribes: Array<() => void> = [
-    connection.state.subscribe((state) => views.connection.set(state)),
+    connection.state.subscribe((state) => {
+      views.connection.set(state);
+      // The link went down: a reminder waiting for the service's copy is raised now.
+      if (wasUp && !linkUp()) reminders.replan();
+      wasUp = linkUp();
+    }),
     sync.status.subscribe((status) => views.sync.set(status)),
     sync.preferences.subscribe((snapshot) => {
       // Every change of preferences or business defaults passes through here, from any source.
@@ -284,31 +310,25 @@ export function openSession(options: SessionOptions): Session {
     }),
     muteWatcher.onExpiry(republishPreferences),
     muteWatcher.onQuietBoundary(republishPreferences),
-    delivery.health.subscribe((notices) => views.health.set(notices)),
+    delivery.health.subscribe(publishHealth),
+    batches.health.subscribe(publishHealth),
+    notices.subscribe(publishHealth),
     delivery.unread.subscribe((count) => views.unread.set(count)),
     delivery.onOpenItem((itemId) => views.openItem(itemId)),
     pipeline.onDecision((item, decision) => views.decided(item, decision)),
+    pipeline.onUpdate((item) => views.updated(item)),
     connection.onConnected(() => {
       // Back after a drop: edits queued while offline go out now, not at the next backoff step.
       if (connectedBefore) sync.retryNow?.();
       connectedBefore = true;
       pipeline.resume();
-      if (catchingUp) pipeline.endCatchUp();
+      endCatchUp();
       catchingUp = true;
-      pipeline.beginCatchUp();
+      delivery.beginCatchUp();
     }),
-    connection.onMessage((message) => {
-      if (message.name === 'replayDone') {
-        if (!catchingUp) return;
-        catchingUp = false;
-      }
-      handleMessage(message);
-    }),
-    connection.onDisconnected(() => {
-      // A replay cut short: release what was held rather than keep it forever.
-      if (catchingUp) pipeline.endCatchUp();
-      catchingUp = false;
-    }),
+    connection.onMessage(handleMessage),
+    // A replay cut short: release what was held rather than keep it forever.
+    connection.onDisconnected(endCatchUp),
   ];
   views.preferences.set(sync.preferences.get());
   views.sync.set(sync.status.get());
@@ -320,11 +340,11 @@ export function openSession(options: SessionOptions): Session {
     async start() {
       await delivery.start();
       if (closed) return;
-      views.health.set(delivery.health.get());
+      publishHealth();
       // As a batch: re-raised pop-ups go out one at a time, each marked before the next.
       const reraised = batches.run(() => reraisePending());
       if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
-      scheduler.start();
+      reminders.start();
       await sync.start();
       if (closed) return;
       const loaded = sync.preferences.get();
@@ -336,10 +356,11 @@ export function openSession(options: SessionOptions): Session {
       if (closed) return;
       closed = true;
       connection.stop();
-      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-      scheduler.stop();
+      reminders.stop();
       muteWatcher.stop();
+      // What coalescing windows still hold pops up now, and its decisions are still told.
       await delivery.flush();
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       delivery.stop();
       await sync.stop();
       store.close();
@@ -348,9 +369,7 @@ export function openSession(options: SessionOptions): Session {
     context,
 
     activity(limit) {
-      return store.events
-        .recent(limit)
-        .map(({ event, decision, decidedAt }) => pipeline.activityItem(event, decision, decidedAt));
+      return store.events.recent(limit).map((recorded) => pipeline.activityItem(recorded));
     },
 
     notifications: (limit) => store.notifications.list(limit),
@@ -361,7 +380,7 @@ export function openSession(options: SessionOptions): Session {
 
     replan(reason) {
       logger.info('Re-planning timers', { reason });
-      scheduler.replan();
+      reminders.replan();
       muteWatcher.replan();
       // A wake-up: reconnect now rather than wait out a backoff planned before the sleep.
       if (reason === 'resume' && connection.state.get().status === 'reconnecting') {

@@ -63,6 +63,7 @@ export class FakeCompanion implements Companion {
   readonly health = new ObservableValue<HealthNotice[]>([]);
   readonly unread = new ObservableValue<number>(0);
   readonly #decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
+  readonly #updateListeners = new Set<(item: ActivityItem) => void>();
   readonly #openListeners = new Set<(itemId: string) => void>();
   /** Make the next call of a method fail with this error (a CompanionError, or anything). */
   readonly failures = new Map<string, Error>();
@@ -140,6 +141,11 @@ export class FakeCompanion implements Companion {
   onDecision(listener: (item: ActivityItem, decision: Decision) => void): () => void {
     this.#decisionListeners.add(listener);
     return () => this.#decisionListeners.delete(listener);
+  }
+
+  onActivityUpdated(listener: (item: ActivityItem) => void): () => void {
+    this.#updateListeners.add(listener);
+    return () => this.#updateListeners.delete(listener);
   }
 
   onOpenItem(listener: (itemId: string) => void): () => void {

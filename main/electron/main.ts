@@ -271,6 +271,8 @@ function forwardEvents(companion: Companion, ipc: TypedIpcMain): Array<() => voi
     companion.health.subscribe((notices) => ipc.send('healthChanged', notices)),
     companion.unread.subscribe((unread) => ipc.send('notificationsChanged', { unread })),
     companion.onDecision((item) => ipc.send('activityAdded', item)),
+    // The same row again (the service reported on a local alert): the window replaces it.
+    companion.onActivityUpdated((item) => ipc.send('activityAdded', item)),
   ];
 }
 

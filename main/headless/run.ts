@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HealthNotice } from '../../common';
+import type { ActivityItem, HealthNotice } from '../../common';
 import { createCompanion } from '../core/companion';
 import type { Companion } from '../core/companion-api';
 import {
@@ -156,15 +156,20 @@ export async function runHeadless(
     clock,
     logger,
   });
-  companion.onDecision((item) => {
+  const print = (item: ActivityItem, updated: boolean) =>
     io.stdout(
       options.json
-        ? JSON.stringify(decisionLine(item, options.explain))
-        : formatDecision(item, options.explain),
+        ? JSON.stringify(decisionLine(item, options.explain, updated))
+        : formatDecision(item, options.explain, updated),
     );
-  });
+  companion.onDecision((item) => print(item, false));
+  companion.onActivityUpdated((item) => print(item, true));
   const told = new Set<HealthNotice['code']>();
   companion.health.subscribe((notices) => {
+    // A notice that went away (writes succeed again) is said again if it comes back.
+    for (const code of [...told]) {
+      if (!notices.some((notice) => notice.code === code)) told.delete(code);
+    }
     for (const notice of notices) {
       // Said once, clearly: the companion keeps printing decisions without pop-ups.
       if (told.has(notice.code)) continue;

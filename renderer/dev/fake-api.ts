@@ -3,7 +3,8 @@ import {
   defaultRecipient,
   defaultUserPreferences,
 } from '../../common/defaults';
-import type { AlertEvent } from '../../common/events';
+import { reportDeliveries } from '../../common/delivery-report';
+import type { AlertEvent, ServiceDelivery } from '../../common/events';
 import type {
   InvokeArgs,
   IpcResponse,
@@ -147,8 +148,28 @@ export function createFakeApi(
     return parsed.success ? null : describeFieldErrors(parsed.error.issues);
   }
 
+  let outboxId = 0;
   function inject(event: AlertEvent) {
     const decision = decide(event, context());
+    // This fake plays the service too: its outcome is what the same policy sends by email and SMS.
+    const outcome = {
+      deliveries: (['email', 'text'] as const).map((channel): ServiceDelivery => {
+        const sent = decision.deliveries.find((delivery) => delivery.channel === channel);
+        if (sent) {
+          outboxId += 1;
+          return { channel, status: 'sent', outboxId, destination: sent.destination ?? '' };
+        }
+        const why = decision.suppressed.find((entry) => entry.channel === channel);
+        return {
+          channel,
+          status: 'notSent',
+          code: why?.code ?? 'notAnAlert',
+          explanation: why?.explanation ?? '',
+        };
+      }),
+    };
+    const delivered = (channel: string) =>
+      decision.deliveries.some((delivery) => delivery.channel === channel);
     const item: ActivityItem = {
       eventId: event.id,
       kind: event.kind,
@@ -157,6 +178,14 @@ export function createFakeApi(
       occurredAt: event.occurredAt,
       decidedAt: Date.now(),
       decision,
+      channels: reportDeliveries({
+        decision,
+        outcome,
+        fromService: true,
+        popup: delivered('desktop') ? { status: 'shown' } : null,
+        notified: delivered('desktop'),
+        listed: delivered('inApp'),
+      }),
     };
     activity.unshift(item);
     emit('activityAdded', item);

@@ -6,6 +6,7 @@ import {
   accountAlertTypes,
   type AlertType,
 } from '../../common/alert-types';
+import { reached, type ChannelReport } from '../../common/delivery-report';
 import { isAdmin } from '../../common/preferences';
 import type { ActivityItem } from '../../common/status';
 import { describeInstant } from '../../common/time-zone';
@@ -19,6 +20,26 @@ function destinationText(destination: string | null): string {
   return destination ? ` (${destination})` : '';
 }
 
+type NotReached = Exclude<ChannelReport, { status: 'shown' | 'listed' | 'sent' }>;
+
+/** How a channel that did not reach the person ended, after its reason. */
+const statusWords: Record<NotReached['status'], string> = {
+  held: 'held',
+  notSent: 'not sent',
+  failed: 'failed',
+  pending: 'not settled yet',
+};
+
+function reachedText(report: ChannelReport): string {
+  return report.status === 'sent'
+    ? `${channelLabels[report.channel]} (${report.destination}, outbox ${report.outboxId})`
+    : channelLabels[report.channel];
+}
+
+/**
+ * One event: what it said, and what happened on each channel, from records: desktop and in-app
+ * as the companion did them (shown, held, failed), email and SMS as the service reported them.
+ */
 function ActivityRow({
   item,
   now,
@@ -30,7 +51,8 @@ function ActivityRow({
   timeZone: string;
   highlighted: boolean;
 }) {
-  const { decision } = item;
+  const done = item.channels.filter(reached);
+  const notDone = item.channels.filter((report): report is NotReached => !reached(report));
   return (
     <li
       className={highlighted ? 'activity-row is-highlighted' : 'activity-row'}
@@ -48,16 +70,17 @@ function ActivityRow({
       </div>
       {item.body ? <p className="activity-body">{item.body}</p> : null}
       <p className="activity-decision">
-        {decision.deliveries.length > 0
-          ? `Sent by ${decision.deliveries.map((delivery) => `${channelLabels[delivery.channel]}${destinationText(delivery.destination)}`).join(', ')}`
+        {done.length > 0
+          ? `Sent by ${done.map(reachedText).join(', ')}`
           : 'Not sent through any channel'}
       </p>
-      {decision.suppressed.length > 0 ? (
+      {notDone.length > 0 ? (
         <ul className="suppressed-list" aria-label="Channels held back">
-          {decision.suppressed.map((suppression) => (
-            <li key={`${suppression.channel}-${suppression.code}`}>
-              <span className="channel-name">{sentence(channelLabels[suppression.channel])}:</span>{' '}
-              {suppression.explanation}
+          {notDone.map((report) => (
+            <li key={report.channel} data-channel={report.channel} data-status={report.status}>
+              <span className="channel-name">{sentence(channelLabels[report.channel])}:</span>{' '}
+              {report.explanation}{' '}
+              <span className="channel-status">({statusWords[report.status]})</span>
             </li>
           ))}
         </ul>
@@ -160,7 +183,7 @@ export function ActivitySection() {
     <SettingsSection
       id="activity"
       title="Activity"
-      intro="Recent events, what was sent, and why anything was held back."
+      intro="Recent events, what reached you on each channel, and why anything was held back. Email and SMS are sent by the service; they show what it reported."
     >
       <Diagnose />
       <h3>Recent events</h3>

@@ -36,8 +36,11 @@ export const useActivityStore = create<ActivityState>()((set, get) => ({
     });
   },
   add(item) {
-    const rest = get().items.filter((existing) => existing.eventId !== item.eventId);
-    set({ items: [item, ...rest].slice(0, activityLimit) });
+    const items = get().items;
+    const index = items.findIndex((existing) => existing.eventId === item.eventId);
+    // The same event again (the service reported on a local alert): its row is replaced in place.
+    if (index >= 0) set({ items: items.map((existing, at) => (at === index ? item : existing)) });
+    else set({ items: [item, ...items].slice(0, activityLimit) });
   },
   async diagnose(alertType) {
     set({ diagnosis: { alertType, result: null, error: null } });

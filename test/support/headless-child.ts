@@ -46,8 +46,10 @@ export function spawnHeadless(
     });
   }
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  // 'close', not 'exit': its output is read to the end first (lines a kill or a stop left in
+  // the pipe still count).
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       changed.signal();
       resolve(code);
     });

@@ -1,8 +1,6 @@
 import type {
   InAppNotificationRepository,
   ProcessedEventRepository,
-  ReminderRepository,
-  ScheduledReminder,
 } from '../../main/core/store/repositories';
 import type { InAppNotification } from '../../common';
 
@@ -11,47 +9,18 @@ import type { InAppNotification } from '../../common';
  * they prove the product's wiring): fakes of the SQLite ones, only as much as delivery calls.
  */
 
-/** In-memory ReminderRepository (a fake of the SQLite one; benchmarks). */
-export class FakeReminderRepository implements ReminderRepository {
-  readonly #byAppointment = new Map<string, ScheduledReminder[]>();
-  readonly #byId = new Map<string, ScheduledReminder>();
-
-  replaceForAppointment(appointmentId: string, reminders: readonly ScheduledReminder[]): void {
-    this.cancelAppointment(appointmentId);
-    if (reminders.length === 0) return;
-    const copies = reminders.map((reminder) => ({ ...reminder }));
-    this.#byAppointment.set(appointmentId, copies);
-    for (const copy of copies) this.#byId.set(copy.id, copy);
-  }
-
-  cancelAppointment(appointmentId: string): void {
-    for (const reminder of this.#byAppointment.get(appointmentId) ?? []) {
-      this.#byId.delete(reminder.id);
-    }
-    this.#byAppointment.delete(appointmentId);
-  }
-
-  pending(): ScheduledReminder[] {
-    return [...this.#byId.values()]
-      .filter((reminder) => reminder.firedAt === null)
-      .sort((left, right) => left.dueAt - right.dueAt)
-      .map((reminder) => ({ ...reminder }));
-  }
-
-  markFired(ids: readonly string[], firedAt: number): void {
-    for (const id of ids) {
-      const reminder = this.#byId.get(id);
-      if (reminder) reminder.firedAt = firedAt;
-    }
-  }
-}
-
 /** In-memory InAppNotificationRepository (a fake of the SQLite one; benchmarks). */
 export class FakeInAppNotificationRepository implements InAppNotificationRepository {
   readonly items: InAppNotification[] = [];
 
   add(item: InAppNotification): void {
     this.items.push({ ...item });
+  }
+
+  put(item: InAppNotification): void {
+    const known = this.items.find((entry) => entry.id === item.id);
+    if (known) Object.assign(known, { title: item.title, body: item.body });
+    else this.add(item);
   }
 
   list(limit: number): InAppNotification[] {
@@ -81,21 +50,33 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
   lastSeq(): number {
     return 0;
   }
+  epoch(): string | null {
+    return null;
+  }
+  startEpoch(): void {}
   has(): boolean {
     return false;
   }
   recordDecision(): boolean {
     return true;
   }
-  recordDecisions(items: readonly unknown[]): boolean[] {
-    return items.map(() => true);
+  adoptServiceCopy(): boolean {
+    return false;
+  }
+  updateOutcome(): boolean {
+    return false;
   }
   markNotified(eventId: string, notifiedAt: number): void {
     this.notified.set(eventId, notifiedAt);
   }
-  flushMarks(): void {}
+  flushMarks(): boolean {
+    return true;
+  }
   pendingNotifications(): ReturnType<ProcessedEventRepository['pendingNotifications']> {
     return [];
+  }
+  get(): ReturnType<ProcessedEventRepository['get']> {
+    return null;
   }
   recent(): ReturnType<ProcessedEventRepository['recent']> {
     return [];

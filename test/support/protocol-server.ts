@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { socketAuthSchema, type AlertEvent, type ServiceEvent } from '../../common';
+import {
+  socketAuthSchema,
+  type AlertEvent,
+  type ServiceEvent,
+  type SocketAuth,
+} from '../../common';
 
 /**
  * A bare socket.io server that speaks the service protocol for one user (handshake auth, replay
@@ -12,14 +17,19 @@ import { socketAuthSchema, type AlertEvent, type ServiceEvent } from '../../comm
 
 export interface ProtocolServer {
   url: string;
-  /** Stores an event (with the next seq) and sends it to connected sockets. */
-  publish(event: AlertEvent): ServiceEvent;
+  /**
+   * Stores an event (with the next seq) and sends it to connected sockets; `userId` addresses it
+   * to someone else than the server's user (a misaddressed event).
+   */
+  publish(event: AlertEvent, userId?: string): ServiceEvent;
   /** Sends any message with any payload to every connected socket. */
   emitRaw(name: string, payload: unknown): void;
   /** Closes every client's transport (a network drop seen from the client). */
   dropClients(): void;
   /** `afterSeq` of each accepted handshake, in order. */
   handshakes: number[];
+  /** Each accepted handshake whole (protocol, epoch), in order. */
+  auths: SocketAuth[];
   connectedCount(): number;
   close(): Promise<void>;
 }
@@ -33,7 +43,13 @@ export async function startProtocolServer(options: {
   const userId = options.userId ?? 'user-1';
   const events: ServiceEvent[] = [];
   const handshakes: number[] = [];
-  const http = createServer();
+  const auths: SocketAuth[] = [];
+  // Not the service's HTTP API: every request but socket.io's is answered 404 at once, so a
+  // core that asks (sync, the profile) is told no rather than left waiting.
+  const http = createServer((_request, response) => {
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'notFound', reason: 'Not served here' }));
+  });
   const server = new Server(http, { maxHttpBufferSize: 4e6 });
   server.use((socket, next) => {
     const auth = socketAuthSchema.safeParse(socket.handshake.auth);
@@ -56,6 +72,7 @@ export async function startProtocolServer(options: {
   server.on('connection', (socket) => {
     const auth = socketAuthSchema.parse(socket.handshake.auth);
     handshakes.push(auth.afterSeq);
+    auths.push(auth);
     const backlog = events.filter((event) => event.seq > auth.afterSeq);
     for (const event of backlog) socket.emit('event', event);
     socket.emit('replayDone', { lastSeq: events.at(-1)?.seq ?? 0, replayed: backlog.length });
@@ -66,8 +83,9 @@ export async function startProtocolServer(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     handshakes,
-    publish(event) {
-      const full = { ...event, seq: events.length + 1, userId };
+    auths,
+    publish(event, to = userId) {
+      const full = { ...event, seq: events.length + 1, userId: to };
       events.push(full);
       server.to('live').emit('event', full);
       return full;

@@ -3,7 +3,6 @@ import {
   eventPageSchema,
   outboxPageSchema,
   pushedEventSchema,
-  versionedPreferencesSchema,
   type OutboxEntry,
   type PushedEvent,
   type UserAlertType,
@@ -13,6 +12,7 @@ import { startService, type RunningService } from '../../service';
 import {
   callApi,
   connectWithHandshake,
+  editPreferencesOverHttp,
   type RecordedMessage,
   type TestDevice,
 } from './service-test-client';
@@ -111,22 +111,7 @@ export class ServiceFixture {
 
   /** Changes a user's preferences as their companion would (GET, edit, PUT with If-Match). */
   async editPreferences(key: string, edit: (preferences: UserPreferences) => void): Promise<void> {
-    const current = versionedPreferencesSchema.parse(
-      (await callApi(this.service.url, this.token(key), 'GET', '/api/preferences')).body,
-    );
-    const { preferences } = current;
-    edit(preferences);
-    const answer = await callApi(
-      this.service.url,
-      this.token(key),
-      'PUT',
-      '/api/preferences',
-      { preferences },
-      { 'if-match': `"${current.version}"` },
-    );
-    if (answer.status !== 200) {
-      throw new Error(`Preferences not changed: ${JSON.stringify(answer.body)}`);
-    }
+    await editPreferencesOverHttp(this.service.url, this.token(key), edit);
   }
 
   /**

@@ -1,5 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import { currentProtocol, protocolHeader, type SocketMessageName } from '../../common';
+import {
+  currentProtocol,
+  protocolHeader,
+  versionedPreferencesSchema,
+  type SocketMessageName,
+  type UserPreferences,
+} from '../../common';
 import { createCondition } from './wait-for';
 
 /**
@@ -133,5 +139,29 @@ export async function injectOverHttp(
     return body.events;
   } catch {
     return null;
+  }
+}
+
+/** Changes a user's preferences as their companion would (GET, edit, PUT with If-Match). */
+export async function editPreferencesOverHttp(
+  url: string,
+  token: string,
+  edit: (preferences: UserPreferences) => void,
+): Promise<void> {
+  const current = versionedPreferencesSchema.parse(
+    (await callApi(url, token, 'GET', '/api/preferences')).body,
+  );
+  const { preferences } = current;
+  edit(preferences);
+  const answer = await callApi(
+    url,
+    token,
+    'PUT',
+    '/api/preferences',
+    { preferences },
+    { 'if-match': `"${current.version}"` },
+  );
+  if (answer.status !== 200) {
+    throw new Error(`Preferences not changed: ${JSON.stringify(answer.body)}`);
   }
 }

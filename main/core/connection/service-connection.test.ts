@@ -1,18 +1,24 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent, ConnectionState, ServiceEvent } from '../../../common';
+import {
+  currentProtocol,
+  type AlertEvent,
+  type ConnectionState,
+  type ServiceEvent,
+} from '../../../common';
 import { createSystemClock } from '../ports';
 import type { BatchRunner } from '../event-batch';
 import { backoffDelay, defaultBackoff } from './backoff';
 import { ServiceConnection, type ConnectionMessage } from './service-connection';
 import { createCondition, waitForValue } from '../../../test/support/wait-for';
 import { createRecordingLogger } from '../../../test/support/recording-logger';
+import { ManualClock } from '../../../test/support/manual-clock';
 import { startProtocolServer, type ProtocolServer } from '../../../test/support/protocol-server';
 import { cleanupAfterEach } from '../../../test/support/cleanups';
 
 const token = 'token-good';
 /** No store in these tests: each batch of messages runs as it is, with no transaction. */
-const unbatched: BatchRunner = { run: (work) => work() };
+const unbatched: BatchRunner = { run: (work) => work(), afterCommit: (action) => action() };
 const { defer } = cleanupAfterEach('ringside-test-');
 
 function textEvent(id: string, body = 'hello'): AlertEvent {
@@ -40,6 +46,7 @@ function connect(server: ProtocolServer, options: { token?: string } = {}) {
     token: options.token ?? token,
     deviceId: 'device-1',
     lastSeq: () => lastSeq,
+    epoch: () => null,
     batches: unbatched,
     clock: createSystemClock(),
     logger,
@@ -149,6 +156,7 @@ describe('ServiceConnection', () => {
       token,
       deviceId: 'device-1',
       lastSeq: () => 0,
+      epoch: () => null,
       batches: unbatched,
       clock: createSystemClock(),
       logger,
@@ -273,18 +281,74 @@ describe('ServiceConnection', () => {
     expect(client.connection.state.get().status).toBe('connected');
   });
 
-  it('drops an event id seen moments ago (replay overlap) before it reaches the consumer', async () => {
+  it('speaks the current protocol: the handshake carries it and the stored epoch', async () => {
     const server = await startProtocolServer({ tokens: [token] });
     defer(() => server.close());
     const client = connect(server);
     client.connection.start();
     await waitForValue(client.connection.state, (state) => state.status === 'connected');
-    const event = server.publish(textEvent('twice'));
-    server.emitRaw('event', event);
-    server.publish(textEvent('third'));
-    await client.condition.until(() => client.received.length === 2, 'two events');
-    expect(client.received.map((value) => value.id)).toEqual(['twice', 'third']);
-    expect(client.connection.duplicates).toBe(1);
+    expect(server.auths).toEqual([
+      { token, afterSeq: 0, deviceId: 'device-1', protocol: currentProtocol, epoch: null },
+    ]);
+  });
+
+  it('holds a batch a failed write rolled back and tries it again, link up, until it goes through', async () => {
+    const server = await startProtocolServer({ tokens: [token] });
+    defer(() => server.close());
+    server.publish(textEvent('event-1'));
+    const clock = new ManualClock(Date.now());
+    let lastSeq = 0;
+    let failuresLeft = 2;
+    const attempts: string[][] = [];
+    const handled = createCondition();
+    const connection = new ServiceConnection({
+      serviceUrl: server.url,
+      token,
+      deviceId: 'device-1',
+      lastSeq: () => lastSeq,
+      epoch: () => null,
+      // A store in miniature whose disk is full twice: the cursor rolls back with the batch.
+      batches: {
+        run<Result>(work: () => Result): Result {
+          const before = lastSeq;
+          const result = work();
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            lastSeq = before;
+            // Checked once the queue has taken the failure in.
+            queueMicrotask(() => handled.signal());
+            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+          }
+          return result;
+        },
+        afterCommit: (action) => action(),
+      },
+      clock,
+      logger: createRecordingLogger(),
+    });
+    connection.onMessage((message) => {
+      if (message.name !== 'event') return;
+      attempts.at(-1)?.push(message.value.id);
+      lastSeq = Math.max(lastSeq, message.value.seq);
+      handled.signal();
+    });
+    defer(() => connection.stop());
+    connection.start();
+    attempts.push([]);
+    await handled.until(() => connection.holding, 'the first batch held');
+    attempts.push([]);
+    clock.advance(1_000);
+    await handled.until(() => failuresLeft === 0 && connection.holding, 'the second attempt held');
+    attempts.push([]);
+    // The wait doubles: 1 s, then 2 s.
+    clock.advance(1_999);
+    expect(attempts.at(-1)).toEqual([]);
+    clock.advance(1);
+    await handled.until(() => lastSeq === 1, 'the event through');
+    expect(attempts).toEqual([['event-1'], ['event-1'], ['event-1']]);
+    // Never dropped: the link stayed up the whole time.
+    expect(server.handshakes).toEqual([0]);
+    expect(connection.holding).toBe(false);
   });
 
   it('runs each batch through its runner; a failed batch drops the link and asks again from lastSeq', async () => {
@@ -299,6 +363,7 @@ describe('ServiceConnection', () => {
       token,
       deviceId: 'device-1',
       lastSeq: () => lastSeq,
+      epoch: () => null,
       // A store in miniature: the cursor moves inside the batch and rolls back when it fails.
       batches: {
         run<Result>(work: () => Result): Result {
@@ -311,6 +376,7 @@ describe('ServiceConnection', () => {
           }
           return result;
         },
+        afterCommit: (action) => action(),
       },
       clock: createSystemClock(),
       logger,

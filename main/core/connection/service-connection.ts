@@ -10,7 +10,7 @@ import {
   type SocketAuth,
   type SocketMessageName,
 } from '../../../common';
-import { ArrivalQueue, type BatchRunner } from '../event-batch';
+import { ArrivalQueue, rethrowWriteFailure, type BatchRunner } from '../event-batch';
 import {
   ObservableValue,
   type Clock,
@@ -35,6 +35,11 @@ export interface ServiceConnectionOptions {
    */
   lastSeq: () => number;
   /**
+   * The data epoch `lastSeq` belongs to (ProcessedEventRepository.epoch()), null before the
+   * first `session`: read fresh at every handshake with `lastSeq`.
+   */
+  epoch: () => string | null;
+  /**
    * Runs each batch of messages that arrived together (main/core/event-batch.ts): the
    * companion's `EventBatches`, so a batch is one transaction with its pop-ups after the commit.
    */
@@ -46,8 +51,6 @@ export interface ServiceConnectionOptions {
   random?: () => number;
   /** socket.io's handshake timeout, in milliseconds. */
   connectTimeoutMilliseconds?: number;
-  /** How many recent event ids to remember to drop duplicates before they reach the store. */
-  recentIdCapacity?: number;
 }
 
 /** Why a message was refused at the boundary; kept short for logs. */
@@ -72,7 +75,9 @@ const reasonLimit = 300;
  * - Every message is validated with the protocol's zod schemas; an invalid one is logged with
  *   its reason and counted in `invalid`, never passed on.
  * - Messages are handed to listeners in arrival order, each batch of what arrived together
- *   inside one run of `batches` (the batch contract: main/core/event-batch.ts).
+ *   inside one run of `batches` (the batch contract: main/core/event-batch.ts). A batch a
+ *   failed write rolled back is held and tried again (rule 7); no event id is remembered here:
+ *   "seen" is what the store committed (rule 6).
  */
 export class ServiceConnection {
   readonly #options: ServiceConnectionOptions;
@@ -86,19 +91,22 @@ export class ServiceConnection {
   readonly #listeners = new Set<(message: ConnectionMessage) => void>();
   readonly #connectedListeners = new Set<() => void>();
   readonly #disconnectedListeners = new Set<(reason: string) => void>();
-  readonly #recentIds = new Set<string>();
   readonly #socket: Socket;
-  readonly #arrivals = new ArrivalQueue<ConnectionMessage>((batch) => this.#runBatch(batch));
+  readonly #arrivals: ArrivalQueue<ConnectionMessage>;
   #attempt = 0;
   #retryTimer: TimerHandle | null = null;
   #countdownTimer: TimerHandle | null = null;
   #running = false;
   #connects = 0;
-  #duplicates = 0;
 
   constructor(options: ServiceConnectionOptions) {
     this.#options = options;
     this.#backoff = { ...defaultBackoff, ...options.backoff };
+    this.#arrivals = new ArrivalQueue<ConnectionMessage>((batch) => this.#runBatch(batch), {
+      clock: options.clock,
+      // Held too long: let go of the link; the replay brings it all back from `lastSeq`.
+      onOverflow: () => this.dropLink(),
+    });
     this.#socket = io(options.serviceUrl, {
       autoConnect: false,
       reconnection: false,
@@ -121,9 +129,9 @@ export class ServiceConnection {
     return this.#invalid;
   }
 
-  /** Events dropped because their id was seen moments ago (replay overlap). */
-  get duplicates(): number {
-    return this.#duplicates;
+  /** A batch is held after a failed write (rule 7 of main/core/event-batch.ts). */
+  get holding(): boolean {
+    return this.#arrivals.holding;
   }
 
   /** Successful handshakes since creation (tests and diagnostics). */
@@ -180,7 +188,7 @@ export class ServiceConnection {
   /** Closes for good. */
   stop(): void {
     this.pause('Stopped');
-    this.#arrivals.clear();
+    this.#arrivals.close();
     this.#listeners.clear();
     this.#connectedListeners.clear();
     this.#disconnectedListeners.clear();
@@ -192,12 +200,13 @@ export class ServiceConnection {
   }
 
   #handshakeAuth(): SocketAuth {
-    const auth = {
+    const auth: SocketAuth = {
       token: this.#options.token,
       afterSeq: this.#options.lastSeq(),
       deviceId: this.#options.deviceId,
       // Issue 13: pushes of settings documents come in the version this companion reads.
       protocol: currentProtocol,
+      epoch: this.#options.epoch(),
     };
     // Fail loudly here rather than be refused by the service for a malformed handshake.
     return socketAuthSchema.parse(auth);
@@ -258,12 +267,14 @@ export class ServiceConnection {
     this.#arrivals.push({ name, value: parsed.value } as ConnectionMessage);
   }
 
+  /** Throws (the queue holds the batch and retries it) only when a write failed: rule 7. */
   #runBatch(batch: readonly ConnectionMessage[]): void {
     try {
       this.#options.batches.run(() => {
         for (const message of batch) this.#dispatch(message);
       });
     } catch (error) {
+      rethrowWriteFailure(error);
       // The batch was not recorded (its transaction failed): the replay brings it back.
       this.#options.logger.error('A batch of messages failed; reconnecting to replay it', {
         size: batch.length,
@@ -274,32 +285,18 @@ export class ServiceConnection {
   }
 
   #dispatch(message: ConnectionMessage): void {
-    if (message.name === 'event') {
-      if (this.#recentIds.has(message.value.id)) {
-        this.#duplicates += 1;
-        return;
-      }
-      this.#remember(message.value.id);
-    }
     for (const listener of [...this.#listeners]) {
       try {
         listener(message);
       } catch (error) {
-        // A failing consumer must not take the socket down with it.
+        // A failed write aborts the whole batch; any other failing consumer must not take the
+        // socket down with it.
+        rethrowWriteFailure(error);
         this.#options.logger.error('A message listener failed', {
           name: message.name,
           error: error instanceof Error ? error.message : String(error),
         });
       }
-    }
-  }
-
-  #remember(id: string): void {
-    const capacity = this.#options.recentIdCapacity ?? 2_000;
-    this.#recentIds.add(id);
-    if (this.#recentIds.size > capacity) {
-      const oldest = this.#recentIds.values().next();
-      if (!oldest.done) this.#recentIds.delete(oldest.value);
     }
   }
 

@@ -1,3 +1,4 @@
+import { EventBatches } from '../event-batch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, type AlertEvent, type AlertType } from '../../../common';
 import { DeliveryEngine, systemDoNotDisturbReason } from './delivery-engine';
@@ -30,10 +31,12 @@ function setup(breakThrough: readonly AlertType[] = ['callPersonal']) {
   stores.push(handle);
   const { store } = handle;
   const notifier = new RecordingNotifier();
+  const logger = createRecordingLogger();
   const engine = new DeliveryEngine({
     clock,
     notifier,
-    logger: createRecordingLogger(),
+    logger,
+    batches: new EventBatches({ store, notifier, logger }),
     notifications: store.notifications,
     events: store.events,
     describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, defaultUserPreferences, type AlertEvent } from '../../../common';
+import { EventBatches } from '../event-batch';
 import { DeliveryEngine } from './delivery-engine';
 import { createEventDescriber } from './describe';
 import { utf8ByteLength } from './sanitize';
@@ -34,6 +35,7 @@ function setup(options: { preferences?: ReturnType<typeof defaultUserPreferences
     notifications: store.notifications,
     events: store.events,
     describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),
+    batches: new EventBatches({ store, notifier, logger }),
   });
   /** What the pipeline does: decide, record, deliver. */
   const process = (event: AlertEvent) => {
@@ -148,6 +150,7 @@ describe('DeliveryEngine', () => {
       logger: createRecordingLogger(),
       notifications: handle.store.notifications,
       events: handle.store.events,
+      batches: new EventBatches({ store: handle.store, notifier, logger: createRecordingLogger() }),
       describer: createEventDescriber({
         lineName: () => `Invoice from \u202Egpj.exe${hostileLine}`,
       }),
@@ -201,6 +204,7 @@ describe('DeliveryEngine', () => {
       logger,
       notifications: handle.store.notifications,
       events: handle.store.events,
+      batches: new EventBatches({ store: handle.store, notifier, logger: createRecordingLogger() }),
       describer: createEventDescriber({
         lineName: () => {
           throw new Error('the profile is gone');

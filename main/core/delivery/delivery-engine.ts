@@ -1,17 +1,17 @@
-import type {
-  AlertEvent,
-  AlertType,
-  Decision,
-  EventOfKind,
-  HealthNotice,
-  InAppNotification,
-  ReasonCode,
-} from '../../../common';
 import {
-  ObservableValue,
+  quietReasonCodes,
+  type AlertEvent,
+  type AlertType,
+  type Decision,
+  type EventOfKind,
+  type HealthNotice,
+  type InAppNotification,
+  type PopupRecord,
+} from '../../../common';
+import type { BatchRunner } from '../event-batch';
+import {
   type Clock,
   type Logger,
-  type NotifierAvailability,
   type NotifierPort,
   type Observable,
   type PopupContent,
@@ -19,8 +19,10 @@ import {
 } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
 import { CoalescingPolicy, type Coalescable, type CoalescingStep } from './coalescing-policy';
-import { createEventDescriber, type Description, type EventDescriber } from './describe';
+import { withFallback, type EventDescriber } from './describe';
 import { InAppList } from './in-app-list';
+import { NotifierHealth } from './notifier-health';
+import { RecentSet } from './recent-set';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
 
 export interface DeliveryEngineOptions {
@@ -37,6 +39,11 @@ export interface DeliveryEngineOptions {
   /** After a pop-up, more of the same group within this window become one. Default 2 s. */
   coalesceWindowMilliseconds?: number;
   /**
+   * The session's event batches (main/core/event-batch.ts): a delivery's in-app item is
+   * written in its event's batch, its pop-up is coalesced once that batch committed.
+   */
+  batches: Pick<BatchRunner, 'afterCommit'>;
+  /**
    * The alert types the person lets break through quiet hours (their preferences, read per
    * event): a ringing call of one of them still pops up while the system's do-not-disturb is on.
    * Default none.
@@ -47,19 +54,18 @@ export interface DeliveryEngineOptions {
 /** The in-app reason of an alert the desktop's own do-not-disturb held back. */
 export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
-/** Reasons that hold back a pop-up but leave the alert for the in-app list, with the reason. */
-const quietReasonCodes: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
-  'onAnotherCall',
-  'lineMuted',
-  'doNotDisturb',
-  'quietHours',
-]);
+/** What became of one delivered event, once nothing about it is left to do. */
+export interface SettledDelivery {
+  eventId: string;
+  /** The pop-up's record, when one was owed; null when none was. */
+  popup: PopupRecord | null;
+}
 
-/**
- * Words when the session's describer throws (a lookup failed): the built-in ones with no lookups
- * ("line line-support" for the line, UTC), so the alert still reads as what it is.
- */
-const withoutLookups = createEventDescriber({ lineName: () => null });
+/** Why a ringing call seen after its end never pops up. */
+const callEndedReason = 'The call had ended before it could pop up';
+
+/** How many ended call ids are remembered, so a late "ringing" for them is listed as missed. */
+const endedCallMemory = 2_000;
 
 interface Delivery extends Coalescable {
   inApp: boolean;
@@ -70,14 +76,19 @@ interface Delivery extends Coalescable {
  * Delivers decided events to people: desktop pop-ups through the notifier port and the in-app
  * list as a second sink that keeps every item.
  *
+ * - The in-app item of an event is written in its event's batch, during a catch-up too, so it
+ *   commits with the decision (a kill cannot lose it). A pop-up that cannot show at all lists
+ *   the alert there too; a ringing call already over is listed as missed.
  * - Which pop-ups show now, wait in a window, become one, or are held by a catch-up (a
- *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); this engine
- *   carries out its steps against the ports and runs its windows' timers.
+ *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); it is asked
+ *   once the event's batch committed, so a batch that rolls back leaves nothing behind here.
+ *   This engine carries out its steps against the ports and runs its windows' timers.
  * - An alert held back by a mute, do-not-disturb, quiet hours or another call is still listed,
  *   with the reason. A pop-up that fails, or cannot be shown at all, is listed too and counted in
- *   `health`; nothing here throws at the caller.
- * - Every event that was to pop up is marked notified once its pop-up was handed off or failed,
- *   so a restart does not raise it again.
+ *   `health`.
+ * - What became of each pop-up (shown, failed with the notifier's error, withdrawn) is recorded
+ *   with its event once it was handed off, so a restart does not raise it again; then, or at the
+ *   commit when no pop-up was owed, the delivery is settled (`onSettled`).
  */
 export class DeliveryEngine {
   readonly #clock: Clock;
@@ -86,28 +97,40 @@ export class DeliveryEngine {
   readonly #events: ProcessedEventRepository;
   readonly #list: InAppList;
   readonly #describer: EventDescriber;
+  readonly #batches: Pick<BatchRunner, 'afterCommit'>;
   readonly #windowMilliseconds: number;
   readonly #policy = new CoalescingPolicy<Delivery>();
+  /** Calls whose end was delivered: a later "ringing" for one is a missed call. */
+  readonly #endedCalls = new RecentSet(endedCallMemory);
   /** The timer of each open coalescing window, by group key. */
   readonly #windowTimers = new Map<string, TimerHandle>();
-  readonly #health = new ObservableValue<HealthNotice[]>([]);
+  readonly #notifierHealth: NotifierHealth;
   readonly #openListeners = new Set<(itemId: string) => void>();
+  readonly #settledListeners = new Set<(settled: readonly SettledDelivery[]) => void>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #breakThrough: () => readonly AlertType[];
-  #stopFollowing: (() => void) | null = null;
-  #notifierAvailable: boolean | null = null;
-  #started = false;
   #stopped = false;
-  #failures = 0;
-  #popupsShown = 0;
 
   constructor(options: DeliveryEngineOptions) {
     this.#clock = options.clock;
     this.#notifier = options.notifier;
     this.#logger = options.logger;
-    this.#list = new InAppList({ notifications: options.notifications, logger: options.logger });
+    this.#list = new InAppList({
+      notifications: options.notifications,
+      logger: options.logger,
+      clock: options.clock,
+    });
+    this.#notifierHealth = new NotifierHealth({
+      notifier: options.notifier,
+      logger: options.logger,
+      clock: options.clock,
+      list: this.#list,
+    });
     this.#events = options.events;
-    this.#describer = options.describer;
+    this.#describer = withFallback(options.describer, (id, error) =>
+      this.#logger.error('Describing an event failed', { id, error: String(error) }),
+    );
+    this.#batches = options.batches;
     this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
     this.#breakThrough = options.breakThrough ?? (() => []);
     this.#notifier.onClick((itemId) => {
@@ -118,7 +141,7 @@ export class DeliveryEngine {
 
   /** Health lines for the person (no notification daemon, failing pop-ups). */
   get health(): Observable<HealthNotice[]> {
-    return this.#health;
+    return this.#notifierHealth.health;
   }
 
   /** Unread in-app items. */
@@ -128,7 +151,7 @@ export class DeliveryEngine {
 
   /** Counts for status and tests: pop-ups handed to the notifier, and those that failed. */
   get stats(): { popupsShown: number; popupFailures: number } {
-    return { popupsShown: this.#popupsShown, popupFailures: this.#failures };
+    return this.#notifierHealth.stats;
   }
 
   /**
@@ -137,75 +160,61 @@ export class DeliveryEngine {
    * appeared), the notice goes and the next alert pops up.
    */
   async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    let result: NotifierAvailability;
-    try {
-      result = await this.#notifier.probe();
-    } catch (error) {
-      result = { available: false, reason: `The notification check failed: ${String(error)}` };
-    }
-    if (this.#stopped) return;
-    this.#availabilityChanged(result);
-    this.#stopFollowing = this.#notifier.availability.subscribe((value) => {
-      if (value && !this.#stopped) this.#availabilityChanged(value);
-    });
-  }
-
-  #availabilityChanged(result: NotifierAvailability): void {
-    if (result.available) {
-      this.#notifierAvailable = true;
-      const notices = this.#health.get();
-      const others = notices.filter((entry) => entry.code !== 'notifierUnavailable');
-      if (others.length !== notices.length) this.#health.set(others);
-      return;
-    }
-    if (this.#notifierAvailable === false) return;
-    this.#notifierAvailable = false;
-    const message = `Desktop pop-ups are unavailable: ${result.reason}. Alerts still appear in the in-app list.`;
-    this.#logger.warn('Desktop pop-ups are unavailable', { reason: result.reason });
-    this.#setNotice({ code: 'notifierUnavailable', message });
-    const now = this.#clock.now();
-    this.#list.add({
-      id: `local:health:notifier:${now}`,
-      eventId: `local:health:notifier:${now}`,
-      title: 'Desktop pop-ups are unavailable',
-      body: message,
-      createdAt: now,
-      read: false,
-      quietReason: null,
-    });
+    await this.#notifierHealth.start();
   }
 
   /**
-   * Takes the policy's decision for one event: a desktop delivery pops up (coalesced), an in-app
-   * delivery or a quiet suppression (mute, do-not-disturb, quiet hours, another call) is listed.
-   * Call it for every decided event, alerts or not: an ended call is how a ringing one is
-   * known to be over.
+   * Takes the policy's decision for one event, inside its batch: the in-app item now (an in-app
+   * delivery, a quiet suppression with its reason, a missed call, or the fallback of a pop-up
+   * that cannot show), the pop-up once the batch committed (coalesced). Call it for every
+   * decided event, alerts or not: an ended call is how a ringing one is known to be over. A
+   * failed write throws: the batch must roll back.
    */
   deliver(event: AlertEvent, decision: Decision): void {
     if (this.#stopped) return;
     const suppression = decision.suppressed.find(
-      (entry) => entry.channel === 'desktop' && quietReasonCodes.has(entry.code),
+      (entry) => entry.channel === 'desktop' && quietReasonCodes.includes(entry.code),
     );
-    const popUp = decision.deliveries.some((entry) => entry.channel === 'desktop');
-    // The desktop's own do-not-disturb holds the pop-up: listed with the reason, marked notified.
+    const wanted = decision.deliveries.some((entry) => entry.channel === 'desktop');
+    // The desktop's own do-not-disturb holds the pop-up: listed with the reason, recorded.
     const heldBySystem =
-      popUp && this.#notifier.systemDoNotDisturb.get().on && !this.#ringsThrough(event, decision);
-    this.#carryOut(
-      this.#policy.coalesce({
-        event,
-        popUp: popUp && !heldBySystem,
-        inApp: heldBySystem || decision.deliveries.some((entry) => entry.channel === 'inApp'),
-        // The explanation names lines, which come from the service: shown in the list, so bounded.
-        quietReason: heldBySystem
-          ? systemDoNotDisturbReason
-          : suppression
-            ? sanitizeNotificationText(suppression.explanation, bodyLimits)
-            : null,
-      }),
-    );
-    if (heldBySystem) this.#markNotified([event.id]);
+      wanted && this.#notifier.systemDoNotDisturb.get().on && !this.#ringsThrough(event, decision);
+    const popUp = wanted && !heldBySystem;
+    const inApp = heldBySystem || decision.deliveries.some((entry) => entry.channel === 'inApp');
+    // The explanation names lines, which come from the service: shown in the list, so bounded.
+    const quietReason = heldBySystem
+      ? systemDoNotDisturbReason
+      : suppression
+        ? sanitizeNotificationText(suppression.explanation, bodyLimits)
+        : null;
+    const held: PopupRecord | null = heldBySystem
+      ? { status: 'withdrawn', reason: systemDoNotDisturbReason }
+      : null;
+    if (held) this.#events.markNotified(event.id, this.#clock.now(), held);
+    if (event.kind === 'call' && event.state === 'ended') this.#endedCalls.add(event.callId);
+    const missedCall =
+      event.kind === 'call' && event.state === 'ringing' && this.#endedCalls.has(event.callId)
+        ? event
+        : null;
+    const missed = missedCall !== null;
+    if (missedCall) {
+      if (popUp || inApp) this.#list.put(this.#missedCallItem(missedCall, quietReason));
+      if (popUp) {
+        this.#events.markNotified(event.id, this.#clock.now(), {
+          status: 'withdrawn',
+          reason: callEndedReason,
+        });
+      }
+    } else if (inApp || (popUp && this.#notifierHealth.available === false)) {
+      this.#list.add(this.#list.itemOf(event, this.#describer.describe(event), quietReason));
+    }
+    this.#batches.afterCommit(() => {
+      if (this.#stopped) return;
+      if (!popUp || missed) {
+        this.#settle([event.id], missed && popUp ? withdrawn() : held);
+      }
+      if (!missed) this.#carryOut(this.#policy.coalesce({ event, popUp, inApp, quietReason }));
+    });
   }
 
   /** A ringing call of a type the person lets break through quiet hours. */
@@ -218,12 +227,12 @@ export class DeliveryEngine {
     );
   }
 
-  /** Holds deliveries (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
+  /** Holds pop-ups (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
   beginCatchUp(): void {
     this.#policy.beginCatchUp();
   }
 
-  /** Lists the held backlog and pops its summaries, as the coalescing policy groups them. */
+  /** Pops the held backlog's summaries, as the coalescing policy groups them. */
   endCatchUp(): void {
     this.#carryOut(this.#policy.endCatchUp());
   }
@@ -232,6 +241,15 @@ export class DeliveryEngine {
   onOpenItem(listener: (itemId: string) => void): () => void {
     this.#openListeners.add(listener);
     return () => this.#openListeners.delete(listener);
+  }
+
+  /**
+   * Listens for settled deliveries: after the commit when no pop-up was owed, else once the
+   * pop-up's record is written. Returns the function that stops listening.
+   */
+  onSettled(listener: (settled: readonly SettledDelivery[]) => void): () => void {
+    this.#settledListeners.add(listener);
+    return () => this.#settledListeners.delete(listener);
   }
 
   /** Marks in-app items read and refreshes `unread`. */
@@ -255,28 +273,29 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.#stopped = true;
-    this.#stopFollowing?.();
+    this.#notifierHealth.stop();
     this.#clearWindowTimers();
     this.#policy.closeWindows();
   }
 
-  /** Does what the coalescing policy said, in its order. */
+  /** Does what the coalescing policy said, in its order (after the commit: outside any batch). */
   #carryOut(steps: readonly CoalescingStep<Delivery>[]): void {
     for (const step of steps) {
       switch (step.step) {
         case 'release':
-          this.#release(step.delivery);
+          // Its in-app item was written with its event (`deliver`).
           break;
         case 'missedCall':
-          // The pop-up it would have been goes to the list instead, like any that cannot show.
+          // Held by a catch-up whose backlog also held its end: listed as missed instead.
           if (step.delivery.popUp || step.delivery.inApp) {
-            this.#addMissedCallItem(step.call, step.delivery.quietReason);
+            this.#list.addLogged(this.#missedCallItem(step.call, step.delivery.quietReason), 'put');
           }
-          if (step.delivery.popUp) this.#markNotified([step.call.id]);
+          if (step.delivery.popUp) this.#record([step.call.id], withdrawn());
           break;
         case 'withdraw':
-          this.#addMissedCallItem(step.call, null);
-          this.#markNotified([step.call.id]);
+          // Its ringing item, when it has one, stays as it was listed.
+          this.#list.addLogged(this.#missedCallItem(step.call, null));
+          this.#record([step.call.id], withdrawn());
           break;
         case 'show':
           this.#show(step.events);
@@ -302,50 +321,22 @@ export class DeliveryEngine {
     this.#windowTimers.clear();
   }
 
-  #addMissedCallItem(event: EventOfKind<'call'>, quietReason: string | null): void {
-    const text = this.#describe(event.id, (describer) => describer.describeMissedCall(event));
-    this.#list.add(this.#item(event, text, quietReason));
-  }
-
-  /**
-   * The in-app item of a delivery, when it gets one now: when the policy delivers in-app (a
-   * muted alert carries its reason), or as the fallback of a pop-up that cannot show. A muted
-   * alert whose in-app channel is off (by the person or the business) is not listed.
-   */
-  #release(delivery: Delivery): void {
-    const popUpCannotShow = delivery.popUp && this.#notifierAvailable === false;
-    if (delivery.inApp || popUpCannotShow) {
-      this.#list.add(
-        this.#item(delivery.event, this.#describeOne(delivery.event), delivery.quietReason),
-      );
-    }
-  }
-
-  #item(event: AlertEvent, text: Description, quietReason: string | null): InAppNotification {
-    return {
-      id: event.id,
-      eventId: event.id,
-      title: text.title,
-      body: text.body,
-      createdAt: this.#clock.now(),
-      read: false,
-      quietReason,
-    };
+  #missedCallItem(event: EventOfKind<'call'>, quietReason: string | null): InAppNotification {
+    return this.#list.itemOf(event, this.#describer.describeMissedCall(event), quietReason);
   }
 
   #show(events: readonly AlertEvent[]): void {
     const last = events.at(-1);
     if (!last) return;
     const ids = events.map((event) => event.id);
-    if (this.#notifierAvailable === false) {
-      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
-      this.#markNotified(ids);
+    if (this.#notifierHealth.available === false) {
+      for (const event of events)
+        this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
+      this.#record(ids, { status: 'failed', reason: this.#notifierHealth.unavailableReason });
       return;
     }
     const text =
-      events.length === 1
-        ? this.#describeOne(last)
-        : this.#describe(last.id, (describer) => describer.describeGroup(events));
+      events.length === 1 ? this.#describer.describe(last) : this.#describer.describeGroup(events);
     const content: PopupContent = { itemId: last.id, title: text.title, body: text.body };
     const handoff = this.#handOff(content, events).finally(() => {
       this.#inFlight.delete(handoff);
@@ -362,59 +353,46 @@ export class DeliveryEngine {
       reason = String(error);
     }
     if (reason === null) {
-      this.#popupsShown++;
+      this.#notifierHealth.popupShown();
     } else {
-      this.#popupFailed(reason);
+      this.#notifierHealth.popupFailed(reason);
       // The in-app list is the fallback: nothing that failed to pop is lost.
-      for (const event of events) this.#list.add(this.#item(event, this.#describeOne(event), null));
+      for (const event of events)
+        this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
     }
-    this.#markNotified(events.map((event) => event.id));
+    this.#record(
+      events.map((event) => event.id),
+      reason === null ? { status: 'shown' } : { status: 'failed', reason: reason.slice(0, 500) },
+    );
     // Where the desktop does not announce its do-not-disturb, it is read again for the next one.
     void this.#notifier.systemDoNotDisturb.current();
   }
 
-  #popupFailed(reason: string): void {
-    this.#failures++;
-    if (this.#failures === 1 || this.#failures % 100 === 0) {
-      this.#logger.warn('A desktop pop-up could not be shown', {
-        reason,
-        failures: this.#failures,
-      });
-    }
-    const noun = this.#failures === 1 ? 'pop-up' : 'pop-ups';
-    this.#setNotice({
-      code: 'popupFailures',
-      message: `${this.#failures} desktop ${noun} could not be shown (last: ${reason}); they are in the in-app list.`,
-    });
-  }
-
-  #setNotice(notice: HealthNotice): void {
-    const others = this.#health.get().filter((entry) => entry.code !== notice.code);
-    this.#health.set([...others, notice]);
-  }
-
-  #markNotified(ids: readonly string[]): void {
+  /**
+   * Records what became of the pop-up of these events, outside any batch, and settles them once
+   * the record is written: what listeners hear is on disk. A record that cannot be written is
+   * not settled; the pop-up is raised again at the next start and settled then.
+   */
+  #record(ids: readonly string[], popup: PopupRecord): void {
     const now = this.#clock.now();
-    for (const id of ids) {
+    for (const id of ids) this.#events.markNotified(id, now, popup);
+    if (this.#events.flushMarks()) this.#settle(ids, popup);
+    else this.#logger.error('Recording pop-ups failed', { count: ids.length });
+  }
+
+  #settle(ids: readonly string[], popup: PopupRecord | null): void {
+    if (this.#settledListeners.size === 0) return;
+    const settled = ids.map((eventId) => ({ eventId, popup }));
+    for (const listener of [...this.#settledListeners]) {
       try {
-        this.#events.markNotified(id, now);
+        listener(settled);
       } catch (error) {
-        this.#logger.error('Marking an event notified failed', { id, error: String(error) });
+        this.#logger.error('A settled-delivery listener failed', { error: String(error) });
       }
     }
   }
+}
 
-  #describeOne(event: AlertEvent): Description {
-    return this.#describe(event.id, (describer) => describer.describe(event));
-  }
-
-  /** Words from the session's describer; if it throws, from the one that needs no lookups. */
-  #describe(id: string, words: (describer: EventDescriber) => Description): Description {
-    try {
-      return words(this.#describer);
-    } catch (error) {
-      this.#logger.error('Describing an event failed', { id, error: String(error) });
-      return words(withoutLookups);
-    }
-  }
+function withdrawn(): PopupRecord {
+  return { status: 'withdrawn', reason: callEndedReason };
 }

@@ -42,9 +42,6 @@ export interface DescriberLookups {
   timeZone?: () => string;
 }
 
-/** Id prefix of the one "missed reminders" summary raised after sleep or an offline gap. */
-export const missedRemindersIdPrefix = 'local:missed-reminders:';
-
 /** Words for a kind in a group summary: "7 new texts". */
 const pluralNames: Record<EventKind, string> = {
   call: 'calls',
@@ -216,10 +213,6 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
       case 'appointmentCancelled':
         return bounded('Appointment cancelled', `Appointment ${event.appointmentId}`);
       case 'appointmentReminder': {
-        if (event.id.startsWith(missedRemindersIdPrefix)) {
-          // The scheduler writes the summary into the title of its stand-in appointment.
-          return bounded('Missed appointment reminders', event.appointment.title);
-        }
         const words = appointmentWords(event.appointment, now);
         // Relative words from the instants, not the offset: a late reminder still reads true.
         return bounded(
@@ -291,4 +284,47 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
   }
 
   return { describe, describeMissedCall, describeGroup };
+}
+
+/**
+ * Words when the session's describer throws (a lookup failed): the built-in ones with no lookups
+ * ("line line-support" for the line, UTC), so the alert still reads as what it is.
+ */
+const withoutLookups = createEventDescriber({ lineName: () => null });
+
+/**
+ * `describer`, falling back to the words without lookups when it throws; `failed` hears of each
+ * failure (delivery logs it) with the id of the event it was describing.
+ */
+export function withFallback(
+  describer: EventDescriber,
+  failed: (eventId: string, error: unknown) => void,
+): EventDescriber {
+  const guarded =
+    <Input>(
+      words: (from: EventDescriber, input: Input) => Description,
+      idOf: (input: Input) => string,
+    ) =>
+    (input: Input): Description => {
+      try {
+        return words(describer, input);
+      } catch (error) {
+        failed(idOf(input), error);
+        return words(withoutLookups, input);
+      }
+    };
+  return {
+    describe: guarded(
+      (from, event: AlertEvent) => from.describe(event),
+      (event) => event.id,
+    ),
+    describeMissedCall: guarded(
+      (from, event: EventOfKind<'call'>) => from.describeMissedCall(event),
+      (event) => event.id,
+    ),
+    describeGroup: guarded(
+      (from, events: readonly AlertEvent[]) => from.describeGroup(events),
+      (events) => events.at(-1)?.id ?? '',
+    ),
+  };
 }

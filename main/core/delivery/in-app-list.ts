@@ -1,26 +1,29 @@
-import type { InAppNotification } from '../../../common';
-import { ObservableValue, type Logger, type Observable } from '../ports';
+import type { AlertEvent, InAppNotification } from '../../../common';
+import { ObservableValue, type Clock, type Logger, type Observable } from '../ports';
 import type { InAppNotificationRepository } from '../store/repositories';
-import { RecentSet } from './recent-set';
-
-/** How many item ids are remembered, so a redelivery (a restart's re-raise) adds no duplicate. */
-const itemMemory = 20_000;
 
 /**
- * The in-app list as delivery's second sink: every item added once, `unread` kept current, and a
- * failing store logged rather than thrown at the caller.
+ * The in-app list as delivery's second sink: every item added once (the store ignores an id it
+ * holds, so a retried batch or a re-raise adds no duplicate and a rolled-back one loses none),
+ * and `unread` kept current. A write that fails throws: inside a batch it must roll the batch
+ * back (main/core/event-batch.ts, rule 7); outside one the caller logs it.
  */
 export class InAppList {
   readonly #notifications: InAppNotificationRepository;
   readonly #logger: Logger;
+  readonly #clock: Clock;
   readonly #unread: ObservableValue<number>;
-  readonly #added = new RecentSet(itemMemory);
   /** A recount of unread items is queued for the end of this turn. */
   #recountQueued = false;
 
-  constructor(options: { notifications: InAppNotificationRepository; logger: Logger }) {
+  constructor(options: {
+    notifications: InAppNotificationRepository;
+    logger: Logger;
+    clock: Clock;
+  }) {
     this.#notifications = options.notifications;
     this.#logger = options.logger;
+    this.#clock = options.clock;
     this.#unread = new ObservableValue(this.#unreadCount(0));
   }
 
@@ -29,16 +32,43 @@ export class InAppList {
     return this.#unread;
   }
 
-  /** Adds an item, unless one with its id was added already. */
+  /** Adds an item, unless one with its id is listed already. */
   add(item: InAppNotification): void {
-    if (this.#added.has(item.id)) return;
-    this.#added.add(item.id);
+    this.#notifications.add(item);
+    this.#recountSoon();
+  }
+
+  /** Adds an item, or rewrites the words of the one with its id (a call found missed). */
+  put(item: InAppNotification): void {
+    this.#notifications.put(item);
+    this.#recountSoon();
+  }
+
+  /** The item of an event (its id is the event's): what it says, and why it was quiet. */
+  itemOf(
+    event: AlertEvent,
+    text: { title: string; body: string },
+    quietReason: string | null,
+  ): InAppNotification {
+    return {
+      id: event.id,
+      eventId: event.id,
+      title: text.title,
+      body: text.body,
+      createdAt: this.#clock.now(),
+      read: false,
+      quietReason,
+    };
+  }
+
+  /** `add` (or `put`) outside any batch (after a pop-up, at start): a failure is logged. */
+  addLogged(item: InAppNotification, how: 'add' | 'put' = 'add'): void {
     try {
-      this.#notifications.add(item);
+      if (how === 'put') this.put(item);
+      else this.add(item);
     } catch (error) {
       this.#logger.error('Adding an in-app item failed', { id: item.id, error: String(error) });
     }
-    this.#recountSoon();
   }
 
   /** Marks items read and refreshes `unread`; returns how many changed. */

@@ -1,16 +1,19 @@
 /**
- * Delivery: desktop pop-ups and the in-app list, and the detectors and scheduler that raise
- * derived events (high-SMS bursts, usage thresholds, appointment reminders, mute expiries).
+ * Delivery: desktop pop-ups and the in-app list, what they say, the local reminder schedule (for
+ * pop-ups while the link is down) and mute expiries.
  */
-export { DeliveryEngine, type DeliveryEngineOptions } from './delivery-engine';
+export {
+  DeliveryEngine,
+  type DeliveryEngineOptions,
+  type SettledDelivery,
+} from './delivery-engine';
 export {
   createEventDescriber,
-  missedRemindersIdPrefix,
   type DescriberLookups,
   type Description,
   type EventDescriber,
 } from './describe';
-export { HighSmsDetector, type HighSmsDetectorOptions } from './high-sms-detector';
+export { LocalReminders, type LocalRemindersOptions } from './local-reminders';
 export {
   MuteExpiryWatcher,
   type MuteExpiry,
@@ -20,7 +23,6 @@ export { DbusNotifier, type DbusNotifierOptions } from './dbus/dbus-notifier';
 export { sessionBusAddress } from './dbus/session-bus';
 export { createNodeNotifier, type NodeNotifierOptions } from './node-notifier';
 export { chooseNotifier, type NotifierChoice, type NotifierKind } from './notifier-choice';
-export { ReminderScheduler, type ReminderSchedulerOptions } from './reminder-scheduler';
 export {
   bodyLimits,
   sanitizeNotificationText,
@@ -28,4 +30,3 @@ export {
   utf8ByteLength,
   type TextLimits,
 } from './sanitize';
-export { UsageDetector, type UsageDetectorOptions } from './usage-detector';

@@ -68,6 +68,8 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
+        // Delivered outside any event batch: what waits for a commit runs at once.
+        batches: { afterCommit: (action) => action() },
       });
       await engine.start();
       expect(engine.health.get()).toEqual([]);
@@ -142,6 +144,8 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
         notifications: handle.store.notifications,
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
+        // Delivered outside any event batch: what waits for a commit runs at once.
+        batches: { afterCommit: (action) => action() },
       });
       await engine.start();
       expect(engine.health.get()[0]?.code).toBe('notifierUnavailable');

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  type AlertEvent,
   type Decision,
   type ServiceEvent,
 } from '../../../common';
@@ -14,6 +15,7 @@ import { SqliteStore } from './sqlite-store';
 import { cleanupAfterEach } from '../../../test/support/cleanups';
 
 const { defer, temporaryFolder } = cleanupAfterEach('ringside-store-');
+const shown = { status: 'shown' } as const;
 function freshStore(): { store: Store; dataDir: string } {
   const dataDir = temporaryFolder();
   const store = openStore({ dataDir, userId: 'user-sam' });
@@ -90,7 +92,7 @@ describe('processed events', () => {
     expect(store.events.has('event-1')).toBe(true);
     expect(store.events.has('event-9')).toBe(false);
 
-    store.events.markNotified('event-1', 200);
+    store.events.markNotified('event-1', 200, shown);
     expect(store.events.pendingNotifications().map((item) => item.event.id)).toEqual(['event-3']);
     expect(store.events.recent(10).map((item) => [item.event.id, item.decidedAt])).toEqual([
       ['event-3', 101],
@@ -103,27 +105,86 @@ describe('processed events', () => {
     expect(reopened.events.pendingNotifications()).toHaveLength(1);
   });
 
-  it('records several in one transaction with the same duplicate rule, all or nothing', () => {
+  it('keeps the service outcome apart from the event, and what became of each pop-up', () => {
     const { store } = freshStore();
-    const burst = [1, 2, 2, 5].map((seq) => ({
-      event: callEvent(seq),
-      decision: popupDecision(`event-${seq}`),
-      decidedAt: seq,
-    }));
-    expect(store.events.recordDecisions(burst)).toEqual([true, true, false, true]);
-    expect(store.events.lastSeq()).toBe(5);
-    expect(store.events.recent(10)).toHaveLength(3);
-    expect(store.events.recordDecisions([])).toEqual([]);
-    // An event and what it derived: when the second cannot be written, the first is not either.
-    expect(() =>
-      store.events.recordDecisions([
-        { event: callEvent(6), decision: popupDecision('event-6'), decidedAt: 6 },
-        // A value SQLite cannot bind: the second insert throws after the first went in.
-        { event: callEvent(7), decision: popupDecision('event-7'), decidedAt: {} as number },
-      ]),
-    ).toThrow();
-    expect(store.events.has('event-6')).toBe(false);
-    expect(store.events.lastSeq()).toBe(5);
+    const outcome = {
+      deliveries: [
+        {
+          channel: 'email' as const,
+          status: 'sent' as const,
+          outboxId: 4,
+          destination: 'sam@example.com',
+        },
+      ],
+    };
+    store.events.recordDecision({ ...callEvent(1), outcome }, popupDecision('event-1'), 100);
+    store.events.recordDecision(callEvent(2), popupDecision('event-2'), 101);
+    store.notifications.add({
+      id: 'event-1',
+      eventId: 'event-1',
+      title: 'Call',
+      body: '',
+      createdAt: 1,
+      read: false,
+      quietReason: null,
+    });
+    store.events.markNotified('event-2', 200, { status: 'failed', reason: 'No daemon' });
+    expect(store.events.flushMarks()).toBe(true);
+    expect(store.events.get('event-1')).toEqual({
+      event: callEvent(1),
+      decision: popupDecision('event-1'),
+      decidedAt: 100,
+      seq: 1,
+      outcome,
+      popup: null,
+      notified: false,
+      listed: true,
+    });
+    expect(store.events.get('event-2')).toMatchObject({
+      outcome: null,
+      popup: { status: 'failed', reason: 'No daemon' },
+      notified: true,
+      listed: false,
+    });
+    expect(store.events.get('event-9')).toBeNull();
+  });
+
+  it("adopts the service's copy of a local alert: its seq and outcome, lastSeq past it, once", () => {
+    const { store } = freshStore();
+    // The same alert as the companion raises it itself: no seq, no user.
+    const local = Object.fromEntries(
+      Object.entries(callEvent(7)).filter(([key]) => key !== 'seq' && key !== 'userId'),
+    ) as AlertEvent;
+    store.events.recordDecision(local, popupDecision('event-7'), 100);
+    expect(store.events.lastSeq()).toBe(0);
+    const outcome = {
+      deliveries: [
+        { channel: 'email' as const, status: 'notSent' as const, code: 'x', explanation: 'No' },
+      ],
+    };
+    expect(store.events.adoptServiceCopy({ ...callEvent(7), outcome })).toBe(true);
+    expect(store.events.lastSeq()).toBe(7);
+    expect(store.events.get('event-7')).toMatchObject({ seq: 7, outcome });
+    // A second copy, or a copy of something the service itself sent, changes nothing.
+    expect(store.events.adoptServiceCopy(callEvent(7))).toBe(false);
+    store.events.recordDecision(callEvent(8), popupDecision('event-8'), 101);
+    expect(store.events.adoptServiceCopy(callEvent(8))).toBe(false);
+    expect(store.events.adoptServiceCopy(callEvent(9))).toBe(false);
+  });
+
+  it('keeps the data epoch with the cursor, and a new epoch moves the cursor back', () => {
+    const { store, dataDir } = freshStore();
+    expect(store.events.epoch()).toBeNull();
+    store.events.recordDecision(callEvent(5), popupDecision('event-5'), 100);
+    store.events.startEpoch('epoch-a', 5);
+    store.events.startEpoch('epoch-b', 0);
+    expect(store.events.lastSeq()).toBe(0);
+    // The records stay: a replay of the new epoch drops what it already has by id.
+    expect(store.events.has('event-5')).toBe(true);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    defer(() => reopened.close());
+    expect(reopened.events.epoch()).toBe('epoch-b');
   });
 
   it('does not re-raise decisions without a desktop delivery', () => {
@@ -187,7 +248,7 @@ describe('the event transaction', () => {
     expect(store.events.has('event-2')).toBe(false);
   });
 
-  it('moves the cursor with the batch: others see it at the commit; a failed nested burst takes its seqs back', () => {
+  it('moves the cursor with the batch: others see it at the commit', () => {
     const { store, dataDir } = freshStore();
     const other = openStore(store.path);
     defer(() => other.close());
@@ -197,18 +258,9 @@ describe('the event transaction', () => {
       // Reads inside the batch see the highest seq recorded so far; others see the last commit.
       expect(store.events.lastSeq()).toBe(5);
       expect(other.events.lastSeq()).toBe(0);
-      // A burst that fails part-way is a savepoint: its inserts and cursor roll back together.
-      expect(() =>
-        store.events.recordDecisions([
-          { event: callEvent(8), decision: popupDecision('event-8'), decidedAt: 102 },
-          // A value SQLite cannot bind: the second insert throws after the first went in.
-          { event: callEvent(9), decision: popupDecision('event-9'), decidedAt: {} as number },
-        ]),
-      ).toThrow();
       expect(store.events.lastSeq()).toBe(5);
     });
     expect(other.events.lastSeq()).toBe(5);
-    expect(store.events.has('event-8')).toBe(false);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
     defer(() => reopened.close());
@@ -222,12 +274,12 @@ describe('the event transaction', () => {
     }
     const other = openStore(store.path);
     defer(() => other.close());
-    store.events.markNotified('event-1', 200);
-    store.events.markNotified('event-2', 200);
+    store.events.markNotified('event-1', 200, shown);
+    store.events.markNotified('event-2', 200, shown);
     // Another connection sees nothing yet; this one's reads see the marks.
     expect(other.events.pendingNotifications()).toHaveLength(3);
     expect(store.events.pendingNotifications().map((item) => item.event.id)).toEqual(['event-3']);
-    store.events.markNotified('event-3', 201);
+    store.events.markNotified('event-3', 201, shown);
     await new Promise((resolve) => setImmediate(resolve));
     expect(other.events.pendingNotifications()).toEqual([]);
   });
@@ -237,7 +289,7 @@ describe('the event transaction', () => {
     store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
     const other = openStore(store.path);
     defer(() => other.close());
-    store.events.markNotified('event-1', 200);
+    store.events.markNotified('event-1', 200, shown);
     expect(other.events.pendingNotifications()).toHaveLength(1);
     store.events.flushMarks();
     expect(other.events.pendingNotifications()).toEqual([]);
@@ -248,7 +300,7 @@ describe('the event transaction', () => {
     store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
     expect(() =>
       store.eventTransaction(() => {
-        store.events.markNotified('event-1', 200);
+        store.events.markNotified('event-1', 200, shown);
         throw new Error('abort');
       }),
     ).toThrow('abort');
@@ -258,7 +310,7 @@ describe('the event transaction', () => {
   it('writes marks still held when the store closes', () => {
     const { store, dataDir } = freshStore();
     store.events.recordDecision(callEvent(1), popupDecision('event-1'), 100);
-    store.events.markNotified('event-1', 200);
+    store.events.markNotified('event-1', 200, shown);
     store.close();
     const reopened = openStore({ dataDir, userId: 'user-sam' });
     defer(() => reopened.close());
@@ -266,7 +318,7 @@ describe('the event transaction', () => {
   });
 });
 
-describe('in-app notifications, reminders, usage alerts', () => {
+describe('in-app notifications and reminder states', () => {
   it('lists newest first and counts unread', () => {
     const { store } = freshStore();
     for (const index of [1, 2, 3]) {
@@ -286,44 +338,48 @@ describe('in-app notifications, reminders, usage alerts', () => {
     expect(store.notifications.list(3)[1]).toMatchObject({ read: true, quietReason: 'Muted' });
   });
 
-  it('replaces an appointment’s reminders and lists pending ones earliest first', () => {
+  it('rewrites a listed item in place (a missed call) and keeps its read mark', () => {
     const { store } = freshStore();
-    const reminder = (offset: '1h' | '15m', dueAt: number) => ({
-      id: `appointment-1:${offset}`,
-      appointmentId: 'appointment-1',
-      offset,
-      dueAt,
-      appointmentStartsAt: 10_000,
-      appointmentEndsAt: 20_000,
-      title: 'Demo',
-      contactName: null,
-      firedAt: null,
-    });
-    store.reminders.replaceForAppointment('appointment-1', [
-      reminder('1h', 500),
-      reminder('15m', 900),
+    const item = {
+      id: 'event-1',
+      eventId: 'event-1',
+      title: 'Incoming call',
+      body: 'Ann',
+      createdAt: 1,
+      read: false,
+      quietReason: null,
+    };
+    store.notifications.add(item);
+    store.notifications.markRead(['event-1']);
+    store.notifications.add({ ...item, title: 'Ignored: the id is listed' });
+    store.notifications.put({ ...item, title: 'Missed call' });
+    store.notifications.put({ ...item, id: 'event-2', eventId: 'event-2', title: 'Missed call' });
+    expect(
+      store.notifications.list(10).map((entry) => [entry.id, entry.title, entry.read]),
+    ).toEqual([
+      ['event-2', 'Missed call', false],
+      ['event-1', 'Missed call', true],
     ]);
-    store.reminders.replaceForAppointment('appointment-1', [
-      reminder('15m', 300),
-      reminder('1h', 100),
-    ]);
-    expect(store.reminders.pending().map((item) => [item.id, item.dueAt])).toEqual([
-      ['appointment-1:1h', 100],
-      ['appointment-1:15m', 300],
-    ]);
-    store.reminders.markFired(['appointment-1:1h'], 150);
-    expect(store.reminders.pending().map((item) => item.id)).toEqual(['appointment-1:15m']);
-    store.reminders.cancelAppointment('appointment-1');
-    expect(store.reminders.pending()).toEqual([]);
   });
 
-  it('remembers usage thresholds fired per period', () => {
+  it('keeps reminder states by appointment with when they wake, forgetting a null state', () => {
     const { store } = freshStore();
-    store.usageAlerts.markFired('2026-11', 90, 1);
-    store.usageAlerts.markFired('2026-11', 75, 2);
-    store.usageAlerts.markFired('2026-11', 75, 3);
-    expect(store.usageAlerts.firedThresholds('2026-11')).toEqual([75, 90]);
-    expect(store.usageAlerts.firedThresholds('2026-12')).toEqual([]);
+    store.reminderStates.put('appointment-2', { plan: 2 }, 900);
+    store.reminderStates.put('appointment-1', { plan: 1 }, 500);
+    store.reminderStates.put('appointment-3', { plan: 3 }, null);
+    expect(store.reminderStates.nextWakeAfter(0)).toBe(500);
+    expect(store.reminderStates.nextWakeAfter(500)).toBe(900);
+    expect(store.reminderStates.dueBy(900).map((entry) => entry.appointmentId)).toEqual([
+      'appointment-1',
+      'appointment-2',
+    ]);
+    store.reminderStates.put('appointment-1', null, null);
+    expect(store.reminderStates.get('appointment-1')).toBeNull();
+    expect(store.reminderStates.get('appointment-2')).toEqual({
+      appointmentId: 'appointment-2',
+      state: { plan: 2 },
+      wakeAt: 900,
+    });
   });
 });
 

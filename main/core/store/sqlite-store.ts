@@ -6,10 +6,9 @@ import { SqliteMeta } from './repositories/meta';
 import { SqlitePreferenceOutbox } from './repositories/preference-outbox';
 import { SqlitePreferences } from './repositories/preferences';
 import { SqliteProcessedEvents } from './repositories/processed-events';
-import { SqliteReminders } from './repositories/reminders';
+import { SqliteReminderStates } from './repositories/reminder-states';
 import type { Row } from './repositories/rows';
 import { SqliteSettingsHistory } from './repositories/settings-history';
-import { SqliteUsageAlerts } from './repositories/usage-alerts';
 
 /**
  * The store over one open, migrated connection: each repository (one per file in
@@ -19,8 +18,7 @@ import { SqliteUsageAlerts } from './repositories/usage-alerts';
 export class SqliteStore implements Store {
   readonly events: SqliteProcessedEvents;
   readonly notifications: SqliteInAppNotifications;
-  readonly reminders: SqliteReminders;
-  readonly usageAlerts: SqliteUsageAlerts;
+  readonly reminderStates: SqliteReminderStates;
   readonly preferences: SqlitePreferences;
   readonly outbox: SqlitePreferenceOutbox;
   readonly history: SqliteSettingsHistory;
@@ -37,8 +35,7 @@ export class SqliteStore implements Store {
     this.#runInTransaction = db.transaction((work: () => unknown) => work());
     this.events = new SqliteProcessedEvents(db);
     this.notifications = new SqliteInAppNotifications(db);
-    this.reminders = new SqliteReminders(db);
-    this.usageAlerts = new SqliteUsageAlerts(db);
+    this.reminderStates = new SqliteReminderStates(db);
     this.preferences = new SqlitePreferences(db);
     this.outbox = new SqlitePreferenceOutbox(db);
     this.history = new SqliteSettingsHistory(db);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as up0001 } from './0001-events-and-notifications';
 import { up as up0002 } from './0002-preferences-sync';
+import { up as up0003 } from './0003-service-decides';
 import { up as up0004 } from './0004-preferences-v2';
 
 /** One schema step: `version` is what `PRAGMA user_version` reads once it has run. */
@@ -12,12 +13,12 @@ export interface Migration {
 
 /**
  * Every migration, in order: the one place a new step is listed. Versions increase; never edit a
- * step that has shipped, add the next one. Version 3 is the companion half of issue 11's (built
- * alongside; until it lands the runner steps from 2 to 4, which it does for any gap).
+ * step that has shipped, add the next one.
  */
 export const migrations: readonly Migration[] = [
   { version: 1, name: '0001-events-and-notifications', up: up0001 },
   { version: 2, name: '0002-preferences-sync', up: up0002 },
+  { version: 3, name: '0003-service-decides', up: up0003 },
   { version: 4, name: '0004-preferences-v2', up: up0004 },
 ];
 

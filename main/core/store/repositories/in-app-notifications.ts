@@ -7,6 +7,7 @@ import { nullableText, text, type Row } from './rows';
 export class SqliteInAppNotifications implements InAppNotificationRepository {
   readonly #db: Database;
   readonly #insert: Statement;
+  readonly #put: Statement;
   readonly #list: Statement;
   readonly #markRead: Statement;
   readonly #unread: Statement;
@@ -16,6 +17,11 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO in_app_notifications
          (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#put = db.prepare(
+      `INSERT INTO in_app_notifications
+         (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body`,
     );
     this.#list = db.prepare(
       'SELECT * FROM in_app_notifications ORDER BY created_at DESC, rowid DESC LIMIT ?',
@@ -28,6 +34,18 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
 
   add(item: InAppNotification): void {
     this.#insert.run(
+      item.id,
+      item.eventId,
+      item.title,
+      item.body,
+      item.createdAt,
+      item.read ? 1 : 0,
+      item.quietReason,
+    );
+  }
+
+  put(item: InAppNotification): void {
+    this.#put.run(
       item.id,
       item.eventId,
       item.title,

@@ -3,7 +3,10 @@ import type {
   BusinessDefaults,
   Decision,
   InAppNotification,
+  PopupRecord,
+  PushedEvent,
   ServiceEvent,
+  ServiceOutcome,
   UserPreferences,
 } from '../../../../common';
 
@@ -16,77 +19,103 @@ import type {
  * fsynced (see README.md).
  */
 
-/** One decided event, as recorded. */
-export interface RecordedDecision {
-  event: AlertEvent | ServiceEvent;
+/** An event as the pipeline records it: from the service (with its seq and outcome) or local. */
+export type IncomingEvent = AlertEvent | ServiceEvent | PushedEvent;
+
+/** One decided event, as recorded, with everything that says what happened to it. */
+export interface RecordedEvent {
+  event: AlertEvent;
   decision: Decision;
   decidedAt: number;
+  /** The service's seq; null for an alert the companion raised itself (not confirmed yet). */
+  seq: number | null;
+  /** What the service reported doing on email and SMS; null when it reported nothing. */
+  outcome: ServiceOutcome | null;
+  /** The pop-up's record once it left the companion's hands. */
+  popup: PopupRecord | null;
+  /** The pop-up was handed off (`notified_at` set), also before results were recorded. */
+  notified: boolean;
+  /** The in-app list holds an item for the event (items carry their event's id). */
+  listed: boolean;
 }
 
 export interface ProcessedEventRepository {
   /** Highest service sequence number fully processed (0 when none): sent as `afterSeq`. */
   lastSeq(): number;
+  /** The service's data epoch `lastSeq` belongs to; null before the first `session`. */
+  epoch(): string | null;
+  /**
+   * Stores the epoch and moves `lastSeq` to `lastSeq` (down as well as up): a new epoch is
+   * replayed from its start; the records stay, and repeats are dropped by id.
+   */
+  startEpoch(epoch: string, lastSeq: number): void;
   /** Whether an event with this id was already recorded (duplicates are dropped by id). */
   has(eventId: string): boolean;
   /**
    * Records that an event was received and decided, in one transaction with advancing `lastSeq`
-   * (for service events). Returns false, changing nothing, when the id was already recorded.
+   * (for service events) and with the service's outcome when it carries one. Returns false,
+   * changing nothing, when the id was already recorded.
    */
-  recordDecision(event: AlertEvent | ServiceEvent, decision: Decision, decidedAt: number): boolean;
+  recordDecision(event: IncomingEvent, decision: Decision, decidedAt: number): boolean;
   /**
-   * Records several at once, all or nothing (an event and what its detectors derived from it):
-   * the same rules as `recordDecision`, one transaction (a savepoint inside an open one).
-   * Returns, per item, whether it was new.
+   * The service's copy of an alert the companion raised itself (the same id: a reminder shown
+   * while the link was down): gives the row its seq and outcome and advances `lastSeq`. Returns
+   * false, changing nothing, when no local row of that id is waiting for its copy.
    */
-  recordDecisions(items: readonly RecordedDecision[]): boolean[];
+  adoptServiceCopy(event: ServiceEvent | PushedEvent): boolean;
   /**
-   * Marks the pop-up for this event as done (shown or failed), so a restart does not raise it
-   * again. Outside a transaction the mark is held and written with the other marks of the same
-   * microtask run; inside one it joins it.
+   * The service's new outcome for an event it sent earlier (a held email or text went out in a
+   * digest: protocol 3's `outcomeUpdated`). Returns false, changing nothing, when no event of
+   * that id and seq is recorded.
    */
-  markNotified(eventId: string, notifiedAt: number): void;
-  /** Writes the marks `markNotified` holds now (before the next pop-up goes out; at close). */
-  flushMarks(): void;
+  updateOutcome(eventId: string, seq: number, outcome: ServiceOutcome): boolean;
+  /**
+   * Records what became of the pop-up for this event (shown, failed, withdrawn), so a restart
+   * does not raise it again. Outside a transaction the mark is held and written with the other
+   * marks of the same microtask run; inside one it joins it.
+   */
+  markNotified(eventId: string, notifiedAt: number, popup: PopupRecord): void;
+  /**
+   * Writes the marks `markNotified` holds now (before the next pop-up goes out; at close).
+   * Returns false when they could not be written (they are dropped: the pop-ups are raised
+   * again at the next start).
+   */
+  flushMarks(): boolean;
   /** Events decided to pop up but not yet marked notified: re-raised at the next start. */
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }>;
+  /** One recorded event, or null. */
+  get(eventId: string): RecordedEvent | null;
   /** Most recent first. */
-  recent(limit: number): Array<{ event: AlertEvent; decision: Decision; decidedAt: number }>;
+  recent(limit: number): RecordedEvent[];
 }
 
 export interface InAppNotificationRepository {
+  /** Adds an item unless one with its id exists. */
   add(item: InAppNotification): void;
+  /** Adds an item, or rewrites the title and body of the one with its id (a missed call). */
+  put(item: InAppNotification): void;
   list(limit: number): InAppNotification[];
   markRead(ids: readonly string[]): number;
   unreadCount(): number;
 }
 
-export interface ScheduledReminder {
-  /** `${appointmentId}:${offset}` */
-  id: string;
+/** The local reminder schedule's state of one appointment (the pure detector's, as JSON data). */
+export interface StoredReminderState {
   appointmentId: string;
-  offset: '1d' | '1h' | '15m' | '1m' | 'created';
-  dueAt: number;
-  appointmentStartsAt: number;
-  appointmentEndsAt: number;
-  title: string;
-  contactName: string | null;
-  /** null until raised. */
-  firedAt: number | null;
+  /** As the detector left it; validated with its `stateSchema` by whoever reads it. */
+  state: unknown;
+  /** When it next needs time to pass, or null: never. */
+  wakeAt: number | null;
 }
 
-export interface ReminderRepository {
-  /** Replaces every reminder of one appointment (a moved appointment). */
-  replaceForAppointment(appointmentId: string, reminders: readonly ScheduledReminder[]): void;
-  cancelAppointment(appointmentId: string): void;
-  /** Reminders not yet fired, earliest first. */
-  pending(): ScheduledReminder[];
-  markFired(ids: readonly string[], firedAt: number): void;
-}
-
-export interface UsageAlertRepository {
-  /** Thresholds (75, 90, 100) already alerted for a billing period. */
-  firedThresholds(periodId: string): number[];
-  markFired(periodId: string, threshold: number, firedAt: number): void;
+export interface ReminderStateRepository {
+  get(appointmentId: string): StoredReminderState | null;
+  /** Keeps a state (null: forgets the appointment). Event-path writes: they join the batch. */
+  put(appointmentId: string, state: unknown, wakeAt: number | null): void;
+  /** States whose `wakeAt` is at or before `now`, earliest first. */
+  dueBy(now: number): StoredReminderState[];
+  /** The earliest `wakeAt` after `instant`, or null. */
+  nextWakeAfter(instant: number): number | null;
 }
 
 /** A cached server document with the version it was fetched or acknowledged at. */
@@ -166,7 +195,7 @@ export interface SettingsHistoryRepository {
   recent(limit: number): SettingsHistoryEntry[];
 }
 
-/** Small key/value facts: device id, profile cache, last usage period. */
+/** Small key/value facts: device id, profile cache. */
 export interface MetaRepository {
   get(key: string): string | null;
   set(key: string, value: string): void;
@@ -178,8 +207,7 @@ export interface Store {
   readonly path: string;
   readonly events: ProcessedEventRepository;
   readonly notifications: InAppNotificationRepository;
-  readonly reminders: ReminderRepository;
-  readonly usageAlerts: UsageAlertRepository;
+  readonly reminderStates: ReminderStateRepository;
   readonly preferences: PreferencesRepository;
   readonly outbox: PreferenceOutboxRepository;
   readonly history: SettingsHistoryRepository;

@@ -1,69 +1,125 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import type { AlertEvent, Decision, ServiceEvent } from '../../../../common';
-import type { ProcessedEventRepository, RecordedDecision } from './index';
-import { parseJson, type Row } from './rows';
+import type {
+  AlertEvent,
+  Decision,
+  PopupRecord,
+  PushedEvent,
+  ServiceEvent,
+  ServiceOutcome,
+} from '../../../../common';
+import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
+import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 
-/** Decided events, the `lastSeq` cursor, and which pop-ups are done (`processed_events`). */
+/** The event as stored (without its outcome, kept in its own column) and the outcome. */
+function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcome | null } {
+  if ('outcome' in event && event.outcome !== undefined) {
+    const { outcome, ...body } = event;
+    return { body, outcome };
+  }
+  return { body: event, outcome: null };
+}
+
+const selectRecorded = `SELECT p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
+  EXISTS (SELECT 1 FROM in_app_notifications n WHERE n.id = p.id) AS listed
+  FROM processed_events p`;
+
+/**
+ * Decided events, the `lastSeq` cursor and its data epoch, the service's outcomes and what
+ * became of each pop-up (`processed_events`, `event_cursor`).
+ */
 export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #db: Database;
   readonly #lastSeq: Statement;
+  readonly #epoch: Statement;
+  readonly #startEpoch: Statement;
   readonly #has: Statement;
   readonly #insert: Statement;
   readonly #advance: Statement;
+  readonly #adopt: Statement;
+  readonly #updateOutcome: Statement;
   readonly #markNotified: Statement;
   readonly #pending: Statement;
+  readonly #get: Statement;
   readonly #recent: Statement;
-  /** `recordDecisions` as one transaction (a savepoint when nested). */
-  readonly #recordAll: Transaction<(items: readonly RecordedDecision[]) => boolean[]>;
-  /** Marks many events with one time in one statement: the ids as a JSON array. */
+  /** `recordDecision` alone, as one transaction. */
+  readonly #recordAlone: Transaction<
+    (event: IncomingEvent, decision: Decision, at: number) => boolean
+  >;
+  readonly #adoptAlone: Transaction<(event: ServiceEvent | PushedEvent) => boolean>;
+  /** Marks many events with one time and record in one statement: the ids as a JSON array. */
   readonly #markMany: Statement;
-  readonly #markAll: Transaction<(times: readonly number[], ids: readonly string[]) => void>;
+  readonly #markAll: Transaction<
+    (times: readonly number[], popups: readonly string[], ids: readonly string[]) => void
+  >;
   /** Marks not yet written: see `markNotified`. */
   readonly #pendingMarkIds: string[] = [];
   readonly #pendingMarkTimes: number[] = [];
+  readonly #pendingMarkPopups: string[] = [];
 
   constructor(db: Database) {
     this.#db = db;
     this.#lastSeq = db.prepare('SELECT last_seq FROM event_cursor WHERE id = 1').pluck();
+    this.#epoch = db.prepare('SELECT epoch FROM event_cursor WHERE id = 1').pluck();
+    this.#startEpoch = db.prepare('UPDATE event_cursor SET epoch = ?, last_seq = ? WHERE id = 1');
     this.#has = db.prepare('SELECT 1 FROM processed_events WHERE id = ?').pluck();
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO processed_events
-         (id, seq, kind, event, decision, decided_at, wants_popup, notified_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+         (id, seq, kind, event, decision, decided_at, wants_popup, notified_at, outcome)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
     );
     // The cursor is the highest seq seen, not the highest contiguous one: see README.md.
     this.#advance = db.prepare('UPDATE event_cursor SET last_seq = MAX(last_seq, ?) WHERE id = 1');
-    this.#markNotified = db.prepare('UPDATE processed_events SET notified_at = ? WHERE id = ?');
+    this.#adopt = db.prepare(
+      'UPDATE processed_events SET seq = ?, outcome = ? WHERE id = ? AND seq IS NULL',
+    );
+    this.#updateOutcome = db.prepare(
+      'UPDATE processed_events SET outcome = ? WHERE id = ? AND seq = ?',
+    );
+    this.#markNotified = db.prepare(
+      'UPDATE processed_events SET notified_at = ?, popup = ? WHERE id = ?',
+    );
     this.#pending = db.prepare(
       `SELECT event, decision FROM processed_events
        WHERE wants_popup = 1 AND notified_at IS NULL ORDER BY decided_at, rowid`,
     );
-    this.#recent = db.prepare(
-      'SELECT event, decision, decided_at FROM processed_events ORDER BY decided_at DESC, rowid DESC LIMIT ?',
+    this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
+    this.#recent = db.prepare(`${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`);
+    this.#recordAlone = db.transaction((event: IncomingEvent, decision: Decision, at: number) =>
+      this.#recordNow(event, decision, at),
     );
-    this.#recordAll = db.transaction((items: readonly RecordedDecision[]) =>
-      items.map((item) => this.#recordNow(item.event, item.decision, item.decidedAt)),
-    );
+    this.#adoptAlone = db.transaction((event: ServiceEvent | PushedEvent) => this.#adoptNow(event));
     this.#markMany = db.prepare(
-      'UPDATE processed_events SET notified_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+      `UPDATE processed_events SET notified_at = ?, popup = ?
+       WHERE id IN (SELECT value FROM json_each(?))`,
     );
-    this.#markAll = db.transaction((times: readonly number[], ids: readonly string[]) => {
-      // A coalesced pop-up marks thousands of events with one time: one statement per run of
-      // equal times rather than one per event (a quarter less time in a burst).
-      let start = 0;
-      while (start < ids.length) {
-        const notifiedAt = times[start] ?? 0;
-        let end = start + 1;
-        while (end < ids.length && times[end] === notifiedAt) end += 1;
-        if (end - start === 1) this.#markNotified.run(notifiedAt, ids[start]);
-        else this.#markMany.run(notifiedAt, JSON.stringify(ids.slice(start, end)));
-        start = end;
-      }
-    });
+    this.#markAll = db.transaction(
+      (times: readonly number[], popups: readonly string[], ids: readonly string[]) => {
+        // A coalesced pop-up marks thousands of events with one time and record: one statement
+        // per run of equal marks rather than one per event (a quarter less time in a burst).
+        let start = 0;
+        while (start < ids.length) {
+          const notifiedAt = times[start] ?? 0;
+          const popup = popups[start] ?? null;
+          let end = start + 1;
+          while (end < ids.length && times[end] === notifiedAt && popups[end] === popup) end += 1;
+          if (end - start === 1) this.#markNotified.run(notifiedAt, popup, ids[start]);
+          else this.#markMany.run(notifiedAt, popup, JSON.stringify(ids.slice(start, end)));
+          start = end;
+        }
+      },
+    );
   }
 
   lastSeq(): number {
     return Number(this.#lastSeq.get() ?? 0);
+  }
+
+  epoch(): string | null {
+    return nullableText(this.#epoch.get());
+  }
+
+  startEpoch(epoch: string, lastSeq: number): void {
+    this.#startEpoch.run(epoch, lastSeq);
   }
 
   has(eventId: string): boolean {
@@ -77,23 +133,25 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
    * event that was not inserted. Default (NORMAL) durability: see README.md — a power loss rolls
    * the cursor back together with the decision, and the service replays from there.
    */
-  recordDecision(event: AlertEvent | ServiceEvent, decision: Decision, decidedAt: number): boolean {
+  recordDecision(event: IncomingEvent, decision: Decision, decidedAt: number): boolean {
     if (this.#db.inTransaction) return this.#recordNow(event, decision, decidedAt);
-    return this.#recordAll([{ event, decision, decidedAt }])[0] ?? false;
+    return this.#recordAlone(event, decision, decidedAt);
   }
 
-  /** One item is `recordDecision` (no savepoint inside a batch); more share one (sub)transaction. */
-  recordDecisions(items: readonly RecordedDecision[]): boolean[] {
-    if (items.length > 1) return this.#recordAll(items);
-    const [only] = items;
-    return only ? [this.recordDecision(only.event, only.decision, only.decidedAt)] : [];
+  adoptServiceCopy(event: ServiceEvent | PushedEvent): boolean {
+    if (this.#db.inTransaction) return this.#adoptNow(event);
+    return this.#adoptAlone(event);
+  }
+
+  updateOutcome(eventId: string, seq: number, outcome: ServiceOutcome): boolean {
+    return this.#updateOutcome.run(JSON.stringify(outcome), eventId, seq).changes > 0;
   }
 
   /**
    * Insert, then advance: when the advance fails after the insert, the cursor stays behind (the
    * event is replayed and dropped as a duplicate), never ahead of an event not recorded.
    */
-  #recordNow(event: AlertEvent | ServiceEvent, decision: Decision, decidedAt: number): boolean {
+  #recordNow(event: IncomingEvent, decision: Decision, decidedAt: number): boolean {
     const seq = 'seq' in event ? event.seq : null;
     let wantsPopup = 0;
     for (const delivery of decision.deliveries) {
@@ -102,17 +160,31 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
         break;
       }
     }
+    const { body, outcome } = split(event);
     const inserted = this.#insert.run(
       event.id,
       seq,
       event.kind,
-      JSON.stringify(event),
+      JSON.stringify(body),
       JSON.stringify(decision),
       decidedAt,
       wantsPopup,
+      outcome === null ? null : JSON.stringify(outcome),
     );
     if (inserted.changes === 0) return false;
     if (seq !== null) this.#advance.run(seq);
+    return true;
+  }
+
+  #adoptNow(event: ServiceEvent | PushedEvent): boolean {
+    const { outcome } = split(event);
+    const adopted = this.#adopt.run(
+      event.seq,
+      outcome === null ? null : JSON.stringify(outcome),
+      event.id,
+    );
+    if (adopted.changes === 0) return false;
+    this.#advance.run(event.seq);
     return true;
   }
 
@@ -123,26 +195,32 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
    * pop-up to the notifier (`flushMarks`, rule 4 in main/core/event-batch.ts). Inside a
    * transaction the mark joins it at once.
    */
-  markNotified(eventId: string, notifiedAt: number): void {
+  markNotified(eventId: string, notifiedAt: number, popup: PopupRecord): void {
+    const record = JSON.stringify(popup);
     if (this.#db.inTransaction) {
-      this.#markNotified.run(notifiedAt, eventId);
+      this.#markNotified.run(notifiedAt, record, eventId);
       return;
     }
     this.#pendingMarkIds.push(eventId);
     this.#pendingMarkTimes.push(notifiedAt);
+    this.#pendingMarkPopups.push(record);
     if (this.#pendingMarkIds.length === 1) queueMicrotask(() => this.flushMarks());
   }
 
-  flushMarks(): void {
-    if (this.#pendingMarkIds.length === 0 || !this.#db.open) return;
+  flushMarks(): boolean {
+    if (this.#pendingMarkIds.length === 0) return true;
+    if (!this.#db.open) return false;
     const ids = this.#pendingMarkIds.splice(0);
     const times = this.#pendingMarkTimes.splice(0);
+    const popups = this.#pendingMarkPopups.splice(0);
     try {
-      this.#markAll(times, ids);
+      this.#markAll(times, popups, ids);
+      return true;
     } catch {
       // Unmarked pop-ups are raised again at the next start (`pendingNotifications`): the same
       // recovery as a kill between the pop-up and its mark. A failing disk fails the next
-      // event transaction loudly; this runs outside any caller that could report it.
+      // event transaction loudly; the caller that needs to know reads the answer.
+      return false;
     }
   }
 
@@ -154,11 +232,25 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     }));
   }
 
-  recent(limit: number): Array<{ event: AlertEvent; decision: Decision; decidedAt: number }> {
-    return (this.#recent.all(limit) as Row[]).map((row) => ({
-      event: parseJson(row.event) as AlertEvent,
-      decision: parseJson(row.decision) as Decision,
-      decidedAt: Number(row.decided_at),
-    }));
+  get(eventId: string): RecordedEvent | null {
+    const row = this.#get.get(eventId) as Row | undefined;
+    return row ? recordedOf(row) : null;
   }
+
+  recent(limit: number): RecordedEvent[] {
+    return (this.#recent.all(limit) as Row[]).map(recordedOf);
+  }
+}
+
+function recordedOf(row: Row): RecordedEvent {
+  return {
+    event: parseJson(row.event) as AlertEvent,
+    decision: parseJson(row.decision) as Decision,
+    decidedAt: Number(row.decided_at),
+    seq: nullableInteger(row.seq),
+    outcome: parseJson(row.outcome) as ServiceOutcome | null,
+    popup: parseJson(row.popup) as PopupRecord | null,
+    notified: row.notified_at !== null && row.notified_at !== undefined,
+    listed: Number(row.listed) === 1,
+  };
 }
