@@ -126,11 +126,14 @@ export const damages = {
   empty(path: string): void {
     writeFileSync(path, '');
   },
-  /** One page of in-app items in the middle overwritten: the header is fine, quick_check is not. */
-  corruptPage(path: string): void {
-    const pages = pagesHolding(path, itemMarker);
+  /**
+   * One page in the middle overwritten, among those holding `marker` (in-app items by default):
+   * the header is fine, quick_check is not.
+   */
+  corruptPage(path: string, marker: string = itemMarker): void {
+    const pages = pagesHolding(path, marker);
     const middle = pages[Math.floor(pages.length / 2)];
-    if (middle === undefined) throw new Error('No in-app item page to damage');
+    if (middle === undefined) throw new Error(`No page holding ${marker} to damage`);
     overwritePage(path, middle);
   },
 } as const;

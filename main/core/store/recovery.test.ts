@@ -55,8 +55,8 @@ const cases: Array<{ damage: DamageName; kind: string; recovered: number; lost: 
   { damage: 'truncated', kind: 'truncated', recovered: 0, lost: null },
   // Only the magic is wrong: read from a copy with the magic written back.
   { damage: 'badHeader', kind: 'notDatabase', recovered: 2, lost: 0 },
-  // An empty file holds no edits.
-  { damage: 'empty', kind: 'empty', recovered: 0, lost: 0 },
+  // An empty file says nothing of what it held.
+  { damage: 'empty', kind: 'empty', recovered: 0, lost: null },
   { damage: 'corruptPage', kind: 'corrupt', recovered: 2, lost: 0 },
 ];
 
@@ -64,7 +64,7 @@ describe('a damaged store file, on disk', () => {
   for (const { damage, kind, recovered, lost } of cases) {
     it(`${damage}: refused by openStore, moved aside intact, a fresh store with the edits it holds`, () => {
       const { where, path } = userStore();
-      writeRealStore(path, { items: 300, edits: damage === 'empty' ? 0 : 2 });
+      writeRealStore(path, { items: 300, edits: 2 });
       damages[damage](path);
       const damagedBytes = readFileSync(path);
 

@@ -145,10 +145,11 @@ function readOutbox(db: BetterSqlite3.Database): SalvagedSettings {
  * Reads the pending settings edits of a damaged database at `path`. Works on a private copy
  * (the database and its WAL, where the last edits may still be), so the moved-aside file is
  * never touched: opened read-only, and with its 16-byte magic written back when that was all
- * that was wrong with the header. An empty file holds no edits.
+ * that was wrong with the header. Of an empty file nothing can be known (`lost` null).
  */
 export function salvageSettings(path: string): SalvagedSettings {
-  if (statSync(path).size === 0) return { edits: [], lost: 0 };
+  // An empty file says nothing of what it held: whether edits were lost cannot be known.
+  if (statSync(path).size === 0) return { edits: [], lost: null };
   const copy = `${path}.salvage-${process.pid}`;
   const files = ['', ...companionSuffixes];
   const removeCopy = () => {
