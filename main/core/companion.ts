@@ -22,7 +22,7 @@ import { ObservableValue, type TimerHandle } from './ports';
 import { tightenDataFolder } from './private-files';
 import { openSession, type Session, type SessionViews } from './session';
 import { resolveProfile } from './session-index';
-import { profileInUseMessage, StoreLockedError } from './store';
+import { profileInUseMessage, StoreLockedError } from './session-store';
 
 /** How long to wait before trying a profile another process holds again. */
 const profileInUseRetryMilliseconds = 30_000;

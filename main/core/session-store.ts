@@ -3,6 +3,9 @@ import type { HealthNotice } from '../../common';
 import type { Logger } from './ports';
 import { damageWords, openOrRecoverStore, type Store, type StoreRecovery } from './store';
 
+/** What the facade needs to tell a profile held by another process (companion.ts). */
+export { profileInUseMessage, StoreLockedError } from './store';
+
 /** "1 settings change" / "2 settings changes". */
 function settingsChanges(count: number): string {
   return `${count} settings ${count === 1 ? 'change' : 'changes'}`;
