@@ -104,6 +104,9 @@ export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
  * keychain, or cannot read the one it kept. `diskFull`, `storageError`, `storageLocked`: alerts
  * cannot be written and are held (one notice per cause, gone once a write succeeds).
  * `serviceReset`: the service's data was reset and its alerts are fetched again.
+ * `storeRecovered`: the local database was damaged, set aside and replaced by a fresh one filled
+ * from the service (for the whole session). `profileInUse`: another process holds this profile's
+ * database, so the companion cannot open it (until it lets go).
  */
 export const healthNoticeSchema = z.strictObject({
   code: z.enum([
@@ -114,6 +117,8 @@ export const healthNoticeSchema = z.strictObject({
     'storageError',
     'storageLocked',
     'serviceReset',
+    'storeRecovered',
+    'profileInUse',
   ]),
   message: z.string(),
 });

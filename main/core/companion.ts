@@ -22,6 +22,10 @@ import { ObservableValue, type TimerHandle } from './ports';
 import { tightenDataFolder } from './private-files';
 import { openSession, type Session, type SessionViews } from './session';
 import { resolveProfile } from './session-index';
+import { profileInUseMessage, StoreLockedError } from './session-store';
+
+/** How long to wait before trying a profile another process holds again. */
+const profileInUseRetryMilliseconds = 30_000;
 
 export type { CompanionOptions };
 
@@ -111,8 +115,31 @@ export function createCompanion(options: CompanionOptions): Companion {
     return session;
   }
 
+  /**
+   * Another process holds the profile's database: said once, in words, nothing moved; tried
+   * again later, slowly (each try waits out SQLite's busy timeout).
+   */
+  function profileInUse(): void {
+    logger.warn(profileInUseMessage);
+    sessionHealth.set([{ code: 'profileInUse', message: profileInUseMessage }]);
+    connectionState.set({ status: 'offline', since: clock.now(), reason: profileInUseMessage });
+    bootTimer = clock.setTimeout(() => {
+      bootTimer = null;
+      void attemptBoot();
+    }, profileInUseRetryMilliseconds);
+  }
+
   /** Opens the session once the profile is known; retries with backoff while it is not. */
   async function attemptBoot(): Promise<void> {
+    try {
+      await boot();
+    } catch (error) {
+      if (!(error instanceof StoreLockedError)) throw error;
+      if (!stopped) profileInUse();
+    }
+  }
+
+  async function boot(): Promise<void> {
     if (stopped || session) return;
     const resolved = await resolveProfile(client, options.dataDir, options.token, logger);
     if (resolved !== null && 'refused' in resolved) {

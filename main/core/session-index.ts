@@ -5,7 +5,7 @@ import { profileSchema, type Profile } from '../../common';
 import { ServiceRefusalError, type ServiceClient } from './connection';
 import type { Logger } from './ports';
 import { ensurePrivateFolder, writePrivateFile } from './private-files';
-import { openStore } from './store';
+import { openStore, StoreDamagedError } from './store';
 import type { MetaRepository } from './store/repositories';
 
 /**
@@ -68,7 +68,15 @@ export function keptDeviceId(meta: MetaRepository): string {
 export function cachedProfile(dataDir: string, token: string): Profile | null {
   const userId = readSessionIndex(dataDir)[fingerprint(token)];
   if (!userId) return null;
-  const store = openStore({ dataDir, userId });
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore({ dataDir, userId });
+  } catch (error) {
+    // Damaged: no kept profile to start from. It is moved aside and replaced when the session
+    // opens, once the service gives the profile again. (A lock, or a newer database, is thrown.)
+    if (error instanceof StoreDamagedError) return null;
+    throw error;
+  }
   try {
     const cached = store.meta.get('profile');
     const parsed = cached === null ? null : profileSchema.safeParse(JSON.parse(cached));

@@ -25,6 +25,7 @@ import { EventPipeline } from './pipeline';
 import { ObservableValue } from './ports';
 import { createSampleSender } from './sample-notification';
 import { keptDeviceId, rememberProfile } from './session-index';
+import { openSessionStore } from './session-store';
 import { openStore } from './store';
 
 /** What the person is told, once per reset, when the service's data epoch changed. */
@@ -98,9 +99,13 @@ export interface Session {
  */
 export function openSession(options: SessionOptions): Session {
   const { profile, clock, logger, views } = options;
-  const store = (options.openStore ?? openStore)({
+  // A damaged file is moved aside and replaced here; the session says so for as long as it runs.
+  const { store, notice: storeNotice } = openSessionStore({
+    open: options.openStore ?? openStore,
     dataDir: options.dataDir,
     userId: profile.user.id,
+    now: clock.now(),
+    logger,
   });
   if (options.fresh) rememberProfile(options.dataDir, options.token, store.meta, profile);
   const deviceId = options.deviceId ?? keptDeviceId(store.meta);
@@ -124,8 +129,8 @@ export function openSession(options: SessionOptions): Session {
   /** Between a (re)connect and its `replayDone`: delivery summarises the backlog. */
   let catchingUp = false;
   let connectedBefore = false;
-  /** The session's own notices (a reset service), beside delivery's and the batches'. */
-  const notices = new ObservableValue<HealthNotice[]>([]);
+  /** The session's own notices (a replaced store, a reset service), beside delivery's and the batches'. */
+  const notices = new ObservableValue<HealthNotice[]>(storeNotice ? [storeNotice] : []);
   const currentPreferences = (): UserPreferences =>
     sync.preferences.get()?.preferences ?? defaultUserPreferences();
   const currentBusiness = (): BusinessDefaults =>

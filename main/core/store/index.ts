@@ -10,10 +10,25 @@ import { openDatabase } from './database';
 import { migrate } from './migrate';
 import type { Store } from './repositories';
 import { SqliteStore } from './sqlite-store';
+import {
+  asOpenError,
+  checkStoreFile,
+  classifyOpenError,
+  inspectStoreFile,
+  probeWriteLock,
+} from './store-file-check';
 
 export { DBVersionFromFutureError, migrate, schemaVersion } from './migrate';
 export { latestVersion, migrations, type Migration } from './migrations';
 export type * from './repositories';
+export {
+  damageWords,
+  profileInUseMessage,
+  StoreDamagedError,
+  StoreLockedError,
+  type StoreDamage,
+} from './store-file-check';
+export { openOrRecoverStore, type SalvagedSettings, type StoreRecovery } from './recovery';
 
 /** File name of each user's database inside their folder. */
 export const storeFileName = 'ringside.sqlite';
@@ -40,7 +55,10 @@ export const storeCompanionSuffixes = ['-wal', '-shm', '-journal'] as const;
 /**
  * Opens (creating if needed) and migrates a store: `openStore({ dataDir, userId })` for the
  * per-user database, or `openStore(path)` for a file (or `':memory:'`). Throws
- * `DBVersionFromFutureError` for a database written by a newer app.
+ * `DBVersionFromFutureError` for a database written by a newer app, `StoreDamagedError` for a
+ * file that is empty, not a database, or fails `PRAGMA quick_check` (the file left as it was:
+ * `openOrRecoverStore` moves it aside), and `StoreLockedError` when another process holds its
+ * lock past the busy timeout.
  *
  * Owner-only on disk (see private-files.ts): the folders 0700, and the database file created
  * 0600 before SQLite opens it — SQLite would create it 0644 less the umask, and makes its
@@ -58,16 +76,21 @@ export function openStore(where: string | { dataDir: string; userId: string }): 
     // changed if it exists.
     mkdirSync(dirname(path), { recursive: true, mode: privateFolderMode });
   }
-  if (path !== ':memory:') ensurePrivateFile(path);
-  const db = openDatabase(path);
+  const onDisk = path !== ':memory:';
+  // Before the empty file is made: a file that exists with zero bytes is damage, not a new store.
+  if (onDisk && inspectStoreFile(path) === 'present') checkStoreFile(path);
+  if (onDisk) ensurePrivateFile(path);
+  let db: ReturnType<typeof openDatabase> | null = null;
   try {
-    if (path !== ':memory:') {
+    db = openDatabase(path);
+    if (onDisk) {
       for (const suffix of storeCompanionSuffixes) tightenPrivateFile(`${path}${suffix}`);
+      probeWriteLock(db);
     }
     migrate(db);
   } catch (error) {
-    db.close();
-    throw error;
+    db?.close();
+    throw asOpenError(classifyOpenError(error, path));
   }
   return new SqliteStore(db, path);
 }
