@@ -104,6 +104,7 @@ test.describe('manager flow (owner token)', () => {
     service,
   }) => {
     const defaults = settings.businessDefaults;
+    await defaults.show();
     await defaults.phone.fill('555 0100');
     const errorId = await defaults.phone.getAttribute('aria-describedby');
     expect(errorId).toBeTruthy();

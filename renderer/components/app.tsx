@@ -20,7 +20,8 @@ function useRouteFocus(route: Route, ready: boolean) {
   const notificationsLoaded = useNotificationsStore((state) => state.loaded);
   const go = useRouteStore((state) => state.go);
   const handled = useRef<Route | null>(null);
-  const headingShown = useRef<Route | null>(null);
+  // The route the window opened on: its heading is not focused, so Tab starts at the skip link.
+  const headingShown = useRef<Route | null>(route.itemId === null ? route : null);
   useEffect(() => {
     if (!ready || handled.current === route) return;
     const page = document.querySelector<HTMLElement>('[data-page]');

@@ -51,22 +51,28 @@ export function HiddenNote({
   testId: string;
 }) {
   if (types.length === 0) return null;
-  const reasons = new Set(
-    types.flatMap((type) =>
-      (diagnoses.get(type)?.reasons ?? [])
-        .filter((reason) =>
-          ['notAdmin', 'notBillingAdmin', 'notRecipient', 'notOnLine'].includes(reason.code),
-        )
-        .map((reason) => reason.explanation),
-    ),
+  const codes = new Set(
+    types.flatMap((type) => (diagnoses.get(type)?.reasons ?? []).map((reason) => reason.code)),
   );
+  const why = Object.entries(hiddenWords)
+    .filter(([code]) => codes.has(code as keyof typeof hiddenWords))
+    .map(([, words]) => words)
+    .join('; ');
+  const names = types.map((type) => alertTypeLabels[type]);
   return (
     <p className="field-note hidden-note" data-testid={testId}>
-      Not shown: {types.map((type) => alertTypeLabels[type]).join(', ')}. {[...reasons].join('. ')}.{' '}
-      {adds}
+      Not shown: {names.join(', ')} ({why}). {adds}
     </p>
   );
 }
+
+/** Why a type never reaches this person, by the policy's reason code, in a few words. */
+const hiddenWords = {
+  notRecipient: "you are not on your business's recipients list",
+  notAdmin: 'they go to admins',
+  notBillingAdmin: 'they go to billing admins',
+  notOnLine: 'you have no line they arrive on',
+} as const;
 
 /** The switches of one group of types: those that can reach this person, and a note for the rest. */
 function AlertToggles({
