@@ -99,8 +99,10 @@ test.describe('README screenshot', () => {
     });
     await settings.goto('activity');
     await expect(settings.activity.row(event?.id ?? '')).toBeVisible();
-    await settings.goto('lines');
-    await expect(settings.page.locator('#lines')).toBeInViewport();
+    // The Alerts page: the header says the line is muted, each switch what applies now.
+    await settings.goto('alerts');
+    await expect(settings.header.mutedLines).toContainText('1 line muted');
+    await expect(settings.section('communication').getByTestId('effective-mention')).toBeVisible();
     const path = testInfo.outputPath('settings-window.png');
     await settings.page.screenshot({ path });
     await testInfo.attach('settings-window', { path, contentType: 'image/png' });
