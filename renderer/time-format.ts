@@ -6,38 +6,40 @@
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 const exactFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** One formatter per zone and use (`purpose`); an unknown zone reads as UTC. */
 function cached(
   cache: Map<string, Intl.DateTimeFormat>,
   timeZone: string,
   options: Intl.DateTimeFormatOptions,
+  purpose = '',
 ): Intl.DateTimeFormat {
-  let format = cache.get(timeZone);
+  const key = `${purpose}\u0000${timeZone}`;
+  let format = cache.get(key);
   if (!format) {
     try {
       format = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
     } catch {
       format = new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' });
     }
-    cache.set(timeZone, format);
+    cache.set(key, format);
   }
   return format;
 }
 
 function dayOf(instant: number, timeZone: string): string {
-  return cached(exactFormats, `${timeZone}\u0000day`, { dateStyle: 'short' }).format(instant);
+  return cached(exactFormats, timeZone, { dateStyle: 'short' }, 'day').format(instant);
 }
 
 /** "14:00" (or "2:00 PM" where the locale says so) today; with the weekday and date otherwise. */
 export function clockTime(instant: number, now: number, timeZone: string): string {
   const clock = cached(clockFormats, timeZone, { hour: 'numeric', minute: '2-digit' });
   if (dayOf(instant, timeZone) === dayOf(now, timeZone)) return clock.format(instant);
-  const withDay = cached(clockFormats, `${timeZone}\u0000withDay`, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: 'numeric',
-    minute: '2-digit',
-  });
+  const withDay = cached(
+    clockFormats,
+    timeZone,
+    { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' },
+    'withDay',
+  );
   return withDay.format(instant);
 }
 
@@ -64,14 +66,19 @@ export function relativeTime(instant: number, now: number): string {
 
 /** A `datetime-local` input's value for an instant in the person's zone ("2026-12-04T14:00"). */
 export function localInputValue(instant: number, timeZone: string): string {
-  const parts = cached(exactFormats, `${timeZone}\u0000input`, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  const parts = cached(
+    exactFormats,
+    timeZone,
+    {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    },
+    'input',
+  ).formatToParts(instant);
   const part = (type: string) => parts.find((each) => each.type === type)?.value ?? '00';
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
 }
