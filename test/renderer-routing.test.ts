@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertTypes } from '../common/alert-types';
-import { pageIds, pageOfSection, parseRoute, routeHash } from './routing';
-import { clockTime, instantOfLocalInput, localInputValue } from './time-format';
+import { pageIds, pageOfSection, parseRoute, routeHash } from '../renderer/routes';
+import { clockTime, instantOfLocalInput, localInputValue } from '../renderer/time-format';
 
 describe('hash routes', () => {
   it('reads every page, an item and a "why" type, and writes them back the same', () => {
