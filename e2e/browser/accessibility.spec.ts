@@ -56,6 +56,9 @@ test.describe('keyboard', () => {
     const page = settings.page;
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to settings' })).toBeFocused();
+    // The header's control comes first (do-not-disturb), then the page menu.
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus')).toHaveText('Turn on');
     await page.keyboard.press('Tab');
     const focused = page.locator(':focus');
     await expect(focused).toHaveText('Alerts');
