@@ -251,7 +251,18 @@ describe('the IPC contract (ipc-contract.ts)', () => {
       invokeCalls.updatePreferences.args.safeParse({ preferences: defaultUserPreferences() })
         .success,
     ).toBe(true);
-    expect(muteDurationSchema.options).toEqual(['oneHour', 'untilTomorrowMorning', 'untilUnmuted']);
+    expect(muteDurationSchema.options).toEqual([
+      'oneHour',
+      'untilTomorrowMorning',
+      'untilUnmuted',
+      'thirtyMinutes',
+      'twoHours',
+    ]);
+    expect(invokeCalls.setDoNotDisturb.args.safeParse({ duration: 'twoHours' }).success).toBe(true);
+    expect(
+      invokeCalls.setDoNotDisturb.args.safeParse({ until: '2026-12-04T14:00:00.000Z' }).success,
+    ).toBe(true);
+    expect(invokeCalls.setDoNotDisturb.args.safeParse({ until: 'at two' }).success).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Diagnosis } from './policy/context';
 import {
   businessDefaultsSchema,
   idSchema,
+  isoInstantSchema,
   userPreferencesSchema,
   type BusinessDefaults,
   type UserPreferences,
@@ -36,9 +37,28 @@ export type IpcResponse<Value> =
 export type IpcErrorCode =
   'invalidArguments' | 'forbidden' | 'notFound' | 'unavailable' | 'internal';
 
-/** How long a mute or do-not-disturb lasts; the tray and the window offer the same choices. */
-export const muteDurationSchema = z.enum(['oneHour', 'untilTomorrowMorning', 'untilUnmuted']);
+/**
+ * How long a mute or do-not-disturb lasts; the tray and the window offer the same choices, with
+ * the same words (`common/mute-durations.ts`).
+ */
+export const muteDurationSchema = z.enum([
+  'oneHour',
+  'untilTomorrowMorning',
+  'untilUnmuted',
+  'thirtyMinutes',
+  'twoHours',
+]);
 export type MuteDuration = z.infer<typeof muteDurationSchema>;
+
+/**
+ * Do-not-disturb on for a duration (null: off), or until a chosen instant. The instant must be
+ * ahead and within a week (`chosenUntilRefusal`), checked by the core against its own clock.
+ */
+export const doNotDisturbArgsSchema = z.union([
+  z.strictObject({ duration: muteDurationSchema.nullable() }),
+  z.strictObject({ until: isoInstantSchema }),
+]);
+export type DoNotDisturbArgs = z.infer<typeof doNotDisturbArgsSchema>;
 
 /** Everything the settings window shows about preferences, in one snapshot. */
 export interface PreferencesSnapshot {
@@ -57,6 +77,8 @@ export interface SessionSnapshot {
   connection: ConnectionState;
   sync: SyncStatus;
   health: HealthNotice[];
+  /** Unread in-app notifications now, so the window counts right from the moment it opens. */
+  unread: number;
 }
 
 /** Phantom marker for a result type: schemas for what we send back are not needed at run time. */
@@ -95,7 +117,7 @@ export const invokeCalls = {
   },
   setDoNotDisturb: {
     channel: 'mutes:do-not-disturb',
-    args: z.strictObject({ duration: muteDurationSchema.nullable() }),
+    args: doNotDisturbArgsSchema,
     result: returns<PreferencesSnapshot>(),
   },
   listActivity: {

@@ -95,6 +95,23 @@ export const inAppNotificationSchema = z.strictObject({
   read: z.boolean(),
   /** Why it did not pop up (muted, quiet hours…), when it did not. */
   quietReason: z.string().nullable(),
+  /** The event's kind ("call", "text"…), for the list's type filter; absent from older rows. */
+  kind: z.enum(eventKinds as [string, ...string[]]).optional(),
+  /**
+   * A call's life, as the item last heard it: ringing, then answered (by whom) or missed. Set by
+   * the call-state events (issue 12); the window renders whatever state the item carries.
+   */
+  call: z
+    .strictObject({
+      state: z.enum(['ringing', 'answered', 'missed']),
+      answeredBy: z.string().max(200).nullable(),
+    })
+    .optional(),
+  /** The alerts this item stands for when several were grouped into one (a burst of texts). */
+  grouped: z
+    .array(z.strictObject({ title: z.string(), body: z.string(), createdAt: z.number() }))
+    .max(100)
+    .optional(),
 });
 export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
 

@@ -1,4 +1,5 @@
 import type { RendererApi } from '../common/ipc-contract';
+import { pageOfSection, useRouteStore } from './routing';
 import { useActivityStore } from './stores/activity-store';
 import { useNotificationsStore } from './stores/notifications-store';
 import { usePreferencesStore } from './stores/preferences-store';
@@ -18,7 +19,7 @@ export function connectBridgeEvents(bridge: RendererApi): () => void {
     bridge.onSyncChanged((sync) => useSessionStore.getState().setSync(sync)),
     bridge.onHealthChanged((health) => useSessionStore.getState().setHealth(health)),
     bridge.onNavigate(({ section, itemId }) =>
-      useSessionStore.getState().navigate(section, itemId),
+      useRouteStore.getState().go({ page: pageOfSection(section), itemId }),
     ),
     bridge.onPreferencesChanged((snapshot) =>
       usePreferencesStore.getState().applySnapshot(snapshot),

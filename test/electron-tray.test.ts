@@ -83,10 +83,13 @@ describe('the tray menu, a pure function of state', () => {
       'Unmute',
     ]);
     expect(find(menu, ['Mute line', 'Front desk', 'Unmute']).enabled).toBe(false);
+    // The window's header offers the same list with the same words (common/mute-durations.ts).
     expect(labels(find(menu, ['Do not disturb']).submenu)).toEqual([
+      'For 30 minutes',
       'For 1 hour',
+      'For 2 hours',
       'Until tomorrow 8:00',
-      'Until I unmute',
+      'Until I turn it off',
       'Off',
     ]);
     expect(find(menu, ['Do not disturb', 'Off']).enabled).toBe(false);
@@ -261,7 +264,7 @@ describe('the tray controller', () => {
     expect(tray.image.path).toContain('tray-muted-32.png');
 
     menuOf(tray).click(['Mute line', 'Jordan direct', 'Until tomorrow 8:00']);
-    menuOf(tray).click(['Do not disturb', 'Until I unmute']);
+    menuOf(tray).click(['Do not disturb', 'Until I turn it off']);
     await controller.idle();
     expect(companion.calls.slice(-2)).toEqual([
       { method: 'muteLine', args: { lineId: 'line-personal', duration: 'untilTomorrowMorning' } },

@@ -111,11 +111,17 @@ export async function bridgePage(
     invokePrefix,
     readyFunction,
   });
+  // A new document subscribes again and says `ready()` again; a route change inside the page
+  // (`#/lines`, as Electron's did-navigate-in-page) keeps the same document and subscriptions.
+  let documentUrl: string | null = null;
   page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) {
-      ready = false;
-      held = [];
-    }
+    if (frame !== page.mainFrame()) return;
+    const url = frame.url().replace(/#.*$/, '');
+    const sameDocument = url === documentUrl;
+    documentUrl = url;
+    if (sameDocument) return;
+    ready = false;
+    held = [];
   });
 
   const unsubscribes = [

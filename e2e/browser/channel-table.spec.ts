@@ -10,6 +10,7 @@ test.describe('channel table: the owner', () => {
     service,
   }) => {
     const channels = settings.channels;
+    await settings.goto('channels');
     // Harbor Dental requires payment failures and usage at 100 % by email (the demo seed).
     await expect(channels.cell('paymentFailed', 'email')).toBeChecked();
     await expect(channels.cell('paymentFailed', 'email')).toBeDisabled();
@@ -34,6 +35,7 @@ test.describe('channel table: the owner', () => {
     );
 
     // Sam requires mentions by in-app for everyone; his own mentions cell locks at once.
+    await settings.goto('business-defaults');
     await settings.businessDefaults.required('mention', 'inApp').check();
     await expect
       .poll(async () => {
@@ -43,6 +45,7 @@ test.describe('channel table: the owner', () => {
         return defaults.alerts.mention.mandatory.inApp;
       })
       .toBe(true);
+    await settings.goto('channels');
     await expect(channels.cell('mention', 'inApp')).toBeDisabled();
     await expect(channels.note('mention')).toContainText(
       'Your business requires mentions by in-app',
@@ -56,6 +59,7 @@ test.describe('channel table: an agent', () => {
 
   test('a per-type change syncs to the service', async ({ settings, service }) => {
     const channels = settings.channels;
+    await settings.goto('channels');
     // The defaults: texts by desktop and in-app; voicemails to the personal line also by email.
     await expect(channels.cell('textPersonal', 'email')).not.toBeChecked();
     await expect(channels.cell('voicemailPersonal', 'email')).toBeChecked();
@@ -83,6 +87,7 @@ test.describe('channel table: an agent', () => {
     service,
   }) => {
     const channels = settings.channels;
+    await settings.goto('channels');
     // Lead alerts are for the recipients list, which Jordan is not on.
     await expect(channels.cell('leadNew', 'email')).toBeDisabled();
     await expect(channels.note('leadNew')).toHaveText(

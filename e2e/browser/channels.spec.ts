@@ -9,6 +9,7 @@ test.describe('channels', () => {
     service,
   }) => {
     const channels = settings.channels;
+    await settings.goto('channels');
     const jordanId = service.userIdOf('jordan');
     const preferencesOnService = async () =>
       (
@@ -59,6 +60,7 @@ test.describe('channels', () => {
     settings,
     service,
   }) => {
+    await settings.goto('channels');
     const email = settings.section('channels').getByTestId('email-address');
     await email.fill('jordan@');
     await expect(email).toHaveAttribute('aria-invalid', 'true');
@@ -99,6 +101,7 @@ test.describe('test notifications and quiet hours', () => {
     settings,
     service,
   }) => {
+    await settings.goto('schedule');
     const quietHours = settings.section('quietHours');
     const end = quietHours.getByLabel('End of quiet window 1 (Sunday)');
     await end.fill('20:00');

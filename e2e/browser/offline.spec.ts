@@ -3,7 +3,7 @@ import { expect, test } from './fixtures';
 test.describe('offline', () => {
   test.use({ user: 'jordan' });
 
-  test('a change made offline shows "pending 1", then syncs when the service is back on the same database', async ({
+  test('a change made offline shows "1 edit waiting", then syncs when the service is back on the same database', async ({
     settings,
     service,
   }) => {
@@ -12,7 +12,7 @@ test.describe('offline', () => {
     await expect(settings.connectionStatus).not.toHaveText('Connected');
 
     await settings.section('communication').getByTestId('fisher-mode').check();
-    await expect(settings.syncStatus).toHaveText(/pending 1\b/i);
+    await expect(settings.syncStatus).toHaveText(/\b1 edit waiting\b/);
 
     await service.start();
     await settings.expectSynced();

@@ -12,7 +12,8 @@ import { createPopupSink } from './popup-sink';
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 test.describe('sync status', () => {
-  test.use({ user: 'jordan' });
+  // Sam is on the recipients list, so the lead threshold is on his Alerts page.
+  test.use({ user: 'sam' });
 
   test('an edit made offline and overridden on another device shows "conflict resolved" with what was overridden', async ({
     settings,
@@ -28,7 +29,7 @@ test.describe('sync status', () => {
     await service.stop();
     await expect(settings.connectionStatus).not.toHaveText('Connected');
     await threshold.fill('70');
-    await expect(settings.syncStatus).toHaveText(/pending 1\b/i);
+    await expect(settings.syncStatus).toHaveText(/^1 edit waiting to sync$/);
 
     // Meanwhile another device of the same user, which can still reach the service (the same
     // database behind another port), lowers it to 40.
@@ -37,7 +38,7 @@ test.describe('sync status', () => {
     const other = createCompanion({
       dataDir: otherFolder,
       serviceUrl: elsewhere.url,
-      token: service.tokenOf('jordan'),
+      token: service.tokenOf('sam'),
       notifier: createPopupSink(null),
       clock: createSystemClock(),
       logger: silent,
@@ -59,7 +60,7 @@ test.describe('sync status', () => {
     // Back online: the service's value wins, and the window says whose edit was overridden.
     await service.start();
     await expect(settings.syncStatus).toHaveText(
-      /Conflict resolved: your lead score threshold \(70\) was overridden by 40/,
+      /Another device's change was kept: lead score threshold is 40 \(yours was 70\)/,
       { timeout: 15_000 },
     );
     await expect(threshold).toHaveValue('40');
@@ -98,6 +99,7 @@ test.describe('sync error', () => {
     await expect(settings.syncStatus).toHaveText(/^Sync error: .*user-who-left/, {
       timeout: 15_000,
     });
+    await settings.goto('recipients');
     await expect(settings.section('recipients')).not.toContainText('user-who-left');
     expect(
       companion.preferences

@@ -3,6 +3,7 @@ import {
   diagnose,
   invokeCalls,
   isAdmin,
+  chosenUntilRefusal,
   muteUntil,
   parseWith,
   roleRefusals,
@@ -222,6 +223,7 @@ export function createCompanion(options: CompanionOptions): Companion {
         connection: connectionState.get(),
         sync: syncStatus.get(),
         health: health.get(),
+        unread: unread.get(),
       }));
     },
 
@@ -270,13 +272,18 @@ export function createCompanion(options: CompanionOptions): Companion {
     },
 
     async setDoNotDisturb(args) {
-      const { duration } = argumentsOf('setDoNotDisturb', args);
-      const until = duration === null ? null : muteUntil(duration, clock.now(), timeZone());
-      return editMutes((mutes) => ({
-        ...mutes,
-        doNotDisturb:
-          duration === null ? { enabled: false, until: null } : { enabled: true, until },
-      }));
+      const parsed = argumentsOf('setDoNotDisturb', args);
+      if ('until' in parsed) {
+        const refusal = chosenUntilRefusal(parsed.until, clock.now());
+        if (refusal) throw new CompanionError('invalidArguments', refusal);
+      }
+      const doNotDisturb =
+        'until' in parsed
+          ? { enabled: true, until: new Date(parsed.until).toISOString() }
+          : parsed.duration === null
+            ? { enabled: false, until: null }
+            : { enabled: true, until: muteUntil(parsed.duration, clock.now(), timeZone()) };
+      return editMutes((mutes) => ({ ...mutes, doNotDisturb }));
     },
 
     listActivity(args) {

@@ -1,6 +1,7 @@
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  muteUntil,
   type ActivityItem,
   type ConnectionState,
   type Decision,
@@ -111,9 +112,7 @@ export class FakeCompanion implements Companion {
   }
 
   #until(duration: MuteDuration): string | null {
-    if (duration === 'untilUnmuted') return null;
-    const hours = duration === 'oneHour' ? 1 : 12;
-    return new Date(this.now() + hours * 3_600_000).toISOString();
+    return muteUntil(duration, this.now(), 'UTC');
   }
 
   #setMutes(change: (mutes: PreferencesSnapshot['preferences']['mutes']) => void) {
@@ -160,6 +159,7 @@ export class FakeCompanion implements Companion {
       connection: this.connection.get(),
       sync: this.sync.get(),
       health: this.health.get(),
+      unread: this.unread.get(),
     });
   }
 
@@ -197,9 +197,11 @@ export class FakeCompanion implements Companion {
     this.#record('setDoNotDisturb', args);
     return this.#setMutes((mutes) => {
       mutes.doNotDisturb =
-        args.duration === null
-          ? { enabled: false, until: null }
-          : { enabled: true, until: this.#until(args.duration) };
+        'until' in args
+          ? { enabled: true, until: args.until }
+          : args.duration === null
+            ? { enabled: false, until: null }
+            : { enabled: true, until: this.#until(args.duration) };
     });
   }
 

@@ -2,6 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import {
   activeUntil,
   describeInstant,
+  doNotDisturbChoices,
   muteDurationChoices,
   type ConnectionState,
   type MuteDuration,
@@ -97,8 +98,9 @@ function untilText(until: string | null, state: TrayState): string {
 function durationItems(
   idPrefix: string,
   action: (duration: MuteDuration) => TrayAction,
+  choices: ReadonlyArray<{ duration: MuteDuration; label: string }> = muteDurationChoices,
 ): TrayMenuItem[] {
-  return muteDurationChoices.map(({ duration, label }) => ({
+  return choices.map(({ duration, label }) => ({
     id: `${idPrefix}:${duration}`,
     type: 'normal' as const,
     label,
@@ -165,7 +167,11 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
       label: 'Do not disturb',
       enabled: mutesKnown,
       submenu: [
-        ...durationItems('do-not-disturb', (duration) => ({ kind: 'doNotDisturb', duration })),
+        ...durationItems(
+          'do-not-disturb',
+          (duration) => ({ kind: 'doNotDisturb', duration }),
+          doNotDisturbChoices,
+        ),
         separator('do-not-disturb:separator'),
         {
           id: 'do-not-disturb:off',

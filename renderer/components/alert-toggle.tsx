@@ -7,11 +7,13 @@ import {
   type UserAlertType,
 } from '../../common/alert-types';
 import type { SettingLock } from '../../common/locks';
+import type { Diagnosis } from '../../common/policy/context';
 import type { BusinessDefaults } from '../../common/preferences';
 import type { Profile } from '../../common/service-api';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { sentence, Toggle } from './controls';
+import { EffectiveNote } from './effective-note';
 
 /**
  * Why the business keeps this user from receiving `type` at all, or null. The words match the
@@ -55,8 +57,19 @@ export function requiredWords(type: UserAlertType, locks: readonly SettingLock[]
   return `Your business requires this by ${words}: that still comes if you turn it off.`;
 }
 
-/** The user's switch for one alert type, disabled with the reason when the business turned it off. */
-export function AlertToggle({ type, description }: { type: UserAlertType; description?: string }) {
+/**
+ * The user's switch for one alert type, disabled with the reason when the business turned it
+ * off, with its effective value under it (from `diagnose`) and a "Why?" link.
+ */
+export function AlertToggle({
+  type,
+  description,
+  diagnosis,
+}: {
+  type: UserAlertType;
+  description?: string;
+  diagnosis?: Diagnosis | undefined;
+}) {
   const snapshot = usePreferencesStore((state) => state.snapshot);
   const error = usePreferencesStore((state) => state.errors[`alerts.${type}`]);
   const update = usePreferencesStore((state) => state.update);
@@ -77,6 +90,10 @@ export function AlertToggle({ type, description }: { type: UserAlertType; descri
           preferences.alerts[type] = checked;
         })
       }
-    />
+    >
+      {diagnosis && profile ? (
+        <EffectiveNote type={type} diagnosis={diagnosis} businessName={profile.business.name} />
+      ) : null}
+    </Toggle>
   );
 }

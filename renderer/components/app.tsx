@@ -1,89 +1,89 @@
 import { useEffect, useRef } from 'react';
-import type { Section } from '../../common/ipc-contract';
 import { isAdmin } from '../../common/preferences';
-import { ActivitySection } from '../sections/activity-section';
-import { BusinessDefaultsSection, RecipientsSection } from '../sections/admin-sections';
-import {
-  AccountSection,
-  AppointmentsSection,
-  CommunicationSection,
-  HighSmsSection,
-  LeadsSection,
-  UsageSection,
-} from '../sections/alert-sections';
-import { ChannelsSection } from '../sections/channels-section';
-import { LinesSection } from '../sections/lines-section';
-import { NotificationsSection } from '../sections/notifications-section';
-import { QuietHoursSection } from '../sections/quiet-hours-section';
+import { pageList } from '../pages/page-list';
+import { routeHash, useRouteStore, type Route } from '../routing';
 import { useActivityStore } from '../stores/activity-store';
 import { useNotificationsStore } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
-import { SyncStatusBar } from './sync-status';
+import { SideNav } from './side-nav';
+import { StatusHeader } from './status-header';
 
-/** Sections in the order the window shows them; `adminOnly` ones are not rendered for agents. */
-export const sectionList: ReadonlyArray<{ id: Section; title: string; adminOnly: boolean }> = [
-  { id: 'communication', title: 'Communication', adminOnly: false },
-  { id: 'appointments', title: 'Appointments', adminOnly: false },
-  { id: 'lines', title: 'Lines', adminOnly: false },
-  { id: 'highSms', title: 'High-SMS alerts', adminOnly: false },
-  { id: 'channels', title: 'Channels', adminOnly: false },
-  { id: 'leads', title: 'Leads', adminOnly: false },
-  { id: 'usage', title: 'Usage and billing', adminOnly: false },
-  { id: 'account', title: 'Account-level reports', adminOnly: true },
-  { id: 'quietHours', title: 'Quiet hours', adminOnly: false },
-  { id: 'businessDefaults', title: 'Business defaults', adminOnly: true },
-  { id: 'recipients', title: 'Recipients', adminOnly: true },
-  { id: 'activity', title: 'Activity', adminOnly: false },
-  { id: 'notifications', title: 'In-app notifications', adminOnly: false },
-];
-
-/** The settings window: who you are, sync status, a section index and every section. */
-export function App() {
-  const profile = useSessionStore((state) => state.profile);
-  const sessionError = useSessionStore((state) => state.loadError);
-  const navigation = useSessionStore((state) => state.navigation);
-  const snapshot = usePreferencesStore((state) => state.snapshot);
-  const preferencesError = usePreferencesStore((state) => state.loadError);
-  const admin = profile !== null && isAdmin(profile.user.role);
-
-  const ready = profile !== null && snapshot !== null;
-  // Row counts: a clicked pop-up's row may arrive after the `navigate` event does.
+/**
+ * Moves focus where a navigation asked: the item's row on the page (a pop-up click, an Activity
+ * link), else the page's heading. A notification's row may arrive after the route does, and an
+ * event with no in-app item (in-app was off) opens on its Activity row instead.
+ */
+function useRouteFocus(route: Route, ready: boolean) {
   const activityCount = useActivityStore((state) => state.items.length);
-  const notificationCount = useNotificationsStore((state) => state.items.length);
-  const handled = useRef<object | null>(null);
-  const sectionShown = useRef<object | null>(null);
-
-  // Opens what main asked for (a pop-up click, the tray): the item's row if there is one, else
-  // the section. Sections render only once loaded, so this waits for `ready` and for the row.
+  const notifications = useNotificationsStore((state) => state.items);
+  const notificationsLoaded = useNotificationsStore((state) => state.loaded);
+  const go = useRouteStore((state) => state.go);
+  const handled = useRef<Route | null>(null);
+  // The route the window opened on: its heading is not focused, so Tab starts at the skip link.
+  const headingShown = useRef<Route | null>(route.itemId === null ? route : null);
   useEffect(() => {
-    if (!navigation || !ready || handled.current === navigation) return;
-    const { section, itemId } = navigation;
-    // The item's row in that section, else its Activity row: every event has one, while an
-    // in-app notification exists only when the in-app channel was on.
-    const selector = itemId === null ? null : `[data-event-id="${CSS.escape(itemId)}"]`;
+    if (!ready || handled.current === route) return;
+    const page = document.querySelector<HTMLElement>('[data-page]');
+    const { itemId } = route;
     const row =
-      selector === null
+      itemId === null
         ? null
-        : (document.getElementById(section)?.querySelector<HTMLElement>(selector) ??
-          document.getElementById('activity')?.querySelector<HTMLElement>(selector));
+        : page?.querySelector<HTMLElement>(`[data-event-id="${CSS.escape(itemId)}"]`);
     if (row) {
       row.scrollIntoView({ block: 'center' });
       row.focus();
-      handled.current = navigation;
+      handled.current = route;
       return;
     }
-    if (sectionShown.current !== navigation) {
-      const heading = document.getElementById(`${section}-heading`);
-      heading?.scrollIntoView({ block: 'start' });
-      heading?.focus();
-      sectionShown.current = navigation;
+    if (
+      itemId !== null &&
+      route.page === 'notifications' &&
+      notificationsLoaded &&
+      !notifications.some((item) => item.eventId === itemId)
+    ) {
+      handled.current = route;
+      go({ page: 'activity', itemId });
+      return;
     }
-    if (itemId === null) handled.current = navigation;
-  }, [navigation, ready, activityCount, notificationCount]);
+    if (headingShown.current !== route) {
+      const heading = page?.querySelector<HTMLElement>('h2');
+      window.scrollTo({ top: 0 });
+      heading?.focus({ preventScroll: true });
+      headingShown.current = route;
+    }
+    if (itemId === null) handled.current = route;
+  }, [route, ready, activityCount, notifications, notificationsLoaded, go]);
+}
+
+/** The settings window: the status header, the side menu, and the page the route names. */
+export function App() {
+  const profile = useSessionStore((state) => state.profile);
+  const sessionError = useSessionStore((state) => state.loadError);
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const preferencesError = usePreferencesStore((state) => state.loadError);
+  const route = useRouteStore((state) => state.route);
+  const go = useRouteStore((state) => state.go);
+  const admin = profile !== null && isAdmin(profile.user.role);
+  const ready = profile !== null && snapshot !== null;
+  // Lines only for someone with a line: a billing admin without one has nothing to choose.
+  const pages = pageList.filter(
+    (page) =>
+      (admin || !page.adminOnly) && (page.id !== 'lines' || (profile?.lines.length ?? 0) > 0),
+  );
+  const current = pages.find((page) => page.id === route.page);
+  // An agent on an admin page's URL lands on the first page (once the role is known).
+  useEffect(() => {
+    if (profile !== null && !current) go({ page: 'alerts' });
+  }, [profile, current, go]);
+  useEffect(() => {
+    document.title = current ? `${current.title} · Ringside settings` : 'Ringside settings';
+  }, [current]);
+  useRouteFocus(route, ready);
+  const Page = current?.Component;
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href={routeHash(route)} onClick={skipToMain}>
         Skip to settings
       </a>
       <header className="app-header">
@@ -95,42 +95,20 @@ export function App() {
             </p>
           ) : null}
         </div>
-        <SyncStatusBar />
+        <StatusHeader />
       </header>
       <div className="app-body">
-        <nav className="section-nav" aria-label="Sections">
-          <ul>
-            {sectionList
-              .filter((section) => admin || !section.adminOnly)
-              .map((section) => (
-                <li key={section.id}>
-                  <a href={`#${section.id}`}>{section.title}</a>
-                </li>
-              ))}
-          </ul>
-        </nav>
+        <SideNav pages={pages} current={route.page} />
         <main id="main" className="sections" tabIndex={-1}>
           {sessionError || preferencesError ? (
             <p className="field-error" role="alert">
               Could not load your settings: {sessionError ?? preferencesError}
             </p>
           ) : null}
-          {ready ? (
-            <>
-              <CommunicationSection />
-              <AppointmentsSection />
-              <LinesSection />
-              <HighSmsSection />
-              <ChannelsSection />
-              <LeadsSection />
-              <UsageSection />
-              <AccountSection />
-              <QuietHoursSection />
-              <BusinessDefaultsSection />
-              <RecipientsSection />
-              <ActivitySection />
-              <NotificationsSection />
-            </>
+          {ready && Page ? (
+            <div className="page" data-page={route.page} key={route.page}>
+              <Page />
+            </div>
           ) : (
             <p role="status">Loading your settings…</p>
           )}
@@ -138,6 +116,12 @@ export function App() {
       </div>
     </div>
   );
+}
+
+/** The skip link moves focus into the page without changing the route. */
+function skipToMain(event: { preventDefault(): void }) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
 }
 
 const roleWords = { agent: 'Agent', admin: 'Admin', billingAdmin: 'Billing admin' } as const;

@@ -38,6 +38,8 @@ export interface ToggleProps {
   description?: string;
   error?: string | undefined;
   testId?: string;
+  /** Shown under the label: the effective value and who set it, a "Why?" link. */
+  children?: ReactNode;
 }
 
 /** A labelled checkbox with its explanation, disabled reason and error wired to aria-describedby. */
@@ -49,6 +51,7 @@ export function Toggle({
   description,
   error,
   testId,
+  children,
 }: ToggleProps) {
   const id = useId();
   const reasonId = `${id}-reason`;
@@ -80,6 +83,7 @@ export function Toggle({
         ) : null}
         <FieldMessage id={reasonId} kind="note" message={disabledReason ?? undefined} />
         <FieldMessage id={errorId} kind="error" message={error} />
+        {children}
       </div>
     </div>
   );

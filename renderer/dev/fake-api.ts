@@ -207,7 +207,13 @@ export function createFakeApi(
   const api: RendererApi & { inject(event: AlertEvent): void } = {
     inject,
     getSession: () =>
-      ok({ profile, connection: { status: 'connected', since: Date.now() }, sync, health: [] }),
+      ok({
+        profile,
+        connection: { status: 'connected', since: Date.now() },
+        sync,
+        health: [],
+        unread: notifications.filter((entry) => !entry.read).length,
+      }),
     getPreferences: () => ok(snapshot),
     updatePreferences(args) {
       const fields = validate('updatePreferences', args);
@@ -251,12 +257,14 @@ export function createFakeApi(
       preferences.mutes.lines = preferences.mutes.lines.filter((mute) => mute.lineId !== lineId);
       return commit({ ...snapshot, preferences });
     },
-    setDoNotDisturb({ duration }) {
+    setDoNotDisturb(args) {
       const preferences = structuredClone(snapshot.preferences);
       preferences.mutes.doNotDisturb =
-        duration === null
-          ? { enabled: false, until: null }
-          : { enabled: true, until: muteUntil(duration, Date.now(), preferences.timeZone) };
+        'until' in args
+          ? { enabled: true, until: args.until }
+          : args.duration === null
+            ? { enabled: false, until: null }
+            : { enabled: true, until: muteUntil(args.duration, Date.now(), preferences.timeZone) };
       return commit({ ...snapshot, preferences });
     },
     listActivity: ({ limit }) => ok(activity.slice(0, limit)),

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   alertTypeLabels,
   channelLabels,
@@ -9,12 +9,13 @@ import {
 import { reached, type ChannelReport } from '../../common/delivery-report';
 import { isAdmin } from '../../common/preferences';
 import type { ActivityItem } from '../../common/status';
-import { describeInstant } from '../../common/time-zone';
 import { SettingsSection, sentence } from '../components/controls';
 import { useNow } from '../components/use-now';
+import { useRouteStore } from '../routing';
 import { useActivityStore } from '../stores/activity-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
+import { clockTime, exactTime } from '../time-format';
 
 function destinationText(destination: string | null): string {
   return destination ? ` (${destination})` : '';
@@ -64,8 +65,11 @@ function ActivityRow({
     >
       <div className="activity-head">
         <strong>{item.title}</strong>
-        <time dateTime={new Date(item.decidedAt).toISOString()}>
-          {describeInstant(item.decidedAt, now, timeZone)}
+        <time
+          dateTime={new Date(item.decidedAt).toISOString()}
+          title={exactTime(item.decidedAt, timeZone)}
+        >
+          {clockTime(item.decidedAt, now, timeZone)}
         </time>
       </div>
       {item.body ? <p className="activity-body">{item.body}</p> : null}
@@ -94,7 +98,14 @@ function Diagnose() {
   const role = useSessionStore((state) => state.profile?.user.role);
   const diagnosis = useActivityStore((state) => state.diagnosis);
   const diagnose = useActivityStore((state) => state.diagnose);
-  const [type, setType] = useState<AlertType>('textRingGroup');
+  const why = useRouteStore((state) => state.route.why);
+  const [type, setType] = useState<AlertType>(why ?? 'textRingGroup');
+  // "Why?" beside an alert type opens this page on that type's diagnosis.
+  useEffect(() => {
+    if (!why) return;
+    setType(why);
+    void diagnose(why);
+  }, [why, diagnose]);
   const choices: readonly AlertType[] =
     role && isAdmin(role) ? [...userAlertTypes, ...accountAlertTypes] : userAlertTypes;
   const result = diagnosis?.result;
@@ -177,7 +188,7 @@ export function ActivitySection() {
   const items = useActivityStore((state) => state.items);
   const loadError = useActivityStore((state) => state.loadError);
   const timeZone = usePreferencesStore((state) => state.snapshot?.preferences.timeZone ?? 'UTC');
-  const navigation = useSessionStore((state) => state.navigation);
+  const route = useRouteStore((state) => state.route);
   const now = useNow();
   return (
     <SettingsSection
@@ -196,7 +207,7 @@ export function ActivitySection() {
             item={item}
             now={Math.max(now, item.decidedAt)}
             timeZone={timeZone}
-            highlighted={navigation?.itemId === item.eventId}
+            highlighted={route.page === 'activity' && route.itemId === item.eventId}
           />
         ))}
       </ol>

@@ -5,7 +5,7 @@ import { muteDurationChoices } from '../../common/mute-durations';
 import type { Line } from '../../common/policy/context';
 import { activeUntil } from '../../common/policy/gates';
 import type { UserPreferences } from '../../common/preferences';
-import { describeInstant } from '../../common/time-zone';
+import { clockTime } from '../time-format';
 import { FieldMessage, SettingsSection, Toggle } from '../components/controls';
 import { useNow } from '../components/use-now';
 import { usePreferencesStore } from '../stores/preferences-store';
@@ -16,7 +16,7 @@ export function muteText(preferences: UserPreferences, lineId: string, now: numb
   const mute = preferences.mutes.lines.find((entry) => entry.lineId === lineId);
   if (!mute || !activeUntil(mute.until, now)) return null;
   if (mute.until === null) return 'Muted until you unmute it';
-  return `Muted until ${describeInstant(Date.parse(mute.until), now, preferences.timeZone)}`;
+  return `Muted until ${clockTime(Date.parse(mute.until), now, preferences.timeZone)}`;
 }
 
 /** Which lines alert you, and muting each one for a while. */

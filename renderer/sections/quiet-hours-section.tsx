@@ -2,7 +2,10 @@ import { useMemo } from 'react';
 import { alertTypeLabels, userAlertTypes } from '../../common/alert-types';
 import { quietWindowSchema, type QuietWindow } from '../../common/preferences';
 import { weekdays, type Weekday } from '../../common/time-zone';
+import { diagnose } from '../../common/policy/diagnose';
 import { FieldMessage, SettingsSection, sentence, Toggle } from '../components/controls';
+import { useWindowContext } from '../components/use-effective';
+import { neverApplies } from '../effective';
 import { usePreferencesStore } from '../stores/preferences-store';
 
 const dayNames: Record<Weekday, string> = {
@@ -30,6 +33,14 @@ export function QuietHoursSection() {
   const setError = usePreferencesStore((state) => state.setError);
   const timeZone = snapshot?.preferences.timeZone ?? 'UTC';
   const zones = useMemo(() => timeZones(timeZone), [timeZone]);
+  const context = useWindowContext();
+  const receivable = useMemo(
+    () =>
+      context
+        ? userAlertTypes.filter((type) => !neverApplies(diagnose(type, context)))
+        : userAlertTypes,
+    [context],
+  );
   if (!snapshot) return null;
   const quiet = snapshot.preferences.quietHours;
 
@@ -179,10 +190,11 @@ export function QuietHoursSection() {
         Add a quiet window
       </button>
       <FieldMessage id="quiet-windows-error" kind="error" message={errors['quietHours.windows']} />
+      {/* Only alerts this person can receive: a break-through for anything else does nothing. */}
       <fieldset className="break-through">
         <legend>What breaks through quiet hours</legend>
         <div className="toggle-grid">
-          {userAlertTypes.map((type) => (
+          {receivable.map((type) => (
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}

@@ -13,20 +13,24 @@ export type TestOutcome =
 export interface NotificationsState {
   items: InAppNotification[];
   unread: number;
+  /** The list has loaded once: a missing item is then really missing. */
+  loaded: boolean;
   tests: Partial<Record<Channel, TestOutcome>>;
   load: () => Promise<void>;
   setUnread: (unread: number) => void;
   markAllRead: () => Promise<void>;
+  markRead: (ids: readonly string[]) => Promise<void>;
   sendTest: (channel: Channel) => Promise<void>;
 }
 
 export const useNotificationsStore = create<NotificationsState>()((set, get) => ({
   items: [],
   unread: 0,
+  loaded: false,
   tests: {},
   async load() {
-    const result = await call(() => api().listNotifications({ limit: 50 }));
-    if (result.ok) set({ items: result.value });
+    const result = await call(() => api().listNotifications({ limit: 200 }));
+    if (result.ok) set({ items: result.value, loaded: true });
   },
   setUnread(unread) {
     const changed = unread !== get().unread;
@@ -35,11 +39,20 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
     if (changed) void get().load();
   },
   async markAllRead() {
-    const ids = get()
-      .items.filter((item) => !item.read)
-      .map((item) => item.id);
+    await get().markRead(
+      get()
+        .items.filter((item) => !item.read)
+        .map((item) => item.id),
+    );
+  },
+  async markRead(ids) {
     if (ids.length === 0) return;
-    const result = await call(() => api().markNotificationsRead({ ids }));
+    const wanted = new Set(ids);
+    // Shown read at once; the core's count (`notificationsChanged`) follows.
+    set({
+      items: get().items.map((item) => (wanted.has(item.id) ? { ...item, read: true } : item)),
+    });
+    const result = await call(() => api().markNotificationsRead({ ids: [...ids] }));
     if (result.ok) await get().load();
   },
   async sendTest(channel) {

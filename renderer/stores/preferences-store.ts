@@ -1,5 +1,9 @@
 import { create } from 'zustand';
-import type { MuteDuration, PreferencesSnapshot } from '../../common/ipc-contract';
+import type {
+  DoNotDisturbArgs,
+  MuteDuration,
+  PreferencesSnapshot,
+} from '../../common/ipc-contract';
 import type { BusinessDefaults, UserPreferences } from '../../common/preferences';
 import { api, call, type CallError } from '../api';
 
@@ -23,6 +27,8 @@ export interface PreferencesState {
   ) => Promise<boolean>;
   muteLine: (lineId: string, duration: MuteDuration) => Promise<boolean>;
   unmuteLine: (lineId: string) => Promise<boolean>;
+  /** On for a duration or until a chosen instant; `{ duration: null }` ends it. */
+  setDoNotDisturb: (args: DoNotDisturbArgs) => Promise<boolean>;
   setError: (control: string, message: string | null) => void;
 }
 
@@ -86,6 +92,8 @@ export const usePreferencesStore = create<PreferencesState>()((set, get) => {
       send(`mute:${lineId}`, null, () => call(() => api().muteLine({ lineId, duration }))),
     unmuteLine: (lineId) =>
       send(`mute:${lineId}`, null, () => call(() => api().unmuteLine({ lineId }))),
+    setDoNotDisturb: (args) =>
+      send('doNotDisturb', null, () => call(() => api().setDoNotDisturb(args))),
     setError(control, message) {
       set({
         errors: message === null ? withoutError(control) : { ...get().errors, [control]: message },

@@ -1,8 +1,9 @@
 import { create } from 'zustand';
-import type { Section, SessionSnapshot } from '../../common/ipc-contract';
+import type { SessionSnapshot } from '../../common/ipc-contract';
 import type { Profile } from '../../common/service-api';
 import type { ConnectionState, HealthNotice, SyncStatus } from '../../common/status';
 import { api, call } from '../api';
+import { useNotificationsStore } from './notifications-store';
 
 /** Who is signed in, the connection, the sync status and health notices. */
 export interface SessionState {
@@ -11,14 +12,11 @@ export interface SessionState {
   sync: SyncStatus;
   health: HealthNotice[];
   loadError: string | null;
-  /** The section main asked to open (a notification click), with the item to highlight. */
-  navigation: { section: Section; itemId: string | null } | null;
   load: () => Promise<void>;
   applySnapshot: (snapshot: SessionSnapshot) => void;
   setConnection: (connection: ConnectionState) => void;
   setSync: (sync: SyncStatus) => void;
   setHealth: (health: HealthNotice[]) => void;
-  navigate: (section: Section, itemId: string | null) => void;
 }
 
 export const useSessionStore = create<SessionState>()((set) => ({
@@ -27,17 +25,23 @@ export const useSessionStore = create<SessionState>()((set) => ({
   sync: { status: 'synced', at: null },
   health: [],
   loadError: null,
-  navigation: null,
   async load() {
     const result = await call(() => api().getSession());
-    if (result.ok) set({ loadError: null, ...snapshotFields(result.value) });
-    else set({ loadError: result.error.message });
+    if (!result.ok) {
+      set({ loadError: result.error.message });
+      return;
+    }
+    set({ loadError: null, ...snapshotFields(result.value) });
+    // The count from the moment the window opens, not from the next alert.
+    useNotificationsStore.getState().setUnread(result.value.unread);
   },
-  applySnapshot: (snapshot) => set(snapshotFields(snapshot)),
+  applySnapshot(snapshot) {
+    set(snapshotFields(snapshot));
+    useNotificationsStore.getState().setUnread(snapshot.unread);
+  },
   setConnection: (connection) => set({ connection }),
   setSync: (sync) => set({ sync }),
   setHealth: (health) => set({ health }),
-  navigate: (section, itemId) => set({ navigation: { section, itemId } }),
 }));
 
 function snapshotFields(snapshot: SessionSnapshot) {

@@ -2,7 +2,11 @@ import type { Locator } from '@playwright/test';
 
 /** The Activity section: recent events with their decisions, and "Why am I not getting …?". */
 export class ActivitySection {
-  constructor(readonly root: Locator) {}
+  /** `show` opens the page this section is on (a click in the side menu). */
+  constructor(
+    readonly root: Locator,
+    readonly show: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   /** The row of one event (the core's event id). */
   row(eventId: string): Locator {
@@ -14,6 +18,7 @@ export class ActivitySection {
   }
 
   async diagnose(alertTypeLabel: string): Promise<Locator> {
+    await this.show();
     await this.root.getByLabel('Alert type').selectOption({ label: alertTypeLabel });
     await this.root.getByRole('button', { name: 'Explain' }).click();
     return this.root.getByTestId('diagnose-result');

@@ -8,7 +8,11 @@ export class BusinessDefaultsSection {
   readonly email: Locator;
   readonly phone: Locator;
 
-  constructor(readonly root: Locator) {
+  /** `show` opens the page this section is on (a click in the side menu). */
+  constructor(
+    readonly root: Locator,
+    readonly show: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.email = root.getByLabel('Business email for notifications');
     this.phone = root.getByLabel('Business phone for notifications');
   }
@@ -27,11 +31,13 @@ export class BusinessDefaultsSection {
   }
 
   async setEmail(address: string): Promise<void> {
+    await this.show();
     await this.email.fill(address);
     await this.email.press('Tab');
   }
 
   async setPhone(number: string): Promise<void> {
+    await this.show();
     await this.phone.fill(number);
     await this.phone.press('Tab');
   }
@@ -39,18 +45,24 @@ export class BusinessDefaultsSection {
 
 /** Recipients (admins): team members who receive lead, usage and billing alerts. */
 export class RecipientsSection {
-  constructor(readonly root: Locator) {}
+  /** `show` opens the page this section is on (a click in the side menu). */
+  constructor(
+    readonly root: Locator,
+    readonly show: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   row(userId: string): Locator {
     return this.root.locator(`li[data-recipient="${userId}"]`);
   }
 
   async add(memberName: string): Promise<void> {
+    await this.show();
     await this.root.getByLabel('Team member').selectOption({ label: memberName });
     await this.root.getByRole('button', { name: 'Add recipient' }).click();
   }
 
   async setThreshold(userId: string, threshold: number): Promise<void> {
+    await this.show();
     const slider = this.root.getByTestId(`recipient-threshold-${userId}`);
     await slider.fill(String(threshold));
     await expect(this.root.getByTestId(`recipient-threshold-${userId}-value`)).toHaveText(

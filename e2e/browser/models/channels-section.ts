@@ -11,7 +11,11 @@ export class ChannelsSection {
   readonly textDestination: Locator;
   readonly table: Locator;
 
-  constructor(readonly root: Locator) {
+  /** `show` opens the page this section is on (a click in the side menu). */
+  constructor(
+    readonly root: Locator,
+    readonly show: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.customNumber = root.getByLabel('Custom number', { exact: true });
     this.useCustomNumber = root.getByTestId('use-custom-number');
     this.textDestination = root.getByTestId('text-destination');
@@ -29,6 +33,7 @@ export class ChannelsSection {
   }
 
   async setCell(type: UserAlertType, channel: Channel, on: boolean): Promise<void> {
+    await this.show();
     await this.cell(type, channel).setChecked(on);
     await expect(this.cell(type, channel)).toBeChecked({ checked: on });
   }
@@ -38,23 +43,27 @@ export class ChannelsSection {
   }
 
   async setChannel(channel: Channel, on: boolean): Promise<void> {
+    await this.show();
     await this.channelSwitch(channel).setChecked(on);
     await expect(this.channelSwitch(channel)).toBeChecked({ checked: on });
   }
 
   /** Types a number and commits it (Tab leaves the field, which saves a valid value). */
   async setCustomNumber(typed: string): Promise<void> {
+    await this.show();
     await this.customNumber.fill(typed);
     await this.customNumber.press('Tab');
   }
 
   async clearCustomNumber(): Promise<void> {
+    await this.show();
     await this.customNumber.fill('');
     await this.customNumber.press('Tab');
   }
 
   /** Presses "Send a test … notification" and returns what the window says happened. */
   async sendTest(channel: Channel): Promise<string> {
+    await this.show();
     const result = this.root.getByTestId(`test-result-${channel}`);
     await this.root.getByTestId(`test-${channel}`).click();
     await expect(result).not.toHaveText(/^(|Sending…)$/);

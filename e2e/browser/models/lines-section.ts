@@ -2,7 +2,11 @@ import { expect, type Locator } from '@playwright/test';
 
 /** The Lines section: choose lines, mute and unmute each. */
 export class LinesSection {
-  constructor(readonly root: Locator) {}
+  /** `show` opens the page this section is on (a click in the side menu). */
+  constructor(
+    readonly root: Locator,
+    readonly show: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   choice(lineId: string): Locator {
     return this.root.getByTestId(`line-${lineId}`);
@@ -13,6 +17,7 @@ export class LinesSection {
   }
 
   async choose(lineId: string): Promise<void> {
+    await this.show();
     await this.choice(lineId).check();
     await expect(this.choice(lineId)).toBeChecked();
   }
@@ -21,11 +26,13 @@ export class LinesSection {
     lineName: string,
     duration: 'For 1 hour' | 'Until tomorrow 8:00' | 'Until I unmute',
   ): Promise<void> {
+    await this.show();
     await this.root.getByLabel(`Mute ${lineName} for`).selectOption({ label: duration });
     await this.root.getByRole('button', { name: `Mute ${lineName}`, exact: true }).click();
   }
 
   async unmute(lineName: string): Promise<void> {
+    await this.show();
     await this.root.getByRole('button', { name: `Unmute ${lineName}` }).click();
   }
 }
