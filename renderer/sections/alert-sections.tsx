@@ -5,7 +5,7 @@ import {
   communicationAlertTypes,
   highSmsRule,
 } from '../../common/alert-types';
-import { lockOf } from '../../common/locks';
+import { lockedValue, lockOf } from '../../common/locks';
 import { isAdmin } from '../../common/preferences';
 import { AlertToggle } from '../components/alert-toggle';
 import { ScoreSlider, SettingsSection, sentence, Toggle } from '../components/controls';
@@ -145,7 +145,11 @@ export function AccountSection() {
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}
-              checked={lock ? lock.value : snapshot.preferences.accountAlerts[type]}
+              checked={
+                lock
+                  ? lockedValue(lock, `accountAlerts.${type}`) === true
+                  : snapshot.preferences.accountAlerts[type]
+              }
               disabledReason={reason}
               error={errors[`accountAlerts.${type}`]}
               testId={`account-${type}`}
