@@ -104,6 +104,8 @@ export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
  * keychain, or cannot read the one it kept. `diskFull`, `storageError`, `storageLocked`: alerts
  * cannot be written and are held (one notice per cause, gone once a write succeeds).
  * `serviceReset`: the service's data was reset and its alerts are fetched again.
+ * `policyInvalid`: the managed policy file is invalid (the field named) and none of it applies;
+ * `managedPolicy`: what a valid one sets (locked settings, launch at login, updates).
  */
 export const healthNoticeSchema = z.strictObject({
   code: z.enum([
@@ -114,6 +116,8 @@ export const healthNoticeSchema = z.strictObject({
     'storageError',
     'storageLocked',
     'serviceReset',
+    'policyInvalid',
+    'managedPolicy',
   ]),
   message: z.string(),
 });

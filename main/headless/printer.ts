@@ -131,6 +131,8 @@ export function formatHealth(notice: HealthNotice): string {
       return `${notice.message}. Nothing is lost: they are processed in order once a write succeeds.`;
     case 'tokenStorage':
     case 'serviceReset':
+    case 'policyInvalid':
+    case 'managedPolicy':
       return notice.message;
   }
 }
