@@ -2,6 +2,7 @@ export {
   linuxPolicyFile,
   readManagedPolicy,
   readPolicyFile,
+  ringsideAppId,
   runCommand,
   type CommandResult,
   type CommandRunner,

@@ -8,6 +8,9 @@ import {
 } from './macos-managed-preferences';
 import { parseRegQuery, policyFromRegistry, windowsPolicyKey } from './windows-registry';
 
+/** electron-builder's `appId`: the macOS managed-preferences domain. */
+export const ringsideAppId = 'com.ringside.companion';
+
 /** Linux (and any Unix but macOS): the file an IT team pushes. */
 export const linuxPolicyFile = '/etc/ringside/policy.json';
 
@@ -32,8 +35,8 @@ export const runCommand: CommandRunner = (file, args) =>
 
 export interface ReadPolicyOptions {
   platform: NodeJS.Platform;
-  /** The app's id (electron-builder's `appId`): the macOS managed-preferences domain. */
-  appId: string;
+  /** The app's id (`ringsideAppId`): the macOS managed-preferences domain. */
+  appId?: string;
   /** A policy file to read instead of the platform's place (`--policy <path>`, tests). */
   file?: string | null;
   /** Default `runCommand`; tests pass captured output. */
@@ -53,7 +56,7 @@ export async function readManagedPolicy(options: ReadPolicyOptions): Promise<Pol
   switch (options.platform) {
     case 'darwin':
       return readMacPolicy(
-        managedPreferencesFile(options.appId),
+        managedPreferencesFile(options.appId ?? ringsideAppId),
         run,
         options.exists ?? fileExists,
       );
