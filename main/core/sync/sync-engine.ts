@@ -123,8 +123,11 @@ export class SyncEngine {
     const seen = effectivePreferences(local, this.#ledger.organisationLocks());
     const refusal = preferencesChangeRefusal(this.#role, seen, normalized, this.#ledger.locks());
     if (refusal) throw new CompanionError('forbidden', refusal);
-    const change = diffFields(seen, normalized);
-    this.#commitEdit(spec, local, normalizeUserPreferences(applyChanges(local, change)));
+    const kept =
+      seen === local
+        ? normalized
+        : normalizeUserPreferences(applyChanges(local, diffFields(seen, normalized)));
+    this.#commitEdit(spec, local, kept);
     return this.#snapshotOrThrow();
   }
 
