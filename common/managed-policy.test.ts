@@ -243,6 +243,19 @@ describe('precedence: policy > business defaults > user', () => {
     expect(preferencesChangeRefusal('agent', stored, current, locks)).toBeNull();
   });
 
+  it('compares a locked group by value, whatever order its keys came in', () => {
+    const reordered = policyOf({
+      quietHours: { breakThrough: [], windows: [], enabled: true },
+    });
+    const locks = organisationLocks(reordered);
+    const current = effectivePreferences(defaultUserPreferences('UTC'), locks);
+    // What a zod parse of the window's edit gives back: the schema's key order.
+    const next = structuredClone(current);
+    next.quietHours = { enabled: true, windows: [], breakThrough: [] };
+    next.fisherMode = true;
+    expect(preferencesChangeRefusal('agent', current, next, locks)).toBeNull();
+  });
+
   it('lockOf answers a field inside a locked group with the group', () => {
     const locks = organisationLocks(policyOf({ quietHours: fullPolicy.lockedSettings.quietHours }));
     expect(lockOf(locks, 'quietHours.enabled')?.field).toBe('quietHours');

@@ -109,6 +109,7 @@ export function parseManagedPolicy(input: unknown): PolicyParse {
   const parsed = managedPolicySchema.safeParse(input);
   if (!parsed.success) return { ok: false, problem: firstProblem(parsed.error, '') };
   const locked = parsed.data.lockedSettings ?? {};
+  const values: Record<string, PolicyValue> = {};
   for (const [path, value] of Object.entries(locked)) {
     const field = `lockedSettings.${path}`;
     const schema = preferenceFieldSchema(path);
@@ -117,8 +118,12 @@ export function parseManagedPolicy(input: unknown): PolicyParse {
     }
     const checked = schema.safeParse(value);
     if (!checked.success) return { ok: false, problem: firstProblem(checked.error, field) };
+    // As the field's schema gives it (its key order): compared with stored values later.
+    values[path] = checked.data as PolicyValue;
   }
-  return { ok: true, policy: parsed.data as ManagedPolicy };
+  const policy = { ...parsed.data } as ManagedPolicy;
+  if (parsed.data.lockedSettings !== undefined) policy.lockedSettings = values;
+  return { ok: true, policy };
 }
 
 /** Where a policy was read from, for messages: a file path, a registry key, a plist domain. */
