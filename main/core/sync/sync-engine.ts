@@ -245,12 +245,13 @@ export class SyncEngine {
    */
   #enforcePolicy(): void {
     const locks = this.#ledger.organisationLocks();
+    if (locks.length === 0) return;
     const spec = this.#ledger.documents.preferences;
     const local = spec.local();
     const server = spec.server();
     // Both documents first: the business's locks decide what the service would refuse.
     const business = this.#ledger.documents.businessDefaults.server();
-    if (locks.length === 0 || !local || !server || !business) return;
+    if (!local || !server || !business) return;
     const effective = effectivePreferences(local, locks);
     if (sameValue(local, effective)) return;
     const signature = `${server.version}:${JSON.stringify(effective)}`;
