@@ -8,7 +8,14 @@ import {
   type AlertType,
   type Channel,
 } from './alert-types';
-import { isAdmin, type BusinessDefaults, type Role } from './preferences';
+import type { ManagedPolicy, PolicyValue } from './managed-policy';
+import {
+  isAdmin,
+  normalizeUserPreferences,
+  type BusinessDefaults,
+  type Role,
+  type UserPreferences,
+} from './preferences';
 
 /**
  * Settings a person cannot change because someone above them decided: one list of locks, each a
@@ -17,21 +24,27 @@ import { isAdmin, type BusinessDefaults, type Role } from './preferences';
  * the reason), the companion refuses the same edit locally, and `decide` lets a channel that a
  * lock holds on through the user's own switches.
  *
- * Today the business is the one source: an alert type it made mandatory on a channel
- * (`alerts[type].mandatory`). A second source (issue 16's managed policy, "by your
- * organisation") adds its name to `lockSources` (strongest first) and its locks to the list;
- * where two sources lock one field, `lockOf` answers with the stronger.
+ * Two sources, strongest first: the organisation's managed policy (`organisationLocks`: any
+ * field, any value, `managed-policy.ts`) and the business (an alert type it made mandatory on a
+ * channel, `alerts[type].mandatory`: a channel field held on). Where two sources lock one field,
+ * `lockOf` answers with the stronger: policy > business defaults > user.
  */
 
 /** Who holds a lock, strongest first. */
-export const lockSources = ['business'] as const;
+export const lockSources = ['organisation', 'business'] as const;
 export type LockSource = (typeof lockSources)[number];
 
+/** What the organisation's locks say, in the window and in refusals. */
+export const organisationLockReason = 'Locked by your organisation';
+
 export interface SettingLock {
-  /** Dotted path of the user-preferences field ("alertChannels.paymentFailed.email"). */
+  /**
+   * Dotted path of the user-preferences field ("alertChannels.paymentFailed.email"); a policy may
+   * lock a whole group ("quietHours"), which holds every field under it.
+   */
   field: string;
-  /** The value the field is held at. */
-  value: boolean;
+  /** The value the field is held at (always `true` for a business's mandatory channel). */
+  value: PolicyValue;
   source: LockSource;
   /** A sentence for people: "Your business requires payment failures by email". */
   reason: string;
@@ -97,16 +110,78 @@ export function businessLocks(business: BusinessDefaults, audience: LockAudience
   return locks;
 }
 
-/** The lock on `field`, the strongest source's when several hold it; null when none does. */
+/** The organisation's locks: each locked setting of the managed policy, held at its value. */
+export function organisationLocks(policy: ManagedPolicy | null): SettingLock[] {
+  return Object.entries(policy?.lockedSettings ?? {}).map(([field, value]) => ({
+    field,
+    value,
+    source: 'organisation' as const,
+    reason: organisationLockReason,
+  }));
+}
+
+/**
+ * The lock on `field`, the strongest source's when several hold it; null when none does. The
+ * lock may be on `field` itself or a group holding it: the answer is then the group's lock,
+ * with the group's value (read the field's part of it with `lockedValue`).
+ */
 export function lockOf(locks: readonly SettingLock[], field: string): SettingLock | null {
   let found: SettingLock | null = null;
   for (const lock of locks) {
-    if (lock.field !== field) continue;
+    if (lock.field !== field && !field.startsWith(`${lock.field}.`)) continue;
     if (found === null || lockSources.indexOf(lock.source) < lockSources.indexOf(found.source)) {
       found = lock;
     }
   }
   return found;
+}
+
+/** The value `field` is held at by `lock` (on the field itself or a group holding it). */
+export function lockedValue(lock: SettingLock, field: string): unknown {
+  return field === lock.field
+    ? lock.value
+    : valueAt(lock.value, field.slice(lock.field.length + 1));
+}
+
+/** JSON text with object keys sorted: equal values, whatever order their keys came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([left], [right]) => (left < right ? -1 : 1)))
+      : inner,
+  );
+}
+
+function sameJson(left: unknown, right: unknown): boolean {
+  return canonicalJson(left) === canonicalJson(right);
+}
+
+/**
+ * `preferences` with the organisation's locked values in place: what the policy engine uses.
+ * Business locks are not written in (a mandatory channel holds on in `decide`, whatever the
+ * stored switch); the organisation's are values, of any field.
+ */
+export function effectivePreferences(
+  preferences: UserPreferences,
+  locks: readonly SettingLock[],
+): UserPreferences {
+  const held = locks.filter((lock) => lock.source === 'organisation');
+  if (held.length === 0) return preferences;
+  const next = JSON.parse(JSON.stringify(preferences)) as Record<string, unknown>;
+  for (const lock of held) {
+    const segments = lock.field.split('.');
+    const last = segments.pop();
+    let parent: Record<string, unknown> | null = next;
+    for (const segment of segments) {
+      const child: unknown = parent?.[segment];
+      parent =
+        typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : null;
+    }
+    if (parent !== null && last !== undefined && Object.hasOwn(parent, last)) {
+      parent[last] = JSON.parse(JSON.stringify(lock.value)) as unknown;
+    }
+  }
+  return normalizeUserPreferences(next as UserPreferences);
 }
 
 function valueAt(document: unknown, field: string): unknown {
@@ -134,7 +209,9 @@ export function lockRefusal(
   for (const lock of locks) {
     const before = valueAt(current, lock.field);
     const after = valueAt(next, lock.field);
-    if (after !== before && after !== lock.value) return lockOf(locks, lock.field)?.reason ?? null;
+    if (!sameJson(after, before) && !sameJson(after, lock.value)) {
+      return lockOf(locks, lock.field)?.reason ?? null;
+    }
   }
   return null;
 }

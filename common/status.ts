@@ -124,6 +124,8 @@ export type InAppNotification = z.infer<typeof inAppNotificationSchema>;
  * `storeRecovered`: the local database was damaged, set aside and replaced by a fresh one filled
  * from the service (for the whole session). `profileInUse`: another process holds this profile's
  * database, so the companion cannot open it (until it lets go).
+ * `policyInvalid`: the managed policy file is invalid (the field named) and none of it applies;
+ * `managedPolicy`: what a valid one sets (locked settings, launch at login, updates).
  */
 export const healthNoticeSchema = z.strictObject({
   code: z.enum([
@@ -136,6 +138,8 @@ export const healthNoticeSchema = z.strictObject({
     'serviceReset',
     'storeRecovered',
     'profileInUse',
+    'policyInvalid',
+    'managedPolicy',
   ]),
   message: z.string(),
 });

@@ -36,7 +36,10 @@ export interface RecipientContext {
   onCall: boolean;
   preferences: UserPreferences;
   business: BusinessDefaults;
-  /** Fields of `preferences` someone else holds (`locks.ts`): the business's mandatory channels. */
+  /**
+   * Fields of `preferences` someone else holds (`locks.ts`): the organisation's managed policy
+   * (companion only) and the business's mandatory channels.
+   */
   locks: readonly SettingLock[];
   /** Epoch milliseconds: the engine never reads a clock. */
   now: number;
@@ -59,6 +62,12 @@ export interface RecipientParts {
   onCall: boolean;
   preferences: UserPreferences;
   business: BusinessDefaults;
+  /**
+   * The organisation's locks (`organisationLocks` of the managed policy), which only the
+   * companion knows; the service passes none. `preferences` should already hold their values
+   * (`effectivePreferences`).
+   */
+  organisationLocks?: readonly SettingLock[];
   now: number;
 }
 
@@ -79,7 +88,10 @@ export function recipientContext(parts: RecipientParts): RecipientContext {
     onCall: parts.onCall,
     preferences: parts.preferences,
     business: parts.business,
-    locks: businessLocks(parts.business, { userId: parts.user.id, role: parts.user.role }),
+    locks: [
+      ...(parts.organisationLocks ?? []),
+      ...businessLocks(parts.business, { userId: parts.user.id, role: parts.user.role }),
+    ],
     now: parts.now,
   };
 }

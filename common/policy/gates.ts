@@ -65,6 +65,24 @@ export function lockHoldingOn(
   return lock?.value === true ? lock : null;
 }
 
+/**
+ * "You have turned off <what>", or "Your organisation has…" when the managed policy holds the
+ * switch (`field`) off: the reason code stays the user's layer, the words say who chose.
+ */
+function turnedOffWords(context: RecipientContext, field: string, what: string): string {
+  const lock = lockOf(context.locks, field);
+  return lock?.source === 'organisation'
+    ? `Your organisation has turned off ${what}`
+    : `You have turned off ${what}`;
+}
+
+const masterSwitchFields: Record<Channel, string> = {
+  desktop: 'channels.desktop',
+  inApp: 'channels.inApp',
+  email: 'channels.email.enabled',
+  text: 'channels.text.enabled',
+};
+
 export function recipientEntry(context: RecipientContext): Recipient | undefined {
   return context.business.recipients.find((recipient) => recipient.userId === context.userId);
 }
@@ -199,7 +217,14 @@ const typeGates: Gate[] = [
       : context.preferences.alerts[subject.alertType];
     return on || lockHoldingOn(subject.alertType, channel, context)
       ? null
-      : { code: 'typeOffByUser', explanation: `You have turned off ${label(subject.alertType)}` };
+      : {
+          code: 'typeOffByUser',
+          explanation: turnedOffWords(
+            context,
+            `${isAccountAlertType(subject.alertType) ? 'accountAlerts' : 'alerts'}.${subject.alertType}`,
+            label(subject.alertType),
+          ),
+        };
   },
   (subject, context) => {
     if (subject.leadScore === null) return null;
@@ -260,7 +285,11 @@ const channelGates: Gate[] = [
       ? null
       : {
           code: 'channelOffByUser',
-          explanation: `You have turned off ${channelLabels[channel]} notifications`,
+          explanation: turnedOffWords(
+            context,
+            masterSwitchFields[channel],
+            `${channelLabels[channel]} notifications`,
+          ),
         },
   (subject, context, channel) => {
     if (isAccountAlertType(subject.alertType)) return null;
@@ -268,7 +297,11 @@ const channelGates: Gate[] = [
     if (lockHoldingOn(subject.alertType, channel, context)) return null;
     return {
       code: 'channelOffForTypeByUser',
-      explanation: `You have turned off ${channelLabels[channel]} for ${label(subject.alertType)}`,
+      explanation: turnedOffWords(
+        context,
+        `alertChannels.${subject.alertType}.${channel}`,
+        `${channelLabels[channel]} for ${label(subject.alertType)}`,
+      ),
     };
   },
   (_subject, context, channel) => {

@@ -8,6 +8,7 @@ import type {
   InvokeArgs,
   InvokeName,
   InvokeResult,
+  ManagedPolicy,
   PreferencesSnapshot,
   SessionSnapshot,
   SyncStatus,
@@ -55,6 +56,12 @@ export interface CompanionOptions {
    * the OS keychain): in `health` from the first moment, beside the session's own.
    */
   notices?: readonly HealthNotice[];
+  /**
+   * The managed policy the shell read at start (`main/core/policy`), or null: its locked
+   * settings are laid over the user's preferences and refused locally (policy > business
+   * defaults > user). The shell applies `serviceUrl`, `launchAtLogin` and `updates` itself.
+   */
+  policy?: ManagedPolicy | null;
 }
 
 export interface CompanionObservables {

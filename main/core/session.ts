@@ -1,6 +1,7 @@
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
+  organisationLocks,
   recipientContext,
   type ActivityItem,
   type BusinessDefaults,
@@ -109,6 +110,7 @@ export function openSession(options: SessionOptions): Session {
   });
   if (options.fresh) rememberProfile(options.dataDir, options.token, store.meta, profile);
   const deviceId = options.deviceId ?? keptDeviceId(store.meta);
+  const policyLocks = organisationLocks(options.policy ?? null);
   const sync = createCompanionSync({
     store,
     serviceUrl: options.serviceUrl,
@@ -117,6 +119,7 @@ export function openSession(options: SessionOptions): Session {
     profile,
     clock,
     logger,
+    organisationLocks: policyLocks,
   });
   let closed = false;
   /** Whether the user is on a call, as the service last said (`presence`). */
@@ -200,8 +203,10 @@ export function openSession(options: SessionOptions): Session {
       lines: profile.lines,
       ringGroups: profile.ringGroups,
       onCall,
+      // The snapshot's preferences already hold the policy's values (`effectivePreferences`).
       preferences: currentPreferences(),
       business: currentBusiness(),
+      organisationLocks: policyLocks,
       now: 0,
     });
     return { ...contextBase, now: clock.now() };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HealthNotice } from '../../common';
+import type { HealthNotice, ManagedPolicy } from '../../common';
 import type { Companion, CompanionCalls } from '../core/companion-api';
 import type { Clock, Logger, NotifierPort } from '../core/ports';
 import { appScheme, createAppProtocolHandler } from './app-protocol';
@@ -26,6 +26,12 @@ import {
 } from './service-configuration';
 import { contentSecurityPolicy, secureSession } from './session-security';
 import { LaunchAtLogin, ShellSettingsFile, XdgAutostart } from './shell-settings';
+import {
+  platformPolicyReader,
+  readShellPolicy,
+  serviceUnderPolicy,
+  type PolicyReader,
+} from './shell-policy';
 import { TrayController } from './tray';
 import type { TrayIconState } from './tray-menu';
 import { createShellNotifier, type ShellNotifier } from './shell-notifier';
@@ -40,8 +46,10 @@ export interface ShellCompanionOptions {
   notifier: NotifierPort;
   clock: Clock;
   logger: Logger;
-  /** What the shell already knows to tell (the token kept without the OS keychain). */
+  /** What the shell already knows to tell (the token kept without the OS keychain, the policy). */
   notices: HealthNotice[];
+  /** The managed policy applied whole, or null: its locked settings are the core's to hold. */
+  policy: ManagedPolicy | null;
 }
 
 /** Where the service is: configured, or the embedded demo service started on demand. */
@@ -98,6 +106,11 @@ export interface ShellDependencies<BuiltMenu, Image extends NativeImagePort> {
   /** Linux only: where the XDG autostart entry goes and what it runs (no login items there). */
   linuxAutostart?: { configFolder: string; executable: string };
   externalHosts?: readonly string[];
+  /**
+   * Reads the managed policy (default: the platform's place, `platformPolicyReader`); tests
+   * read a policy file of theirs through it.
+   */
+  readPolicy?: PolicyReader;
 }
 
 /** The running shell, for the entry point (quit) and tests. */
@@ -121,6 +134,12 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   dependencies: ShellDependencies<BuiltMenu, Image>,
 ): Promise<Shell<BuiltMenu, Image>> {
   const { app, platform, paths, logger, clock } = dependencies;
+
+  // The organisation's policy first: it may name the service and holds settings the core applies.
+  const managed = await readShellPolicy(
+    dependencies.readPolicy ?? platformPolicyReader(platform),
+    logger,
+  );
 
   // Windows shows and clicks through pop-ups only for an app with an AppUserModelId.
   if (platform === 'win32') app.setAppUserModelId(dependencies.appUserModelId);
@@ -153,8 +172,9 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
         platform,
         logger,
       });
-  const service: ServiceTarget = configured.service
-    ? { ...configured.service, stop: () => Promise.resolve() }
+  const chosen = serviceUnderPolicy(configured.service, managed.policy, logger);
+  const service: ServiceTarget = chosen
+    ? { ...chosen, stop: () => Promise.resolve() }
     : await dependencies.demoService.start({ dataDir: paths.userData });
   const companion = dependencies.createCompanion({
     dataDir: paths.userData,
@@ -163,7 +183,8 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
     notifier,
     clock,
     logger,
-    notices: configured.notices,
+    notices: [...managed.notices, ...configured.notices],
+    policy: managed.policy,
   });
 
   const overrides: Partial<CompanionCalls> = { openExternal: ({ url }) => links.open(url) };
@@ -204,6 +225,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
       platform === 'linux' && dependencies.linuxAutostart
         ? new XdgAutostart(dependencies.linuxAutostart)
         : app,
+    managed: managed.policy?.launchAtLogin ?? null,
   });
   launchAtLogin.apply();
 

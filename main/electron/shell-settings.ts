@@ -98,20 +98,35 @@ export class XdgAutostart implements LoginItemPort {
   }
 }
 
-/** "Start at login": the preference in the settings file, applied to the OS login items. */
+/**
+ * "Start at login": the preference in the settings file, applied to the OS login items; or the
+ * managed policy's `launchAtLogin`, which the person cannot change.
+ */
 export class LaunchAtLogin {
   readonly #settings: ShellSettingsFile;
   readonly #loginItems: LoginItemPort;
+  readonly #managed: boolean | null;
   /** Read once: the tray asks on every render, and only `set` changes it. */
   #enabled: boolean | null = null;
 
-  constructor(options: { settings: ShellSettingsFile; loginItems: LoginItemPort }) {
+  constructor(options: {
+    settings: ShellSettingsFile;
+    loginItems: LoginItemPort;
+    /** The managed policy's value (policy > user), or null when the policy does not set it. */
+    managed?: boolean | null;
+  }) {
     this.#settings = options.settings;
     this.#loginItems = options.loginItems;
+    this.#managed = options.managed ?? null;
+  }
+
+  /** Whether the organisation decides it (the tray's item then cannot change it). */
+  get managed(): boolean {
+    return this.#managed !== null;
   }
 
   enabled(): boolean {
-    this.#enabled ??= this.#settings.read().launchAtLogin;
+    this.#enabled ??= this.#managed ?? this.#settings.read().launchAtLogin;
     return this.#enabled;
   }
 
@@ -121,6 +136,8 @@ export class LaunchAtLogin {
   }
 
   set(enabled: boolean): void {
+    // Held by the organisation: the person's choice is not stored and the OS keeps the policy's.
+    if (this.#managed !== null) return;
     this.#settings.write({ ...this.#settings.read(), launchAtLogin: enabled });
     this.#enabled = enabled;
     this.apply();

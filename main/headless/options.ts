@@ -21,6 +21,8 @@ export interface HeadlessOptions {
   demo: boolean;
   /** Demo playback speed (2 = twice as fast). */
   demoSpeed: number;
+  /** `--policy <file>`: a managed policy file read instead of the platform's (tests, trials). */
+  policyFile: string | null;
 }
 
 export type TokenSource = 'flag' | 'stdin' | 'environment' | 'config';
@@ -53,6 +55,8 @@ export const usage = `Usage: npm run headless -- [options]
   --explain             add why each channel was or was not used
   --no-demo             do not start the demo service when no service is configured
   --demo-speed <n>      play the demo n times faster (default 1)
+  --policy <file.json>  read the managed policy from this file instead of the system's
+                        (/etc/ringside/policy.json; macOS managed preferences; Windows HKLM\\Software\\Policies\\Ringside)
 Without a service, the stand-in service starts with the demo business and plays the demo.`;
 
 /** The config file: every key optional, nothing else allowed. */
@@ -150,6 +154,7 @@ export function parseHeadlessOptions(
         demo: { type: 'boolean' },
         'no-demo': { type: 'boolean' },
         'demo-speed': { type: 'string' },
+        policy: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -215,6 +220,7 @@ export function parseHeadlessOptions(
     explain: values.explain ?? config.explain ?? false,
     demo: values['no-demo'] ? false : (values.demo ?? config.demo ?? true),
     demoSpeed: speed,
+    policyFile: values.policy ?? null,
   };
 }
 

@@ -133,6 +133,8 @@ export function formatHealth(notice: HealthNotice): string {
     case 'serviceReset':
     case 'storeRecovered':
     case 'profileInUse':
+    case 'policyInvalid':
+    case 'managedPolicy':
       return notice.message;
   }
 }

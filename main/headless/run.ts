@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActivityItem, HealthNotice } from '../../common';
+import { appliedPolicy, type ActivityItem, type HealthNotice } from '../../common';
 import { createCompanion } from '../core/companion';
 import type { Companion } from '../core/companion-api';
 import {
@@ -10,6 +10,7 @@ import {
   DbusNotifier,
   sessionBusAddress,
 } from '../core/delivery';
+import { policyNotices, readManagedPolicy } from '../core/policy';
 import { createSystemClock, type Logger, type NotifierPort } from '../core/ports';
 import { startDemoService, type DemoService } from './demo-service';
 import { createFileRecordingNotifier } from './recording-notifier';
@@ -119,11 +120,27 @@ export async function runHeadless(
   const options = parsed;
   for (const warning of options.warnings) io.stderr(warning);
   const logger = createStderrLogger(io.stderr, environment['RINGSIDE_LOG']);
+  // The managed policy, before anything connects: whole or, when invalid, not at all.
+  const reading = await readManagedPolicy({
+    platform: process.platform,
+    file: options.policyFile,
+  });
+  const policy = appliedPolicy(reading);
+  const policyHealth = policyNotices(reading);
+  for (const notice of policyHealth) io.stderr(formatHealth(notice));
   let demo: DemoService | null = null;
   let demoFolder: string | null = null;
-  let serviceUrl = options.serviceUrl;
+  // The organisation's service wins over the person's own choice (policy > user).
+  let serviceUrl = policy?.serviceUrl ?? options.serviceUrl;
   let token = options.token;
   let dataDir = options.dataDir;
+  if (serviceUrl !== null && token === null) {
+    io.stderr(
+      `The managed policy sets the service ${serviceUrl} but no token is given: pipe it to --token-stdin, set RINGSIDE_TOKEN, or use --config.`,
+    );
+    process.exitCode = 2;
+    return null;
+  }
   if (serviceUrl === null) {
     if (!options.demo) {
       io.stderr(
@@ -155,6 +172,8 @@ export async function runHeadless(
     notifier,
     clock,
     logger,
+    notices: policyHealth,
+    policy,
   });
   const print = (item: ActivityItem, updated: boolean) =>
     io.stdout(
@@ -164,7 +183,8 @@ export async function runHeadless(
     );
   companion.onDecision((item) => print(item, false));
   companion.onActivityUpdated((item) => print(item, true));
-  const told = new Set<HealthNotice['code']>();
+  // The policy's notices were said above, before the companion started.
+  const told = new Set<HealthNotice['code']>(policyHealth.map((notice) => notice.code));
   companion.health.subscribe((notices) => {
     // A notice that went away (writes succeed again) is said again if it comes back.
     for (const code of [...told]) {

@@ -7,7 +7,7 @@ import {
   highSmsRule,
   type UserAlertType,
 } from '../../common/alert-types';
-import { lockOf } from '../../common/locks';
+import { lockedValue, lockOf } from '../../common/locks';
 import type { Diagnosis, RecipientContext } from '../../common/policy/context';
 import { effectiveLeadThreshold } from '../../common/policy/gates';
 import { isAdmin } from '../../common/preferences';
@@ -273,7 +273,11 @@ export function AccountSection({ diagnoses }: { diagnoses: Diagnoses }) {
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}
-              checked={lock ? lock.value : snapshot.preferences.accountAlerts[type]}
+              checked={
+                lock
+                  ? lockedValue(lock, `accountAlerts.${type}`) === true
+                  : snapshot.preferences.accountAlerts[type]
+              }
               disabledReason={reason}
               error={errors[`accountAlerts.${type}`]}
               testId={`account-${type}`}

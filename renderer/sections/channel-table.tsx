@@ -9,7 +9,7 @@ import {
   type UserAlertType,
 } from '../../common/alert-types';
 import type { PreferencesSnapshot } from '../../common/ipc-contract';
-import { channelField, lockOf } from '../../common/locks';
+import { channelField, lockedValue, lockOf } from '../../common/locks';
 import { sentence } from '../components/controls';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
@@ -63,6 +63,11 @@ export function cellState(
   }
   const field = channelField(type, channel);
   const lock = field === null ? null : lockOf(snapshot.locks, field);
+  if (lock && field !== null && lock.source === 'organisation') {
+    // The organisation holds the cell at its value, on or off ("Locked by your organisation").
+    const held = lockedValue(lock, field) === true;
+    return { checked: held, reason: lock.reason, mark: held ? 'required' : 'off' };
+  }
   if (lock?.value === true) return { checked: true, reason: lock.reason, mark: 'required' };
   return { checked: preferences.alertChannels[type][channel], reason: null, mark: null };
 }

@@ -2,6 +2,7 @@ import type {
   BusinessDefaults,
   PreferencesSnapshot,
   Profile,
+  SettingLock,
   SyncStatus,
   UserPreferences,
 } from '../../../common';
@@ -46,6 +47,8 @@ export interface CompanionSyncDependencies {
   profile: Profile;
   clock: Clock;
   logger: Logger;
+  /** The managed policy's locks (`organisationLocks`): laid over the preferences, refused locally. */
+  organisationLocks?: readonly SettingLock[];
 }
 
 /** The preferences sync engine over HTTP, seen through `CompanionSync`. */
@@ -61,6 +64,9 @@ export function createCompanionSync(dependencies: CompanionSyncDependencies): Co
     user: { id: dependencies.profile.user.id, role: dependencies.profile.user.role },
     deviceId: dependencies.deviceId,
     logger: dependencies.logger,
+    ...(dependencies.organisationLocks
+      ? { organisationLocks: dependencies.organisationLocks }
+      : {}),
   });
   const loaded = () => {
     const snapshot = engine.snapshot();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   businessDefaultsSchema,
+  effectivePreferences,
   isAdmin,
   normalizeUserPreferences,
   parseWith,
@@ -11,6 +12,7 @@ import {
   type BusinessDefaults,
   type PreferencesSnapshot,
   type Role,
+  type SettingLock,
   type SyncStatus,
   type UserPreferences,
 } from '../../../common';
@@ -19,7 +21,7 @@ import { ObservableValue, type Clock, type Logger } from '../ports';
 import type { OutboxEntry, SettingsHistoryEntry, Store } from '../store/repositories';
 import type { RetryPolicy } from './backoff';
 import type { DocumentSpec } from './documents';
-import { sameValue } from './field-changes';
+import { applyChanges, diffFields, sameValue } from './field-changes';
 import { SendLoop, type SyncTraceStage } from './send-loop';
 import { SyncLedger } from './sync-ledger';
 import { syncStatusOf, type SyncNotice } from './sync-status';
@@ -39,6 +41,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Observes the send path (benchmarks and the crash loop); never needed by the app. */
   onTrace?: (stage: SyncTraceStage) => void;
+  /** The managed policy's locks (`organisationLocks`); none without a policy. */
+  organisationLocks?: readonly SettingLock[];
 }
 
 /**
@@ -61,6 +65,8 @@ export class SyncEngine {
   readonly #logger: Logger | undefined;
   readonly #trace: (stage: SyncTraceStage) => void;
   #notice: SyncNotice | null = null;
+  /** The policy's values already written upstream, per server version: each is written once. */
+  readonly #enforced = new Set<string>();
 
   constructor(options: SyncEngineOptions) {
     this.#ledger = new SyncLedger({
@@ -70,6 +76,7 @@ export class SyncEngine {
       userId: options.user.id,
       role: options.user.role,
       deviceId: options.deviceId,
+      ...(options.organisationLocks ? { organisationLocks: options.organisationLocks } : {}),
     });
     this.#role = options.user.role;
     this.#logger = options.logger;
@@ -112,9 +119,15 @@ export class SyncEngine {
     const normalized = normalizeUserPreferences(valid(userPreferencesSchema, next));
     const local = spec.local();
     if (!local || !spec.server()) throw notLoaded();
-    const refusal = preferencesChangeRefusal(this.#role, local, normalized, this.#ledger.locks());
+    // The person edits what they see, the effective preferences: judge and keep only their change.
+    const seen = effectivePreferences(local, this.#ledger.organisationLocks());
+    const refusal = preferencesChangeRefusal(this.#role, seen, normalized, this.#ledger.locks());
     if (refusal) throw new CompanionError('forbidden', refusal);
-    this.#commitEdit(spec, local, normalized);
+    const kept =
+      seen === local
+        ? normalized
+        : normalizeUserPreferences(applyChanges(local, diffFields(seen, normalized)));
+    this.#commitEdit(spec, local, kept);
     return this.#snapshotOrThrow();
   }
 
@@ -173,8 +186,9 @@ export class SyncEngine {
    * Starts syncing: downloads both documents (rebasing what is pending), then sends the outbox.
    * Resolves after that first pass, whether or not the service answered.
    */
-  start(): Promise<void> {
-    return this.#loop.start();
+  async start(): Promise<void> {
+    await this.#loop.start();
+    this.#enforcePolicy();
   }
 
   /** Stops the loop (after the request in flight, if any). Pending edits stay in the outbox. */
@@ -217,8 +231,43 @@ export class SyncEngine {
     if (changed) {
       this.#notify();
       this.#publish();
+      this.#enforcePolicy();
     }
     return changed;
+  }
+
+  /**
+   * The service does not know the managed policy, and it decides email and SMS from the stored
+   * preferences: where they differ from the policy's values, the companion writes those values
+   * upstream as an ordinary edit, once per server version (a refusal or another device undoing
+   * it is not fought over). An edit the service would refuse (a role rule, a business lock the
+   * policy overrides) is not sent: the policy then holds on this desktop only.
+   */
+  #enforcePolicy(): void {
+    const locks = this.#ledger.organisationLocks();
+    if (locks.length === 0) return;
+    const spec = this.#ledger.documents.preferences;
+    const local = spec.local();
+    const server = spec.server();
+    // Both documents first: the business's locks decide what the service would refuse.
+    const business = this.#ledger.documents.businessDefaults.server();
+    if (!local || !server || !business) return;
+    const effective = effectivePreferences(local, locks);
+    if (sameValue(local, effective)) return;
+    const signature = `${server.version}:${JSON.stringify(effective)}`;
+    if (this.#enforced.has(signature)) return;
+    this.#enforced.add(signature);
+    const refusal = preferencesChangeRefusal(
+      this.#role,
+      local,
+      effective,
+      this.#ledger.businessLocks(),
+    );
+    if (refusal) {
+      this.#logger?.warn('The managed policy holds on this desktop only', { reason: refusal });
+      return;
+    }
+    this.#commitEdit(spec, local, effective);
   }
 
   /** Drops an entry that can never be applied, reverting its fields, and tells the user why. */

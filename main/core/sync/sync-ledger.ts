@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   businessLocks,
+  effectivePreferences,
   type OverriddenEdit,
   type PreferencesSnapshot,
   type Role,
@@ -21,6 +22,11 @@ export interface SyncLedgerOptions {
   /** The signed-in user's role: who a mandatory channel of the business reaches (`locks`). */
   role: Role;
   deviceId: string;
+  /**
+   * The managed policy's locks (`organisationLocks`), strongest of all: their values are laid
+   * over the stored preferences in every snapshot, and edits that move them are refused.
+   */
+  organisationLocks?: readonly SettingLock[];
 }
 
 /** What adopting a server copy did. */
@@ -44,6 +50,7 @@ export class SyncLedger {
   readonly #userId: string;
   readonly #role: Role;
   readonly #deviceId: string;
+  readonly #organisationLocks: readonly SettingLock[];
 
   constructor(options: SyncLedgerOptions) {
     this.#store = options.store;
@@ -51,6 +58,7 @@ export class SyncLedger {
     this.#userId = options.userId;
     this.#role = options.role;
     this.#deviceId = options.deviceId;
+    this.#organisationLocks = options.organisationLocks ?? [];
     this.documents = createDocumentSpecs(options.store, options.transport);
   }
 
@@ -59,7 +67,11 @@ export class SyncLedger {
     return this.documents[entry.document];
   }
 
-  /** Local preferences and business defaults with the server versions they are based on. */
+  /**
+   * Local preferences and business defaults with the server versions they are based on. The
+   * preferences are the effective ones: the stored document with the policy's locked values
+   * laid over it (policy > business defaults > user), which is what `decide` reads.
+   */
   snapshot(): PreferencesSnapshot | null {
     const { preferences: spec, businessDefaults: businessSpec } = this.documents;
     const preferences = spec.local();
@@ -68,7 +80,7 @@ export class SyncLedger {
     const business = businessSpec.local() ?? businessServer?.document ?? null;
     if (!preferences || !preferencesServer || !business || !businessServer) return null;
     return {
-      preferences,
+      preferences: effectivePreferences(preferences, this.#organisationLocks),
       business,
       preferencesVersion: preferencesServer.version,
       businessVersion: businessServer.version,
@@ -77,12 +89,22 @@ export class SyncLedger {
   }
 
   /**
-   * The fields of this user's preferences others hold (`common/locks.ts`), under `business`
-   * (the local copy: an admin's own pending edit applies at once). One source today, the
-   * business's mandatory channels; a managed policy (issue 16) adds its locks here.
+   * The fields of this user's preferences others hold (`common/locks.ts`), strongest first: the
+   * managed policy's, then the business's under `business` (the local copy: an admin's own
+   * pending edit applies at once).
    */
   locks(business = this.documents.businessDefaults.local()): SettingLock[] {
+    return [...this.#organisationLocks, ...this.businessLocks(business)];
+  }
+
+  /** The business's locks alone (what the service knows and enforces). */
+  businessLocks(business = this.documents.businessDefaults.local()): SettingLock[] {
     return business ? businessLocks(business, { userId: this.#userId, role: this.#role }) : [];
+  }
+
+  /** The policy's locks alone. */
+  organisationLocks(): readonly SettingLock[] {
+    return this.#organisationLocks;
   }
 
   pendingCount(): number {
