@@ -8,11 +8,12 @@ const { ann, ben, carla, dev } = demoContacts;
 
 /**
  * The demo: about a minute of a dental office's day for the demo business. Calls to a personal
- * line and to the Support ring group, a burst of 20 texts in 10 s (the service's high-SMS
+ * line and to the Support ring group, a voicemail on the Billing Line Jordan has muted, a burst
+ * of 20 texts in 10 s (the service's high-SMS
  * detector raises one alert at the 16th), voicemails, a fax, a mention, assignments (one by an
  * automated sequence), an appointment an hour ahead (the service raises its reminders), usage at
  * 75/90/100 % (the service raises each threshold once per admin), a failed payment and new leads
- * scored 10 to 95.
+ * scored 10 to 95 (Jordan and Sam take leads from 50; Sam's quiet hours hold his pop-ups).
  */
 export const demoScenario: Scenario = (now) => {
   const iso = (offset: number) => new Date(now + offset).toISOString();
@@ -72,6 +73,10 @@ export const demoScenario: Scenario = (now) => {
       },
     },
     { at: 7_500, to: demoUsers.taylor.id, label: "Taylor's call ends", onCall: false },
+    // CALL STATES (issue 12): the lead adds two steps here once the call-state events land —
+    // a Support Line call ringing Jordan and Taylor that Taylor answers (Jordan's pop-up goes:
+    // "answered elsewhere"), and a call to Jordan's line nobody answers (one "Missed call").
+    // test/headless-demo.test.ts has the missed-call assertion ready, skipped until then.
     {
       at: 8_000,
       to: demoUsers.jordan.id,
@@ -169,6 +174,19 @@ export const demoScenario: Scenario = (now) => {
           endsAt: iso(91 * minute),
           contactName: ben.name,
         },
+      },
+    },
+    {
+      at: 16_000,
+      to: demoUsers.jordan.id,
+      label: 'Ben Ortiz leaves a voicemail on the Billing Line (Jordan has muted it)',
+      event: {
+        kind: 'voicemail',
+        lineId: demoLines.billing.id,
+        from: ben.number,
+        contactName: ben.name,
+        durationSeconds: 31,
+        transcript: 'Hi, Ben here. I have a question about my last invoice.',
       },
     },
   ];
