@@ -2,10 +2,7 @@ import {
   defaultBusinessDefaults,
   defaultRecipient,
   defaultUserPreferences,
-  localTime,
-  nextMorning,
   type Role,
-  type UserPreferences,
 } from '../common';
 import type { ServiceStore } from './store';
 
@@ -80,9 +77,6 @@ export type DemoUserKey = keyof typeof demoUsers;
 
 export const demoRingGroup = { id: 'rg-support', name: 'Support' } as const;
 
-/** A second ring group, Jordan's alone: the line Jordan has muted, so the demo shows a mute. */
-export const demoBillingRingGroup = { id: 'rg-billing', name: 'Billing' } as const;
-
 export const demoLines = {
   jordan: {
     id: 'line-jordan',
@@ -103,13 +97,6 @@ export const demoLines = {
     name: 'Support Line',
     number: '+14155552610',
     ringGroupId: 'rg-support',
-    ownerUserId: null,
-  },
-  billing: {
-    id: 'line-billing',
-    name: 'Billing Line',
-    number: '+14155552613',
-    ringGroupId: 'rg-billing',
     ownerUserId: null,
   },
 } as const;
@@ -139,38 +126,6 @@ export function laterToday(now: number): { startsAt: string; endsAt: string } {
   };
 }
 
-/**
- * Each demo user's preferences at `now`. The agents choose the Support Line (they answer its ring
- * group); Jordan also chooses the Billing Line and has muted it until tomorrow morning. Sam has
- * quiet hours from an hour before the business is made to four hours after, so the demo, played
- * right away, shows a mute and quiet hours holding pop-ups back, each with its reason.
- */
-export function demoPreferences(user: DemoUser, now: number): UserPreferences {
-  const preferences = defaultUserPreferences(demoTimeZone);
-  if (user.role === 'agent') preferences.lines.otherLineIds = [demoLines.support.id];
-  if (user.id === demoUsers.jordan.id) {
-    preferences.lines.otherLineIds.push(demoLines.billing.id);
-    preferences.mutes.lines = [
-      {
-        lineId: demoLines.billing.id,
-        until: new Date(nextMorning(now, demoTimeZone)).toISOString(),
-      },
-    ];
-  }
-  if (user.id === demoUsers.sam.id) {
-    const hour = 60 * 60 * 1000;
-    const start = localTime(now - hour, demoTimeZone);
-    const end = localTime(now + 4 * hour, demoTimeZone);
-    // An end earlier than the start runs past midnight: one window covers the five hours.
-    preferences.quietHours = {
-      ...preferences.quietHours,
-      enabled: true,
-      windows: [{ day: start.weekday, start: start.clock, end: end.clock }],
-    };
-  }
-  return preferences;
-}
-
 /** Writes the demo business into an empty database (a database already seeded is left alone). */
 export function seedDemo(store: ServiceStore, now: number): void {
   if (store.hasAnyBusiness()) return;
@@ -180,8 +135,7 @@ export function seedDemo(store: ServiceStore, now: number): void {
       ...defaultBusinessDefaults(),
       notificationEmail: demoBusiness.notificationEmail,
       notificationPhone: demoBusiness.notificationPhone,
-      // Jordan takes new leads too: the threshold of 50 lets some through and holds some back.
-      recipients: [defaultRecipient(demoUsers.sam.id), defaultRecipient(demoUsers.jordan.id)],
+      recipients: [defaultRecipient(demoUsers.sam.id)],
     };
     // Harbor Dental wants its billing people told by email of what can stop its phones, whatever
     // their own switches say (mandatory channels: common/locks.ts).
@@ -192,7 +146,9 @@ export function seedDemo(store: ServiceStore, now: number): void {
       )
       .run(demoBusiness.id, demoBusiness.name, JSON.stringify(defaults));
     for (const user of Object.values(demoUsers)) {
-      const preferences = demoPreferences(user, now);
+      const preferences = defaultUserPreferences(demoTimeZone);
+      // Agents answer the Support ring group, so they choose its line for alerts.
+      if (user.role === 'agent') preferences.lines.otherLineIds = [demoLines.support.id];
       database
         .prepare(
           `INSERT INTO users (id, key, business_id, name, email, role, backup_phone, personal_line_id,
@@ -214,19 +170,13 @@ export function seedDemo(store: ServiceStore, now: number): void {
         .prepare('INSERT INTO tokens (token, user_id) VALUES (?, ?)')
         .run(user.token, user.id);
     }
-    const groups = [
-      { group: demoRingGroup, members: [demoUsers.jordan, demoUsers.taylor] },
-      { group: demoBillingRingGroup, members: [demoUsers.jordan] },
-    ];
-    for (const { group, members } of groups) {
+    database
+      .prepare('INSERT INTO ring_groups (id, business_id, name) VALUES (?, ?, ?)')
+      .run(demoRingGroup.id, demoBusiness.id, demoRingGroup.name);
+    for (const member of [demoUsers.jordan, demoUsers.taylor]) {
       database
-        .prepare('INSERT INTO ring_groups (id, business_id, name) VALUES (?, ?, ?)')
-        .run(group.id, demoBusiness.id, group.name);
-      for (const member of members) {
-        database
-          .prepare('INSERT INTO ring_group_members (ring_group_id, user_id) VALUES (?, ?)')
-          .run(group.id, member.id);
-      }
+        .prepare('INSERT INTO ring_group_members (ring_group_id, user_id) VALUES (?, ?)')
+        .run(demoRingGroup.id, member.id);
     }
     for (const line of Object.values(demoLines)) {
       database
