@@ -164,3 +164,11 @@ export function defaultUserPreferences(timeZone = 'UTC'): UserPreferences {
 export function defaultRecipient(userId: string) {
   return { userId, channels: { ...allChannels, text: false }, leadScoreThreshold: 50 };
 }
+
+/**
+ * The title of a sample notification (Settings' "Send a sample", the service's
+ * `testNotification`): it says it is a sample and where it shows, so nobody reads it as an alert.
+ */
+export function sampleNotificationTitle(channel: 'desktop' | 'inApp'): string {
+  return `Sample ${channel === 'desktop' ? 'desktop' : 'in-app'} notification from Ringside`;
+}

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { headlessOptionRows, optionLines } from './headless/options';
 
 /**
  * `npm start`: the desktop shell where an Electron binary can start, otherwise the headless
@@ -57,7 +58,38 @@ export function checkElectron(): ElectronCheck {
   return { ok: true, binary: binary.path, main };
 }
 
+/** What the desktop shell reads from its environment (it takes no flags of its own). */
+export const shellSettingRows = [
+  {
+    name: 'RINGSIDE_SERVICE_URL, RINGSIDE_TOKEN',
+    description: 'the service to sign in to (else <userData>/service.json, else the demo service)',
+  },
+  { name: 'RINGSIDE_USER_DATA=<folder>', description: "the shell's profile folder" },
+  {
+    name: 'RINGSIDE_DEMO_SCENARIO=off',
+    description: 'start the demo service without playing the demo',
+  },
+] as const;
+
+/** `npm start -- --help`: the launcher, the shell's settings, then every headless option. */
+export function launcherHelp(): string {
+  const width = Math.max(...shellSettingRows.map((row) => row.name.length)) + 2;
+  return [
+    'Usage: npm start -- [options]',
+    'Starts the desktop shell where Electron can run here, otherwise the headless companion.',
+    'The desktop shell reads its environment:',
+    ...shellSettingRows.map((row) => `  ${row.name.padEnd(width)}${row.description}`),
+    'The headless companion takes these options (npm run headless -- [options]):',
+    ...optionLines(headlessOptionRows),
+  ].join('\n');
+}
+
 async function launch(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${launcherHelp()}\n`);
+    return;
+  }
   const check = checkElectron();
   if (check.ok) {
     const child = spawn(check.binary, [projectRoot, ...process.argv.slice(2)], {

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { formatPhoneNumber, type ServiceStartedLine } from '../common';
 import { startService, type RunningService } from './index';
-import { createHttpTarget, playScenario, type Scenario } from './scenario-player';
+import { createHttpTarget, playScenario, withSettings, type Scenario } from './scenario-player';
 import { demoScenario } from './scenarios/demo';
+import { demoUsers } from './seed';
 
 /**
  * `npm run service`                   start the service (prints the URL and every token)
@@ -150,7 +151,17 @@ async function play(args: string[]): Promise<void> {
     }
     service = await serve(serveArgs);
   }
-  const target = service ?? createHttpTarget(values.url ?? '', values.token);
+  // Settings steps change the demo people's own preferences with their own (seeded) tokens.
+  const userTokens = Object.fromEntries(
+    Object.values(demoUsers).map((user) => [user.id, user.token]),
+  );
+  const url = service?.url ?? values.url ?? '';
+  const target = withSettings(
+    service ?? createHttpTarget(url, values.token),
+    url,
+    values.token,
+    userTokens,
+  );
   const played = await playScenario(target, scenario, {
     speed,
     onStep: (step) => process.stdout.write(`▶ ${step.label}\n`),

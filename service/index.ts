@@ -16,8 +16,14 @@ import { createServiceStore } from './store';
 export { demoBusiness, demoContacts, demoLines, demoRingGroup, demoUsers } from './seed';
 export type { DemoUserKey } from './seed';
 export { demoScenario } from './scenarios/demo';
-export { createHttpTarget, playScenario } from './scenario-player';
-export type { Scenario, ScenarioStep, ScenarioTarget, PlayOptions } from './scenario-player';
+export { createHttpTarget, playScenario, withSettings } from './scenario-player';
+export type {
+  Scenario,
+  ScenarioStep,
+  ScenarioTarget,
+  PlayOptions,
+  SettingsChange,
+} from './scenario-player';
 export { systemClock, type Clock, type TimerHandle } from './clock';
 
 export interface StartServiceOptions {

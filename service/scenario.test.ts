@@ -10,6 +10,7 @@ import {
   demoScenario,
   playScenario,
   startService,
+  withSettings,
   type RunningService,
 } from './index';
 import { callApi } from '../test/support/service-test-client';
@@ -55,7 +56,11 @@ describe('demo scenario', () => {
   it('plays in-process, every step valid, with leads 10–95, usage 75/90/100 and a failed payment', async () => {
     const emitted: ServiceEvent[] = [];
     service.onEmit((event) => emitted.push(event));
-    const played = await playScenario(service, demoScenario, { speed: 1_000 });
+    const tokens = Object.fromEntries(
+      Object.values(demoUsers).map((user) => [user.id, user.token]),
+    );
+    const target = withSettings(service, service.url, demoUsers.sam.token, tokens);
+    const played = await playScenario(target, demoScenario, { speed: 1_000 });
     expect(played).toBe(demoScenario(Date.now()).length);
     const kinds = new Set(emitted.map((event) => event.kind));
     for (const kind of [
@@ -121,13 +126,34 @@ describe('demo scenario', () => {
         : [],
     );
     expect(leadEmails.map((delivery) => delivery.status)).toEqual(['sent', 'held', 'held']);
+    // The settings steps went through the API: Jordan takes leads, Sam has quiet hours, and
+    // Jordan has muted the Support Line.
+    const defaults = await callApi(
+      service.url,
+      demoUsers.jordan.token,
+      'GET',
+      '/api/business-defaults',
+    );
+    expect(JSON.stringify(defaults.body)).toContain('"userId":"user-jordan"');
+    const jordan = await callApi(service.url, demoUsers.jordan.token, 'GET', '/api/preferences');
+    expect(JSON.stringify(jordan.body)).toContain('"lineId":"line-support"');
+    const sam = await callApi(service.url, demoUsers.sam.token, 'GET', '/api/preferences');
+    expect(JSON.stringify(sam.body)).toMatch(/"quietHours":\{"enabled":true/);
   });
 
   it('plays over HTTP with an admin token, and stops when aborted', async () => {
     const controller = new AbortController();
     let steps = 0;
+    const tokens = Object.fromEntries(
+      Object.values(demoUsers).map((user) => [user.id, user.token]),
+    );
     const playing = playScenario(
-      createHttpTarget(service.url, service.tokens.alex ?? ''),
+      withSettings(
+        createHttpTarget(service.url, service.tokens.alex ?? ''),
+        service.url,
+        service.tokens.alex ?? '',
+        tokens,
+      ),
       demoScenario,
       {
         speed: 50,

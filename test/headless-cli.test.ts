@@ -5,6 +5,7 @@ import type { ActivityItem } from '../common';
 import { projectRoot, spawnHeadless } from './support/headless-child';
 import { OptionsError, parseHeadlessOptions } from '../main/headless/options';
 import { decisionLine, formatDecision } from '../main/headless/printer';
+import { timesLabel } from '../main/headless/clock';
 import { recordingNotifierFrom } from '../main/headless/run';
 import { spawn } from 'node:child_process';
 import { cleanupAfterEach } from './support/cleanups';
@@ -97,13 +98,17 @@ describe('headless options', () => {
 
 describe('headless printer', () => {
   it('prints what happened on each channel, readable or JSON with reason codes (explanations with --explain)', () => {
-    expect(formatDecision(item, false)).toMatch(
-      /Incoming call on Jordan's line — Ann Lee · \+1 415 555 0123 → desktop shown, email sent to jordan@example.com \(outbox 7\) · not: text notSent \(channelOffByUser\)$/,
+    const utc = { explain: false, timeZone: 'UTC' };
+    expect(formatDecision(item, utc)).toMatch(
+      /^10:00:01 call +Incoming call on Jordan's line — Ann Lee · \+1 415 555 0123 → desktop shown, email sent to jordan@example.com \(outbox 7\) · not: text notSent \(channelOffByUser\)$/,
     );
-    expect(formatDecision(item, true)).toContain('    text: You turned texts off.');
-    expect(formatDecision(item, false, true)).toMatch(/^updated /);
-    expect(decisionLine(item, false)).toEqual({
+    expect(formatDecision(item, { ...utc, explain: true })).toContain(
+      '    text: You turned texts off.',
+    );
+    expect(formatDecision(item, { ...utc, updated: true })).toMatch(/^updated /);
+    expect(decisionLine(item, utc)).toEqual({
       eventId: 'ev-1',
+      decidedAt: '2026-11-20T10:00:01.000+00:00',
       type: 'call',
       alertType: 'callPersonal',
       lineId: 'line-jordan',
@@ -115,8 +120,28 @@ describe('headless printer', () => {
       ],
       suppressed: [{ channel: 'text', status: 'notSent', code: 'channelOffByUser' }],
     });
-    expect(decisionLine(item, true).suppressed[0]?.explanation).toBe('You turned texts off.');
-    expect(decisionLine(item, false, true).updated).toBe(true);
+    expect(decisionLine(item, { ...utc, explain: true }).suppressed[0]?.explanation).toBe(
+      'You turned texts off.',
+    );
+    expect(decisionLine(item, { ...utc, updated: true }).updated).toBe(true);
+  });
+
+  it("prints every time on the user's clock, whatever the machine's zone, and names whose it is", () => {
+    const angeles = { explain: false, timeZone: 'America/Los_Angeles', person: 'Jordan' };
+    // 10:00:01 UTC is 02:00:01 in Los Angeles (standard time) and 19:00:01 in Tokyo.
+    expect(formatDecision(item, angeles)).toMatch(/^02:00:01 Jordan +call +Incoming call/);
+    expect(decisionLine(item, angeles)).toMatchObject({
+      person: 'Jordan',
+      decidedAt: '2026-11-20T02:00:01.000-08:00',
+    });
+    expect(decisionLine(item, { ...angeles, timeZone: 'Asia/Tokyo' }).decidedAt).toBe(
+      '2026-11-20T19:00:01.000+09:00',
+    );
+    expect(Date.parse(decisionLine(item, angeles).decidedAt)).toBe(item.decidedAt);
+    // Summer time: the offset is the one at that instant.
+    const summer = { ...item, decidedAt: Date.parse('2026-07-01T12:00:00.250Z') };
+    expect(decisionLine(summer, angeles).decidedAt).toBe('2026-07-01T05:00:00.250-07:00');
+    expect(timesLabel('America/Los_Angeles', null)).toBe('Times are in America/Los_Angeles');
   });
 });
 

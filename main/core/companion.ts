@@ -7,6 +7,7 @@ import {
   muteUntil,
   parseWith,
   roleRefusals,
+  sampleNotificationTitle,
   type ActivityItem,
   type ConnectionState,
   type Decision,
@@ -318,7 +319,7 @@ export function createCompanion(options: CompanionOptions): Companion {
       const { channel } = argumentsOf('sendTestNotification', args);
       const active = requireSession();
       if (channel === 'desktop' || channel === 'inApp') {
-        return active.sendSample(channel, 'Sample notification from Ringside');
+        return active.sendSample(channel, sampleNotificationTitle(channel));
       }
       try {
         return await client.testNotification(channel);

@@ -1,13 +1,14 @@
 import {
   decide,
   quietReasonCodes,
+  sampleNotificationTitle,
   type AlertEvent,
   type Decision,
   type RecipientContext,
   type Suppression,
   type TestNotificationResult,
 } from '../../common';
-import type { SettledDelivery } from './delivery';
+import { sampleEventIdPrefix, type SettledDelivery } from './delivery';
 import type { Clock } from './ports';
 
 /** What a sample needs from delivery: the same path as real alerts. */
@@ -42,11 +43,11 @@ export function createSampleSender(options: SampleOptions) {
     const { clock, delivery } = options;
     sent += 1;
     const event: AlertEvent = {
-      id: `local:test:${clock.now()}:${sent}`,
+      id: `${sampleEventIdPrefix}${clock.now()}:${sent}`,
       kind: 'mention',
       occurredAt: new Date(clock.now()).toISOString(),
       byName: 'Ringside',
-      conversation: title.slice(0, 200) || 'Sample notification',
+      conversation: title.slice(0, 200) || sampleNotificationTitle(channel),
       excerpt: 'This is how Ringside notifications look.',
     };
     const quiet = decide(event, options.context()).suppressed.find(

@@ -6,6 +6,16 @@ import {
   startServiceProcess,
 } from '../core/connection/service-process';
 
+/**
+ * Who the headless demo signs in, side by side: the agent (calls, texts, leads on their lines)
+ * and the manager who owns the account (usage and payment alerts reach admins only, by email).
+ * Names as the demo business seeds them (service/seed.ts; the layering keeps it out of reach).
+ */
+export const demoSignIns = [
+  { key: 'jordan', firstName: 'Jordan', who: 'Jordan Park (agent)', token: demoAgentToken },
+  { key: 'sam', firstName: 'Sam', who: 'Sam Rivera (billing admin)', token: demoAdminToken },
+] as const;
+
 export interface DemoService {
   url: string;
   token: string;

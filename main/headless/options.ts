@@ -45,19 +45,145 @@ export class OptionsError extends Error {
   }
 }
 
-export const usage = `Usage: npm run headless -- [options]
-  --service-url <url>   the telephony service (env RINGSIDE_SERVICE_URL)
-  --token-stdin         read your sign-in token from standard input (or env RINGSIDE_TOKEN)
-  --token <token>       the token as an argument: other local users can see it (ps); avoid
-  --data-dir <folder>   where the local database lives (env RINGSIDE_DATA_DIR)
-  --config <file.json>  any of the above in a file (keep it chmod 600): {"serviceUrl", "token", "dataDir", "json", "explain", "demo"}
-  --json                one JSON object per decision on stdout
-  --explain             add why each channel was or was not used
-  --no-demo             do not start the demo service when no service is configured
-  --demo-speed <n>      play the demo n times faster (default 1)
-  --policy <file.json>  read the managed policy from this file instead of the system's
-                        (/etc/ringside/policy.json; macOS managed preferences; Windows HKLM\\Software\\Policies\\Ringside)
-Without a service, the stand-in service starts with the demo business and plays the demo.`;
+/** One command-line option: its name, what it takes, and the one line `--help` prints for it. */
+export interface OptionRow {
+  /** The long name, without the dashes. */
+  name: string;
+  type: 'string' | 'boolean';
+  /** What a string option takes, as `--help` shows it ("<url>"). */
+  value?: string;
+  short?: string;
+  description: string;
+}
+
+/**
+ * Every option `npm run headless` (and `npm start` where it runs headless) knows. The parser
+ * and `--help` both read this table: a new flag is one row here, then its use in
+ * `parseHeadlessOptions` and `run.ts`.
+ */
+export const headlessOptionRows = [
+  {
+    name: 'service-url',
+    type: 'string',
+    value: '<url>',
+    description: 'the telephony service to sign in to (env RINGSIDE_SERVICE_URL)',
+  },
+  {
+    name: 'token-stdin',
+    type: 'boolean',
+    description: 'read your sign-in token from standard input (or env RINGSIDE_TOKEN)',
+  },
+  {
+    name: 'token',
+    type: 'string',
+    value: '<token>',
+    description: 'the token as an argument: other local users can see it (ps); avoid',
+  },
+  {
+    name: 'data-dir',
+    type: 'string',
+    value: '<folder>',
+    description: 'where the local database lives (env RINGSIDE_DATA_DIR)',
+  },
+  {
+    name: 'config',
+    type: 'string',
+    value: '<file.json>',
+    description:
+      'any of serviceUrl, token, dataDir, json, explain, demo in a JSON file (keep it chmod 600)',
+  },
+  { name: 'json', type: 'boolean', description: 'one JSON object per decision on stdout' },
+  {
+    name: 'explain',
+    type: 'boolean',
+    description: 'add why each channel was or was not used, one sentence each',
+  },
+  {
+    name: 'demo',
+    type: 'boolean',
+    description: 'with no service configured, run the demo (the default)',
+  },
+  {
+    name: 'no-demo',
+    type: 'boolean',
+    description: 'with no service configured, stop instead of running the demo',
+  },
+  {
+    name: 'demo-speed',
+    type: 'string',
+    value: '<n>',
+    description: 'play the demo n times faster (default 1)',
+  },
+  {
+    name: 'policy',
+    type: 'string',
+    value: '<file.json>',
+    description:
+      "read the managed policy from this file instead of the system's (/etc/ringside/policy.json; macOS managed preferences; Windows HKLM\\Software\\Policies\\Ringside)",
+  },
+  { name: 'help', type: 'boolean', short: 'h', description: 'print this list and exit' },
+] as const satisfies readonly OptionRow[];
+
+type HeadlessOptionRow = (typeof headlessOptionRows)[number];
+
+/** The table as `node:util` `parseArgs` takes it, typed per row so each value has its type. */
+type ParseArgsTable = {
+  [Row in HeadlessOptionRow as Row['name']]: { type: Row['type']; short?: string };
+};
+
+function parseArgsOptions(rows: readonly HeadlessOptionRow[]): ParseArgsTable {
+  const table: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const row of rows) {
+    table[row.name] = 'short' in row ? { type: row.type, short: row.short } : { type: row.type };
+  }
+  return table as ParseArgsTable;
+}
+
+/** "  -h, --help            print this list and exit": one line per row, aligned. */
+export function optionLines(rows: readonly OptionRow[]): string[] {
+  const left = rows.map(
+    (row) =>
+      `${row.short === undefined ? '    ' : `-${row.short}, `}--${row.name}${row.value === undefined ? '' : ` ${row.value}`}`,
+  );
+  const width = Math.max(...left.map((words) => words.length)) + 2;
+  return rows.map((row, index) => `  ${(left[index] ?? '').padEnd(width)}${row.description}`);
+}
+
+/** `npm run headless -- --help`. */
+export const usage = [
+  'Usage: npm run headless -- [options]',
+  ...optionLines(headlessOptionRows),
+  'Without a service, the stand-in service starts with the demo business and plays the demo.',
+].join('\n');
+
+/**
+ * A sentence for a command line the parser refused: an unknown flag names itself and points to
+ * `--help`.
+ */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function commandLineError(error: unknown, helpCommand: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Unknown option ${quoted}: ${helpCommand} lists every option.`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `Unexpected argument ${quoted}: options start with --, and ${helpCommand} lists them.`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = /--([a-z-]+)/.exec(quoted)?.[1] ?? '';
+      const row = headlessOptionRows.find((candidate) => candidate.name === name);
+      return row && 'value' in row
+        ? `--${name} needs a value: --${name} ${row.value}. ${helpCommand} lists every option.`
+        : `${sentence(message)} ${helpCommand} lists every option.`;
+    }
+    default:
+      return `${sentence(message)} ${helpCommand} lists every option.`;
+  }
+}
 
 /** The config file: every key optional, nothing else allowed. */
 export const headlessConfigSchema = z.strictObject({
@@ -143,25 +269,12 @@ export function parseHeadlessOptions(
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        'service-url': { type: 'string' },
-        token: { type: 'string' },
-        'token-stdin': { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        explain: { type: 'boolean' },
-        demo: { type: 'boolean' },
-        'no-demo': { type: 'boolean' },
-        'demo-speed': { type: 'string' },
-        policy: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: parseArgsOptions(headlessOptionRows),
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new OptionsError(error instanceof Error ? error.message : String(error));
+    throw new OptionsError(commandLineError(error, 'npm run headless -- --help'));
   }
   if (values.help) return 'help';
   const config = values.config ? readConfig(values.config) : {};

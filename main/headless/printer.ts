@@ -1,3 +1,4 @@
+import { clockIn, isoInZone } from './clock';
 import {
   reached,
   type ActivityItem,
@@ -16,6 +17,10 @@ import {
  */
 export interface DecisionLine {
   eventId: string;
+  /** Whose alert it is (the demo signs in two people); absent when there is one. */
+  person?: string;
+  /** When it was decided: an ISO instant with the user's offset ("2026-12-04T09:02:32.120-08:00"). */
+  decidedAt: string;
   type: string;
   alertType: string | null;
   lineId: string | null;
@@ -34,11 +39,25 @@ export interface DecisionLine {
 type Reached = Extract<ChannelReport, { status: 'shown' | 'listed' | 'sent' }>;
 type NotReached = Exclude<ChannelReport, Reached>;
 
-export function decisionLine(item: ActivityItem, explain: boolean, updated = false): DecisionLine {
+/** How a decision is printed: the user's time zone, whose it is, with reasons or not. */
+export interface LineFormat {
+  explain: boolean;
+  /** The user's IANA time zone: every printed time is on this clock. */
+  timeZone: string;
+  /** Whose alert it is, when the output holds more than one person's. */
+  person?: string;
+  /** The line replaces an earlier one for the same event (the service reported on it). */
+  updated?: boolean;
+}
+
+export function decisionLine(item: ActivityItem, format: LineFormat): DecisionLine {
+  const { explain, updated = false } = format;
   const done = item.channels.filter((report): report is Reached => reached(report));
   const notDone = item.channels.filter((report): report is NotReached => !reached(report));
   return {
     eventId: item.eventId,
+    ...(format.person === undefined ? {} : { person: format.person }),
+    decidedAt: isoInZone(item.decidedAt, format.timeZone),
     type: item.kind,
     alertType: item.decision.alertType,
     lineId: item.decision.lineId,
@@ -61,10 +80,6 @@ export function decisionLine(item: ActivityItem, explain: boolean, updated = fal
   };
 }
 
-function clockOf(epoch: number): string {
-  return new Date(epoch).toISOString().slice(11, 19);
-}
-
 function reachedWords(report: Reached): string {
   switch (report.status) {
     case 'shown':
@@ -76,18 +91,23 @@ function reachedWords(report: Reached): string {
   }
 }
 
+/** Room for a first name in the person column ("Jordan", "Sam"). */
+const personWidth = 7;
+
 /**
- * A readable line per decision:
+ * A readable line per decision, its time on the user's clock (`timesLabel` says which, once):
  * `10:02:03 call  Incoming call on Support Line — Ann Lee · +1 415… → desktop shown, inApp listed · not: email notSent (channelOffByUser)`
  * With `explain`, one indented sentence per channel that did not reach the person follows.
  */
-export function formatDecision(item: ActivityItem, explain: boolean, updated = false): string {
+export function formatDecision(item: ActivityItem, format: LineFormat): string {
+  const { explain, updated = false } = format;
   const done = item.channels.filter((report): report is Reached => reached(report));
   const notDone = item.channels.filter((report): report is NotReached => !reached(report));
   const outcome = done.length > 0 ? `→ ${done.map(reachedWords).join(', ')}` : '→ nothing';
   const words = [
     ...(updated ? ['updated'] : []),
-    clockOf(item.decidedAt),
+    clockIn(item.decidedAt, format.timeZone),
+    ...(format.person === undefined ? [] : [format.person.padEnd(personWidth)]),
     item.kind.padEnd(18),
     `${item.title}${item.body ? ` — ${item.body}` : ''}`,
     outcome,

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appliedPolicy, type ActivityItem, type HealthNotice } from '../../common';
-import { createCompanion } from '../core/companion';
+import { appliedPolicy } from '../../common';
 import type { Companion } from '../core/companion-api';
 import {
   chooseNotifier,
@@ -12,7 +11,9 @@ import {
 } from '../core/delivery';
 import { policyNotices, readManagedPolicy } from '../core/policy';
 import { createSystemClock, type Logger, type NotifierPort } from '../core/ports';
-import { startDemoService, type DemoService } from './demo-service';
+import { demoSignIns, startDemoService, type DemoService } from './demo-service';
+import { formatSummary, summarize } from './demo-summary';
+import { signIn, type PersonOutput, type SignedInPerson } from './person';
 import { createFileRecordingNotifier } from './recording-notifier';
 import {
   defaultDataDir,
@@ -21,7 +22,7 @@ import {
   usage,
   type HeadlessOptions,
 } from './options';
-import { decisionLine, formatConnection, formatDecision, formatHealth } from './printer';
+import { formatHealth } from './printer';
 
 export interface HeadlessIo {
   stdout: (line: string) => void;
@@ -31,7 +32,10 @@ export interface HeadlessIo {
 }
 
 export interface RunningHeadless {
+  /** The companion of the person signed in (in the demo, the agent). */
   companion: Companion;
+  /** Everyone signed in: one person, or the demo's agent and manager. */
+  people: SignedInPerson[];
   options: HeadlessOptions;
   demo: DemoService | null;
   stop(): Promise<void>;
@@ -93,8 +97,9 @@ export function headlessNotifier(
 
 /**
  * The headless companion: the same core as the desktop shell, in plain Node. Prints each
- * decision (readable, or `--json`), raises real OS notifications (over D-Bus on Linux), and with
- * no service configured starts the stand-in service with the demo business and plays the demo.
+ * decision (readable on the user's clock, or `--json`), raises real OS notifications (over
+ * D-Bus on Linux), and with no service configured starts the stand-in service with the demo
+ * business, signs in its agent and its manager, plays the demo and sums it up.
  */
 export async function runHeadless(
   argv: readonly string[],
@@ -107,7 +112,8 @@ export async function runHeadless(
     parsed = parseHeadlessOptions(argv, environment, { readStdin: io.readStdin });
   } catch (error) {
     if (error instanceof OptionsError) {
-      io.stderr(`${error.message}\n\n${usage}`);
+      // One sentence: a command-line mistake names itself and points to --help.
+      io.stderr(error.message);
       process.exitCode = 2;
       return null;
     }
@@ -128,19 +134,32 @@ export async function runHeadless(
   const policy = appliedPolicy(reading);
   const policyHealth = policyNotices(reading);
   for (const notice of policyHealth) io.stderr(formatHealth(notice));
-  let demo: DemoService | null = null;
-  let demoFolder: string | null = null;
   // The organisation's service wins over the person's own choice (policy > user).
-  let serviceUrl = policy?.serviceUrl ?? options.serviceUrl;
-  let token = options.token;
-  let dataDir = options.dataDir;
-  if (serviceUrl !== null && token === null) {
+  const serviceUrl = policy?.serviceUrl ?? options.serviceUrl;
+  if (serviceUrl !== null && options.token === null) {
     io.stderr(
       `The managed policy sets the service ${serviceUrl} but no token is given: pipe it to --token-stdin, set RINGSIDE_TOKEN, or use --config.`,
     );
     process.exitCode = 2;
     return null;
   }
+  let demo: DemoService | null = null;
+  let demoFolder: string | null = null;
+  const clock = createSystemClock();
+  const notifierFor = () =>
+    overrides.notifier ??
+    recordingNotifierFrom(environment, io.stderr) ??
+    headlessNotifier(environment, logger);
+  const output: PersonOutput = {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    json: options.json,
+    explain: options.explain,
+    labelledZone: { current: null },
+  };
+  const people: SignedInPerson[] = [];
+  const notifiers: NotifierPort[] = [];
+  const tokens = new Map<SignedInPerson, { token: string; who: string }>();
   if (serviceUrl === null) {
     if (!options.demo) {
       io.stderr(
@@ -152,89 +171,107 @@ export async function runHeadless(
     const folder = mkdtempSync(join(tmpdir(), 'ringside-demo-'));
     demoFolder = folder;
     demo = await startDemoService(folder);
-    serviceUrl = demo.url;
-    token = demo.token;
-    dataDir ??= join(folder, 'companion');
     io.stderr(
-      `No service configured: started the stand-in service with the demo business on ${demo.url}, signed in as Jordan Park (agent). Data in ${folder}.`,
+      `No service configured: started the stand-in service with the demo business on ${demo.url}. Signed in as ${demoSignIns.map((signIn) => signIn.who).join(' and ')}; each line names whose it is. Data in ${options.dataDir ?? folder}.`,
+    );
+    for (const [index, demoSignIn] of demoSignIns.entries()) {
+      const notifier = notifierFor();
+      notifiers.push(notifier);
+      const person = signIn(
+        {
+          name: demoSignIn.firstName,
+          // The agent keeps the folder one sign-in uses (--data-dir); the manager's sits beside.
+          dataDir:
+            index === 0
+              ? (options.dataDir ?? join(folder, 'companion'))
+              : options.dataDir
+                ? `${options.dataDir}-${demoSignIn.key}`
+                : join(folder, demoSignIn.key),
+          serviceUrl: demo.url,
+          token: demoSignIn.token,
+          notifier,
+          clock,
+          logger,
+          policy,
+          notices: policyHealth,
+        },
+        output,
+      );
+      people.push(person);
+      tokens.set(person, { token: demoSignIn.token, who: demoSignIn.who });
+    }
+  } else {
+    const notifier = notifierFor();
+    notifiers.push(notifier);
+    people.push(
+      signIn(
+        {
+          name: null,
+          dataDir: options.dataDir ?? defaultDataDir(environment),
+          serviceUrl,
+          token: options.token ?? '',
+          notifier,
+          clock,
+          logger,
+          policy,
+          notices: policyHealth,
+        },
+        output,
+      ),
     );
   }
-  dataDir ??= defaultDataDir(environment);
-  const clock = createSystemClock();
-  const notifier =
-    overrides.notifier ??
-    recordingNotifierFrom(environment, io.stderr) ??
-    headlessNotifier(environment, logger);
-  const companion = createCompanion({
-    dataDir,
-    serviceUrl,
-    token: token ?? '',
-    notifier,
-    clock,
-    logger,
-    notices: policyHealth,
-    policy,
-  });
-  const print = (item: ActivityItem, updated: boolean) =>
-    io.stdout(
-      options.json
-        ? JSON.stringify(decisionLine(item, options.explain, updated))
-        : formatDecision(item, options.explain, updated),
-    );
-  companion.onDecision((item) => print(item, false));
-  companion.onActivityUpdated((item) => print(item, true));
-  // The policy's notices were said above, before the companion started.
-  const told = new Set<HealthNotice['code']>(policyHealth.map((notice) => notice.code));
-  companion.health.subscribe((notices) => {
-    // A notice that went away (writes succeed again) is said again if it comes back.
-    for (const code of [...told]) {
-      if (!notices.some((notice) => notice.code === code)) told.delete(code);
-    }
-    for (const notice of notices) {
-      // Said once, clearly: the companion keeps printing decisions without pop-ups.
-      if (told.has(notice.code)) continue;
-      told.add(notice.code);
-      io.stderr(formatHealth(notice));
-    }
-  });
-  let lastStatus = '';
-  companion.connection.subscribe((state) => {
-    // The countdown ticks every second; print each state once, not each tick.
-    const key = state.status === 'reconnecting' ? `${state.status}:${state.attempt}` : state.status;
-    if (key === lastStatus) return;
-    lastStatus = key;
-    io.stderr(formatConnection(state));
-  });
-  await companion.start();
-  for (const notice of companion.health.get()) {
-    if (!told.has(notice.code)) {
-      told.add(notice.code);
-      io.stderr(formatHealth(notice));
-    }
-  }
-  if (companion.connection.get().status === 'refused') process.exitCode = 3;
+  const [first] = people;
+  if (!first) throw new Error('Nobody to sign in');
+  await Promise.all(people.map((person) => person.start()));
+  if (first.companion.connection.get().status === 'refused') process.exitCode = 3;
   if (demo) {
     const running = demo;
+    const serviceUrl = demo.url;
     let played = false;
+    const everyoneConnected = () =>
+      people.every((person) => person.companion.connection.get().status === 'connected');
     const playOnce = () => {
-      if (played || companion.connection.get().status !== 'connected') return;
+      if (played || !everyoneConnected()) return;
       played = true;
       io.stderr('Playing the demo scenario: notifications follow within seconds.');
-      void running.play(options.demoSpeed).then(() => io.stderr('The demo scenario has played.'));
+      void running
+        .play(options.demoSpeed)
+        .then(async () => {
+          io.stderr('The demo scenario has played.');
+          const summaries = await Promise.all(
+            people.map((person) => {
+              const signedIn = tokens.get(person);
+              return summarize(person, signedIn?.who ?? '', serviceUrl, signedIn?.token ?? '');
+            }),
+          );
+          io.stdout(
+            options.json ? JSON.stringify({ summary: summaries }) : formatSummary(summaries),
+          );
+        })
+        .catch((error: unknown) =>
+          logger.error('The demo summary failed', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
     };
-    const unsubscribe = companion.connection.subscribe(() => {
-      playOnce();
-      if (played) unsubscribe();
-    });
+    for (const person of people) {
+      const unsubscribe = person.companion.connection.subscribe(() => {
+        playOnce();
+        if (played) unsubscribe();
+      });
+    }
     playOnce();
   }
   return {
-    companion,
+    companion: first.companion,
+    people,
     options,
     demo,
     async stop() {
-      await companion.stop();
-      if (notifier instanceof DbusNotifier) notifier.dispose();
+      await Promise.all(people.map((person) => person.companion.stop()));
+      for (const notifier of notifiers) {
+        if (notifier instanceof DbusNotifier) notifier.dispose();
+      }
       await demo?.stop();
       // The demo's data is throwaway: the next demo starts fresh.
       if (demoFolder && options.dataDir === null)

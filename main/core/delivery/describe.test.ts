@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../common';
-import { createEventDescriber } from './describe';
+import { createEventDescriber, sampleEventIdPrefix } from './describe';
 import { utf8ByteLength } from './sanitize';
 import { ManualClock } from '../../../test/support/manual-clock';
 import { callEvent, lineName, textEvent } from '../../../test/support/delivery-scenario';
@@ -89,6 +89,37 @@ describe('createEventDescriber', () => {
       title: 'Appointment in 15 minutes',
       body: 'Demo · 09:15 with Ann Lee',
     });
+  });
+
+  it('says the contact once when the title already names them (issue 17)', () => {
+    const created: AlertEvent = {
+      kind: 'appointmentCreated',
+      id: 'a2',
+      occurredAt: at,
+      appointment: {
+        id: 'a2',
+        title: 'Check-up with Ben Ortiz',
+        startsAt: '2026-11-23T15:34:00Z',
+        endsAt: '2026-11-23T16:00:00Z',
+        contactName: 'Ben Ortiz',
+      },
+    };
+    const { body } = describeEvent(created);
+    expect(body).toBe('Check-up with Ben Ortiz · 10:34');
+    expect(body.split('Ben Ortiz')).toHaveLength(2);
+  });
+
+  it('titles a sample notification as a sample, not as a mention by Ringside', () => {
+    const sample: AlertEvent = {
+      kind: 'mention',
+      id: `${sampleEventIdPrefix}1:1`,
+      occurredAt: at,
+      byName: 'Ringside',
+      conversation: 'Sample desktop notification from Ringside',
+      excerpt: 'This is how Ringside notifications look.',
+    };
+    expect(describeEvent(sample).title).toBe('Sample desktop notification from Ringside');
+    expect(describeEvent({ ...sample, id: 'ev-9' }).title).toMatch(/^Ringside mentioned you in /);
   });
 
   it('describes every other kind with a title and a body', () => {

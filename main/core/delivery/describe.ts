@@ -11,6 +11,14 @@ import { bodyLimits, sanitizeNotificationText, titleLimits } from './sanitize';
 /** Only `bounded` makes a `Description`: the type says its text went through the sanitiser. */
 declare const sanitised: unique symbol;
 
+/** Ids of sample notifications (`main/core/sample-notification.ts`): never stored, never alerts. */
+export const sampleEventIdPrefix = 'local:test:';
+
+/** Whether an event is a sample notification rather than an alert. */
+export function isSampleEventId(eventId: string): boolean {
+  return eventId.startsWith(sampleEventIdPrefix);
+}
+
 /**
  * What a pop-up or an in-app item says about an event, sanitised and bounded: only `bounded`
  * makes one, so every describer's text goes through `sanitizeNotificationText`.
@@ -158,7 +166,9 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
   ) => {
     const startsAt = Date.parse(appointment.startsAt);
     const when = describeInstant(startsAt, now, zone());
-    const withWhom = appointment.contactName ? ` with ${appointment.contactName}` : '';
+    // "Check-up with Ben Ortiz" already names him: the contact is said once.
+    const contact = appointment.contactName;
+    const withWhom = contact && !appointment.title.includes(contact) ? ` with ${contact}` : '';
     return { title: appointment.title, when, withWhom, startsAt };
   };
 
@@ -187,6 +197,8 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
           `${event.count} texts in ${event.windowSeconds} s from ${who(event)}`,
         );
       case 'mention':
+        // A sample (Settings' "Send a sample") is titled as one, not as a mention by Ringside.
+        if (isSampleEventId(event.id)) return bounded(event.conversation, event.excerpt);
         return bounded(
           `${name(event.byName)} mentioned you in ${event.conversation}`,
           event.excerpt,

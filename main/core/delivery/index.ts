@@ -9,6 +9,8 @@ export {
 } from './delivery-engine';
 export {
   createEventDescriber,
+  isSampleEventId,
+  sampleEventIdPrefix,
   type DescriberLookups,
   type Description,
   type EventDescriber,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   decide,
   parseWith,
+  sampleNotificationTitle,
   testNotificationBodySchema,
   testNotificationLimits,
   type RecipientContext,
@@ -84,7 +85,10 @@ export function registerTestNotificationRoutes(
       });
     }
     if (channel === 'desktop' || channel === 'inApp') {
-      const sent = hub.push(user.id, 'testNotification', { channel, title });
+      const sent = hub.push(user.id, 'testNotification', {
+        channel,
+        title: sampleNotificationTitle(channel),
+      });
       if (sent > 0) limiter.count(user.id, channel);
       const result: TestNotificationResult = {
         channel,
