@@ -23,7 +23,7 @@ function freshStore(): { store: Store; dataDir: string } {
   return { store, dataDir };
 }
 
-function callEvent(seq: number): ServiceEvent {
+function callEvent(seq: number): Extract<ServiceEvent, { kind: 'call' }> {
   return {
     id: `event-${seq}`,
     seq,
@@ -404,7 +404,12 @@ describe('in-app notifications and reminder states', () => {
     for (let seq = 2; seq < 3_002; seq++) {
       store.events.recordDecision(callEvent(seq), popupDecision(`event-${seq}`), seq);
     }
-    const answered: ServiceEvent = { ...ringing, id: 'answer-1', seq: 3_002, state: 'answered' };
+    const answered = {
+      ...callEvent(3_002),
+      id: 'answer-1',
+      callId: 'call-1',
+      state: 'answered' as const,
+    };
     store.events.recordDecision(answered, popupDecision(answered.id), 3_002);
     expect(store.events.callEvents('call-1').map((event) => [event.id, event.state])).toEqual([
       ['event-1', 'ringing'],
