@@ -164,6 +164,12 @@ export async function runHeadless(
     );
   companion.onDecision((item) => print(item, false));
   companion.onActivityUpdated((item) => print(item, true));
+  // Headless has no window and no softphone: what a click or "Call back" would open is printed
+  // (never xdg-open: a tel: handler would run with no check of what it is).
+  companion.onOpenItem((itemId) => io.stdout(`Pop-up clicked: would open item ${itemId}`));
+  companion.onCallBack(({ number }) =>
+    io.stdout(`Call back pressed: would open the softphone on tel:${number}`),
+  );
   const told = new Set<HealthNotice['code']>();
   companion.health.subscribe((notices) => {
     // A notice that went away (writes succeed again) is said again if it comes back.
