@@ -251,9 +251,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   }
 
   callEvents(callId: string): Array<EventOfKind<'call'>> {
-    return (this.#callEvents.all(callId)).map(
-      (event) => parseJson(event) as EventOfKind<'call'>,
-    );
+    return this.#callEvents.all(callId).map((event) => parseJson(event) as EventOfKind<'call'>);
   }
 }
 
