@@ -44,9 +44,33 @@ export type UsageThreshold = (typeof usageThresholds)[number];
 
 const lineEvent = { lineId: idSchema, from: callerSchema, contactName: name.nullable() };
 
+/**
+ * Where a call is in its life, as the service tells it: `ringing`, then one of `answered` (by a
+ * user of the business, here or on any other device: `answeredBy`), `missed` (nobody answered),
+ * or `ended` (the caller hung up, or the answered call finished). A ring group's call goes to
+ * every member who got it ringing, so one teammate answering stops every other device ringing.
+ */
+export const callStates = ['ringing', 'answered', 'missed', 'ended'] as const;
+export type CallState = (typeof callStates)[number];
+
+/** Who answered a call: a user of the business, and the device or line they took it on. */
+export const callAnswererSchema = z.strictObject({
+  userId: idSchema,
+  name,
+  /** "Desk phone", "Softphone on Taylor's laptop": where they took it, when known. */
+  device: name.nullable().optional(),
+});
+export type CallAnswerer = z.infer<typeof callAnswererSchema>;
+
 /** The body of each kind of event, without the envelope. */
 export const eventBodies = {
-  call: { ...lineEvent, callId: idSchema, state: z.enum(['ringing', 'ended']) },
+  call: {
+    ...lineEvent,
+    callId: idSchema,
+    state: z.enum(callStates),
+    /** Only with `answered` (the service sends it there; elsewhere it is ignored). */
+    answeredBy: callAnswererSchema.optional(),
+  },
   text: { ...lineEvent, body: text(2000) },
   voicemail: { ...lineEvent, durationSeconds: z.int().min(0).max(86_400), transcript: text(4000) },
   fax: { ...lineEvent, pages: z.int().min(1).max(10_000) },

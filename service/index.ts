@@ -6,6 +6,7 @@ import type { Server } from 'socket.io';
 import type { Role, ServiceEvent } from '../common';
 import { systemClock, WakeTimer, type Clock } from './clock';
 import { openServiceDatabase } from './database';
+import { callStateRecipients } from './call-recipients';
 import { parseEventBody } from './event-body';
 import { EventHub, type DigestListener, type EmitListener } from './event-hub';
 import { registerHttpApi } from './http-api';
@@ -181,7 +182,9 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       const targets =
         userId === '*' ? store.users() : [store.user(userId)].filter((user) => user !== null);
       if (targets.length === 0) throw new Error(`No user ${userId}`);
-      return targets.map((user) => hub.emit(user, body.value, occurredAt));
+      return callStateRecipients(store, body.value, targets).map((user) =>
+        hub.emit(user, body.value, occurredAt),
+      );
     },
     setPresence(userId, onCall) {
       if (!store.user(userId)) throw new Error(`No user ${userId}`);

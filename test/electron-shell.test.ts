@@ -217,6 +217,20 @@ describe('the shell composition root', () => {
     await running.stop();
   });
 
+  it('"Call back" on a pop-up opens the softphone with a tel: link, and nothing else', async () => {
+    const { running, companion, logger } = await startShell();
+    companion.callBack('+14155552631', 'event-7');
+    // A number that is not E.164 or a short code (never sent by a valid event) is refused.
+    companion.callBack('+1 415; rm -rf', 'event-8');
+    companion.callBack('javascript:alert(1)', 'event-9');
+    await Promise.resolve();
+    expect(
+      recorded.filter((entry) => entry.call === 'shell.openExternal').map((entry) => entry.args),
+    ).toEqual([['tel:+14155552631']]);
+    expect(logger.lines.filter((line) => line.message === 'phone link refused')).toHaveLength(2);
+    await running.stop();
+  });
+
   it('forwards the core changes to the window as events', async () => {
     const { running, companion } = await startShell();
     running.settingsWindow.show();

@@ -96,6 +96,7 @@ describe('edges of the event path', () => {
         },
         updated: () => undefined,
         openItem: () => undefined,
+        popupCommand: () => undefined,
       },
     });
     defer(() => session.close());

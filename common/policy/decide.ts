@@ -80,7 +80,7 @@ function notAnAlert(explanation: string): Classified {
 function classify(event: AlertEvent, context: RecipientContext): Classified {
   switch (event.kind) {
     case 'call':
-      return event.state === 'ended'
+      return event.state !== 'ringing'
         ? notAnAlert('A call that has ended does not ring')
         : lineSubject('call', event.lineId, context);
     case 'text':

@@ -81,8 +81,14 @@ export interface CompanionObservables {
    * raised itself while its link was down (a reminder). Same `eventId`: replace the row.
    */
   onActivityUpdated(listener: (item: ActivityItem) => void): () => void;
-  /** A pop-up was clicked: open this item. */
+  /** A pop-up was clicked (or its "Open" pressed): open this item. */
   onOpenItem(listener: (itemId: string) => void): () => void;
+  /**
+   * "Call back" was pressed on a missed call's pop-up: open the softphone on this number (the
+   * shell through its checked external-URL path; headless prints it). The number is the one
+   * recorded with the call (E.164 or a short code, validated on arrival).
+   */
+  onCallBack(listener: (request: { number: string; itemId: string }) => void): () => void;
 }
 
 export interface Companion extends CompanionCalls, CompanionObservables {

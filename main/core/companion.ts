@@ -84,6 +84,7 @@ export function createCompanion(options: CompanionOptions): Companion {
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   const updateListeners = new Set<(item: ActivityItem) => void>();
   const openListeners = new Set<(itemId: string) => void>();
+  const callBackListeners = new Set<(request: { number: string; itemId: string }) => void>();
   const views: SessionViews = {
     connection: connectionState,
     sync: syncStatus,
@@ -98,6 +99,29 @@ export function createCompanion(options: CompanionOptions): Companion {
     },
     openItem(itemId) {
       for (const listener of [...openListeners]) listener(itemId);
+    },
+    popupCommand(command) {
+      switch (command.kind) {
+        case 'muteLine':
+          // The tray's way: the facade's mute, through the store and the sync outbox.
+          companion.muteLine({ lineId: command.lineId, duration: 'oneHour' }).then(
+            () => logger.info('Line muted for 1 hour from a pop-up', { lineId: command.lineId }),
+            (error: unknown) =>
+              logger.warn('Muting the line from a pop-up failed', {
+                lineId: command.lineId,
+                error: error instanceof Error ? error.message : String(error),
+              }),
+          );
+          return;
+        case 'callBack':
+          for (const listener of [...callBackListeners]) {
+            listener({ number: command.number, itemId: command.itemId });
+          }
+          return;
+        case 'open':
+          for (const listener of [...openListeners]) listener(command.itemId);
+          return;
+      }
     },
   };
   let session: Session | null = null;
@@ -196,6 +220,10 @@ export function createCompanion(options: CompanionOptions): Companion {
     onOpenItem(listener) {
       openListeners.add(listener);
       return () => openListeners.delete(listener);
+    },
+    onCallBack(listener) {
+      callBackListeners.add(listener);
+      return () => callBackListeners.delete(listener);
     },
 
     async start() {

@@ -15,7 +15,7 @@ import {
 } from './event-batch';
 import { EventPipeline } from './pipeline';
 import { ShowOnlyNotifier } from './notifier-helpers';
-import { createSystemClock, type PopupContent, type PopupResult } from './ports';
+import { createSystemClock, type PopupContent, type PopupHandle, type PopupResult } from './ports';
 import { openStore, type Store } from './store';
 import { cleanupAfterEach } from '../../test/support/cleanups';
 
@@ -36,7 +36,22 @@ class HeldNotifierFake extends ShowOnlyNotifier {
     super();
   }
 
+  /** Every call in the order the notifier got it: `show:`, `replace:` or `close:` and an id. */
+  readonly calls: string[] = [];
+
+  override replace(handle: PopupHandle, content: PopupContent): Promise<PopupResult> {
+    this.calls.push(`replace:${handle.id}`);
+    return this.show(content);
+  }
+
+  override close(handle: PopupHandle): Promise<void> {
+    this.calls.push(`close:${handle.id}`);
+    this.#condition.signal();
+    return Promise.resolve();
+  }
+
   show(content: PopupContent): Promise<PopupResult> {
+    this.calls.push(`show:${content.itemId}`);
     this.shown.push(content.itemId);
     this.owedAtShow.push(this.observer.events.pendingNotifications().map((item) => item.event.id));
     this.#condition.signal();
@@ -227,6 +242,43 @@ describe('the event batch contract (main/core/event-batch.ts)', () => {
     // When each went out, every pop-up before it was already marked on disk.
     expect(held.owedAtShow).toEqual([['event-1', 'event-2'], ['event-2'], []]);
     expect(observer.events.pendingNotifications()).toEqual([]);
+  });
+
+  it('4. replace and close wait for the commit and their turn: a close never overtakes a show', async () => {
+    const { batches, notifier: held } = await session();
+    const ringing = { itemId: 'ringing', title: 'Incoming call', body: 'Ann' };
+    let shown: Promise<PopupResult> | null = null;
+    let closed: Promise<void> | null = null;
+    batches.run(() => {
+      shown = batches.notifier.show(ringing);
+      // The call is answered in the same batch: the close is queued behind the show.
+      closed = batches.notifier.close({ id: 'ringing' });
+      void batches.notifier.replace({ id: 'ringing' }, { ...ringing, title: 'Missed call' });
+      expect(held.calls).toEqual([]);
+    });
+    expect(held.calls).toEqual(['show:ringing']);
+    held.settle();
+    await (shown as unknown as Promise<PopupResult>);
+    await (closed as unknown as Promise<void>);
+    await held.waitForShown(2);
+    expect(held.calls).toEqual([
+      'show:ringing',
+      'close:ringing',
+      'replace:ringing',
+      'show:ringing',
+    ]);
+    held.settle();
+    // A close raised in a batch that rolls back never reaches the notifier.
+    expect(() =>
+      batches.run(() => {
+        void batches.notifier.close({ id: 'ringing' });
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    void batches.notifier.show({ itemId: 'after', title: 'After', body: '' });
+    await held.waitForShown(3);
+    held.settle();
+    expect(held.calls.filter((call) => call.startsWith('close:'))).toHaveLength(1);
   });
 
   it('4. with nothing in flight, a pop-up outside a batch goes to the notifier at once', async () => {

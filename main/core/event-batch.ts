@@ -6,6 +6,7 @@ import {
   type NotifierPort,
   type Observable,
   type PopupContent,
+  type PopupHandle,
   type PopupResult,
   type TimerHandle,
 } from './ports';
@@ -39,7 +40,10 @@ import type { Store } from './store/repositories';
  *    and from outside any: the next only a turn of the event loop after the previous one settled
  *    (delivery records its result as that settles) and after held marks were written
  *    (`events.flushMarks()`). A kill therefore leaves at most one pop-up shown but not marked;
- *    the next start raises it again (`pendingNotifications`).
+ *    the next start raises it again (`pendingNotifications`). A `replace` or `close` (a call
+ *    answered, missed, a group grown) follows the same rules as `show`: raised inside a batch it
+ *    waits for the commit (never for a batch that rolled back), and it takes its place in the same
+ *    queue, so it never overtakes a `show` raised before it.
  * 5. Marks are written together. `events.markNotified` outside a transaction is held and written
  *    with the other marks of the same microtask run in one transaction, and before any read of
  *    marks and at `close()` (store/repositories/processed-events.ts); inside a batch it joins
@@ -126,10 +130,18 @@ interface OpenBatch {
   readonly rolledBack: Array<() => void>;
 }
 
-interface Popup {
-  content: PopupContent;
-  resolve: (result: PopupResult) => void;
-}
+/** One call to the notifier waiting its turn (rule 4). */
+type Popup =
+  | { kind: 'show'; content: PopupContent; resolve: (result: PopupResult) => void }
+  | {
+      kind: 'replace';
+      handle: PopupHandle;
+      content: PopupContent;
+      resolve: (result: PopupResult) => void;
+    }
+  | { kind: 'close'; handle: PopupHandle; resolve: (result: PopupResult) => void };
+
+const notRecorded = 'The batch that raised it was not recorded';
 
 /**
  * Runs batches (rules 1–3 and 6) and stands between delivery and the notifier (rules 2 and 4).
@@ -150,7 +162,13 @@ export class EventBatches implements BatchRunner {
     this.#store = options.store;
     this.#inner = options.notifier;
     this.#logger = options.logger;
-    this.notifier = passThroughNotifier(this.#inner, { show: (content) => this.#show(content) });
+    this.notifier = passThroughNotifier(this.#inner, {
+      show: (content) => this.#queue((resolve) => ({ kind: 'show', content, resolve })),
+      replace: (handle, content) =>
+        this.#queue((resolve) => ({ kind: 'replace', handle, content, resolve })),
+      close: (handle) =>
+        this.#queue((resolve) => ({ kind: 'close', handle, resolve })).then(() => undefined),
+    });
   }
 
   /** Why writes fail now, one notice per cause (rule 7); empty once a batch commits. */
@@ -214,15 +232,16 @@ export class EventBatches implements BatchRunner {
     if (onRollback) batch.rolledBack.push(onRollback);
   }
 
-  #show(content: PopupContent): Promise<PopupResult> {
+  /** Rules 2 and 4: queued once the batch committed, answered "not shown" when it rolls back. */
+  #queue(make: (resolve: (result: PopupResult) => void) => Popup): Promise<PopupResult> {
     return new Promise((resolve) => {
-      const popup: Popup = { content, resolve };
+      const popup = make(resolve);
       this.afterCommit(
         () => {
           this.#waiting.push(popup);
           if (!this.#releasing) this.#releaseNext();
         },
-        () => resolve({ shown: false, reason: 'The batch that raised it was not recorded' }),
+        () => resolve({ shown: false, reason: notRecorded }),
       );
     });
   }
@@ -238,7 +257,7 @@ export class EventBatches implements BatchRunner {
     this.#store.events.flushMarks();
     let shown: Promise<PopupResult>;
     try {
-      shown = this.#inner.show(popup.content);
+      shown = this.#hand(popup);
     } catch (error) {
       shown = Promise.resolve({ shown: false, reason: String(error) });
     }
@@ -250,6 +269,19 @@ export class EventBatches implements BatchRunner {
         // the event loop later, that has run.
         setImmediate(() => this.#releaseNext());
       });
+  }
+
+  #hand(popup: Popup): Promise<PopupResult> {
+    switch (popup.kind) {
+      case 'show':
+        return this.#inner.show(popup.content);
+      case 'replace':
+        return this.#inner.replace(popup.handle, popup.content);
+      case 'close':
+        return this.#inner
+          .close(popup.handle)
+          .then((): PopupResult => ({ shown: true, handle: popup.handle }));
+    }
   }
 }
 

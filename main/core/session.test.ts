@@ -42,6 +42,7 @@ function views(): SessionViews & { decisions: number; decided$: Condition } {
     },
     updated: () => undefined,
     openItem: () => undefined,
+    popupCommand: () => undefined,
   };
   return fed;
 }

@@ -19,7 +19,12 @@ import {
 import type { Companion, CompanionOptions } from './companion-api';
 import { ServiceConnection, type ConnectionMessage } from './connection';
 import { createCompanionSync } from './sync';
-import { createEventDescriber, DeliveryEngine, LocalReminders } from './delivery';
+import {
+  createEventDescriber,
+  DeliveryEngine,
+  LocalReminders,
+  type PopupCommand,
+} from './delivery';
 import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
 import { EventBatches } from './event-batch';
 import { EventPipeline } from './pipeline';
@@ -48,6 +53,8 @@ export interface SessionViews {
   /** An Activity row already told changed (the service reported on a local alert). */
   updated(item: ActivityItem): void;
   openItem(itemId: string): void;
+  /** A pop-up's button that acts: mute its line, call back (main/core/delivery/popup-commands.ts). */
+  popupCommand(command: PopupCommand): void;
 }
 
 export interface SessionOptions extends CompanionOptions {
@@ -325,6 +332,7 @@ export function openSession(options: SessionOptions): Session {
     notices.subscribe(publishHealth),
     delivery.unread.subscribe((count) => views.unread.set(count)),
     delivery.onOpenItem((itemId) => views.openItem(itemId)),
+    delivery.onPopupCommand((command) => views.popupCommand(command)),
     pipeline.onDecision((item, decision) => views.decided(item, decision)),
     pipeline.onUpdate((item) => views.updated(item)),
     connection.onConnected(() => {

@@ -40,6 +40,19 @@ export class ExternalLinks {
     );
   }
 
+  /**
+   * Opens the softphone on a number ("Call back" on a missed call): a `tel:` link, only for a
+   * number that is E.164 or a short code (what the service's events carry), nothing else in it.
+   */
+  async openPhoneNumber(number: string): Promise<{ opened: boolean }> {
+    if (!/^(\+[1-9]\d{1,14}|\d{3,8})$/u.test(number)) {
+      this.#logger.warn('phone link refused', { number: number.slice(0, 40) });
+      return { opened: false };
+    }
+    await this.#shell.openExternal(`tel:${number}`);
+    return { opened: true };
+  }
+
   async open(url: string): Promise<{ opened: boolean }> {
     if (!this.isAllowed(url)) {
       this.#logger.warn('external link refused', { url: url.slice(0, 200) });

@@ -152,6 +152,18 @@ export class FakeCompanion implements Companion {
     return () => this.#openListeners.delete(listener);
   }
 
+  readonly #callBackListeners = new Set<(request: { number: string; itemId: string }) => void>();
+
+  onCallBack(listener: (request: { number: string; itemId: string }) => void): () => void {
+    this.#callBackListeners.add(listener);
+    return () => this.#callBackListeners.delete(listener);
+  }
+
+  /** What the core does when "Call back" is pressed on a pop-up. */
+  callBack(number: string, itemId: string): void {
+    for (const listener of [...this.#callBackListeners]) listener({ number, itemId });
+  }
+
   getSession(): Promise<SessionSnapshot> {
     this.#record('getSession', undefined);
     return Promise.resolve({

@@ -210,6 +210,8 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
   });
   unsubscribe.push(
     companion.onOpenItem((itemId) => settingsWindow.show({ section: 'notifications', itemId })),
+    // "Call back" on a missed call's pop-up: the softphone, through the checked link path.
+    companion.onCallBack(({ number }) => void links.openPhoneNumber(number)),
   );
   app.on('second-instance', () => settingsWindow.show());
   // The companion lives in the tray: closing the window must not quit it.

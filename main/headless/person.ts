@@ -89,6 +89,15 @@ export function signIn(options: PersonOptions, output: PersonOutput): SignedInPe
   };
   companion.onDecision((item) => print(item, false));
   companion.onActivityUpdated((item) => print(item, true));
+  // Headless has no window and no softphone: what a click or "Call back" would open is printed
+  // (never xdg-open: a tel: handler would run with no check of what it is).
+  const whose = name === null ? '' : `${name}: `;
+  companion.onOpenItem((itemId) =>
+    output.stdout(`${whose}Pop-up clicked: would open item ${itemId}`),
+  );
+  companion.onCallBack(({ number }) =>
+    output.stdout(`${whose}Call back pressed: would open the softphone on tel:${number}`),
+  );
   const status = (line: string) => output.stderr(name === null ? line : `${name}: ${line}`);
   const told = new Set<HealthNotice['code']>(options.notices.map((notice) => notice.code));
   const tell = (notices: readonly HealthNotice[]) => {

@@ -13,6 +13,8 @@ export interface EventQueries {
   lastSeq(userId: string): number;
   /** Whether an event with this id is stored (derived ids are deterministic). */
   hasEvent(id: string): boolean;
+  /** The users who were sent call `callId` ringing. */
+  ringingRecipients(callId: string): string[];
   /** Stores an event under the seq it carries; the caller is in a transaction. */
   appendEvent(event: PushedEvent): void;
   /** At most `limit` events of the user with a seq above `afterSeq`, in seq order. */
@@ -48,6 +50,18 @@ export function eventQueries(prepare: Prepare): EventQueries {
 
     hasEvent(id) {
       return prepare<[string], unknown>('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
+    },
+
+    ringingRecipients(callId) {
+      // A scan of the call events: the stand-in service keeps days, not years (no index needed).
+      return prepare<[string], { user_id: string }>(
+        `SELECT DISTINCT user_id FROM events
+         WHERE kind = 'call' AND json_extract(event_json, '$.callId') = ?
+           AND json_extract(event_json, '$.state') = 'ringing'
+         ORDER BY user_id`,
+      )
+        .all(callId)
+        .map((row) => row.user_id);
     },
 
     appendEvent(event) {

@@ -62,6 +62,7 @@ export class FailingStore implements Store {
       pendingNotifications: () => events.pendingNotifications(),
       get: (eventId) => events.get(eventId),
       recent: (limit) => events.recent(limit),
+      callEvents: (callId) => events.callEvents(callId),
     };
     this.notifications = inner.notifications;
     this.reminderStates = inner.reminderStates;

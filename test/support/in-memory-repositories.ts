@@ -23,6 +23,14 @@ export class FakeInAppNotificationRepository implements InAppNotificationReposit
     else this.add(item);
   }
 
+  update(id: string, change: { title: string; body: string; quietReason?: string | null }) {
+    const known = this.items.find((entry) => entry.id === id);
+    if (!known) return false;
+    Object.assign(known, { title: change.title, body: change.body, read: false });
+    if (change.quietReason !== undefined) known.quietReason = change.quietReason;
+    return true;
+  }
+
   list(limit: number): InAppNotification[] {
     return this.items.slice(-limit).reverse();
   }
@@ -79,6 +87,9 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
     return null;
   }
   recent(): ReturnType<ProcessedEventRepository['recent']> {
+    return [];
+  }
+  callEvents(): ReturnType<ProcessedEventRepository['callEvents']> {
     return [];
   }
 }

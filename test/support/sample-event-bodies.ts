@@ -98,3 +98,20 @@ export const sampleEventBodies = {
     summary: '3 webhook deliveries failed',
   },
 } as const satisfies { [Kind in EventKind]: Omit<EventOfKind<Kind>, 'id' | 'occurredAt'> };
+
+/**
+ * The call of `sampleEventBodies.call` in each later state of its life (common/events.ts,
+ * `callStates`): answered by a teammate on another device, missed, ended by the caller.
+ */
+export const sampleCallStateBodies = {
+  answered: {
+    ...sampleEventBodies.call,
+    state: 'answered',
+    answeredBy: { userId: 'user-taylor', name: 'Taylor Reed', device: 'Desk phone' },
+  },
+  missed: { ...sampleEventBodies.call, state: 'missed' },
+  ended: { ...sampleEventBodies.call, state: 'ended' },
+} as const satisfies Record<
+  Exclude<EventOfKind<'call'>['state'], 'ringing'>,
+  Omit<EventOfKind<'call'>, 'id' | 'occurredAt'>
+>;

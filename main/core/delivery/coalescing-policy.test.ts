@@ -1,70 +1,83 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, EventOfKind } from '../../../common';
-import { CoalescingPolicy, groupKey, type CoalescingStep } from './coalescing-policy';
+import { CoalescingPolicy, popupKey, standsAlone, type CoalescingStep } from './coalescing-policy';
 
-/** The grouping rules alone: no clock, notifier or store, so each row reads as input → steps. */
+/**
+ * The grouping rules alone: no clock, notifier or store, so each row reads as input → steps.
+ * Times are milliseconds since the row began; the window is 2 s and updates 250 ms apart.
+ */
 
 const at = '2026-11-22T09:00:00.000Z';
+const line = { from: '+14155552671', contactName: null, occurredAt: at };
 
 function text(id: string, lineId = 'support'): EventOfKind<'text'> {
+  return { ...line, kind: 'text', id, lineId, body: 'Hi' };
+}
+
+function call(
+  id: string,
+  callId: string,
+  state: EventOfKind<'call'>['state'],
+  lineId = 'support',
+): EventOfKind<'call'> {
+  return { ...line, kind: 'call', id, lineId, callId, state };
+}
+
+function usage(id: string, threshold: 75 | 90 | 100): EventOfKind<'usageThreshold'> {
   return {
-    kind: 'text',
+    kind: 'usageThreshold',
     id,
     occurredAt: at,
-    lineId,
-    from: '+14155552671',
-    contactName: null,
-    body: 'Hi',
+    periodId: '2026-11',
+    threshold,
+    usedMinutes: threshold * 10,
+    includedMinutes: 1000,
   };
 }
 
-function call(id: string, callId: string, state: 'ringing' | 'ended', lineId = 'support') {
-  const event: EventOfKind<'call'> = {
-    kind: 'call',
-    id,
-    occurredAt: at,
-    lineId,
-    from: '+14155552671',
-    contactName: null,
-    callId,
-    state,
-  };
-  return event;
-}
-
-function voicemail(id: string): EventOfKind<'voicemail'> {
+function reminder(id: string, offset: '1h' | '15m' | '1m'): EventOfKind<'appointmentReminder'> {
   return {
-    kind: 'voicemail',
+    kind: 'appointmentReminder',
     id,
     occurredAt: at,
-    lineId: 'support',
-    from: '+14155552671',
-    contactName: null,
-    durationSeconds: 12,
-    transcript: 'Call me back',
+    offset,
+    appointment: {
+      id: `appointment-${id}`,
+      title: id,
+      startsAt: at,
+      endsAt: at,
+      contactName: null,
+    },
   };
 }
 
 type Operation =
-  | { deliver: AlertEvent; popUp?: boolean }
+  | { deliver: AlertEvent; popUp?: boolean; at?: number }
+  | { wake: string; at: number }
   | 'beginCatchUp'
-  | 'endCatchUp'
-  | { windowPassed: string }
-  | 'drain'
-  | 'closeWindows';
+  | { endCatchUp: true; at?: number }
+  | { drain: true; at?: number };
 
-/** A step as one short line: "show t2,t3", "openWindow support/text". */
+/** A key as short words: "support/text", "call/call-1", "alone/u2", "missed/support". */
+function short(key: string): string {
+  const parts = key.split('\u0000');
+  return (parts[0] === 'group' ? parts.slice(1) : parts).join('/');
+}
+
+/** A step as one short line: "show support/text t1", "update support/text t1,t2". */
 function render(step: CoalescingStep): string {
   switch (step.step) {
     case 'release':
-    case 'missedCall':
-      return `${step.step} ${step.delivery.event.id}`;
+      return `release ${step.delivery.event.id}`;
     case 'withdraw':
-      return `withdraw ${step.call.id}`;
+      return `withdraw ${step.call.id}${step.missed ? ' missed' : ''}`;
     case 'show':
-      return `show ${step.events.map((event) => event.id).join(',')}`;
-    case 'openWindow':
-      return `openWindow ${step.key.replace('\u0000', '/')}`;
+    case 'update':
+      return `${step.step} ${short(step.key)} ${step.events.map((event) => event.id).join(',')}${step.summary ? ` (${step.summary})` : ''}`;
+    case 'wake':
+      return `wake ${short(step.key)} +${step.afterMilliseconds}`;
+    case 'forget':
+      return `forget ${short(step.key)}`;
   }
 }
 
@@ -73,68 +86,96 @@ function run(policy: CoalescingPolicy, operation: Operation): CoalescingStep[] {
     policy.beginCatchUp();
     return [];
   }
-  if (operation === 'endCatchUp') return policy.endCatchUp();
-  if (operation === 'drain') return policy.drain();
-  if (operation === 'closeWindows') {
-    policy.closeWindows();
-    return [];
-  }
-  if ('windowPassed' in operation) return policy.windowPassed(operation.windowPassed);
-  return policy.coalesce({ event: operation.deliver, popUp: operation.popUp ?? true });
+  if ('endCatchUp' in operation) return policy.endCatchUp(operation.at ?? 0);
+  if ('drain' in operation) return policy.drain(operation.at ?? 0);
+  if ('wake' in operation) return policy.wake(operation.wake, operation.at);
+  return policy.coalesce(
+    { event: operation.deliver, popUp: operation.popUp ?? true },
+    operation.at ?? 0,
+  );
 }
 
-const supportTexts = 'support\u0000text';
-const supportCalls = 'support\u0000call';
+const supportTexts = popupKey(text('any'));
 
 interface Row {
   name: string;
   operations: Operation[];
   /** Every step, in order, across the operations. */
   steps: string[];
-  /** What the open windows hold at the end, by group ("support/text": ids). */
-  open?: Record<string, string[]>;
+  /** Where the notifier cannot replace in place. */
+  newPopups?: boolean;
 }
 
 const rows: Row[] = [
   {
-    name: 'the first pop-up of a group shows at once and opens its window',
+    name: 'the first alert of a group shows at once; its end is planned a window later',
     operations: [{ deliver: text('t1') }],
-    steps: ['release t1', 'show t1', 'openWindow support/text'],
-    open: { 'support/text': [] },
+    steps: ['release t1', 'show support/text t1', 'wake support/text +2000'],
   },
   {
-    name: 'later ones wait in the window; when it passes they show as one and a new window opens',
+    name: 'later alerts update the pop-up in place at once, a few times a second, the last one trailing',
     operations: [
-      { deliver: text('t1') },
-      { deliver: text('t2') },
-      { deliver: text('t3') },
-      { windowPassed: supportTexts },
+      { deliver: text('t1'), at: 0 },
+      { deliver: text('t2'), at: 300 },
+      { deliver: text('t3'), at: 400 },
+      { deliver: text('t4'), at: 450 },
+      { wake: supportTexts, at: 550 },
+      { wake: supportTexts, at: 2_450 },
     ],
     steps: [
       'release t1',
-      'show t1',
-      'openWindow support/text',
+      'show support/text t1',
+      'wake support/text +2000',
+      'release t2',
+      'update support/text t1,t2',
+      'release t3',
+      'wake support/text +150',
+      'release t4',
+      'update support/text t1,t2,t3,t4',
+      'wake support/text +1900',
+      'forget support/text',
+    ],
+  },
+  {
+    name: 'where the daemon cannot replace, at most one new group pop-up per window',
+    newPopups: true,
+    operations: [
+      { deliver: text('t1'), at: 0 },
+      { deliver: text('t2'), at: 300 },
+      { deliver: text('t3'), at: 1_000 },
+      { wake: supportTexts, at: 2_000 },
+      { wake: supportTexts, at: 3_000 },
+    ],
+    steps: [
+      'release t1',
+      'show support/text t1',
+      'wake support/text +2000',
       'release t2',
       'release t3',
-      'show t2,t3',
-      'openWindow support/text',
+      'update support/text t1,t2,t3',
+      'wake support/text +1000',
+      'forget support/text',
     ],
-    open: { 'support/text': [] },
   },
   {
-    name: 'a window that passes empty closes; the next pop-up shows at once',
-    operations: [{ deliver: text('t1') }, { windowPassed: supportTexts }, { deliver: text('t2') }],
+    name: 'a group quiet for a window ends; its next alert starts a new pop-up',
+    operations: [
+      { deliver: text('t1'), at: 0 },
+      { wake: supportTexts, at: 2_000 },
+      { deliver: text('t2'), at: 2_100 },
+    ],
     steps: [
       'release t1',
-      'show t1',
-      'openWindow support/text',
+      'show support/text t1',
+      'wake support/text +2000',
+      'forget support/text',
       'release t2',
-      'show t2',
-      'openWindow support/text',
+      'show support/text t2',
+      'wake support/text +2000',
     ],
   },
   {
-    name: 'groups are per line and kind: a text, a call and a text on another line all show at once',
+    name: 'a ringing call is never held: it shows alone, at once, beside a burst of texts on its line',
     operations: [
       { deliver: text('t1') },
       { deliver: call('c1', 'call-1', 'ringing') },
@@ -142,20 +183,35 @@ const rows: Row[] = [
     ],
     steps: [
       'release t1',
-      'show t1',
-      'openWindow support/text',
+      'show support/text t1',
+      'wake support/text +2000',
       'release c1',
-      'show c1',
-      'openWindow support/call',
+      'show call/call-1 c1',
       'release t2',
-      'show t2',
-      'openWindow direct/text',
+      'show direct/text t2',
+      'wake direct/text +2000',
     ],
   },
   {
-    name: 'a delivery that is not to pop up is released and opens no window',
-    operations: [{ deliver: text('t1'), popUp: false }, { deliver: text('t2') }],
-    steps: ['release t1', 'release t2', 'show t2', 'openWindow support/text'],
+    name: 'usage 90 % then 100 %: two pop-ups, the second on its own with its own words',
+    operations: [{ deliver: usage('u1', 90) }, { deliver: usage('u2', 100), at: 100 }],
+    steps: [
+      'release u1',
+      'show /usageThreshold u1',
+      'wake /usageThreshold +2000',
+      'release u2',
+      'show alone/u2 u2',
+    ],
+  },
+  {
+    name: 'two reminders in one window each keep their own pop-up',
+    operations: [{ deliver: reminder('r1', '15m') }, { deliver: reminder('r2', '1m') }],
+    steps: ['release r1', 'show alone/r1 r1', 'release r2', 'show alone/r2 r2'],
+  },
+  {
+    name: 'a delivery that is not to pop up is released and shows nothing',
+    operations: [{ deliver: text('t1'), popUp: false }],
+    steps: ['release t1'],
   },
   {
     name: 'a catch-up holds everything, then releases the backlog and shows one pop-up per group',
@@ -163,19 +219,15 @@ const rows: Row[] = [
       'beginCatchUp',
       { deliver: text('t1') },
       { deliver: text('t2') },
-      { deliver: voicemail('v1') },
       { deliver: text('t3', 'direct'), popUp: false },
-      'endCatchUp',
+      { endCatchUp: true },
     ],
     steps: [
       'release t1',
       'release t2',
-      'release v1',
       'release t3',
-      'show t1,t2',
-      'openWindow support/text',
-      'show v1',
-      'openWindow support/voicemail',
+      'show support/text t1,t2',
+      'wake support/text +2000',
     ],
   },
   {
@@ -184,207 +236,110 @@ const rows: Row[] = [
       'beginCatchUp',
       'beginCatchUp',
       { deliver: text('t1') },
-      'endCatchUp',
+      { endCatchUp: true },
       { deliver: text('t2') },
-      'endCatchUp',
-      'endCatchUp',
+      { endCatchUp: true },
+      { endCatchUp: true },
     ],
-    steps: ['release t1', 'release t2', 'show t1,t2', 'openWindow support/text'],
+    steps: ['release t1', 'release t2', 'show support/text t1,t2', 'wake support/text +2000'],
   },
   {
-    name: 'a backlog folds into a window that is still open',
-    operations: [
-      { deliver: text('t1') },
-      'beginCatchUp',
-      { deliver: text('t2') },
-      { deliver: text('t3') },
-      'endCatchUp',
-      { windowPassed: supportTexts },
-    ],
-    steps: [
-      'release t1',
-      'show t1',
-      'openWindow support/text',
-      'release t2',
-      'release t3',
-      'show t2,t3',
-      'openWindow support/text',
-    ],
-  },
-  {
-    name: 'a ringing call whose end is in the backlog is a missed call and never pops',
+    name: 'calls that stopped ringing in a backlog never ring: missed ones pop as missed, once; answered ones not at all',
     operations: [
       'beginCatchUp',
-      { deliver: call('c1', 'call-1', 'ringing') },
-      { deliver: call('c2', 'call-1', 'ended'), popUp: false },
-      'endCatchUp',
-    ],
-    steps: ['missedCall c1', 'release c2'],
-  },
-  {
-    name: 'a ringing call seen after its end is a missed call',
-    operations: [
-      { deliver: call('c1', 'call-1', 'ended'), popUp: false },
-      { deliver: call('c2', 'call-1', 'ringing') },
-    ],
-    steps: ['release c1', 'missedCall c2'],
-  },
-  {
-    name: 'an end withdraws its ringing pop-up still waiting in the window, and only that one',
-    operations: [
       { deliver: call('c1', 'call-1', 'ringing') },
       { deliver: call('c2', 'call-2', 'ringing') },
       { deliver: call('c3', 'call-3', 'ringing') },
-      { deliver: call('c4', 'call-2', 'ended'), popUp: false },
-      { windowPassed: supportCalls },
+      { deliver: call('c4', 'call-4', 'ringing') },
+      { deliver: call('e1', 'call-1', 'ended'), popUp: false },
+      { deliver: call('e2', 'call-2', 'missed'), popUp: false },
+      { deliver: call('e3', 'call-3', 'answered'), popUp: false },
+      { endCatchUp: true },
     ],
     steps: [
-      'release c1',
-      'show c1',
-      'openWindow support/call',
-      'release c2',
-      'release c3',
-      'withdraw c2',
+      'withdraw c1 missed',
+      'withdraw c2 missed',
+      'withdraw c3',
       'release c4',
-      'show c3',
-      'openWindow support/call',
+      'release e1',
+      'release e2',
+      'release e3',
+      'show call/call-4 c4',
+      'show missed/support c1,c2 (missedCalls)',
+      'wake missed/support +2000',
     ],
   },
   {
-    name: 'an end withdraws a waiting ringing pop-up even during a catch-up',
+    name: 'a drain shows what a group has not shown yet and ends every group',
     operations: [
-      { deliver: call('c1', 'call-1', 'ringing') },
-      { deliver: call('c2', 'call-2', 'ringing') },
-      'beginCatchUp',
-      { deliver: call('c3', 'call-2', 'ended'), popUp: false },
-      'endCatchUp',
-    ],
-    steps: [
-      'release c1',
-      'show c1',
-      'openWindow support/call',
-      'release c2',
-      'withdraw c2',
-      'release c3',
-    ],
-    open: { 'support/call': [] },
-  },
-  {
-    name: 'an end on another line withdraws nothing',
-    operations: [
-      { deliver: call('c1', 'call-1', 'ringing') },
-      { deliver: call('c2', 'call-2', 'ringing') },
-      { deliver: call('c3', 'call-2', 'ended', 'direct'), popUp: false },
-    ],
-    steps: ['release c1', 'show c1', 'openWindow support/call', 'release c2', 'release c3'],
-    open: { 'support/call': ['c2'] },
-  },
-  {
-    name: 'drain shows what every window holds and closes them all',
-    operations: [
-      { deliver: text('t1') },
-      { deliver: text('t2') },
-      { deliver: call('c1', 'call-1', 'ringing') },
-      { deliver: text('t3', 'direct') },
-      { deliver: call('c2', 'call-2', 'ringing') },
-      'drain',
+      { deliver: text('t1'), at: 0 },
+      { deliver: text('t2'), at: 100 },
+      { drain: true, at: 150 },
     ],
     steps: [
       'release t1',
-      'show t1',
-      'openWindow support/text',
+      'show support/text t1',
+      'wake support/text +2000',
       'release t2',
-      'release c1',
-      'show c1',
-      'openWindow support/call',
-      'release t3',
-      'show t3',
-      'openWindow direct/text',
-      'release c2',
-      'show t2',
-      'show c2',
+      'wake support/text +150',
+      'update support/text t1,t2',
+      'forget support/text',
     ],
-    open: {},
-  },
-  {
-    name: 'closed windows drop what they held: the next pop-up shows at once',
-    operations: [
-      { deliver: text('t1') },
-      { deliver: text('t2') },
-      'closeWindows',
-      { deliver: text('t3') },
-    ],
-    steps: [
-      'release t1',
-      'show t1',
-      'openWindow support/text',
-      'release t2',
-      'release t3',
-      'show t3',
-      'openWindow support/text',
-    ],
-  },
-  {
-    name: 'an end of catch-up without a beginning does nothing',
-    operations: ['endCatchUp', { deliver: text('t1') }],
-    steps: ['release t1', 'show t1', 'openWindow support/text'],
   },
 ];
 
 describe('CoalescingPolicy', () => {
-  it.each(rows)('$name', ({ operations, steps, open }) => {
+  for (const row of rows) {
+    it(row.name, () => {
+      const policy = new CoalescingPolicy({ replaceInPlace: () => !row.newPopups });
+      const steps = row.operations.flatMap((operation) => run(policy, operation));
+      expect(steps.map(render)).toEqual(row.steps);
+    });
+  }
+
+  it('a 20-text burst is one pop-up updated in place, whatever the pace', () => {
     const policy = new CoalescingPolicy();
-    const taken = operations.flatMap((operation) => run(policy, operation).map(render));
-    expect(taken).toEqual(steps);
-    if (open) {
-      const windows = Object.fromEntries(
-        [...policy.openWindows].map(([key, events]) => [
-          key.replace('\u0000', '/'),
-          events.map((event) => event.id),
-        ]),
-      );
-      expect(windows).toEqual(open);
+    const steps: CoalescingStep[] = [];
+    let wakeAt: number | null = null;
+    for (let index = 0; index < 20; index++) {
+      const now = index * 100;
+      if (wakeAt !== null && wakeAt <= now) {
+        steps.push(...policy.wake(supportTexts, wakeAt));
+        wakeAt = null;
+      }
+      const taken = policy.coalesce({ event: text(`t${index}`), popUp: true }, now);
+      steps.push(...taken);
+      for (const step of taken) if (step.step === 'wake') wakeAt = now + step.afterMilliseconds;
     }
+    steps.push(...policy.drain(2_000));
+    expect(steps.filter((step) => step.step === 'show')).toHaveLength(1);
+    const updates = steps.filter((step) => step.step === 'update');
+    // 2 s of texts at most four updates a second, and the last shows all 20.
+    expect(updates.length).toBeLessThanOrEqual(9);
+    expect(updates.at(-1)?.events).toHaveLength(20);
   });
 
-  it('hands a held delivery back as it was given, with what it carries besides', () => {
-    const policy = new CoalescingPolicy<{ event: AlertEvent; popUp: boolean; note: string }>();
+  it('1,000 ended calls or more in a backlog are never "new calls": all missed, in one pop-up', () => {
+    const policy = new CoalescingPolicy();
     policy.beginCatchUp();
-    const delivery = { event: text('t1'), popUp: false, note: 'muted' };
-    expect(policy.coalesce(delivery)).toEqual([]);
-    expect(policy.held).toEqual([delivery]);
-    expect(policy.endCatchUp()).toEqual([{ step: 'release', delivery }]);
-    expect(policy.held).toEqual([]);
-  });
-
-  it('remembers the last 2,000 ended calls: an older one rings again as new', () => {
-    const policy = new CoalescingPolicy();
-    for (let index = 0; index <= 2_000; index++) {
-      policy.coalesce({ event: call(`end-${index}`, `call-${index}`, 'ended'), popUp: false });
+    for (let index = 0; index < 2_500; index++) {
+      policy.coalesce({ event: call(`c${index}`, `call-${index}`, 'ringing'), popUp: true }, 0);
     }
-    const steps = (callId: string) =>
-      policy
-        .coalesce({ event: call(`ring-${callId}`, callId, 'ringing'), popUp: true })
-        .map(render);
-    expect(steps('call-0')).toEqual([
-      'release ring-call-0',
-      'show ring-call-0',
-      'openWindow support/call',
-    ]);
-    expect(steps('call-1')).toEqual(['missedCall ring-call-1']);
+    for (let index = 0; index < 2_500; index++) {
+      policy.coalesce({ event: call(`e${index}`, `call-${index}`, 'ended'), popUp: false }, 0);
+    }
+    const steps = policy.endCatchUp(0);
+    const shows = steps.filter((step) => step.step === 'show');
+    expect(shows.map((step) => step.summary)).toEqual(['missedCalls']);
+    expect(shows[0]?.events).toHaveLength(2_500);
   });
 
-  it('keys groups on line and kind; events without a line group by kind alone', () => {
-    expect(groupKey(text('t1'))).toBe(groupKey(text('t2')));
-    expect(groupKey(text('t1'))).not.toBe(groupKey(text('t1', 'direct')));
-    expect(groupKey(text('t1'))).not.toBe(groupKey(voicemail('v1')));
-    const report: AlertEvent = {
-      kind: 'accountReport',
-      id: 'r1',
-      occurredAt: at,
-      report: 'billingWarning',
-      summary: 'Card expires soon',
-    };
-    expect(groupKey(report)).toBe('\u0000accountReport');
+  it('says which alerts stand alone: the critical ones', () => {
+    expect(standsAlone(call('c', 'call', 'ringing'))).toBe(true);
+    expect(standsAlone(call('c', 'call', 'missed'))).toBe(false);
+    expect(standsAlone(usage('u', 100))).toBe(true);
+    expect(standsAlone(usage('u', 90))).toBe(false);
+    expect(standsAlone(reminder('r', '1m'))).toBe(true);
+    expect(standsAlone(text('t'))).toBe(false);
   });
 });

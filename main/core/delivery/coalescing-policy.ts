@@ -1,5 +1,4 @@
 import type { AlertEvent, EventOfKind } from '../../../common';
-import { RecentSet } from './recent-set';
 
 /**
  * What coalescing needs to know of a decided delivery: its event, and whether the policy engine
@@ -12,31 +11,55 @@ export interface Coalescable {
 }
 
 /**
- * One thing for the delivery engine to do. `coalesce` returns them in the order they must be
- * done: a delivery is listed before the pop-up that shows it, a backlog is listed in full before
- * its summaries pop.
+ * One thing for the delivery engine to do. Every method returns them in the order they must be
+ * done: a delivery is released before the pop-up that shows it, a backlog is released in full
+ * before its pop-ups.
  */
 export type CoalescingStep<D extends Coalescable = Coalescable> =
   /** The delivery is released now: it goes to the in-app list (when it gets an item there). */
   | { readonly step: 'release'; readonly delivery: D }
-  /** A ringing call seen after its end: it never pops; it is listed as a missed call. */
-  | { readonly step: 'missedCall'; readonly delivery: D; readonly call: EventOfKind<'call'> }
-  /** A ringing call waiting in an open group has ended: its pop-up is withdrawn, listed as missed. */
-  | { readonly step: 'withdraw'; readonly call: EventOfKind<'call'> }
-  /** One pop-up now: one event on its own, or one summary of several (oldest first). */
-  | { readonly step: 'show'; readonly events: readonly AlertEvent[] }
-  /** A group's window opens: when it has passed, call `windowPassed(key)`. */
-  | { readonly step: 'openWindow'; readonly key: string };
+  /**
+   * A ringing call held by a catch-up that stopped ringing in the same backlog: it never pops.
+   * `missed` when nobody answered it (it is counted in the missed-calls pop-up).
+   */
+  | {
+      readonly step: 'withdraw';
+      readonly delivery: D;
+      readonly call: EventOfKind<'call'>;
+      readonly missed: boolean;
+    }
+  /**
+   * A new pop-up now, under `key`: one alert that stands alone, the first of a group, or a
+   * catch-up's summary of a group (`summary: 'missedCalls'` for calls that rang while offline).
+   */
+  | {
+      readonly step: 'show';
+      readonly key: string;
+      readonly events: readonly AlertEvent[];
+      readonly summary: 'missedCalls' | null;
+    }
+  /** The pop-up of `key` says these now (the whole group so far, oldest first): in place. */
+  | {
+      readonly step: 'update';
+      readonly key: string;
+      readonly events: readonly AlertEvent[];
+      readonly summary: 'missedCalls' | null;
+    }
+  /** Call `wake(key, now)` after this long (one timer per key: this one replaces the last). */
+  | { readonly step: 'wake'; readonly key: string; readonly afterMilliseconds: number }
+  /** The group of `key` is over (quiet for a window): its next alert starts a new pop-up. */
+  | { readonly step: 'forget'; readonly key: string };
 
-/** How many ended call ids are remembered, so a late "ringing" for them never pops. */
-const endedCallMemory = 2_000;
-
-/**
- * The group an event's pop-up folds into: its line and kind. The one place that says which
- * pop-ups become one.
- */
-export function groupKey(event: AlertEvent): string {
-  return `${'lineId' in event ? event.lineId : ''}\u0000${event.kind}`;
+export interface CoalescingOptions {
+  /** A group stays one pop-up while its alerts come closer than this. Default 2 s. */
+  windowMilliseconds?: number;
+  /** The least time between two updates of one group's pop-up (a few a second). Default 250 ms. */
+  updateIntervalMilliseconds?: number;
+  /**
+   * Whether the notifier replaces a pop-up in place (`capabilities.replace`). Where it cannot,
+   * each update is a new pop-up, so a group gets at most one per window.
+   */
+  replaceInPlace?: () => boolean;
 }
 
 function isRingingCall(event: AlertEvent): event is EventOfKind<'call'> {
@@ -44,27 +67,86 @@ function isRingingCall(event: AlertEvent): event is EventOfKind<'call'> {
 }
 
 /**
- * Which pop-ups show now, which wait, and which fold into which group: the grouping rules of
- * delivery, with no clock, notifier or store inside. State is plain data (open groups, the
- * held backlog, the ended calls it remembers); every method returns the steps to take.
+ * Alerts that must be seen now and in full: never folded into a group, each its own pop-up with
+ * its own words. Ringing calls, usage at 100 %, a failed payment, billing warnings, and
+ * appointment reminders (two reminders in one window each keep their name and time).
+ */
+export function standsAlone(event: AlertEvent): boolean {
+  switch (event.kind) {
+    case 'call':
+      return event.state === 'ringing';
+    case 'usageThreshold':
+      return event.threshold === 100;
+    case 'paymentFailed':
+    case 'appointmentReminder':
+      return true;
+    case 'accountReport':
+      return event.report === 'billingWarning';
+    default:
+      return false;
+  }
+}
+
+/**
+ * The pop-up an event's alert goes to: its own (a ringing call's key names the call, so its
+ * pop-up can be found when the call stops), else its group, by line and kind: different alert
+ * types never merge. The one place that says which pop-ups become one.
+ */
+export function popupKey(event: AlertEvent): string {
+  if (isRingingCall(event)) return callPopupKey(event.callId);
+  if (standsAlone(event)) return `alone\u0000${event.id}`;
+  return `group\u0000${'lineId' in event ? event.lineId : ''}\u0000${event.kind}`;
+}
+
+/** The pop-up of a ringing call. */
+export function callPopupKey(callId: string): string {
+  return `call\u0000${callId}`;
+}
+
+interface Group {
+  events: AlertEvent[];
+  summary: 'missedCalls' | null;
+  /** When its pop-up last changed, and how many of `events` it showed then. */
+  paintedAt: number;
+  painted: number;
+  lastAlertAt: number;
+  /** When its timer runs out (null: none planned): an earlier one re-plans, so few are set. */
+  wakeAt: number | null;
+}
+
+/**
+ * Which pop-ups show, and which become one: the grouping rules of delivery, with no clock,
+ * notifier or store inside (the time is passed in). State is plain data (open groups, the
+ * held backlog); every method returns the steps to take.
  *
- * - Per group (`groupKey`): the first pop-up shows at once and opens a window; later ones wait
- *   in it; when it passes, what it holds shows as one and a new window opens.
- * - Between `beginCatchUp()` and `endCatchUp()` (nested) every delivery is held; the backlog is
- *   released in full, then one pop-up per group (folded into a group whose window is open).
- * - A ringing call whose end was seen never pops: it is a missed call. An end arriving while its
- *   ringing pop-up waits in a window withdraws that pop-up.
+ * - Nothing is held back: the first alert of a group pops at once; later ones update that
+ *   pop-up in place at once, at most one update per `updateIntervalMilliseconds` (the last one
+ *   follows when the interval ends: a trailing update is guaranteed). A group ends once no
+ *   alert came for a window.
+ * - Alerts that stand alone (`standsAlone`: a ringing call first of all) pop on their own, at
+ *   once, and are never folded into a group.
+ * - Between `beginCatchUp()` and `endCatchUp()` (nested) every delivery is held; then the
+ *   backlog is released in full, and pops one pop-up per group. A ringing call that stopped
+ *   ringing in the backlog never pops; those nobody answered pop as one "missed calls" pop-up
+ *   per line. A call's state is read from the backlog itself, never from a bounded memory.
  */
 export class CoalescingPolicy<D extends Coalescable = Coalescable> {
-  /** Open windows by group key: the pop-ups each holds back, oldest first. */
-  readonly #windows = new Map<string, AlertEvent[]>();
-  readonly #endedCalls = new RecentSet(endedCallMemory);
+  readonly #groups = new Map<string, Group>();
+  readonly #window: number;
+  readonly #interval: number;
+  readonly #replaceInPlace: () => boolean;
   #held: D[] = [];
   #catchUpDepth = 0;
 
-  /** Open windows and what each holds (tests, status). */
-  get openWindows(): ReadonlyMap<string, readonly AlertEvent[]> {
-    return this.#windows;
+  constructor(options: CoalescingOptions = {}) {
+    this.#window = options.windowMilliseconds ?? 2_000;
+    this.#interval = options.updateIntervalMilliseconds ?? 250;
+    this.#replaceInPlace = options.replaceInPlace ?? (() => true);
+  }
+
+  /** Open groups and the alerts each shows (tests, status). */
+  get openGroups(): ReadonlyMap<string, readonly AlertEvent[]> {
+    return new Map([...this.#groups].map(([key, group]) => [key, group.events]));
   }
 
   /** Deliveries held by a catch-up, in arrival order. */
@@ -72,20 +154,19 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     return this.#held;
   }
 
-  /** One decided delivery: every event, alerting or not (an ended call ends a ringing one). */
-  coalesce(delivery: D): CoalescingStep<D>[] {
-    const steps: CoalescingStep<D>[] = [];
-    const { event } = delivery;
-    if (event.kind === 'call' && event.state === 'ended') this.#callEnded(event, steps);
+  /** Whether a catch-up holds deliveries now. */
+  get catchingUp(): boolean {
+    return this.#catchUpDepth > 0;
+  }
+
+  /** One decided delivery: every event, alerting or not (a call's end is read from them). */
+  coalesce(delivery: D, now: number): CoalescingStep<D>[] {
     if (this.#catchUpDepth > 0) {
       this.#held.push(delivery);
-      return steps;
+      return [];
     }
-    if (this.#released(delivery, steps) && delivery.popUp) {
-      const pending = this.#windows.get(groupKey(event));
-      if (pending) pending.push(event);
-      else this.#popUp(groupKey(event), [event], steps);
-    }
+    const steps: CoalescingStep<D>[] = [{ step: 'release', delivery }];
+    if (delivery.popUp) this.#add(popupKey(delivery.event), [delivery.event], null, now, steps);
     return steps;
   }
 
@@ -94,79 +175,133 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     this.#catchUpDepth++;
   }
 
-  /** At the outermost end: the held backlog released, then one pop-up per group. */
-  endCatchUp(): CoalescingStep<D>[] {
+  /** At the outermost end: the held backlog released, then its pop-ups (see the class). */
+  endCatchUp(now: number): CoalescingStep<D>[] {
     if (this.#catchUpDepth === 0) return [];
     this.#catchUpDepth--;
     if (this.#catchUpDepth > 0) return [];
     const held = this.#held;
     this.#held = [];
+    // How each call of the backlog stands at its end: its last state there.
+    const lastState = new Map<string, EventOfKind<'call'>['state']>();
+    for (const { event } of held)
+      if (event.kind === 'call') lastState.set(event.callId, event.state);
     const steps: CoalescingStep<D>[] = [];
     const groups = new Map<string, AlertEvent[]>();
+    const missedByLine = new Map<string, AlertEvent[]>();
+    const gather = (into: Map<string, AlertEvent[]>, key: string, event: AlertEvent) => {
+      const group = into.get(key);
+      if (group) group.push(event);
+      else into.set(key, [event]);
+    };
     for (const delivery of held) {
-      if (!this.#released(delivery, steps) || !delivery.popUp) continue;
-      const key = groupKey(delivery.event);
-      const group = groups.get(key);
-      if (group) group.push(delivery.event);
-      else groups.set(key, [delivery.event]);
+      const { event } = delivery;
+      const state = isRingingCall(event) ? lastState.get(event.callId) : undefined;
+      if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
+        const missed = state !== 'answered';
+        steps.push({ step: 'withdraw', delivery, call: event, missed });
+        if (missed && delivery.popUp) gather(missedByLine, `missed\u0000${event.lineId}`, event);
+        continue;
+      }
+      steps.push({ step: 'release', delivery });
+      if (delivery.popUp) gather(groups, popupKey(event), event);
     }
-    for (const [key, events] of groups) {
-      const pending = this.#windows.get(key);
-      if (pending) for (const event of events) pending.push(event);
-      else this.#popUp(key, events, steps);
-    }
+    for (const [key, events] of groups) this.#add(key, events, null, now, steps);
+    for (const [key, events] of missedByLine) this.#add(key, events, 'missedCalls', now, steps);
     return steps;
   }
 
-  /** A group's window has passed: what it held shows as one, and a burst still going keeps one open. */
-  windowPassed(key: string): CoalescingStep<D>[] {
-    const pending = this.#windows.get(key);
-    this.#windows.delete(key);
+  /** The timer of `key` ran out: a trailing update is due, or the group is over. */
+  wake(key: string, now: number): CoalescingStep<D>[] {
+    const group = this.#groups.get(key);
     const steps: CoalescingStep<D>[] = [];
-    if (pending && pending.length > 0) this.#popUp(key, pending, steps);
+    if (!group) return steps;
+    group.wakeAt = null;
+    if (group.painted < group.events.length && now - group.paintedAt >= this.#gap()) {
+      this.#paint(key, group, now, steps);
+    }
+    if (group.painted === group.events.length && now - group.lastAlertAt >= this.#window) {
+      this.#groups.delete(key);
+      steps.push({ step: 'forget', key });
+      return steps;
+    }
+    this.#planWake(key, group, now, steps);
     return steps;
   }
 
-  /** Every window closes now and shows what it held (flush before shutdown, tests). */
-  drain(): CoalescingStep<D>[] {
+  /** Every group shows what it holds now and ends (flush before shutdown, tests). */
+  drain(now: number): CoalescingStep<D>[] {
     const steps: CoalescingStep<D>[] = [];
-    for (const [key, pending] of [...this.#windows]) {
-      this.#windows.delete(key);
-      if (pending.length > 0) steps.push({ step: 'show', events: pending });
+    for (const [key, group] of [...this.#groups]) {
+      if (group.painted < group.events.length) this.#paint(key, group, now, steps);
+      this.#groups.delete(key);
+      steps.push({ step: 'forget', key });
     }
     return steps;
   }
 
-  /** Every window closes and what it held is dropped, never shown (stop). */
+  /** Every group ends and what it did not show yet is dropped, never shown (stop). */
   closeWindows(): void {
-    this.#windows.clear();
+    this.#groups.clear();
   }
 
-  /** Releases a delivery, or turns a ringing call already over into a missed call (false). */
-  #released(delivery: D, steps: CoalescingStep<D>[]): boolean {
-    const { event } = delivery;
-    if (isRingingCall(event) && this.#endedCalls.has(event.callId)) {
-      steps.push({ step: 'missedCall', delivery, call: event });
-      return false;
+  /** Between two updates of one pop-up: a few a second, or one a window where not in place. */
+  #gap(): number {
+    return this.#replaceInPlace() ? this.#interval : this.#window;
+  }
+
+  #add(
+    key: string,
+    events: AlertEvent[],
+    summary: 'missedCalls' | null,
+    now: number,
+    steps: CoalescingStep<D>[],
+  ): void {
+    const [first] = events;
+    if (!first) return;
+    if (!key.startsWith('group\u0000') && !key.startsWith('missed\u0000')) {
+      // Stands alone: one pop-up per alert, never a group.
+      for (const event of events)
+        steps.push({ step: 'show', key: popupKey(event), events: [event], summary });
+      return;
     }
-    steps.push({ step: 'release', delivery });
-    return true;
+    const group = this.#groups.get(key);
+    if (!group) {
+      const opened: Group = {
+        events: [...events],
+        summary,
+        paintedAt: now,
+        painted: events.length,
+        lastAlertAt: now,
+        wakeAt: null,
+      };
+      this.#groups.set(key, opened);
+      steps.push({ step: 'show', key, events: opened.events.slice(), summary });
+      this.#planWake(key, opened, now, steps);
+      return;
+    }
+    group.events.push(...events);
+    group.lastAlertAt = now;
+    if (now - group.paintedAt >= this.#gap()) this.#paint(key, group, now, steps);
+    this.#planWake(key, group, now, steps);
   }
 
-  #popUp(key: string, events: AlertEvent[], steps: CoalescingStep<D>[]): void {
-    steps.push({ step: 'show', events }, { step: 'openWindow', key });
-    this.#windows.set(key, []);
+  #paint(key: string, group: Group, now: number, steps: CoalescingStep<D>[]): void {
+    group.paintedAt = now;
+    group.painted = group.events.length;
+    steps.push({ step: 'update', key, events: group.events.slice(), summary: group.summary });
   }
 
-  #callEnded(ended: EventOfKind<'call'>, steps: CoalescingStep<D>[]): void {
-    this.#endedCalls.add(ended.callId);
-    // Only the window of calls on that line is searched, never the texts of a burst.
-    const pending = this.#windows.get(groupKey(ended));
-    const index =
-      pending?.findIndex((event) => isRingingCall(event) && event.callId === ended.callId) ?? -1;
-    const ringing = pending?.[index];
-    if (!pending || index < 0 || !ringing || !isRingingCall(ringing)) return;
-    pending.splice(index, 1);
-    steps.push({ step: 'withdraw', call: ringing });
+  /** The next moment the group needs: its trailing update, else its end. */
+  #planWake(key: string, group: Group, now: number, steps: CoalescingStep<D>[]): void {
+    const at =
+      group.painted < group.events.length
+        ? group.paintedAt + this.#gap()
+        : group.lastAlertAt + this.#window;
+    // A timer already set for no later than that wakes first and plans again: a burst of 1,000
+    // alerts sets a few timers, not 1,000.
+    if (group.wakeAt !== null && group.wakeAt <= at) return;
+    group.wakeAt = at;
+    steps.push({ step: 'wake', key, afterMilliseconds: Math.max(0, at - now) });
   }
 }

@@ -59,6 +59,9 @@ describe('DeliveryEngine', () => {
         itemId: event.id,
         title: 'New text on Support Line',
         body: 'Ann Lee · +1 415 555 2671: Is my order ready?',
+        urgency: 'normal',
+        category: 'im.received',
+        actions: [{ id: 'open', label: 'Open' }],
       },
     ]);
     expect(items()).toMatchObject([
@@ -68,7 +71,7 @@ describe('DeliveryEngine', () => {
     expect(engine.unread.get()).toBe(1);
   });
 
-  it('turns 1,000 texts in 10 s into a handful of pop-ups and 1,000 in-app items', async () => {
+  it('turns 1,000 texts in 10 s into one pop-up updated in place and 1,000 in-app items', async () => {
     const { clock, store, notifier, engine, process, items } = setup();
     const unreadUpdates: number[] = [];
     engine.unread.subscribe((count) => unreadUpdates.push(count));
@@ -83,11 +86,15 @@ describe('DeliveryEngine', () => {
     }
     clock.advance(2_000);
     await engine.flush();
-    expect(notifier.shown.length).toBeGreaterThanOrEqual(2);
-    expect(notifier.shown.length).toBeLessThanOrEqual(7);
+    expect(notifier.shown).toHaveLength(1);
     expect(notifier.shown[0]?.title).toBe('New text on Support Line');
-    expect(notifier.shown[1]?.title).toMatch(/^\d+ new texts on Support Line$/);
-    expect(notifier.shown[1]?.body).toMatch(/^\d+ new texts on Support Line from .+ and 2 others$/);
+    // A few updates a second, in place, and the last one names the last text and the count.
+    expect(notifier.replaced.length).toBeGreaterThanOrEqual(10);
+    expect(notifier.replaced.length).toBeLessThanOrEqual(45);
+    expect(notifier.replaced.at(-1)?.content).toMatchObject({
+      title: '1000 new texts on Support Line',
+      body: 'Ann Lee: Hello — and 999 more texts on Support Line',
+    });
     expect(items()).toHaveLength(1_000);
     expect(engine.unread.get()).toBe(1_000);
     // One count (a scan of the list) and one update for the window per turn, not one per text.
@@ -217,7 +224,12 @@ describe('DeliveryEngine', () => {
     await engine.flush();
     expect(notifier.shown.map((popup) => [popup.title, popup.body])).toEqual([
       ['New text on line line-support', 'Ann Lee · +1 415 555 2671: Hello'],
-      ['2 new texts on line line-support', '2 new texts on line line-support from Ann Lee'],
+    ]);
+    expect(notifier.replaced.map(({ content }) => [content.title, content.body])).toEqual([
+      [
+        '3 new texts on line line-support',
+        'Ann Lee: Hello — and 2 more texts on line line-support',
+      ],
     ]);
     expect(handle.store.notifications.list(10).map((item) => item.title)).toEqual(
       texts.map(() => 'New text on line line-support'),
@@ -233,7 +245,7 @@ describe('DeliveryEngine', () => {
     ]);
   });
 
-  it('turns a reconnect backlog into one pop-up per line and kind; an ended call becomes a missed call', async () => {
+  it('turns a reconnect backlog into one pop-up per line and kind; an ended call pops as missed', async () => {
     const { clock, store, notifier, engine, process, items } = setup();
     engine.beginCatchUp();
     const ringing = callEvent(clock, { callId: 'call-77' });
@@ -259,29 +271,54 @@ describe('DeliveryEngine', () => {
     expect(notifier.shown.map((popup) => popup.title)).toEqual([
       '5 new texts on Support Line',
       'Voicemail on Support Line',
+      'Missed call from Ann Lee',
     ]);
-    expect(notifier.shown[0]?.body).toBe('5 new texts on Support Line from Ann Lee and 1 other');
+    expect(notifier.shown[0]?.body).toBe('Ann Lee: Hello — and 4 more texts on Support Line');
+    expect(notifier.shown[2]?.actions).toEqual([{ id: 'callBack', label: 'Call back' }]);
     const missed = items().find((item) => item.id === ringing.id);
     expect(missed).toMatchObject({
-      title: 'Missed call on Support Line',
-      body: 'Ann Lee · +1 415 555 2671',
+      title: 'Missed call from Ann Lee',
+      body: 'Ann Lee · +1 415 555 2671 on Support Line',
     });
     expect(items()).toHaveLength(7);
     expect(store.events.pendingNotifications()).toEqual([]);
   });
 
-  it('withdraws a ringing pop-up still waiting in a window when the call ends', async () => {
+  it('closes a ringing pop-up when the call is answered, replaces it when it is missed', async () => {
     const { clock, notifier, engine, process, items } = setup();
-    process(callEvent(clock, { callId: 'first' }));
+    const first = callEvent(clock, { callId: 'first' });
+    process(first);
     const second = callEvent(clock, { callId: 'second' });
     process(second);
-    process(callEvent(clock, { callId: 'second', state: 'ended' }));
-    clock.advance(2_000);
     await engine.flush();
-    expect(notifier.shown).toHaveLength(1);
-    expect(items().find((item) => item.id === second.id)?.title).toBe(
-      'Incoming call on Support Line',
+    expect(notifier.shown.map((popup) => [popup.itemId, popup.urgency, popup.expiry])).toEqual([
+      [first.id, 'critical', 'never'],
+      [second.id, 'critical', 'never'],
+    ]);
+    expect(notifier.shown[0]?.actions).toEqual([
+      { id: 'muteLine', label: 'Mute this line for 1 hour' },
+    ]);
+    process(
+      callEvent(clock, {
+        callId: 'first',
+        state: 'answered',
+        answeredBy: { userId: 'user-taylor', name: 'Taylor Reed', device: 'Desk phone' },
+      }),
     );
+    process(callEvent(clock, { callId: 'second', state: 'ended' }));
+    // A later state of a call already stopped changes nothing.
+    process(callEvent(clock, { callId: 'first', state: 'ended' }));
+    await engine.flush();
+    expect(notifier.closed).toEqual([{ id: 'popup-1' }]);
+    expect(notifier.replaced.map(({ handle, content }) => [handle.id, content.title])).toEqual([
+      ['popup-2', 'Missed call from Ann Lee'],
+    ]);
+    expect(notifier.onScreen.map((popup) => popup.title)).toEqual(['Missed call from Ann Lee']);
+    expect(items().find((item) => item.id === first.id)).toMatchObject({
+      title: 'Answered by Taylor Reed',
+      body: 'Call from Ann Lee · +1 415 555 2671 on Support Line on Desk phone',
+    });
+    expect(items().find((item) => item.id === second.id)?.title).toBe('Missed call from Ann Lee');
   });
 
   it('a ringing call seen after its end never pops', async () => {
@@ -291,9 +328,7 @@ describe('DeliveryEngine', () => {
     process(ringing);
     await engine.flush();
     expect(notifier.shown).toHaveLength(0);
-    expect(items().find((item) => item.id === ringing.id)?.title).toBe(
-      'Missed call on Support Line',
-    );
+    expect(items().find((item) => item.id === ringing.id)?.title).toBe('Missed call from Ann Lee');
   });
 
   it('reports a missing notifier once (health and one in-app item) and still lists every alert', async () => {

@@ -3,26 +3,26 @@ import {
   type AlertEvent,
   type AlertType,
   type Decision,
-  type EventOfKind,
   type HealthNotice,
-  type InAppNotification,
   type PopupRecord,
 } from '../../../common';
 import type { BatchRunner } from '../event-batch';
-import {
-  type Clock,
-  type Logger,
-  type NotifierPort,
-  type Observable,
-  type PopupContent,
-  type TimerHandle,
-} from '../ports';
+import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CoalescingPolicy, type Coalescable, type CoalescingStep } from './coalescing-policy';
+import { CallLife } from './call-life';
+import {
+  callPopupKey,
+  CoalescingPolicy,
+  type Coalescable,
+  type CoalescingStep,
+} from './coalescing-policy';
 import { withFallback, type EventDescriber } from './describe';
 import { InAppList } from './in-app-list';
 import { NotifierHealth } from './notifier-health';
-import { RecentSet } from './recent-set';
+import { PopupBoard, type HandOff } from './popup-board';
+import { PopupCommands, type PopupCommand } from './popup-commands';
+import { missedCallContent, popupContentOf } from './popup-content';
+import { PopupRecords, type SettledDelivery } from './popup-records';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
 
 export interface DeliveryEngineOptions {
@@ -36,7 +36,10 @@ export interface DeliveryEngineOptions {
    * `Description`s are sanitised and bounded by construction (`bounded`).
    */
   describer: EventDescriber;
-  /** After a pop-up, more of the same group within this window become one. Default 2 s. */
+  /**
+   * A group's pop-up stays one while its alerts come closer than this; where the notifier
+   * cannot replace in place, at most one new pop-up per group per window. Default 2 s.
+   */
   coalesceWindowMilliseconds?: number;
   /**
    * The session's event batches (main/core/event-batch.ts): a delivery's in-app item is
@@ -54,18 +57,10 @@ export interface DeliveryEngineOptions {
 /** The in-app reason of an alert the desktop's own do-not-disturb held back. */
 export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
-/** What became of one delivered event, once nothing about it is left to do. */
-export interface SettledDelivery {
-  eventId: string;
-  /** The pop-up's record, when one was owed; null when none was. */
-  popup: PopupRecord | null;
-}
+export type { SettledDelivery } from './popup-records';
 
 /** Why a ringing call seen after its end never pops up. */
 const callEndedReason = 'The call had ended before it could pop up';
-
-/** How many ended call ids are remembered, so a late "ringing" for them is listed as missed. */
-const endedCallMemory = 2_000;
 
 interface Delivery extends Coalescable {
   inApp: boolean;
@@ -78,17 +73,22 @@ interface Delivery extends Coalescable {
  *
  * - The in-app item of an event is written in its event's batch, during a catch-up too, so it
  *   commits with the decision (a kill cannot lose it). A pop-up that cannot show at all lists
- *   the alert there too; a ringing call already over is listed as missed.
- * - Which pop-ups show now, wait in a window, become one, or are held by a catch-up (a
- *   reconnect's replay, a wake-up) is the `CoalescingPolicy`'s to say (see there); it is asked
- *   once the event's batch committed, so a batch that rolls back leaves nothing behind here.
- *   This engine carries out its steps against the ports and runs its windows' timers.
+ *   the alert there too.
+ * - A call's life (`CallLife`, read from the store): its ringing pop-up is critical and stays
+ *   until the call stops ringing; then it is closed (answered, here or on any device: its item
+ *   says who answered) or replaced by "Missed call from …" (missed, or the caller hung up). A
+ *   ringing call seen after its stop never pops; its item says how it ended.
+ * - Which pop-ups show, which update a group's pop-up in place, and what a catch-up (a
+ *   reconnect's replay, a wake-up) holds is the `CoalescingPolicy`'s to say; it is asked once the
+ *   event's batch committed, so a batch that rolls back leaves nothing behind here. This engine
+ *   carries out its steps (`PopupBoard`) and runs its timers.
  * - An alert held back by a mute, do-not-disturb, quiet hours or another call is still listed,
  *   with the reason. A pop-up that fails, or cannot be shown at all, is listed too and counted in
  *   `health`.
  * - What became of each pop-up (shown, failed with the notifier's error, withdrawn) is recorded
  *   with its event once it was handed off, so a restart does not raise it again; then, or at the
  *   commit when no pop-up was owed, the delivery is settled (`onSettled`).
+ * - Clicks and buttons become `PopupCommand`s (`onOpenItem`, `onPopupCommand`).
  */
 export class DeliveryEngine {
   readonly #clock: Clock;
@@ -98,16 +98,14 @@ export class DeliveryEngine {
   readonly #list: InAppList;
   readonly #describer: EventDescriber;
   readonly #batches: Pick<BatchRunner, 'afterCommit'>;
-  readonly #windowMilliseconds: number;
-  readonly #policy = new CoalescingPolicy<Delivery>();
-  /** Calls whose end was delivered: a later "ringing" for one is a missed call. */
-  readonly #endedCalls = new RecentSet(endedCallMemory);
-  /** The timer of each open coalescing window, by group key. */
-  readonly #windowTimers = new Map<string, TimerHandle>();
+  readonly #policy: CoalescingPolicy<Delivery>;
+  readonly #calls: CallLife;
+  readonly #board: PopupBoard;
+  readonly #commands: PopupCommands;
+  /** The timer of each pop-up key the policy asked to wake. */
+  readonly #timers = new Map<string, TimerHandle>();
   readonly #notifierHealth: NotifierHealth;
-  readonly #openListeners = new Set<(itemId: string) => void>();
-  readonly #settledListeners = new Set<(settled: readonly SettledDelivery[]) => void>();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
   #stopped = false;
 
@@ -131,12 +129,23 @@ export class DeliveryEngine {
       this.#logger.error('Describing an event failed', { id, error: String(error) }),
     );
     this.#batches = options.batches;
-    this.#windowMilliseconds = options.coalesceWindowMilliseconds ?? 2_000;
-    this.#breakThrough = options.breakThrough ?? (() => []);
-    this.#notifier.onClick((itemId) => {
-      if (this.#stopped) return;
-      for (const listener of [...this.#openListeners]) listener(itemId);
+    this.#policy = new CoalescingPolicy<Delivery>({
+      windowMilliseconds: options.coalesceWindowMilliseconds ?? 2_000,
+      replaceInPlace: () => this.#notifier.capabilities.get().replace === 'inPlace',
     });
+    this.#calls = new CallLife({
+      events: options.events,
+      list: this.#list,
+      describer: this.#describer,
+    });
+    this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff));
+    this.#commands = new PopupCommands({
+      notifier: options.notifier,
+      events: options.events,
+      logger: options.logger,
+    });
+    this.#records = new PopupRecords(options);
+    this.#breakThrough = options.breakThrough ?? (() => []);
   }
 
   /** Health lines for the person (no notification daemon, failing pop-ups). */
@@ -165,9 +174,9 @@ export class DeliveryEngine {
 
   /**
    * Takes the policy's decision for one event, inside its batch: the in-app item now (an in-app
-   * delivery, a quiet suppression with its reason, a missed call, or the fallback of a pop-up
-   * that cannot show), the pop-up once the batch committed (coalesced). Call it for every
-   * decided event, alerts or not: an ended call is how a ringing one is known to be over. A
+   * delivery, a quiet suppression with its reason, a call's item rewritten as it stops, or the
+   * fallback of a pop-up that cannot show), the pop-up once the batch committed. Call it for
+   * every decided event, alerts or not: a call's stop is how its ringing pop-up is closed. A
    * failed write throws: the batch must roll back.
    */
   deliver(event: AlertEvent, decision: Decision): void {
@@ -179,7 +188,6 @@ export class DeliveryEngine {
     // The desktop's own do-not-disturb holds the pop-up: listed with the reason, recorded.
     const heldBySystem =
       wanted && this.#notifier.systemDoNotDisturb.get().on && !this.#ringsThrough(event, decision);
-    const popUp = wanted && !heldBySystem;
     const inApp = heldBySystem || decision.deliveries.some((entry) => entry.channel === 'inApp');
     // The explanation names lines, which come from the service: shown in the list, so bounded.
     const quietReason = heldBySystem
@@ -191,29 +199,40 @@ export class DeliveryEngine {
       ? { status: 'withdrawn', reason: systemDoNotDisturbReason }
       : null;
     if (held) this.#events.markNotified(event.id, this.#clock.now(), held);
-    if (event.kind === 'call' && event.state === 'ended') this.#endedCalls.add(event.callId);
-    const missedCall =
-      event.kind === 'call' && event.state === 'ringing' && this.#endedCalls.has(event.callId)
-        ? event
-        : null;
-    const missed = missedCall !== null;
-    if (missedCall) {
-      if (popUp || inApp) this.#list.put(this.#missedCallItem(missedCall, quietReason));
-      if (popUp) {
-        this.#events.markNotified(event.id, this.#clock.now(), {
-          status: 'withdrawn',
-          reason: callEndedReason,
-        });
+    const standing = this.#calls.standing(event);
+    const over = standing.kind === 'ringingAfterStop' && event.kind === 'call' ? standing : null;
+    const popUp = wanted && !heldBySystem && over === null;
+    if (over && event.kind === 'call') {
+      if (wanted || inApp) {
+        const words = this.#calls.wordsAfterStop(event, over.stop);
+        this.#list.put(this.#list.itemOf(event, words, quietReason));
+      }
+      if (wanted && !heldBySystem) {
+        this.#events.markNotified(event.id, this.#clock.now(), withdrawn());
       }
     } else if (inApp || (popUp && this.#notifierHealth.available === false)) {
       this.#list.add(this.#list.itemOf(event, this.#describer.describe(event), quietReason));
     }
+    if (standing.kind === 'stopped' && event.kind === 'call') {
+      this.#calls.rewriteItems(standing.ringing, event);
+    }
     this.#batches.afterCommit(() => {
       if (this.#stopped) return;
-      if (!popUp || missed) {
-        this.#settle([event.id], missed && popUp ? withdrawn() : held);
+      if (!popUp)
+        this.#records.settle([event.id], over && wanted && !heldBySystem ? withdrawn() : held);
+      if (standing.kind === 'stopped' && event.kind === 'call') {
+        const [ringing] = standing.ringing;
+        const stopKey = callPopupKey(event.callId);
+        this.#board.stop(
+          stopKey,
+          event.state === 'answered' || !ringing
+            ? null
+            : missedCallContent(this.#describer, ringing),
+        );
       }
-      if (!missed) this.#carryOut(this.#policy.coalesce({ event, popUp, inApp, quietReason }));
+      this.#carryOut(
+        this.#policy.coalesce({ event, popUp, inApp, quietReason }, this.#clock.now()),
+      );
     });
   }
 
@@ -232,15 +251,26 @@ export class DeliveryEngine {
     this.#policy.beginCatchUp();
   }
 
-  /** Pops the held backlog's summaries, as the coalescing policy groups them. */
+  /** Pops the held backlog's pop-ups, as the coalescing policy groups them. */
   endCatchUp(): void {
-    this.#carryOut(this.#policy.endCatchUp());
+    this.#carryOut(this.#policy.endCatchUp(this.#clock.now()));
   }
 
-  /** Listens for clicked pop-ups: the item to open. Returns the function that stops listening. */
+  /**
+   * Listens for pop-ups clicked, or their "Open" pressed: the item to open. Returns the function
+   * that stops listening.
+   */
   onOpenItem(listener: (itemId: string) => void): () => void {
-    this.#openListeners.add(listener);
-    return () => this.#openListeners.delete(listener);
+    return this.#commands.onCommand((command) => {
+      if (command.kind === 'open' && !this.#stopped) listener(command.itemId);
+    });
+  }
+
+  /** Listens for the buttons that act (mute the line, call back). */
+  onPopupCommand(listener: (command: PopupCommand) => void): () => void {
+    return this.#commands.onCommand((command) => {
+      if (command.kind !== 'open' && !this.#stopped) listener(command);
+    });
   }
 
   /**
@@ -248,8 +278,7 @@ export class DeliveryEngine {
    * pop-up's record is written. Returns the function that stops listening.
    */
   onSettled(listener: (settled: readonly SettledDelivery[]) => void): () => void {
-    this.#settledListeners.add(listener);
-    return () => this.#settledListeners.delete(listener);
+    return this.#records.onSettled(listener);
   }
 
   /** Marks in-app items read and refreshes `unread`. */
@@ -258,23 +287,24 @@ export class DeliveryEngine {
   }
 
   /**
-   * Pops what coalescing windows still hold, then waits until every pop-up has been handed to
-   * the notifier (tests, shutdown).
+   * Shows what groups have not shown yet, then waits until every pop-up has been handed to the
+   * notifier (tests, shutdown).
    */
   async flush(): Promise<void> {
-    this.#clearWindowTimers();
-    this.#carryOut(this.#policy.drain());
-    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+    this.#clearTimers();
+    this.#carryOut(this.#policy.drain(this.#clock.now()));
+    await this.#board.settled();
   }
 
   /**
-   * Stops timers. Pop-ups still waiting in a window are not marked notified, so the next start
+   * Stops timers. Alerts a group has not shown yet are not marked notified, so the next start
    * raises them again; call `flush()` first to hand them off.
    */
   stop(): void {
     this.#stopped = true;
     this.#notifierHealth.stop();
-    this.#clearWindowTimers();
+    this.#commands.stop();
+    this.#clearTimers();
     this.#policy.closeWindows();
   }
 
@@ -285,73 +315,65 @@ export class DeliveryEngine {
         case 'release':
           // Its in-app item was written with its event (`deliver`).
           break;
-        case 'missedCall':
-          // Held by a catch-up whose backlog also held its end: listed as missed instead.
-          if (step.delivery.popUp || step.delivery.inApp) {
-            this.#list.addLogged(this.#missedCallItem(step.call, step.delivery.quietReason), 'put');
-          }
-          if (step.delivery.popUp) this.#record([step.call.id], withdrawn());
-          break;
         case 'withdraw':
-          // Its ringing item, when it has one, stays as it was listed.
-          this.#list.addLogged(this.#missedCallItem(step.call, null));
-          this.#record([step.call.id], withdrawn());
+          // Stopped ringing in the same backlog: its item already says how (`deliver`).
+          if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
+          else this.#records.settle([step.call.id], null);
           break;
         case 'show':
-          this.#show(step.events);
+        case 'update':
+          this.#paint(step.step, step.key, step.events, step.summary);
           break;
-        case 'openWindow':
-          this.#openWindow(step.key);
+        case 'wake':
+          this.#wake(step.key, step.afterMilliseconds);
+          break;
+        case 'forget':
+          this.#board.forget(step.key);
           break;
       }
     }
   }
 
-  #openWindow(key: string): void {
+  #wake(key: string, afterMilliseconds: number): void {
+    const previous = this.#timers.get(key);
+    if (previous) this.#clock.clearTimeout(previous);
     const timer = this.#clock.setTimeout(() => {
-      this.#windowTimers.delete(key);
-      const steps = this.#policy.windowPassed(key);
-      if (!this.#stopped) this.#carryOut(steps);
-    }, this.#windowMilliseconds);
-    this.#windowTimers.set(key, timer);
+      this.#timers.delete(key);
+      if (!this.#stopped) this.#carryOut(this.#policy.wake(key, this.#clock.now()));
+    }, afterMilliseconds);
+    this.#timers.set(key, timer);
   }
 
-  #clearWindowTimers(): void {
-    for (const timer of this.#windowTimers.values()) this.#clock.clearTimeout(timer);
-    this.#windowTimers.clear();
+  #clearTimers(): void {
+    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer);
+    this.#timers.clear();
   }
 
-  #missedCallItem(event: EventOfKind<'call'>, quietReason: string | null): InAppNotification {
-    return this.#list.itemOf(event, this.#describer.describeMissedCall(event), quietReason);
-  }
-
-  #show(events: readonly AlertEvent[]): void {
-    const last = events.at(-1);
-    if (!last) return;
-    const ids = events.map((event) => event.id);
+  #paint(
+    how: 'show' | 'update',
+    key: string,
+    events: readonly AlertEvent[],
+    summary: 'missedCalls' | null,
+  ): void {
+    // A catch-up's missed calls were recorded as withdrawn: the summary records nothing.
+    const owed = summary === 'missedCalls' ? [] : events;
     if (this.#notifierHealth.available === false) {
-      for (const event of events)
+      for (const event of owed)
         this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
-      this.#record(ids, { status: 'failed', reason: this.#notifierHealth.unavailableReason });
+      this.#records.record(
+        owed.map((event) => event.id),
+        { status: 'failed', reason: this.#notifierHealth.unavailableReason },
+      );
       return;
     }
-    const text =
-      events.length === 1 ? this.#describer.describe(last) : this.#describer.describeGroup(events);
-    const content: PopupContent = { itemId: last.id, title: text.title, body: text.body };
-    const handoff = this.#handOff(content, events).finally(() => {
-      this.#inFlight.delete(handoff);
-    });
-    this.#inFlight.add(handoff);
+    const content = popupContentOf(this.#describer, events, summary);
+    if (!content) return;
+    if (how === 'show') this.#board.show(key, content, owed);
+    else this.#board.update(key, content, owed);
   }
 
-  async #handOff(content: PopupContent, events: readonly AlertEvent[]): Promise<void> {
-    let reason: string | null = null;
-    try {
-      const result = await this.#notifier.show(content);
-      if (!result.shown) reason = result.reason;
-    } catch (error) {
-      reason = String(error);
-    }
+  #handedOff({ events, result }: HandOff): void {
+    const reason = result.shown ? null : result.reason;
     if (reason === null) {
       this.#notifierHealth.popupShown();
     } else {
@@ -360,36 +382,14 @@ export class DeliveryEngine {
       for (const event of events)
         this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
     }
-    this.#record(
-      events.map((event) => event.id),
-      reason === null ? { status: 'shown' } : { status: 'failed', reason: reason.slice(0, 500) },
-    );
+    if (events.length > 0) {
+      this.#records.record(
+        events.map((event) => event.id),
+        reason === null ? { status: 'shown' } : { status: 'failed', reason: reason.slice(0, 500) },
+      );
+    }
     // Where the desktop does not announce its do-not-disturb, it is read again for the next one.
     void this.#notifier.systemDoNotDisturb.current();
-  }
-
-  /**
-   * Records what became of the pop-up of these events, outside any batch, and settles them once
-   * the record is written: what listeners hear is on disk. A record that cannot be written is
-   * not settled; the pop-up is raised again at the next start and settled then.
-   */
-  #record(ids: readonly string[], popup: PopupRecord): void {
-    const now = this.#clock.now();
-    for (const id of ids) this.#events.markNotified(id, now, popup);
-    if (this.#events.flushMarks()) this.#settle(ids, popup);
-    else this.#logger.error('Recording pop-ups failed', { count: ids.length });
-  }
-
-  #settle(ids: readonly string[], popup: PopupRecord | null): void {
-    if (this.#settledListeners.size === 0) return;
-    const settled = ids.map((eventId) => ({ eventId, popup }));
-    for (const listener of [...this.#settledListeners]) {
-      try {
-        listener(settled);
-      } catch (error) {
-        this.#logger.error('A settled-delivery listener failed', { error: String(error) });
-      }
-    }
   }
 }
 

@@ -11,6 +11,8 @@ const {
   describe: describeEvent,
   describeGroup,
   describeMissedCall,
+  describeMissedCalls,
+  describeCallStopped,
 } = createEventDescriber({
   lineName,
   timeZone: () => 'America/New_York',
@@ -25,7 +27,28 @@ describe('createEventDescriber', () => {
     expect(describeEvent(callEvent(clock, { contactName: null, from: 'anonymous' })).body).toBe(
       'Unknown number',
     );
-    expect(describeMissedCall(callEvent(clock)).title).toBe('Missed call on Support Line');
+    expect(describeMissedCall(callEvent(clock))).toEqual({
+      title: 'Missed call from Ann Lee',
+      body: 'Ann Lee · +1 415 555 2671 on Support Line',
+    });
+    const ringing = callEvent(clock, { callId: 'call-1' });
+    expect(
+      describeCallStopped(ringing, {
+        ...ringing,
+        state: 'answered',
+        answeredBy: { userId: 'user-taylor', name: 'Taylor Reed' },
+      }).title,
+    ).toBe('Answered by Taylor Reed');
+    expect(describeCallStopped(ringing, { ...ringing, state: 'answered' }).title).toBe(
+      'Answered on another device',
+    );
+    expect(describeCallStopped(ringing, { ...ringing, state: 'ended' }).title).toBe(
+      'Missed call from Ann Lee',
+    );
+    expect(describeMissedCalls([ringing, callEvent(clock, { contactName: 'Bo Chen' })])).toEqual({
+      title: '2 missed calls on Support Line',
+      body: 'Last from Bo Chen — and 1 more call',
+    });
   });
 
   it('falls back to the line id for an unknown line', () => {
@@ -43,7 +66,7 @@ describe('createEventDescriber', () => {
     expect(utf8ByteLength(text.body)).toBeLessThanOrEqual(256);
   });
 
-  it('summarises a group: "7 new texts on Support Line from Ann Lee and 2 others"', () => {
+  it('summarises a group: the latest text and the count, never the title as the body', () => {
     const events = [
       ...Array.from({ length: 5 }, () => textEvent(clock)),
       textEvent(clock, { from: '+14155552672', contactName: 'Bo Chen' }),
@@ -51,19 +74,19 @@ describe('createEventDescriber', () => {
     ];
     expect(describeGroup(events)).toEqual({
       title: '7 new texts on Support Line',
-      body: '7 new texts on Support Line from Ann Lee and 2 others',
+      body: '+1 415 555 2673: Hello — and 6 more texts on Support Line',
     });
   });
 
-  it('keeps "and 2 others" in a group summary whatever the length of a line or sender name', () => {
+  it('keeps the count in a group summary whatever the length of a line, a name or a text', () => {
     const long = createEventDescriber({ lineName: () => `Line ${'L'.repeat(300)}` });
     const summary = long.describeGroup([
-      textEvent(clock, { contactName: `\u202E${'Ann '.repeat(50)}` }),
       textEvent(clock, { from: '+14155552672', contactName: 'Bo Chen' }),
       textEvent(clock, { from: '+14155552673', contactName: null }),
+      textEvent(clock, { contactName: `\u202E${'Ann '.repeat(50)}`, body: 'x'.repeat(2_000) }),
     ]);
     expect(summary.body).toMatch(
-      /^3 new texts on Line L+\u2026 from Ann (Ann )*Ann\u2026 and 2 others$/,
+      /^Ann (Ann )*Ann\u2026: x+\u2026 — and 2 more texts on Line L+\u2026$/,
     );
     expect(summary.body).not.toContain('\u202E');
     expect(long.describe(sampleMention('M'.repeat(200))).title).toMatch(

@@ -36,10 +36,21 @@ export interface Description {
 export interface EventDescriber {
   /** Title and body of one event. */
   describe: (event: AlertEvent) => Description;
-  /** One pop-up for several events of one kind on one line: "7 new texts on Support Line". */
+  /**
+   * One pop-up for several events of one kind on one line, updated in place as it grows: the
+   * latest item's content and the count ("7 new texts on Support Line" / "Ann Lee: See you —
+   * and 6 more texts on Support Line"), never the title repeated as the body.
+   */
   describeGroup: (events: readonly AlertEvent[]) => Description;
-  /** A ringing call that had already ended when it was seen (reconnect backlog, wake-up). */
+  /** A ringing call nobody answered (missed, or the caller hung up): "Missed call from Ann Lee". */
   describeMissedCall: (event: EventOfKind<'call'>) => Description;
+  /** Calls that rang and stopped while offline (a catch-up): "3 missed calls on Support Line". */
+  describeMissedCalls: (events: readonly EventOfKind<'call'>[]) => Description;
+  /**
+   * A ringing call's item once the call stopped ringing: answered ("Answered by Taylor Reed"),
+   * or missed and ended by the caller (`describeMissedCall`).
+   */
+  describeCallStopped: (ringing: EventOfKind<'call'>, change: EventOfKind<'call'>) => Description;
 }
 
 /** What the formatter needs to know beyond the event itself. */
@@ -80,6 +91,12 @@ const nameLimits = { characters: 40, bytes: 120 } as const;
 
 const name = (text: string) => sanitizeNotificationText(text, nameLimits);
 
+/**
+ * Bound of the latest item's content inside a group's body, so a long text cannot push the
+ * count ("— and 15 more texts on …") past the pop-up's limit.
+ */
+const contentLimits = { characters: 100, bytes: 300 } as const;
+
 /** Sanitises and bounds a title and a body: every text for a pop-up or an item goes through it. */
 export function bounded(title: string, body: string): Description {
   return {
@@ -104,6 +121,11 @@ function money(cents: number, currency: string): string {
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "1 more call", "15 more calls". */
+function more(count: number, one: string, many: string): string {
+  return `${count} more ${count === 1 ? one : many}`;
 }
 
 /** "in 1 hour", "in 15 minutes", "now", "started 5 minutes ago" */
@@ -153,6 +175,13 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
   // renamed line is cleaned again).
   const cleanLineName = remembered(name);
   const lineWords = (lineId: string) => cleanLineName(lookups.lineName(lineId) ?? `line ${lineId}`);
+  /** The contact's name, else the number: "Ann Lee", "+1 415 555 2671". */
+  const shortWho = (event: { from: string; contactName: string | null }) => {
+    const contact =
+      event.contactName === null ? '' : sanitizeNotificationText(event.contactName, nameLimits);
+    if (contact) return contact;
+    return event.from === 'anonymous' ? 'Unknown number' : formatNumber(event.from);
+  };
   const who = (event: { from: string; contactName: string | null }) => {
     const number = event.from === 'anonymous' ? 'Unknown number' : formatNumber(event.from);
     // The name is sanitised on its own first, so a hostile name cannot swallow the number.
@@ -176,9 +205,17 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
     const now = Date.parse(event.occurredAt);
     switch (event.kind) {
       case 'call':
-        return event.state === 'ringing'
-          ? bounded(`Incoming call on ${lineWords(event.lineId)}`, who(event))
-          : bounded(`Call ended on ${lineWords(event.lineId)}`, who(event));
+        switch (event.state) {
+          case 'ringing':
+            return bounded(`Incoming call on ${lineWords(event.lineId)}`, who(event));
+          case 'answered':
+            return answeredWords(event, event);
+          case 'missed':
+            return describeMissedCall(event);
+          case 'ended':
+            return bounded(`Call ended on ${lineWords(event.lineId)}`, who(event));
+        }
+        break;
       case 'text':
         return bounded(`New text on ${lineWords(event.lineId)}`, `${who(event)}: ${event.body}`);
       case 'voicemail':
@@ -264,38 +301,73 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
     }
   }
 
-  /** A ringing call that had already ended when it was seen (reconnect backlog, wake-up). */
   function describeMissedCall(event: EventOfKind<'call'>): Description {
-    return bounded(`Missed call on ${lineWords(event.lineId)}`, who(event));
+    return bounded(
+      `Missed call from ${shortWho(event)}`,
+      `${who(event)} on ${lineWords(event.lineId)}`,
+    );
   }
 
-  /**
-   * One pop-up for several events of one kind on one line: "7 new texts on Support Line from
-   * Ann Lee and 2 others".
-   */
+  function answeredWords(ringing: EventOfKind<'call'>, change: EventOfKind<'call'>): Description {
+    const by = change.answeredBy;
+    const device = by?.device ? ` on ${name(by.device)}` : '';
+    return bounded(
+      by ? `Answered by ${name(by.name)}` : 'Answered on another device',
+      `Call from ${who(ringing)} on ${lineWords(ringing.lineId)}${device}`,
+    );
+  }
+
+  function describeCallStopped(
+    ringing: EventOfKind<'call'>,
+    change: EventOfKind<'call'>,
+  ): Description {
+    return change.state === 'answered'
+      ? answeredWords(ringing, change)
+      : describeMissedCall(ringing);
+  }
+
+  function describeMissedCalls(events: readonly EventOfKind<'call'>[]): Description {
+    const last = events.at(-1);
+    if (!last) return bounded('No missed calls', ' ');
+    if (events.length === 1) return describeMissedCall(last);
+    const where = ` on ${lineWords(last.lineId)}`;
+    return bounded(
+      `${events.length} missed calls${where}`,
+      `Last from ${shortWho(last)} — and ${more(events.length - 1, 'call', 'calls')}`,
+    );
+  }
+
+  /** What the latest item of a group says, in a few words: "Ann Lee: See you at 3". */
+  function latestWords(event: AlertEvent): string {
+    switch (event.kind) {
+      case 'text':
+        return `${shortWho(event)}: ${event.body}`;
+      case 'voicemail':
+        return `${shortWho(event)}: ${event.transcript || duration(event.durationSeconds)}`;
+      case 'fax':
+        return `${shortWho(event)}: ${plural(event.pages, 'page', 'pages')}`;
+      default: {
+        const words = describe(event);
+        return `${words.title}: ${words.body}`;
+      }
+    }
+  }
+
   function describeGroup(events: readonly AlertEvent[]): Description {
     const first = events[0];
-    if (!first) return bounded('No new notifications', ' ');
+    const last = events.at(-1);
+    if (!first || !last) return bounded('No new notifications', ' ');
     if (events.length === 1) return describe(first);
     const lineId = 'lineId' in first ? first.lineId : null;
     const where = lineId === null ? '' : ` on ${lineWords(lineId)}`;
-    // A set: a window of 1,000 texts from 1,000 numbers costs 1,000 steps, not a million.
-    const senders = new Set<string>();
-    for (const event of events) {
-      if ('from' in event) senders.add(event.contactName ?? formatNumber(event.from));
-    }
-    const [firstSender] = senders;
-    const from =
-      firstSender === undefined
-        ? ''
-        : senders.size === 1
-          ? ` from ${name(firstSender)}`
-          : ` from ${name(firstSender)} and ${plural(senders.size - 1, 'other', 'others')}`;
-    const title = `${events.length} new ${pluralNames[first.kind]}`;
-    return bounded(`${title}${where}`, `${title}${where}${from}`);
+    const others = events.length - 1;
+    return bounded(
+      `${events.length} new ${pluralNames[first.kind]}${where}`,
+      `${sanitizeNotificationText(latestWords(last), contentLimits)} — and ${others === 1 ? '1 more' : `${others} more ${pluralNames[first.kind]}`}${where}`,
+    );
   }
 
-  return { describe, describeMissedCall, describeGroup };
+  return { describe, describeMissedCall, describeMissedCalls, describeCallStopped, describeGroup };
 }
 
 /**
@@ -325,6 +397,11 @@ export function withFallback(
         return words(withoutLookups, input);
       }
     };
+  const stopped = guarded(
+    (from, call: { ringing: EventOfKind<'call'>; change: EventOfKind<'call'> }) =>
+      from.describeCallStopped(call.ringing, call.change),
+    (call) => call.ringing.id,
+  );
   return {
     describe: guarded(
       (from, event: AlertEvent) => from.describe(event),
@@ -338,5 +415,10 @@ export function withFallback(
       (from, events: readonly AlertEvent[]) => from.describeGroup(events),
       (events) => events.at(-1)?.id ?? '',
     ),
+    describeMissedCalls: guarded(
+      (from, events: readonly EventOfKind<'call'>[]) => from.describeMissedCalls(events),
+      (events) => events.at(-1)?.id ?? '',
+    ),
+    describeCallStopped: (ringing, change) => stopped({ ringing, change }),
   };
 }

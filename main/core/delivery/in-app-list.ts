@@ -44,6 +44,16 @@ export class InAppList {
     this.#recountSoon();
   }
 
+  /**
+   * Rewrites what a listed item says (a ringing call answered, or missed), unread again. False
+   * when no item has this id. Inside a batch a failure throws (the batch rolls back).
+   */
+  update(id: string, text: { title: string; body: string }): boolean {
+    const changed = this.#notifications.update(id, { title: text.title, body: text.body });
+    if (changed) this.#recountSoon();
+    return changed;
+  }
+
   /** The item of an event (its id is the event's): what it says, and why it was quiet. */
   itemOf(
     event: AlertEvent,

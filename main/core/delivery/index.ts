@@ -16,6 +16,7 @@ export {
   type EventDescriber,
 } from './describe';
 export { LocalReminders, type LocalRemindersOptions } from './local-reminders';
+export { type PopupCommand } from './popup-commands';
 export {
   MuteExpiryWatcher,
   type MuteExpiry,

@@ -23,7 +23,7 @@ function freshStore(): { store: Store; dataDir: string } {
   return { store, dataDir };
 }
 
-function callEvent(seq: number): ServiceEvent {
+function callEvent(seq: number): Extract<ServiceEvent, { kind: 'call' }> {
   return {
     id: `event-${seq}`,
     seq,
@@ -360,6 +360,62 @@ describe('in-app notifications and reminder states', () => {
       ['event-2', 'Missed call', false],
       ['event-1', 'Missed call', true],
     ]);
+  });
+
+  it('updates what a listed item says (a call answered elsewhere), unread again, in a batch', () => {
+    const { store } = freshStore();
+    const item = {
+      id: 'event-1',
+      eventId: 'event-1',
+      title: 'Incoming call',
+      body: 'Ann',
+      createdAt: 1,
+      read: false,
+      quietReason: 'Line muted',
+    };
+    store.notifications.add(item);
+    store.notifications.markRead(['event-1']);
+    // A batch that rolls back leaves the item as it was.
+    expect(() =>
+      store.eventTransaction(() => {
+        store.notifications.update('event-1', { title: 'Answered by Taylor', body: 'Ann' });
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(store.notifications.list(1)[0]?.title).toBe('Incoming call');
+    store.eventTransaction(() =>
+      store.notifications.update('event-1', { title: 'Answered by Taylor', body: 'Ann · Desk' }),
+    );
+    expect(store.notifications.update('unknown', { title: 'x', body: 'y' })).toBe(false);
+    expect(store.notifications.list(1)[0]).toMatchObject({
+      title: 'Answered by Taylor',
+      body: 'Ann · Desk',
+      read: false,
+      quietReason: 'Line muted',
+    });
+    store.notifications.update('event-1', { title: 'Missed call', body: 'Ann', quietReason: null });
+    expect(store.notifications.list(1)[0]?.quietReason).toBeNull();
+  });
+
+  it("reads a call's events from the store by call id, in the order recorded", () => {
+    const { store } = freshStore();
+    const ringing = callEvent(1);
+    store.events.recordDecision(ringing, popupDecision(ringing.id), 1);
+    for (let seq = 2; seq < 3_002; seq++) {
+      store.events.recordDecision(callEvent(seq), popupDecision(`event-${seq}`), seq);
+    }
+    const answered = {
+      ...callEvent(3_002),
+      id: 'answer-1',
+      callId: 'call-1',
+      state: 'answered' as const,
+    };
+    store.events.recordDecision(answered, popupDecision(answered.id), 3_002);
+    expect(store.events.callEvents('call-1').map((event) => [event.id, event.state])).toEqual([
+      ['event-1', 'ringing'],
+      ['answer-1', 'answered'],
+    ]);
+    expect(store.events.callEvents('call-unknown')).toEqual([]);
   });
 
   it('keeps reminder states by appointment with when they wake, forgetting a null state', () => {

@@ -7,6 +7,7 @@ import {
   parseWith,
   roleRefusals,
 } from '../../../common';
+import { callStateRecipients } from '../../call-recipients';
 import { parseEventBody } from '../../event-body';
 import type { ServiceUser } from '../../store';
 import { protocolOf } from '../protocol';
@@ -61,7 +62,10 @@ export function registerEventsRoutes(
         { path: 'userId', message: `No user ${parsed.value.userId} in your business` },
       ]);
     }
-    const events = targets.map((target) => hub.emit(target, body.value, parsed.value.occurredAt));
+    // A call's change of state also reaches every member who got it ringing (ring groups).
+    const events = callStateRecipients(store, body.value, targets).map((target) =>
+      hub.emit(target, body.value, parsed.value.occurredAt),
+    );
     return {
       events: events.map((event) => ({ id: event.id, seq: event.seq, userId: event.userId })),
     };

@@ -8,6 +8,8 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
   readonly #db: Database;
   readonly #insert: Statement;
   readonly #put: Statement;
+  readonly #update: Statement;
+  readonly #updateWithReason: Statement;
   readonly #list: Statement;
   readonly #markRead: Statement;
   readonly #unread: Statement;
@@ -22,6 +24,12 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
       `INSERT INTO in_app_notifications
          (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body`,
+    );
+    this.#update = db.prepare(
+      'UPDATE in_app_notifications SET title = ?, body = ?, read = 0 WHERE id = ?',
+    );
+    this.#updateWithReason = db.prepare(
+      'UPDATE in_app_notifications SET title = ?, body = ?, quiet_reason = ?, read = 0 WHERE id = ?',
     );
     this.#list = db.prepare(
       'SELECT * FROM in_app_notifications ORDER BY created_at DESC, rowid DESC LIMIT ?',
@@ -54,6 +62,17 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
       item.read ? 1 : 0,
       item.quietReason,
     );
+  }
+
+  update(
+    id: string,
+    change: { title: string; body: string; quietReason?: string | null },
+  ): boolean {
+    const result =
+      change.quietReason === undefined
+        ? this.#update.run(change.title, change.body, id)
+        : this.#updateWithReason.run(change.title, change.body, change.quietReason, id);
+    return result.changes > 0;
   }
 
   list(limit: number): InAppNotification[] {

@@ -2,6 +2,7 @@ import type {
   AlertEvent,
   BusinessDefaults,
   Decision,
+  EventOfKind,
   InAppNotification,
   PopupRecord,
   PushedEvent,
@@ -85,6 +86,11 @@ export interface ProcessedEventRepository {
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }>;
   /** One recorded event, or null. */
   get(eventId: string): RecordedEvent | null;
+  /**
+   * Every recorded event of one call (ringing, answered, missed, ended), in the order they were
+   * recorded: where a call's state is read from, however many calls came since (indexed).
+   */
+  callEvents(callId: string): Array<EventOfKind<'call'>>;
   /** Most recent first. */
   recent(limit: number): RecordedEvent[];
 }
@@ -94,6 +100,12 @@ export interface InAppNotificationRepository {
   add(item: InAppNotification): void;
   /** Adds an item, or rewrites the title and body of the one with its id (a missed call). */
   put(item: InAppNotification): void;
+  /**
+   * Rewrites what a listed item says (a ringing call answered by a teammate, or missed) and its
+   * quiet reason when given; unread again, so the change is seen. Returns false when no item has
+   * this id. Event-path writes: inside a batch it joins the batch's transaction.
+   */
+  update(id: string, change: { title: string; body: string; quietReason?: string | null }): boolean;
   list(limit: number): InAppNotification[];
   markRead(ids: readonly string[]): number;
   unreadCount(): number;

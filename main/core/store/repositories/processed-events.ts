@@ -2,6 +2,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
   AlertEvent,
   Decision,
+  EventOfKind,
   PopupRecord,
   PushedEvent,
   ServiceEvent,
@@ -41,6 +42,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #pending: Statement;
   readonly #get: Statement;
   readonly #recent: Statement;
+  readonly #callEvents: Statement;
   /** `recordDecision` alone, as one transaction. */
   readonly #recordAlone: Transaction<
     (event: IncomingEvent, decision: Decision, at: number) => boolean
@@ -84,6 +86,13 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     );
     this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
     this.#recent = db.prepare(`${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`);
+    // The same expression and condition as the index of migration 0005, so it is used.
+    this.#callEvents = db
+      .prepare(
+        `SELECT event FROM processed_events
+         WHERE kind = 'call' AND json_extract(event, '$.callId') = ? ORDER BY rowid`,
+      )
+      .pluck();
     this.#recordAlone = db.transaction((event: IncomingEvent, decision: Decision, at: number) =>
       this.#recordNow(event, decision, at),
     );
@@ -239,6 +248,10 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
 
   recent(limit: number): RecordedEvent[] {
     return (this.#recent.all(limit) as Row[]).map(recordedOf);
+  }
+
+  callEvents(callId: string): Array<EventOfKind<'call'>> {
+    return this.#callEvents.all(callId).map((event) => parseJson(event) as EventOfKind<'call'>);
   }
 }
 

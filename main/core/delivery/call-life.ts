@@ -1,0 +1,69 @@
+import type { AlertEvent, EventOfKind } from '../../../common';
+import type { ProcessedEventRepository } from '../store/repositories';
+import type { EventDescriber } from './describe';
+import type { InAppList } from './in-app-list';
+
+type CallEvent = EventOfKind<'call'>;
+
+/** How a call stands when one of its events is delivered, read from the store. */
+export type CallStanding =
+  /** Not a call event. */
+  | { kind: 'none' }
+  /** A ringing call that has not stopped ringing (as far as the store knows). */
+  | { kind: 'ringing' }
+  /** A ringing call seen after its stop (a late or replayed "ringing"): it must not pop. */
+  | { kind: 'ringingAfterStop'; stop: CallEvent }
+  /** The first stop of a call (answered, missed, ended): its ringing pop-ups close or change. */
+  | { kind: 'stopped'; ringing: CallEvent[] }
+  /** A later state of a call already stopped (ended after answered): nothing changes. */
+  | { kind: 'alreadyStopped' };
+
+/**
+ * The life of a call as delivery follows it: ringing, then stopped once (answered here or on
+ * any device, missed, or ended by the caller). Its state comes from the store (every recorded
+ * event of the call, `ProcessedEventRepository.callEvents`), never from a bounded memory, so
+ * however many calls came since, a late "ringing" is known to be over and a stop finds its
+ * ringing event.
+ */
+export class CallLife {
+  readonly #events: Pick<ProcessedEventRepository, 'callEvents'>;
+  readonly #list: InAppList;
+  readonly #describer: EventDescriber;
+
+  constructor(options: {
+    events: Pick<ProcessedEventRepository, 'callEvents'>;
+    list: InAppList;
+    describer: EventDescriber;
+  }) {
+    this.#events = options.events;
+    this.#list = options.list;
+    this.#describer = options.describer;
+  }
+
+  /** Where `event`'s call stands; `event` itself is already recorded in this batch. */
+  standing(event: AlertEvent): CallStanding {
+    if (event.kind !== 'call') return { kind: 'none' };
+    const history = this.#events.callEvents(event.callId).filter((each) => each.id !== event.id);
+    const stop = history.find((each) => each.state !== 'ringing');
+    if (event.state === 'ringing')
+      return stop ? { kind: 'ringingAfterStop', stop } : { kind: 'ringing' };
+    if (stop) return { kind: 'alreadyStopped' };
+    return { kind: 'stopped', ringing: history.filter((each) => each.state === 'ringing') };
+  }
+
+  /**
+   * Inside the event's batch: the in-app items of the call's ringing events now say how it
+   * ended ("Answered by Taylor Reed", "Missed call from Ann Lee"), unread again. A failed write
+   * throws: the batch must roll back.
+   */
+  rewriteItems(ringing: readonly CallEvent[], stop: CallEvent): void {
+    for (const call of ringing) {
+      this.#list.update(call.id, this.#describer.describeCallStopped(call, stop));
+    }
+  }
+
+  /** The words of a ringing call seen after its stop, for its item. */
+  wordsAfterStop(ringing: CallEvent, stop: CallEvent): { title: string; body: string } {
+    return this.#describer.describeCallStopped(ringing, stop);
+  }
+}

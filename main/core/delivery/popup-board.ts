@@ -1,0 +1,139 @@
+import type { AlertEvent } from '../../../common';
+import type { NotifierPort, PopupContent, PopupHandle, PopupResult } from '../ports';
+
+/** What became of one hand-off: the events it showed for the first time, and the result. */
+export interface HandOff {
+  events: readonly AlertEvent[];
+  result: PopupResult;
+}
+
+interface Entry {
+  handle: PopupHandle | null;
+  /** The hand-offs of this pop-up, one after the other: an update never overtakes its show. */
+  chain: Promise<void>;
+  /** Ids of the events a hand-off of this pop-up already carried (recorded once each). */
+  carried: Set<string>;
+  /** Hand-offs started and not settled: with none, the next one reaches the notifier at once. */
+  pending: number;
+}
+
+/**
+ * The pop-ups on the screen, by the coalescing policy's key: what `show`, `update` and `stop`
+ * do to the notifier, one after the other per pop-up, so a replace or close waits for the show
+ * whose handle it needs (a call answered while its pop-up is still being shown). The notifier
+ * is the event batch's (main/core/event-batch.ts), so each call also waits for its commit and
+ * its turn.
+ */
+export class PopupBoard {
+  readonly #notifier: NotifierPort;
+  readonly #entries = new Map<string, Entry>();
+  readonly #handedOff: (handOff: HandOff) => void;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  /** `handedOff` hears every show and update, once it settled (recording, health). */
+  constructor(notifier: NotifierPort, handedOff: (handOff: HandOff) => void) {
+    this.#notifier = notifier;
+    this.#handedOff = handedOff;
+  }
+
+  /** Whether a pop-up is (or is being) shown under `key`. */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /** A new pop-up under `key` (one under the same key before is forgotten, not closed). */
+  show(key: string, content: PopupContent, events: readonly AlertEvent[]): void {
+    const entry: Entry = { handle: null, chain: Promise.resolve(), carried: new Set(), pending: 0 };
+    this.#entries.set(key, entry);
+    this.#then(entry, () => this.#notifier.show(content), events);
+  }
+
+  /** The pop-up of `key` says `content` now, in place (shown anew when it has none). */
+  update(key: string, content: PopupContent, events: readonly AlertEvent[]): void {
+    const entry = this.#entries.get(key);
+    if (!entry) {
+      this.show(key, content, events);
+      return;
+    }
+    this.#then(
+      entry,
+      () =>
+        entry.handle ? this.#notifier.replace(entry.handle, content) : this.#notifier.show(content),
+      events,
+    );
+  }
+
+  /**
+   * The pop-up of `key` is over: replaced by `content` (a missed call), or closed when null
+   * (answered). Nothing when no pop-up has that key. The key is free again at once.
+   */
+  stop(key: string, content: PopupContent | null): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#after(entry, async () => {
+      if (!entry.handle) return;
+      if (content) await this.#notifier.replace(entry.handle, content);
+      else await this.#notifier.close(entry.handle);
+    });
+  }
+
+  /** The group of `key` is over: its next alert starts a new pop-up (this one stays). */
+  forget(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** Forgets every pop-up (stop). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** Resolves once every hand-off started so far has settled. */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+  }
+
+  #then(entry: Entry, handOff: () => Promise<PopupResult>, events: readonly AlertEvent[]): void {
+    const fresh = events.filter((event) => !entry.carried.has(event.id));
+    for (const event of fresh) entry.carried.add(event.id);
+    this.#after(entry, async () => {
+      let result: PopupResult;
+      try {
+        result = await handOff();
+      } catch (error) {
+        result = { shown: false, reason: String(error) };
+      }
+      if (result.shown) entry.handle = result.handle;
+      try {
+        this.#handedOff({ events: fresh, result });
+      } catch {
+        // The listener records and logs; a failure there must not break this pop-up's chain.
+      }
+    });
+  }
+
+  /**
+   * Runs `work` after the pop-up's earlier hand-offs; with none pending, at once (the notifier
+   * is called in this turn, in the order delivery asked).
+   */
+  #after(entry: Entry, work: () => Promise<void>): void {
+    const run = async () => {
+      try {
+        await work();
+      } catch {
+        // `work` reports its own failures; the chain goes on.
+      } finally {
+        entry.pending -= 1;
+      }
+    };
+    const started = entry.pending === 0 ? run() : entry.chain.then(run);
+    entry.pending += 1;
+    entry.chain = this.#track(started);
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    const tracked = work.finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
+    return tracked;
+  }
+}
