@@ -22,6 +22,7 @@ export {
 export * from './delivery-report';
 export * from './status';
 export * from './service-api';
+export * from './team-api';
 export * from './ipc-contract';
 export * from './detectors';
 export * from './sanitize';
