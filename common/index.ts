@@ -27,3 +27,4 @@ export * from './ipc-contract';
 export * from './detectors';
 export * from './sanitize';
 export * from './outbound';
+export * from './team-coverage';

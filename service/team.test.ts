@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   apiErrorSchema,
   appliedChangesSchema,
+  coverageWarnings,
   currentProtocol,
   diagnose,
   diagnoseAnswerSchema,
@@ -324,5 +325,58 @@ describe('GET /api/diagnose', () => {
       403,
     );
     expect((await diagnoseAs('jordan', 'alertType=nothing')).status).toBe(400);
+  });
+});
+
+describe('coverage warnings over the team (common/team-coverage.ts)', () => {
+  async function muteSupport(key: string, muted: boolean) {
+    const { version, preferences } = await preferencesOf(key);
+    const lines = muted ? [{ lineId: 'line-support', until: null }] : [];
+    const answer = await callApi(
+      service.url,
+      token(key),
+      'PUT',
+      '/api/preferences',
+      { preferences: { ...preferences, mutes: { ...preferences.mutes, lines } } },
+      { 'if-match': `"${version}"` },
+    );
+    expect(answer.status).toBe(200);
+  }
+
+  it('warns when nobody would get a desktop alert for a call to a line, until one un-mutes', async () => {
+    const lineWarnings = async () =>
+      coverageWarnings(await teamOf('alex')).filter((warning) => warning.key.startsWith('line:'));
+    expect(await lineWarnings()).toEqual([]);
+    await muteSupport('jordan', true);
+    expect(await lineWarnings()).toEqual([]);
+    await muteSupport('taylor', true);
+    const warnings = await lineWarnings();
+    expect(warnings.map((warning) => warning.summary)).toEqual([
+      'Nobody would get a desktop alert for a call to Support Line (ring group Support) right now',
+    ]);
+    expect(warnings[0]?.details).toEqual([
+      'Jordan Park: “Calls on Support Line are muted until you unmute”',
+      'Taylor Reed: “Calls on Support Line are muted until you unmute”',
+    ]);
+    await muteSupport('taylor', false);
+    expect(await lineWarnings()).toEqual([]);
+  });
+
+  it('warns when a business alert reaches no recipient on a working channel', async () => {
+    const defaults = (await teamOf('alex')).defaults;
+    const answer = await callApi(
+      service.url,
+      token('alex'),
+      'PUT',
+      '/api/business-defaults',
+      { defaults: { ...defaults, recipients: [] } },
+      { 'if-match': '"1"' },
+    );
+    expect(answer.status).toBe(200);
+    const summaries = coverageWarnings(await teamOf('alex')).map((warning) => warning.summary);
+    expect(summaries).toContain('Nobody would get new leads on any working channel right now');
+    expect(summaries).toContain(
+      'Nobody would get payment failures on any working channel right now',
+    );
   });
 });
