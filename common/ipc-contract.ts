@@ -9,7 +9,7 @@ import {
   type BusinessDefaults,
   type UserPreferences,
 } from './preferences';
-import type { Profile, TestNotificationResult } from './service-api';
+import type { ChangedBy, Profile, TestNotificationResult } from './service-api';
 import type {
   ActivityItem,
   ConnectionState,
@@ -50,6 +50,16 @@ export interface PreferencesSnapshot {
   businessVersion: number;
   /** Fields of `preferences` this user cannot change, with who holds them and why (`locks.ts`). */
   locks: SettingLock[];
+  /**
+   * Issue 14: the newest change an admin of the business made to these preferences while this
+   * device listened ("Changed by Sam Rivera at 10:42"), with the dotted fields it changed.
+   */
+  changedBy?: AdminChange;
+}
+
+/** An admin's change to a member's preferences, as the member's window shows it. */
+export interface AdminChange extends ChangedBy {
+  fields: string[];
 }
 
 export interface SessionSnapshot {
