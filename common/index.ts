@@ -28,3 +28,4 @@ export * from './detectors';
 export * from './sanitize';
 export * from './outbound';
 export * from './team-coverage';
+export * from './diagnosis-words';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alertTypes, channels } from './alert-types';
 import { e164Schema, emailAddressSchema } from './contact-points';
 import { lockSources } from './locks';
-import { reasonCodes } from './policy/context';
+import { reasonCodes, type Diagnosis } from './policy/context';
 import { businessDefaultsSchema, idSchema, roleSchema, userPreferencesSchema } from './preferences';
 import { changedBySchema, lineSchema, ringGroupSchema } from './service-api';
 
@@ -69,7 +69,7 @@ export const diagnosisSchema = z.strictObject({
     z.strictObject({
       channel: z.enum(channels),
       destination: z.string().nullable(),
-      lock: z.strictObject({ source: z.enum(lockSources), reason: z.string() }).optional(),
+      lock: z.strictObject({ source: z.enum(lockSources), reason: z.string() }).exactOptional(),
     }),
   ),
   reasons: z.array(reasonSchema.extend({ channels: z.array(z.enum(channels)) })),
@@ -77,7 +77,7 @@ export const diagnosisSchema = z.strictObject({
   locks: z.array(
     z.strictObject({ channel: z.enum(channels), source: z.enum(lockSources), reason: z.string() }),
   ),
-});
+}) satisfies z.ZodType<Diagnosis>;
 
 /**
  * GET /api/diagnose?alertType=…[&lineId=…][&userId=…]: the caller's diagnosis (an admin may
@@ -91,8 +91,9 @@ export const diagnoseQuerySchema = z.strictObject({
 export const diagnoseAnswerSchema = z.strictObject({
   userId: idSchema,
   lineId: idSchema.nullable(),
-  /** The service's time the diagnosis is true of (epoch ms). */
+  /** The service's time the diagnosis is true of (epoch ms), and the presence it used. */
   now: z.int().min(0),
+  onCall: z.boolean(),
   diagnosis: diagnosisSchema,
 });
 export type DiagnoseAnswer = z.infer<typeof diagnoseAnswerSchema>;

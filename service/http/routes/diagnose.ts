@@ -37,7 +37,13 @@ export function registerDiagnoseRoutes(
         { path: 'lineId', message: `${lineId ?? ''} is not one of ${subject.name}'s lines` },
       ]);
     }
-    const answer: DiagnoseAnswer = { userId: subject.id, lineId, now: context.now, diagnosis };
+    const answer: DiagnoseAnswer = {
+      userId: subject.id,
+      lineId,
+      now: context.now,
+      onCall: context.onCall,
+      diagnosis,
+    };
     return answer;
   });
 }
