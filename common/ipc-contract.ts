@@ -10,6 +10,7 @@ import {
   type UserPreferences,
 } from './preferences';
 import type { ChangedBy, Profile, TestNotificationResult } from './service-api';
+import type { Team } from './team-api';
 import type {
   ActivityItem,
   ConnectionState,
@@ -132,6 +133,21 @@ export const invokeCalls = {
     channel: 'notifications:test',
     args: z.strictObject({ channel: z.enum(channels) }),
     result: returns<TestNotificationResult>(),
+  },
+  /** Issue 14, admins: every member with what `diagnose` needs (`GET /api/team`); online only. */
+  getTeam: { channel: 'team:get', args: none, result: returns<Team>() },
+  /**
+   * Issue 14, admins: writes a member's preferences (`PUT /api/members/:userId/preferences`)
+   * over the version the admin edited; online only: a refusal or a newer version is an error.
+   */
+  updateMemberPreferences: {
+    channel: 'team:update-member',
+    args: z.strictObject({
+      userId: idSchema,
+      version: z.int().min(1),
+      preferences: userPreferencesSchema,
+    }),
+    result: returns<{ version: number }>(),
   },
   openExternal: {
     channel: 'shell:open-external',
