@@ -19,6 +19,8 @@ import { useActivityStore } from '../stores/activity-store';
 import { useNotificationsStore } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
+import { TeamPage } from '../pages/admin/team-page';
+import { AdminChangeNotice } from './admin-change-notice';
 import { SyncStatusBar } from './sync-status';
 
 /** Sections in the order the window shows them; `adminOnly` ones are not rendered for agents. */
@@ -96,6 +98,7 @@ export function App() {
           ) : null}
         </div>
         <SyncStatusBar />
+        <AdminChangeNotice />
       </header>
       <div className="app-body">
         <nav className="section-nav" aria-label="Sections">
@@ -107,6 +110,11 @@ export function App() {
                   <a href={`#${section.id}`}>{section.title}</a>
                 </li>
               ))}
+            {admin ? (
+              <li>
+                <a href="#team">Team</a>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <main id="main" className="sections" tabIndex={-1}>
@@ -128,6 +136,7 @@ export function App() {
               <QuietHoursSection />
               <BusinessDefaultsSection />
               <RecipientsSection />
+              {admin ? <TeamPage /> : null}
               <ActivitySection />
               <NotificationsSection />
             </>
