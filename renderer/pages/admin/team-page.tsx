@@ -6,6 +6,7 @@ import {
   type AlertType,
 } from '../../../common/alert-types';
 import { coverageWarnings, memberDiagnoses } from '../../../common/team-coverage';
+import type { Diagnosis } from '../../../common/policy/context';
 import type { Team, TeamMemberEntry } from '../../../common/team-api';
 import { SettingsSection } from '../../components/controls';
 import { useNow } from '../../components/use-now';
@@ -168,12 +169,9 @@ function MembersTable({
                 <td>{member.lineIds.map(lineName).join(', ') || '—'}</td>
                 {types.map((type) => {
                   const diagnosis = diagnoses.get(type);
-                  const reason = diagnosis?.reasons[0]?.explanation ?? '';
                   return (
-                    <td key={type} data-type={type} title={diagnosis?.wouldAlert ? '' : reason}>
-                      {diagnosis?.wouldAlert
-                        ? diagnosis.channels.map((each) => channelLabels[each.channel]).join(', ')
-                        : `No: ${reason}`}
+                    <td key={type} data-type={type}>
+                      {diagnosis ? cellWords(diagnosis) : ''}
                     </td>
                   );
                 })}
@@ -193,6 +191,20 @@ function MembersTable({
       </table>
     </div>
   );
+}
+
+/**
+ * One cell: the channels the alert would use now, and why it would not pop up on the desktop
+ * when that is held back ("in-app (no desktop: Calls on Support Line are muted …)"), or why it
+ * would reach them nowhere.
+ */
+function cellWords(diagnosis: Diagnosis): string {
+  const desktopReason = diagnosis.reasons.find((reason) => reason.channels.includes('desktop'));
+  if (!diagnosis.wouldAlert) {
+    return `No: ${diagnosis.reasons[0]?.explanation ?? 'not alerted'}`;
+  }
+  const used = diagnosis.channels.map((each) => channelLabels[each.channel]).join(', ');
+  return desktopReason ? `${used} (no desktop: ${desktopReason.explanation})` : used;
 }
 
 /** A member's channels per alert type, written through the admin route as the admin clicks. */

@@ -33,6 +33,18 @@ export const useTeamStore = create<TeamState>((set, get) => ({
     if (!member) return;
     const preferences = structuredClone(member.preferences);
     edit(preferences);
+    // Shown at once; the reload after the write shows what the service kept (a refusal reverts).
+    const team = get().team;
+    if (team) {
+      set({
+        team: {
+          ...team,
+          members: team.members.map((each) =>
+            each.user.id === userId ? { ...each, preferences } : each,
+          ),
+        },
+      });
+    }
     const result = await call(() =>
       api().updateMemberPreferences({ userId, version: member.preferencesVersion, preferences }),
     );
