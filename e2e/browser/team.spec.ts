@@ -103,3 +103,90 @@ test.describe('the team view (admin Alex)', () => {
     }
   });
 });
+
+test.describe('business defaults by category and recipients (admin Alex)', () => {
+  test.use({ user: 'alex' });
+
+  test('the grouped grid offers only email for account reports; billing warnings are read-only for a non-billing admin', async ({
+    settings,
+    service,
+  }, testInfo) => {
+    const grid = settings.section('businessDefaultsGrid');
+    const account = grid.locator('table[data-category="account"]');
+    await expect(account.locator('thead th')).toHaveText([
+      'Alert type',
+      'On',
+      'email for every Account reports alert',
+    ]);
+    await expect(grid.getByLabel('Daily activity reports by desktop')).toHaveCount(0);
+    await expect(grid.getByLabel('Billing warnings by desktop')).toHaveCount(0);
+    await expect(grid.locator('tr[data-type="callPersonal"] th[scope="row"]')).toHaveText(
+      "Calls to a member's personal line",
+    );
+    const billing = grid.locator('tr[data-type="billingWarning"]');
+    await expect(billing).toContainText('Set by the billing admin (Sam Rivera); read-only for you');
+    await expect(billing.getByLabel('Billing warnings by email')).toBeDisabled();
+
+    // A column toggle: email off for every Account report, on the service.
+    await account.getByLabel('email for every Account reports alert').uncheck();
+    await expect
+      .poll(async () => {
+        const { defaults } = (await service.get('alex', '/api/business-defaults')) as {
+          defaults: { alerts: Record<string, { channels: { email: boolean } }> };
+        };
+        return [
+          defaults.alerts['reportDailyActivity']?.channels.email,
+          defaults.alerts['billingWarning']?.channels.email,
+        ];
+      })
+      .toEqual([false, true]);
+    for (const scheme of ['light', 'dark'] as const) {
+      await settings.page.emulateMedia({ colorScheme: scheme });
+      await grid.screenshot({
+        path: join(testInfo.project.outputDir, 'pages', `business-defaults-${scheme}.png`),
+      });
+    }
+  });
+
+  test('adds several recipients at once and sets channels and threshold per row', async ({
+    settings,
+    service,
+  }, testInfo) => {
+    const recipients = settings.section('recipientsTeam');
+    const candidates = recipients.getByTestId('recipient-candidates');
+    await candidates.getByLabel('Jordan Park').check();
+    await candidates.getByLabel('Taylor Reed').check();
+    await recipients.getByRole('button', { name: 'Add 2 members' }).click();
+    await expect(recipients.locator('tr[data-recipient]')).toHaveCount(3);
+    await recipients.getByLabel('Taylor Reed by SMS').check();
+    await recipients.getByLabel("Jordan Park's lead threshold").fill('70');
+    await expect
+      .poll(async () => {
+        const { defaults } = (await service.get('alex', '/api/business-defaults')) as {
+          defaults: {
+            recipients: Array<{
+              userId: string;
+              leadScoreThreshold: number;
+              channels: { text: boolean };
+            }>;
+          };
+        };
+        return defaults.recipients.map((recipient) => [
+          recipient.userId,
+          recipient.leadScoreThreshold,
+          recipient.channels.text,
+        ]);
+      })
+      .toEqual([
+        ['user-sam', 50, false],
+        ['user-jordan', 70, false],
+        ['user-taylor', 50, true],
+      ]);
+    for (const scheme of ['light', 'dark'] as const) {
+      await settings.page.emulateMedia({ colorScheme: scheme });
+      await recipients.screenshot({
+        path: join(testInfo.project.outputDir, 'pages', `recipients-${scheme}.png`),
+      });
+    }
+  });
+});

@@ -19,6 +19,8 @@ import { useActivityStore } from '../stores/activity-store';
 import { useNotificationsStore } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
+import { BusinessDefaultsGrid } from '../pages/admin/business-defaults-grid';
+import { RecipientsPage } from '../pages/admin/recipients-page';
 import { TeamPage } from '../pages/admin/team-page';
 import { AdminChangeNotice } from './admin-change-notice';
 import { SyncStatusBar } from './sync-status';
@@ -137,6 +139,8 @@ export function App() {
               <BusinessDefaultsSection />
               <RecipientsSection />
               {admin ? <TeamPage /> : null}
+              <BusinessDefaultsGrid />
+              <RecipientsPage />
               <ActivitySection />
               <NotificationsSection />
             </>
