@@ -22,8 +22,11 @@ export {
 export * from './delivery-report';
 export * from './status';
 export * from './service-api';
+export * from './team-api';
 export * from './ipc-contract';
 export * from './detectors';
 export * from './sanitize';
 export * from './outbound';
 export * from './managed-policy';
+export * from './team-coverage';
+export * from './diagnosis-words';

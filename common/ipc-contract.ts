@@ -10,7 +10,8 @@ import {
   type BusinessDefaults,
   type UserPreferences,
 } from './preferences';
-import type { Profile, TestNotificationResult } from './service-api';
+import type { ChangedBy, Profile, TestNotificationResult } from './service-api';
+import type { Team } from './team-api';
 import type {
   ActivityItem,
   ConnectionState,
@@ -70,6 +71,16 @@ export interface PreferencesSnapshot {
   businessVersion: number;
   /** Fields of `preferences` this user cannot change, with who holds them and why (`locks.ts`). */
   locks: SettingLock[];
+  /**
+   * Issue 14: the newest change an admin of the business made to these preferences while this
+   * device listened ("Changed by Sam Rivera at 10:42"), with the dotted fields it changed.
+   */
+  changedBy?: AdminChange;
+}
+
+/** An admin's change to a member's preferences, as the member's window shows it. */
+export interface AdminChange extends ChangedBy {
+  fields: string[];
 }
 
 export interface SessionSnapshot {
@@ -144,6 +155,21 @@ export const invokeCalls = {
     channel: 'notifications:test',
     args: z.strictObject({ channel: z.enum(channels) }),
     result: returns<TestNotificationResult>(),
+  },
+  /** Issue 14, admins: every member with what `diagnose` needs (`GET /api/team`); online only. */
+  getTeam: { channel: 'team:get', args: none, result: returns<Team>() },
+  /**
+   * Issue 14, admins: writes a member's preferences (`PUT /api/members/:userId/preferences`)
+   * over the version the admin edited; online only: a refusal or a newer version is an error.
+   */
+  updateMemberPreferences: {
+    channel: 'team:update-member',
+    args: z.strictObject({
+      userId: idSchema,
+      version: z.int().min(1),
+      preferences: userPreferencesSchema,
+    }),
+    result: returns<{ version: number }>(),
   },
   openExternal: {
     channel: 'shell:open-external',

@@ -152,6 +152,18 @@ export function preferencesChangeRefusal(
   return lockRefusal(locks, current, next);
 }
 
+/**
+ * Who applied a change to someone's preferences, and when: an admin writing a member's
+ * preferences (`PUT /api/members/:userId/preferences`). Carried by the member's
+ * `preferencesChanged` push and by `GET /api/team`'s `lastChange`.
+ */
+export const changedBySchema = z.strictObject({
+  userId: idSchema,
+  name: z.string().min(1).max(200),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ChangedBy = z.infer<typeof changedBySchema>;
+
 // ---------- Events ----------
 
 /** POST /api/events: emit one event to one user (or every user with `userId: "*"`). */
@@ -223,6 +235,8 @@ export const appliedChangesSchema = z.strictObject({
       version: z.int().min(1),
       idempotencyKey: z.string().nullable(),
       appliedAt: z.iso.datetime({ offset: true }),
+      /** Who applied it (the owner, or an admin for a member); null for older changes. */
+      actor: z.strictObject({ userId: idSchema, name: z.string() }).nullable(),
     }),
   ),
 });
@@ -331,6 +345,11 @@ export const socketMessages = {
     preferences: userPreferencesDocumentSchema,
     /** The device that made the change, so it can ignore its own echo. */
     deviceId: idSchema.nullable(),
+    /**
+     * Protocol 3, issue 14: set when someone else (an admin of the business) made the change,
+     * so the member's window can say "Changed by Sam Rivera at 10:42".
+     */
+    changedBy: changedBySchema.optional(),
   }),
   businessDefaultsChanged: versionedBusinessDefaultsSchema,
   /** Whether the user is on a call now (Fisher Mode). */

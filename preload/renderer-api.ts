@@ -20,6 +20,8 @@ export function createRendererApi(ipc: TypedIpcRenderer) {
     markNotificationsRead: (args) => ipc.invoke('markNotificationsRead', args),
     diagnose: (args) => ipc.invoke('diagnose', args),
     sendTestNotification: (args) => ipc.invoke('sendTestNotification', args),
+    getTeam: () => ipc.invoke('getTeam', undefined),
+    updateMemberPreferences: (args) => ipc.invoke('updateMemberPreferences', args),
     openExternal: (args) => ipc.invoke('openExternal', args),
     ready: () => ipc.ready(),
     onConnectionChanged: (listener) => ipc.subscribe('connectionChanged', listener),

@@ -171,6 +171,14 @@ const migrations: readonly Migration[] = [
     `);
     upgradeDocumentsToVersion2(database);
   },
+  // Issue 14: who applied each change (an admin may write a member's preferences), so the
+  // member's window and the team view can say "Changed by Sam Rivera at 10:42". Null for changes
+  // applied before this migration.
+  `
+  ALTER TABLE applied_changes ADD COLUMN actor_user_id TEXT;
+  ALTER TABLE applied_changes ADD COLUMN actor_name TEXT;
+  CREATE INDEX applied_changes_by_user ON applied_changes (user_id, target, id);
+  `,
 ];
 
 /** The schema version this code writes. */

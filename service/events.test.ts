@@ -271,6 +271,7 @@ describe('outbox and presence', () => {
         version: 2,
         idempotencyKey: 'other-key',
         appliedAt: new Date().toISOString(),
+        actor: null,
       });
     });
     other.database.close();

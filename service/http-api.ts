@@ -6,11 +6,13 @@ import { refuseThrown, refuseUnknownRoute } from './http/refusal';
 import type { HttpApiDependencies } from './http/request';
 import { registerAppliedChangesRoutes } from './http/routes/applied-changes';
 import { registerBusinessDefaultsRoutes } from './http/routes/business-defaults';
+import { registerDiagnoseRoutes } from './http/routes/diagnose';
 import { registerEventsRoutes } from './http/routes/events';
 import { registerOutboxRoutes } from './http/routes/outbox';
 import { registerPreferencesRoutes } from './http/routes/preferences';
 import { registerPresenceRoutes } from './http/routes/presence';
 import { registerProfileRoutes } from './http/routes/profile';
+import { registerTeamRoutes } from './http/routes/team';
 import { registerTestNotificationRoutes } from './http/routes/test-notification';
 
 /** One group of routes, registered over the same dependencies. */
@@ -26,6 +28,8 @@ const routeGroups: readonly RouteGroup[] = [
   registerOutboxRoutes,
   registerTestNotificationRoutes,
   registerAppliedChangesRoutes,
+  registerTeamRoutes,
+  registerDiagnoseRoutes,
 ];
 
 /**

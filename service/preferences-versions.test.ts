@@ -53,7 +53,11 @@ async function put(key: string, path: string, body: unknown, version: number, he
 async function toVersion3(preferences: Record<string, unknown> = userPreferencesV1): Promise<void> {
   await fixtureService.stop();
   const database = new Database(fixtureService.databasePath);
-  database.exec('DROP TABLE burst_windows; DROP TABLE destination_hours; DROP TABLE held_messages');
+  database.exec(
+    `DROP TABLE burst_windows; DROP TABLE destination_hours; DROP TABLE held_messages;
+     DROP INDEX applied_changes_by_user; ALTER TABLE applied_changes DROP COLUMN actor_user_id;
+     ALTER TABLE applied_changes DROP COLUMN actor_name`,
+  );
   const writeUser = database.prepare(
     'UPDATE users SET preferences_json = ?, preferences_version = 7 WHERE key = ?',
   );
@@ -71,7 +75,7 @@ describe('migration 4 of the service database: stored version-1 documents', () =
   it('become version 2, at the same versions, and an older companion reads exactly what it had', async () => {
     await toVersion3();
     await fixtureService.start();
-    expect(databaseVersion).toBe(4);
+    expect(databaseVersion).toBe(5);
 
     const database = new Database(fixtureService.databasePath, { readonly: true });
     defer(() => database.close());

@@ -174,7 +174,10 @@ describe('a database from before outcomes and detector state (version 2)', () =>
     // Back to version 2: no detector state, events stored as they were then (no outcome).
     const database = new Database(fixture.databasePath);
     database.exec(
-      'DROP TABLE detector_state; DROP TABLE burst_windows; DROP TABLE destination_hours; DROP TABLE held_messages',
+      `DROP TABLE detector_state; DROP TABLE burst_windows; DROP TABLE destination_hours;
+       DROP TABLE held_messages; DROP INDEX applied_changes_by_user;
+       ALTER TABLE applied_changes DROP COLUMN actor_user_id;
+       ALTER TABLE applied_changes DROP COLUMN actor_name`,
     );
     for (const row of database
       .prepare<[], { id: string; event_json: string }>('SELECT id, event_json FROM events')
@@ -191,7 +194,7 @@ describe('a database from before outcomes and detector state (version 2)', () =>
     database.close();
 
     await fixture.start();
-    expect(databaseVersion).toBe(4);
+    expect(databaseVersion).toBe(5);
     mentionJordan(1, 3);
     const device = await fixture.connect('jordan');
     await device.waitFor(replayDone, 'replayDone');

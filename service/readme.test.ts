@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as serviceApi from '../common/service-api';
+import * as serviceApiCore from '../common/service-api';
+import * as teamApi from '../common/team-api';
 import { startService, type RunningService } from './index';
 
 /** service/README.md is checked against the running server and the schemas in common/. */
+const serviceApi = { ...serviceApiCore, ...teamApi };
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
 
 const documentedRoutes = [

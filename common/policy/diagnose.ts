@@ -82,3 +82,19 @@ export function diagnose(alertType: AlertType, context: RecipientContext): Diagn
     locks,
   };
 }
+
+/**
+ * `diagnose` on one line only ("why do calls to the Support Line not reach me?"): the same
+ * diagnosis over a context whose lines are narrowed to `lineId`. Null when `lineId` is not one
+ * of this person's lines.
+ */
+export function diagnoseOnLine(
+  alertType: AlertType,
+  context: RecipientContext,
+  lineId: string | null,
+): Diagnosis | null {
+  if (lineId === null) return diagnose(alertType, context);
+  const line = context.lines.find((each) => each.id === lineId);
+  if (!line) return null;
+  return diagnose(alertType, { ...context, lines: [line] });
+}

@@ -22,6 +22,7 @@ import { CompanionError, type Companion, type CompanionOptions } from './compani
 import { createServiceClient, ServiceRefusalError, type ServiceClient } from './connection';
 import { ObservableValue, type TimerHandle } from './ports';
 import { tightenDataFolder } from './private-files';
+import { createTeamClient } from './team-client';
 import { openSession, type Session, type SessionViews } from './session';
 import { resolveProfile } from './session-index';
 import { profileInUseMessage, StoreLockedError } from './session-store';
@@ -70,6 +71,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     serviceUrl: options.serviceUrl,
     token: options.token,
   });
+  const team = createTeamClient({ serviceUrl: options.serviceUrl, token: options.token });
   const connectionState = new ObservableValue<ConnectionState>({ status: 'connecting' });
   const syncStatus = new ObservableValue<SyncStatus>({ status: 'synced', at: null });
   // The shell subscribes before any session exists and across sign-ins, so this is the one
@@ -360,6 +362,18 @@ export function createCompanion(options: CompanionOptions): Companion {
           error instanceof Error ? error.message : 'The service did not answer',
         );
       }
+    },
+
+    async getTeam() {
+      if (!isAdmin(requireSession().profile.user.role)) {
+        throw new CompanionError('forbidden', 'Only admins can see the team');
+      }
+      return team.team();
+    },
+
+    async updateMemberPreferences(args) {
+      const { userId, version, preferences } = argumentsOf('updateMemberPreferences', args);
+      return team.updateMemberPreferences(userId, version, preferences);
     },
 
     openExternal(args) {

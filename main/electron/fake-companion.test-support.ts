@@ -244,6 +244,18 @@ export class FakeCompanion implements Companion {
     return Promise.reject(new Error('the fake companion sends nothing'));
   }
 
+  getTeam(): ReturnType<Companion['getTeam']> {
+    this.#record('getTeam', undefined);
+    return Promise.reject(new Error('the fake companion has no team'));
+  }
+
+  updateMemberPreferences(
+    args: InvokeArgs<'updateMemberPreferences'>,
+  ): ReturnType<Companion['updateMemberPreferences']> {
+    this.#record('updateMemberPreferences', args);
+    return Promise.reject(new Error('the fake companion has no team'));
+  }
+
   openExternal(args: InvokeArgs<'openExternal'>): Promise<{ opened: boolean }> {
     this.#record('openExternal', args);
     return Promise.resolve({ opened: false });

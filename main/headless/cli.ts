@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runDiagnose } from './diagnose';
 import { runHeadless } from './run';
 
 /** Standard input to its end (`--token-stdin`); at a terminal, says what it waits for. */
@@ -14,6 +15,15 @@ function readStdin(): string {
  * JSON object with --json); status and health lines go to stderr so stdout stays parseable.
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'diagnose') {
+    // "Why am I not getting alerts?" without the window: one answer, then exit.
+    process.exitCode = await runDiagnose(process.argv.slice(3), process.env, {
+      stdout: (line) => process.stdout.write(`${line}\n`),
+      stderr: (line) => process.stderr.write(`${line}\n`),
+      readStdin,
+    });
+    return;
+  }
   const running = await runHeadless(process.argv.slice(2), process.env, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),

@@ -8,6 +8,7 @@ import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { SideNav } from './side-nav';
 import { StatusHeader } from './status-header';
+import { AdminChangeNotice } from './admin-change-notice';
 
 /**
  * Moves focus where a navigation asked: the item's row on the page (a pop-up click, an Activity
@@ -96,6 +97,7 @@ export function App() {
           ) : null}
         </div>
         <StatusHeader />
+        <AdminChangeNotice />
       </header>
       <div className="app-body">
         <SideNav pages={pages} current={route.page} />

@@ -281,6 +281,11 @@ export function createFakeApi(
       return ok({ updated });
     },
     diagnose: ({ alertType }) => ok(diagnose(alertType, context())),
+    // The dev fake has one person: the team view needs the real service (`npm run service`).
+    getTeam: () =>
+      refuse('forbidden', 'The dev fake has no team: run the window against the service'),
+    updateMemberPreferences: () =>
+      refuse('forbidden', 'The dev fake has no team: run the window against the service'),
     sendTestNotification({ channel }) {
       const on =
         channel === 'desktop'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { idSchema, parseWith, type ParseResult } from '../../common';
+import { idSchema, parseWith, type ChangedBy, type ParseResult } from '../../common';
 import type { Versioned } from '../store';
 import { refuse, refuseInvalid } from './refusal';
 import { headerValue, userOf, type HttpApiDependencies } from './request';
@@ -33,15 +33,23 @@ const idempotencyKeySchema = z
  * never meets a body that could exhaust the stack.
  */
 function requestHashOf(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
-    .update(JSON.stringify(request.body ?? null))
-    .digest('hex');
+  const hash = createHash('sha256').update(
+    `${request.method} ${request.routeOptions.url ?? request.url}\n`,
+  );
+  // A route with parameters (a member's preferences) names its target in them: one key sent
+  // for two members is two requests. Routes without parameters keep the hashes they stored.
+  const parameters = request.params as Record<string, unknown> | undefined;
+  if (parameters && Object.keys(parameters).length > 0) {
+    hash.update(`${JSON.stringify(parameters)}\n`);
+  }
+  return hash.update(JSON.stringify(request.body ?? null)).digest('hex');
 }
 
 /** How one document is read, checked, written and announced by its PUT route. */
 export interface VersionedPut<Document> {
   target: 'preferences' | 'businessDefaults';
+  /** Whose document it is, as recorded in applied changes: the caller unless an admin writes a member's. */
+  ownerUserId?: string;
   /** A refusal when the caller may not write this document at all; checked before anything else. */
   mayWrite: () => string | null;
   parse: (body: unknown) => ParseResult<Document>;
@@ -51,8 +59,13 @@ export interface VersionedPut<Document> {
   /** Stores the document and returns its new version. */
   write: (next: Document) => number;
   answer: (version: number, document: Document) => unknown;
-  /** Pushes after the change is committed. */
-  announce: (version: number, document: Document, deviceId: string | null) => void;
+  /** Pushes after the change is committed; `changedBy` is the caller and the time it applied. */
+  announce: (
+    version: number,
+    document: Document,
+    deviceId: string | null,
+    changedBy: ChangedBy,
+  ) => void;
 }
 
 /**
@@ -130,11 +143,12 @@ export function versionedPut<Document>(
     const version = spec.write(parsed.value);
     const body = JSON.stringify(spec.answer(version, parsed.value));
     store.recordAppliedChange({
-      userId: user.id,
+      userId: spec.ownerUserId ?? user.id,
       target: spec.target,
       version,
       idempotencyKey: idempotency?.key ?? null,
       appliedAt: at,
+      actor: { userId: user.id, name: user.name },
     });
     if (idempotency) {
       store.recordIdempotentResponse(
@@ -146,6 +160,6 @@ export function versionedPut<Document>(
     }
     return { version, body };
   });
-  spec.announce(version, parsed.value, deviceId);
+  spec.announce(version, parsed.value, deviceId, { userId: user.id, name: user.name, at });
   return reply.code(200).header('etag', etagOf(version)).type('application/json').send(body);
 }

@@ -16,6 +16,8 @@ export interface AppliedChange {
   version: number;
   idempotencyKey: string | null;
   appliedAt: string;
+  /** Who applied it: the document's owner, or an admin of the business; null before issue 14. */
+  actor: { userId: string; name: string } | null;
 }
 
 /** Idempotency keys and the applied-changes record of versioned PUTs. */
@@ -28,6 +30,8 @@ export interface ChangeQueries {
     at: string,
   ): void;
   recordAppliedChange(change: Omit<AppliedChange, 'id'>): void;
+  /** The newest change to `userId`'s preferences applied by someone else, or null. */
+  lastPreferencesChangeByOther(userId: string): { userId: string; name: string; at: string } | null;
   /** Applied changes of one business's users, optionally of one user or one key, oldest first. */
   appliedChanges(filter: {
     businessId: string;
@@ -43,6 +47,8 @@ interface AppliedChangeRow {
   version: number;
   idempotency_key: string | null;
   applied_at: string;
+  actor_user_id: string | null;
+  actor_name: string | null;
 }
 
 /** The change queries over the service's file. */
@@ -69,9 +75,28 @@ export function changeQueries(prepare: Prepare): ChangeQueries {
 
     recordAppliedChange(change) {
       prepare(
-        `INSERT INTO applied_changes (user_id, target, version, idempotency_key, applied_at)
-           VALUES (?, ?, ?, ?, ?)`,
-      ).run(change.userId, change.target, change.version, change.idempotencyKey, change.appliedAt);
+        `INSERT INTO applied_changes
+           (user_id, target, version, idempotency_key, applied_at, actor_user_id, actor_name)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        change.userId,
+        change.target,
+        change.version,
+        change.idempotencyKey,
+        change.appliedAt,
+        change.actor?.userId ?? null,
+        change.actor?.name ?? null,
+      );
+    },
+
+    lastPreferencesChangeByOther(userId) {
+      const row = prepare<[string, string], AppliedChangeRow>(
+        `SELECT * FROM applied_changes
+           WHERE user_id = ? AND target = 'preferences' AND actor_user_id IS NOT NULL
+             AND actor_user_id != ? ORDER BY id DESC LIMIT 1`,
+      ).get(userId, userId);
+      if (!row?.actor_user_id || !row.actor_name) return null;
+      return { userId: row.actor_user_id, name: row.actor_name, at: row.applied_at };
     },
 
     appliedChanges(filter) {
@@ -97,6 +122,10 @@ export function changeQueries(prepare: Prepare): ChangeQueries {
           version: row.version,
           idempotencyKey: row.idempotency_key,
           appliedAt: row.applied_at,
+          actor:
+            row.actor_user_id === null || row.actor_name === null
+              ? null
+              : { userId: row.actor_user_id, name: row.actor_name },
         }));
     },
   };

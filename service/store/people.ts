@@ -34,6 +34,10 @@ export interface PeopleQueries {
   /** The user's personal line and the lines of their ring groups. */
   linesOf(user: ServiceUser): Line[];
   setOnCall(userId: string, onCall: boolean): void;
+  /** Every line of a business (personal and shared), in the order they were written. */
+  linesOfBusiness(businessId: string): Line[];
+  /** Every ring group of a business. */
+  ringGroupsOfBusiness(businessId: string): RingGroup[];
 }
 
 interface UserRow {
@@ -138,6 +142,18 @@ export function peopleQueries(prepare: Prepare): PeopleQueries {
       )
         .all(user.personalLineId, user.id)
         .map(toLine);
+    },
+
+    linesOfBusiness(businessId) {
+      return prepare<[string], LineRow>('SELECT * FROM lines WHERE business_id = ? ORDER BY rowid')
+        .all(businessId)
+        .map(toLine);
+    },
+
+    ringGroupsOfBusiness(businessId) {
+      return prepare<[string], RingGroup>(
+        'SELECT id, name FROM ring_groups WHERE business_id = ? ORDER BY rowid',
+      ).all(businessId);
     },
 
     setOnCall(userId, onCall) {

@@ -78,6 +78,8 @@ export interface AdoptionInput<Document> {
   userId: string;
   /** The device whose edit the service pushed, when known. */
   fromDevice: string | null;
+  /** Issue 14: an admin who changed this user's preferences (the push's `changedBy`). */
+  actor?: { userId: string; name: string } | null;
   at: number;
 }
 
@@ -118,14 +120,15 @@ export function adopt<Document>(input: AdoptionInput<Document>): Adoption | null
       note,
     }) satisfies SettingsHistoryEntry;
   const history: SettingsHistoryEntry[] = [];
-  const changedBy = document === 'preferences' ? input.userId : 'business';
+  const changedBy = input.actor?.userId ?? (document === 'preferences' ? input.userId : 'business');
+  const actorNote = input.actor ? `Changed by ${input.actor.name}` : null;
   for (const [field, theirs] of Object.entries(diffFields(base.document, incoming.document))) {
     const conflict = overridden.get(field);
     overridden.delete(field);
     history.push(
       conflict
         ? row(field, conflict.yours, theirs, changedBy, conflictNote)
-        : row(field, valueAt(base.document, field), theirs, changedBy, null),
+        : row(field, valueAt(base.document, field), theirs, changedBy, actorNote),
     );
   }
   // Overridden at a path the diff names differently (a whole object or array edited).

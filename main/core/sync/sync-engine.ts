@@ -9,6 +9,7 @@ import {
   roleRefusals,
   socketMessages,
   userPreferencesSchema,
+  type AdminChange,
   type BusinessDefaults,
   type PreferencesSnapshot,
   type Role,
@@ -67,6 +68,8 @@ export class SyncEngine {
   #notice: SyncNotice | null = null;
   /** The policy's values already written upstream, per server version: each is written once. */
   readonly #enforced = new Set<string>();
+  /** The newest change an admin made to these preferences, as pushed (issue 14). */
+  #changedBy: AdminChange | null = null;
 
   constructor(options: SyncEngineOptions) {
     this.#ledger = new SyncLedger({
@@ -106,7 +109,9 @@ export class SyncEngine {
 
   /** Local preferences and business defaults with the server versions they are based on. */
   snapshot(): PreferencesSnapshot | null {
-    return this.#ledger.snapshot();
+    const snapshot = this.#ledger.snapshot();
+    if (!snapshot || !this.#changedBy) return snapshot;
+    return { ...snapshot, changedBy: this.#changedBy };
   }
 
   /**
@@ -168,8 +173,19 @@ export class SyncEngine {
         });
         return false;
       }
-      const { version, preferences: document, deviceId } = parsed.data;
-      return this.#adoptAndNotify(preferences, { version, document }, deviceId);
+      const { version, preferences: document, deviceId, changedBy } = parsed.data;
+      const before = preferences.server()?.document ?? null;
+      if (changedBy && before && version > (preferences.server()?.version ?? 0)) {
+        // Set before adopting, so the snapshot published with the change already names who.
+        const fields = Object.keys(diffFields(before, document));
+        this.#changedBy = { ...changedBy, fields };
+      }
+      return this.#adoptAndNotify(
+        preferences,
+        { version, document },
+        deviceId,
+        changedBy ? { userId: changedBy.userId, name: changedBy.name } : null,
+      );
     }
     const parsed = socketMessages.businessDefaultsChanged.safeParse(payload);
     if (!parsed.success) {
@@ -225,8 +241,9 @@ export class SyncEngine {
     spec: DocumentSpec<Document>,
     incoming: ServerDocument<Document>,
     fromDevice: string | null,
+    actor: { userId: string; name: string } | null = null,
   ): boolean {
-    const { changed, conflict } = this.#ledger.adopt(spec, incoming, fromDevice);
+    const { changed, conflict } = this.#ledger.adopt(spec, incoming, fromDevice, actor);
     if (conflict) this.#notice = { kind: 'conflict', ...conflict };
     if (changed) {
       this.#notify();

@@ -155,6 +155,7 @@ export class SyncLedger {
     spec: DocumentSpec<Document>,
     incoming: ServerDocument<Document>,
     fromDevice: string | null,
+    actor: { userId: string; name: string } | null = null,
   ): Adopted {
     return this.#store.transaction((): Adopted => {
       const base = spec.server();
@@ -167,6 +168,7 @@ export class SyncLedger {
         preferences: this.documents.preferences.local(),
         userId: this.#userId,
         fromDevice,
+        actor,
         at,
       });
       if (!adoption) return { changed: false, conflict: null };

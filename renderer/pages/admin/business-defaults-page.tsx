@@ -1,9 +1,16 @@
 import { BusinessDefaultsSection } from '../../sections/admin-sections';
+import { BusinessDefaultsGrid } from './business-defaults-grid';
 
 /**
- * Business defaults (admins): today's section, until the grouped grid (issue 14 §5) replaces it
- * here. The admin pages' engineer replaces this component and keeps its name.
+ * Business defaults (admins): the grid by category (the channels each type may use, column
+ * toggles), then the business's allowed channels, contact points, country and the full table
+ * with the channels it requires (mandatory), which the grid does not set.
  */
 export function BusinessDefaultsPage() {
-  return <BusinessDefaultsSection />;
+  return (
+    <>
+      <BusinessDefaultsGrid />
+      <BusinessDefaultsSection />
+    </>
+  );
 }

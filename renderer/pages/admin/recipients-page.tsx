@@ -1,9 +1,149 @@
-import { RecipientsSection } from '../../sections/admin-sections';
+import { useState } from 'react';
+import { channelLabels, channels } from '../../../common/alert-types';
+import { defaultRecipient } from '../../../common/defaults';
+import { isAdmin } from '../../../common/preferences';
+import { SettingsSection } from '../../components/controls';
+import { usePreferencesStore } from '../../stores/preferences-store';
+import { useSessionStore } from '../../stores/session-store';
 
 /**
- * Recipients (admins): today's section, until the several-at-once editor (issue 14 §5) replaces
- * it here. The admin pages' engineer replaces this component and keeps its name.
+ * Recipients of lead, usage and billing alerts (issue 14 §5): several members added at once,
+ * then channels and lead threshold set per row.
  */
 export function RecipientsPage() {
-  return <RecipientsSection />;
+  const profile = useSessionStore((state) => state.profile);
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const errors = usePreferencesStore((state) => state.errors);
+  const updateBusiness = usePreferencesStore((state) => state.updateBusiness);
+  const [chosen, setChosen] = useState<string[]>([]);
+  if (!profile || !snapshot || !isAdmin(profile.user.role)) return null;
+  const recipients = snapshot.business.recipients;
+  const nameOf = (userId: string) =>
+    profile.team.find((member) => member.id === userId)?.name ?? userId;
+  const candidates = profile.team.filter(
+    (member) => !recipients.some((recipient) => recipient.userId === member.id),
+  );
+  const edit = (index: number, recipe: (recipient: (typeof recipients)[number]) => void) =>
+    void updateBusiness('business.recipients', (draft) => {
+      const recipient = draft.recipients[index];
+      if (recipient) recipe(recipient);
+    });
+
+  return (
+    <SettingsSection
+      id="recipientsTeam"
+      title="Recipients of lead, usage and billing alerts"
+      intro="Add several members at once, then choose each one's channels and lead threshold."
+    >
+      {errors['business.recipients'] ? (
+        <p className="field-error" role="alert">
+          {errors['business.recipients']}
+        </p>
+      ) : null}
+      <fieldset data-testid="recipient-candidates">
+        <legend>Add members</legend>
+        {candidates.length === 0 ? <p>Every member is a recipient.</p> : null}
+        {candidates.map((member) => (
+          <label key={member.id}>
+            <input
+              type="checkbox"
+              checked={chosen.includes(member.id)}
+              onChange={(event) =>
+                setChosen(
+                  event.target.checked
+                    ? [...chosen, member.id]
+                    : chosen.filter((id) => id !== member.id),
+                )
+              }
+            />{' '}
+            {member.name}
+          </label>
+        ))}
+        <button
+          type="button"
+          disabled={chosen.length === 0}
+          onClick={() => {
+            const adding = chosen;
+            setChosen([]);
+            void updateBusiness('business.recipients', (draft) => {
+              for (const userId of adding) {
+                if (!draft.recipients.some((recipient) => recipient.userId === userId)) {
+                  draft.recipients.push(defaultRecipient(userId));
+                }
+              }
+            });
+          }}
+        >
+          {chosen.length > 1 ? `Add ${chosen.length} members` : 'Add member'}
+        </button>
+      </fieldset>
+      <table className="channel-table" data-testid="recipients-table">
+        <thead>
+          <tr>
+            <th scope="col">Recipient</th>
+            {channels.map((channel) => (
+              <th key={channel} scope="col">
+                {channelLabels[channel]}
+              </th>
+            ))}
+            <th scope="col">Lead threshold</th>
+            <th scope="col">Remove</th>
+          </tr>
+        </thead>
+        <tbody>
+          {recipients.map((recipient, index) => {
+            const name = nameOf(recipient.userId);
+            return (
+              <tr key={recipient.userId} data-recipient={recipient.userId}>
+                <th scope="row">{name}</th>
+                {channels.map((channel) => (
+                  <td key={channel}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${name} by ${channelLabels[channel]}`}
+                      checked={recipient.channels[channel]}
+                      onChange={(event) => {
+                        const on = event.target.checked;
+                        edit(index, (draft) => {
+                          draft.channels[channel] = on;
+                        });
+                      }}
+                    />
+                  </td>
+                ))}
+                <td>
+                  <input
+                    type="number"
+                    min={0}
+                    max={100}
+                    aria-label={`${name}'s lead threshold`}
+                    value={recipient.leadScoreThreshold}
+                    onChange={(event) => {
+                      const value = Number(event.target.value);
+                      if (!Number.isInteger(value) || value < 0 || value > 100) return;
+                      edit(index, (draft) => {
+                        draft.leadScoreThreshold = value;
+                      });
+                    }}
+                  />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void updateBusiness('business.recipients', (draft) => {
+                        draft.recipients.splice(index, 1);
+                      })
+                    }
+                  >
+                    Remove {name}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </SettingsSection>
+  );
 }

@@ -1,27 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  businessLocks,
-  isUserPreferencesV1,
-  normalizeUserPreferences,
-  parseWith,
-  preferencesChangeRefusal,
-  preferencesV2Protocol,
-  putPreferencesBodySchema,
-  putPreferencesV1BodySchema,
-  upgradeUserPreferences,
-  userPreferencesV1View,
-  type ParseResult,
-  type UserPreferences,
-} from '../../../common';
+import { businessLocks, preferencesChangeRefusal, type UserPreferences } from '../../../common';
+import { parsePreferencesBody, preferencesFor } from '../preferences-body';
 import { protocolOf } from '../protocol';
-import { readTypedNumber, withNumberError } from '../typed-numbers';
 import { userOf, type HttpApiDependencies } from '../request';
 import { etagOf, versionedPut } from '../versioned-put';
-
-/** The document as a caller of `protocol` reads it: version 1 before protocol 3. */
-function preferencesFor(protocol: number, preferences: UserPreferences): unknown {
-  return protocol >= preferencesV2Protocol ? preferences : userPreferencesV1View(preferences);
-}
 
 /** `GET` and `PUT /api/preferences`: the caller's own preferences, versioned. */
 export function registerPreferencesRoutes(
@@ -44,29 +26,8 @@ export function registerPreferencesRoutes(
     return versionedPut<UserPreferences>(request, reply, dependencies, {
       target: 'preferences',
       mayWrite: () => null,
-      parse: (body): ParseResult<UserPreferences> => {
-        // A copy: the request body is also what the Idempotency-Key's hash is of.
-        const copy: unknown = structuredClone(body);
-        const numberError = readTypedNumber(
-          copy,
-          ['preferences', 'channels', 'text', 'customNumber'],
-          business().country,
-          'textDestination',
-        );
-        const document = (copy as { preferences?: unknown } | null)?.preferences;
-        if (isUserPreferencesV1(document)) {
-          // An older companion: its document has no per-type channels; keep the stored ones.
-          const parsed = withNumberError(parseWith(putPreferencesV1BodySchema, copy), numberError);
-          if (!parsed.ok) return parsed;
-          const current = store.preferences(user.id).document;
-          const upgraded = upgradeUserPreferences(parsed.value.preferences, current);
-          return { ok: true, value: normalizeUserPreferences(upgraded) };
-        }
-        const parsed = withNumberError(parseWith(putPreferencesBodySchema, copy), numberError);
-        return parsed.ok
-          ? { ok: true, value: normalizeUserPreferences(parsed.value.preferences) }
-          : parsed;
-      },
+      parse: (body) =>
+        parsePreferencesBody(body, business().country, () => store.preferences(user.id).document),
       current: () => store.preferences(user.id),
       mayChange: (current, next) =>
         preferencesChangeRefusal(
