@@ -23,6 +23,7 @@ import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
 import { EventBatches } from './event-batch';
 import { EventPipeline } from './pipeline';
 import { ObservableValue } from './ports';
+import { QuietHousekeeper } from './quiet-housekeeper';
 import { createSampleSender } from './sample-notification';
 import { keptDeviceId, rememberProfile } from './session-index';
 import { openStore } from './store';
@@ -137,7 +138,26 @@ export function openSession(options: SessionOptions): Session {
     timeZone: () => currentPreferences().timeZone,
   });
   // One batch = what arrived together, one transaction, its pop-ups after the commit (event-batch.ts).
-  const batches = new EventBatches({ store, notifier: options.notifier, logger });
+  // Checkpoints and retention when the stream goes quiet: told of every committed batch.
+  const housekeeper = new QuietHousekeeper({
+    store,
+    clock,
+    logger,
+    // Pruned items may have been unread: an empty mark re-reads the count for every view.
+    onPruned: () => delivery.markRead([]),
+  });
+  const batches = new EventBatches({
+    store: {
+      events: store.events,
+      eventTransaction: (work) => {
+        const result = store.eventTransaction(work);
+        housekeeper.committed();
+        return result;
+      },
+    },
+    notifier: options.notifier,
+    logger,
+  });
   const delivery = new DeliveryEngine({
     clock,
     notifier: batches.notifier,
@@ -345,6 +365,7 @@ export function openSession(options: SessionOptions): Session {
       const reraised = batches.run(() => reraisePending());
       if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
       reminders.start();
+      housekeeper.start();
       await sync.start();
       if (closed) return;
       const loaded = sync.preferences.get();
@@ -362,6 +383,7 @@ export function openSession(options: SessionOptions): Session {
       await delivery.flush();
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       delivery.stop();
+      housekeeper.stop();
       await sync.stop();
       store.close();
     },

@@ -3,6 +3,7 @@ import { up as up0001 } from './0001-events-and-notifications';
 import { up as up0002 } from './0002-preferences-sync';
 import { up as up0003 } from './0003-service-decides';
 import { up as up0004 } from './0004-preferences-v2';
+import { up as up0006 } from './0006-bounded-costs';
 
 /** One schema step: `version` is what `PRAGMA user_version` reads once it has run. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: '0002-preferences-sync', up: up0002 },
   { version: 3, name: '0003-service-decides', up: up0003 },
   { version: 4, name: '0004-preferences-v2', up: up0004 },
+  { version: 6, name: '0006-bounded-costs', up: up0006 },
 ];
 
 /** The schema version this build of the app writes. */

@@ -10,6 +10,7 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
   readonly #put: Statement;
   readonly #list: Statement;
   readonly #markRead: Statement;
+  readonly #markAllRead: Statement;
   readonly #unread: Statement;
 
   constructor(db: Database) {
@@ -29,7 +30,10 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     this.#markRead = db.prepare(
       'UPDATE in_app_notifications SET read = 1 WHERE id = ? AND read = 0',
     );
-    this.#unread = db.prepare('SELECT COUNT(*) FROM in_app_notifications WHERE read = 0').pluck();
+    this.#markAllRead = db.prepare('UPDATE in_app_notifications SET read = 1 WHERE read = 0');
+    // Kept by triggers in the same transaction as every write to the list (migration 0006): one
+    // row, whatever the list holds.
+    this.#unread = db.prepare('SELECT count FROM in_app_unread WHERE id = 1').pluck();
   }
 
   add(item: InAppNotification): void {
@@ -72,6 +76,10 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     return this.#db.transaction(() =>
       ids.reduce((changed, id) => changed + this.#markRead.run(id).changes, 0),
     )();
+  }
+
+  markAllRead(): number {
+    return this.#markAllRead.run().changes;
   }
 
   unreadCount(): number {
