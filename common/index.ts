@@ -26,3 +26,4 @@ export * from './ipc-contract';
 export * from './detectors';
 export * from './sanitize';
 export * from './outbound';
+export * from './phone-format-cache';

@@ -40,22 +40,23 @@ function text(seq: number): ServiceEvent {
     seq,
     userId: 'user-sam',
     occurredAt: '2026-11-22T10:00:00Z',
-    kind: 'sms',
+    kind: 'call',
     lineId: 'line-1',
     from: '+15550100',
     contactName: null,
-    preview: 'Hello',
-  } as ServiceEvent;
+    callId: `call-${seq}`,
+    state: 'ringing',
+  };
 }
 
 function decision(eventId: string, popUp: boolean): Decision {
   return {
     eventId,
-    alertType: 'sms',
+    alertType: 'callPersonal',
     lineId: 'line-1',
     deliveries: popUp ? [{ channel: 'desktop', destination: null }] : [],
     suppressed: [],
-  } as Decision;
+  };
 }
 
 const countUnread = (db: Database) =>
