@@ -4,6 +4,7 @@ import {
   recipientContext,
   type ActivityItem,
   type BusinessDefaults,
+  type CatchUpProgress,
   type ConnectionState,
   type Decision,
   type HealthNotice,
@@ -15,6 +16,7 @@ import {
   type TestNotificationResult,
   type UserPreferences,
 } from '../../common';
+import { CatchUpTracker } from './catch-up-progress';
 import type { Companion, CompanionOptions } from './companion-api';
 import { ServiceConnection, type ConnectionMessage } from './connection';
 import { createCompanionSync } from './sync';
@@ -42,6 +44,8 @@ export interface SessionViews {
   preferences: ObservableValue<PreferencesSnapshot | null>;
   health: ObservableValue<HealthNotice[]>;
   unread: ObservableValue<number>;
+  /** How far the current catch-up has come; null when none runs (main/core/catch-up-progress.ts). */
+  catchUp: ObservableValue<CatchUpProgress | null>;
   /** A decision, once settled (main/core/pipeline.ts). */
   decided(item: ActivityItem, decision: Decision): void;
   /** An Activity row already told changed (the service reported on a local alert). */
@@ -124,6 +128,9 @@ export function openSession(options: SessionOptions): Session {
   let contextBase: RecipientContext | null = null;
   /** Between a (re)connect and its `replayDone`: delivery summarises the backlog. */
   let catchingUp = false;
+  /** Events of the catch-up in the open batch: counted once it committed. */
+  let replayedInBatch = 0;
+  const catchUp = new CatchUpTracker(clock);
   let connectedBefore = false;
   /** The session's own notices (a reset service), beside delivery's and the batches'. */
   const notices = new ObservableValue<HealthNotice[]>([]);
@@ -238,6 +245,7 @@ export function openSession(options: SessionOptions): Session {
   function endCatchUp(): void {
     if (!catchingUp) return;
     catchingUp = false;
+    catchUp.end();
     delivery.endCatchUp();
   }
 
@@ -263,15 +271,35 @@ export function openSession(options: SessionOptions): Session {
     });
   }
 
+  /** One replayed event in the open batch; the batch's count is added once it committed. */
+  function countReplayed(): void {
+    replayedInBatch += 1;
+    if (replayedInBatch > 1) return;
+    batches.afterCommit(
+      () => {
+        catchUp.counted(replayedInBatch);
+        replayedInBatch = 0;
+      },
+      () => {
+        replayedInBatch = 0;
+      },
+    );
+  }
+
   function handleMessage(message: ConnectionMessage): void {
     switch (message.name) {
       case 'event':
         pipeline.process(message.value);
+        if (catchingUp) countReplayed();
+        return;
+      case 'replayStarted':
+        catchUp.expect(message.value.lastSeq);
         return;
       case 'replayDone':
         batches.afterCommit(endCatchUp);
         return;
       case 'session':
+        catchUp.begin(message.value.replayFrom);
         startEpoch(message.value.epoch, message.value.replayFrom, message.value.reset);
         return;
       case 'presence':
@@ -334,6 +362,7 @@ export function openSession(options: SessionOptions): Session {
     batches.health.subscribe(publishHealth),
     notices.subscribe(publishHealth),
     delivery.unread.subscribe((count) => views.unread.set(count)),
+    catchUp.progress.subscribe((progress) => views.catchUp.set(progress)),
     delivery.onOpenItem((itemId) => views.openItem(itemId)),
     pipeline.onDecision((item, decision) => views.decided(item, decision)),
     pipeline.onUpdate((item) => views.updated(item)),
@@ -384,6 +413,7 @@ export function openSession(options: SessionOptions): Session {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       delivery.stop();
       housekeeper.stop();
+      views.catchUp.set(null);
       await sync.stop();
       store.close();
     },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActivityItem, HealthNotice } from '../../common';
+import { describeCatchUp, type ActivityItem, type HealthNotice } from '../../common';
 import { createCompanion } from '../core/companion';
 import type { Companion } from '../core/companion-api';
 import {
@@ -176,6 +176,17 @@ export async function runHeadless(
       told.add(notice.code);
       io.stderr(formatHealth(notice));
     }
+  });
+  // A catch-up's progress on stderr: its start, then at most every 2 s (a terminal, not a log).
+  let progressPrintedAt = Number.NEGATIVE_INFINITY;
+  companion.catchUp.subscribe((progress) => {
+    if (progress === null) {
+      progressPrintedAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    if (clock.now() - progressPrintedAt < 2_000) return;
+    progressPrintedAt = clock.now();
+    io.stderr(describeCatchUp(progress));
   });
   let lastStatus = '';
   companion.connection.subscribe((state) => {
