@@ -7,26 +7,9 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io } from 'socket.io-client';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  recipientContext,
-  type AlertEvent,
-  type Decision,
-  type RecipientContext,
-} from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import { createEventDescriber, DeliveryEngine } from '../main/core/delivery';
-import { EventBatches } from '../main/core/event-batch';
-import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
-import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
-import {
-  createSystemClock,
-  type Logger,
-  type PopupContent,
-  type PopupResult,
-} from '../main/core/ports';
-import { openStore, type Store } from '../main/core/store';
+import { createSystemClock } from '../main/core/ports';
+import { fullPath, quietLogger, streamEvent, userId } from './full-path';
 import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
 /**
@@ -48,12 +31,6 @@ interface Row {
 }
 
 const benchFolder = fileURLToPath(new URL('./', import.meta.url));
-const quietLogger: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 /** Gives this run a `gc()` without a command-line flag, so memory is read after a collection. */
 function collector(): () => void {
   setFlagsFromString('--expose-gc');
@@ -69,116 +46,6 @@ function percentile(samples: readonly number[], fraction: number): number {
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
-
-/** A notifier at the edge that counts hand-offs: the bench measures up to this call. */
-class CountingNotifierFake extends ShowOnlyNotifier {
-  shown = 0;
-  readonly #handle = { id: 'counted' };
-  show(_content: PopupContent): Promise<PopupResult> {
-    this.shown += 1;
-    return Promise.resolve({ shown: true, handle: this.#handle });
-  }
-}
-
-const lineId = 'line-bench';
-const userId = 'user-bench';
-
-/**
- * Desktop pop-ups on, the in-app list off: the in-app list's unread count is a COUNT(*) over
- * every unread item on each add (see bench/README.md), which would turn a million events into a
- * quadratic walk and measure that rather than the event path.
- */
-const preferences = (() => {
-  const defaults = defaultUserPreferences('UTC');
-  return { ...defaults, channels: { ...defaults.channels, inApp: false } };
-})();
-
-/** Built once, as the session caches it between preference or presence changes. */
-const contextBase = recipientContext({
-  user: {
-    id: userId,
-    role: 'agent',
-    email: 'bench@example.com',
-    backupPhone: null,
-    personalLineId: lineId,
-  },
-  lines: [
-    {
-      id: lineId,
-      name: 'Bench line',
-      number: '+14155550100',
-      ringGroupId: null,
-      ownerUserId: userId,
-    },
-  ],
-  ringGroups: [],
-  onCall: false,
-  preferences,
-  business: defaultBusinessDefaults(),
-  now: 0,
-});
-
-function context(): RecipientContext {
-  return { ...contextBase, now: Date.now() };
-}
-
-/** The n-th event of the stream: texts from 1,000 numbers (no SMS burst), a call now and then. */
-function streamEvent(index: number): AlertEvent {
-  const from = `+1415555${String(1000 + (index % 1000)).padStart(4, '0')}`;
-  const base = { id: `bench-${index}`, occurredAt: '2026-11-22T10:00:00.000Z', lineId, from };
-  if (index % 10 === 0) {
-    return {
-      ...base,
-      kind: 'call',
-      contactName: 'Ann Lee',
-      callId: `call-${index}`,
-      state: 'ringing',
-    };
-  }
-  return {
-    ...base,
-    kind: 'text',
-    contactName: null,
-    body: `Bench message ${index}, an ordinary text.`,
-  };
-}
-
-/** The full companion path, as openSession wires it, over a real store on disk. */
-function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
-  const store: Store = openStore(join(folder, 'companion.sqlite'));
-  const clock = createSystemClock();
-  const notifier = new CountingNotifierFake();
-  const batches = new EventBatches({ store, notifier, logger: quietLogger });
-  const describer = createEventDescriber({ lineName: () => 'Bench line' });
-  const delivery = new DeliveryEngine({
-    clock,
-    notifier: batches.notifier,
-    logger: quietLogger,
-    notifications: store.notifications,
-    events: store.events,
-    describer,
-    batches,
-  });
-  const measured: PipelineDelivery = {
-    deliver(event: AlertEvent, decision: Decision) {
-      onDeliver(event);
-      delivery.deliver(event, decision);
-    },
-    onSettled: (listener) => delivery.onSettled(listener),
-  };
-  const pipeline = new EventPipeline({
-    events: store.events,
-    batches,
-    delivery: measured,
-    observers: [],
-    userId,
-    context,
-    describe: (event) => describer.describe(event),
-    clock,
-    logger: quietLogger,
-  });
-  return { store, delivery, notifier, batches, pipeline };
-}
 
 interface PathFigures {
   p50: number;
