@@ -133,4 +133,3 @@ export function fullPath(folder: string, onDeliver: (event: AlertEvent) => void)
   });
   return { store, delivery, notifier, batches, pipeline };
 }
-

@@ -9,7 +9,12 @@ import { runInNewContext } from 'node:vm';
 import { io } from 'socket.io-client';
 import { ServiceConnection } from '../main/core/connection';
 import { createSystemClock } from '../main/core/ports';
+import { benchCatchUp } from './catch-up';
+import { compareWith, readBaseline, type Baseline } from './compare';
+import { median, percentile, type Row } from './figures';
 import { fullPath, quietLogger, streamEvent, userId } from './full-path';
+import { benchHeadlessProcess } from './headless-process';
+import { benchUnreadCost } from './unread-cost';
 import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
 /**
@@ -21,15 +26,6 @@ import { startProtocolServer, type ProtocolServer } from '../test/support/protoc
  * and writes bench/results/latest.json.
  */
 
-interface Row {
-  name: string;
-  value: number;
-  unit: string;
-  detail?: string;
-  target?: string;
-  met?: boolean;
-}
-
 const benchFolder = fileURLToPath(new URL('./', import.meta.url));
 /** Gives this run a `gc()` without a command-line flag, so memory is read after a collection. */
 function collector(): () => void {
@@ -38,12 +34,6 @@ function collector(): () => void {
   return () => gc?.();
 }
 const collect = collector();
-
-function percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((left, right) => left - right);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
@@ -114,11 +104,6 @@ async function measurePath(
     p99: percentile(latencySamples, 0.99),
     throughput: burst / (elapsed / 1000),
   };
-}
-
-/** The middle value (the upper one of an even count). */
-function median(values: readonly number[]): number {
-  return percentile(values, 0.5);
 }
 
 /**
@@ -357,16 +342,22 @@ async function otherBenches(log: (line: string) => void): Promise<Row[]> {
   return rows;
 }
 
-function printTable(rows: readonly Row[], write: (line: string) => void): void {
+function printTable(
+  rows: readonly Row[],
+  write: (line: string) => void,
+  baseline: Baseline | null,
+): void {
   const nameWidth = Math.max(...rows.map((row) => row.name.length), 10);
-  write(`${'figure'.padEnd(nameWidth)}  ${'value'.padStart(12)}  unit       target    `);
-  write('-'.repeat(nameWidth + 50));
+  const against = baseline ? `  ${'baseline'.padStart(12)}` : '';
+  write(`${'figure'.padEnd(nameWidth)}  ${'value'.padStart(12)}${against}  unit       target    `);
+  write('-'.repeat(nameWidth + (baseline ? 64 : 50)));
   for (const row of rows) {
     const verdict = typeof row.met === 'boolean' ? (row.met ? ' met' : ' MISSED') : '';
     const target = row.target === undefined ? '' : `${String(row.target)}${verdict}`;
     const detail = row.detail ? `  (${row.detail})` : '';
+    const then = baseline ? `  ${compareWith(baseline, row).padStart(12)}` : '';
     write(
-      `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}  ${row.unit.padEnd(9)}  ${target}${detail}`,
+      `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}${then}  ${row.unit.padEnd(9)}  ${target}${detail}`,
     );
   }
 }
@@ -378,6 +369,15 @@ async function main(): Promise<void> {
       burst: { type: 'string', default: '20000' },
       rounds: { type: 'string', default: '3' },
       soak: { type: 'string', default: '1000000' },
+      // Soak runs, one after another in this process (the issue asks three of three: `--soak-runs 3`).
+      'soak-runs': { type: 'string', default: '1' },
+      // Catch-up backlogs (comma-separated) and rounds of each.
+      'catch-up': { type: 'string', default: '20000,100000' },
+      'catch-up-rounds': { type: 'string', default: '2' },
+      // Seconds the idle processes are watched (figures scaled to 5 minutes); 0 skips it.
+      idle: { type: 'string', default: '30' },
+      // Prints each figure beside the one of this earlier results file.
+      compare: { type: 'string' },
       'skip-others': { type: 'boolean', default: false },
       // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling.
       only: { type: 'string' },
@@ -397,12 +397,30 @@ async function main(): Promise<void> {
   );
   if (!onlyPath) {
     // The soak runs before the other benches so its "before" is not their high-water mark.
-    log(`soak: ${Number(values.soak).toLocaleString('en-US')} events…`);
-    rows.push(...(await benchSoak(Number(values.soak))));
+    for (let run = 1; run <= Math.max(1, Number(values['soak-runs'])); run += 1) {
+      log(`soak ${run}: ${Number(values.soak).toLocaleString('en-US')} events…`);
+      const soak = await benchSoak(Number(values.soak));
+      rows.push(
+        ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
+      );
+    }
+    const backlogs = values['catch-up']
+      .split(',')
+      .map(Number)
+      .filter((count) => count > 0);
+    log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
+    rows.push(...(await benchCatchUp(backlogs, Math.max(1, Number(values['catch-up-rounds'])))));
+    log('per-event cost at 1,000 / 10,000 / 100,000 unread…');
+    rows.push(...(await benchUnreadCost(Math.max(1, Number(values.rounds)))));
+    log('headless process: cold start and idle, against a bare client…');
+    rows.push(
+      ...(await benchHeadlessProcess(Math.max(1, Number(values.rounds)), Number(values.idle))),
+    );
     if (!values['skip-others']) rows.push(...(await otherBenches(log)));
   }
   const seconds = round((performance.now() - started) / 1000, 1);
-  printTable(rows, (line) => process.stdout.write(`${line}\n`));
+  const baseline = values.compare === undefined ? null : readBaseline(values.compare);
+  printTable(rows, (line) => process.stdout.write(`${line}\n`), baseline);
   process.stdout.write(`\nTotal bench time: ${seconds} s\n`);
   const resultsFolder = join(benchFolder, 'results');
   mkdirSync(resultsFolder, { recursive: true });
