@@ -10,6 +10,10 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
  *   preload  preload/preload.ts             → dist/preload/preload.cjs
  *   service  service/cli.ts                 → dist/service/service-cli.cjs (the embedded demo
  *            service, run in a utilityProcess; service/ stays out of main/ by the layering)
+ *   headless main/headless/cli.ts           → dist/headless/headless-cli.cjs (`npm run headless`)
+ *   launcher main/launcher.ts               → dist/launcher/launcher.cjs (`npm start`; the
+ *            headless companion inlined for where Electron cannot start)
+ *   The last two are built on demand by tools/run-built.mjs when missing or stale.
  * Main and service leave every runtime dependency to node_modules (packaged beside them, the
  * native better-sqlite3 and node-notifier's vendor binaries unpacked from the asar). The preload
  * is one self-contained file: a sandboxed preload can `require` only `electron`.
@@ -32,6 +36,8 @@ const entries = {
   main: { entry: 'main/electron/electron-main.ts', outDir: 'dist/main', file: 'electron-main' },
   preload: { entry: 'preload/preload.ts', outDir: 'dist/preload', file: 'preload' },
   service: { entry: 'service/cli.ts', outDir: 'dist/service', file: 'service-cli' },
+  headless: { entry: 'main/headless/cli.ts', outDir: 'dist/headless', file: 'headless-cli' },
+  launcher: { entry: 'main/launcher.ts', outDir: 'dist/launcher', file: 'launcher' },
 } as const;
 
 type BundleMode = keyof typeof entries;

@@ -7,26 +7,14 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io } from 'socket.io-client';
-import {
-  defaultBusinessDefaults,
-  defaultUserPreferences,
-  recipientContext,
-  type AlertEvent,
-  type Decision,
-  type RecipientContext,
-} from '../common';
 import { ServiceConnection } from '../main/core/connection';
-import { createEventDescriber, DeliveryEngine } from '../main/core/delivery';
-import { EventBatches } from '../main/core/event-batch';
-import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
-import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
-import {
-  createSystemClock,
-  type Logger,
-  type PopupContent,
-  type PopupResult,
-} from '../main/core/ports';
-import { openStore, type Store } from '../main/core/store';
+import { createSystemClock } from '../main/core/ports';
+import { benchCatchUp } from './catch-up';
+import { compareWith, readBaseline, type Baseline } from './compare';
+import { median, percentile, type Row } from './figures';
+import { fullPath, quietLogger, streamEvent, userId } from './full-path';
+import { benchHeadlessProcess } from './headless-process';
+import { benchUnreadCost } from './unread-cost';
 import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
 /**
@@ -38,22 +26,7 @@ import { startProtocolServer, type ProtocolServer } from '../test/support/protoc
  * and writes bench/results/latest.json.
  */
 
-interface Row {
-  name: string;
-  value: number;
-  unit: string;
-  detail?: string;
-  target?: string;
-  met?: boolean;
-}
-
 const benchFolder = fileURLToPath(new URL('./', import.meta.url));
-const quietLogger: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 /** Gives this run a `gc()` without a command-line flag, so memory is read after a collection. */
 function collector(): () => void {
   setFlagsFromString('--expose-gc');
@@ -62,123 +35,7 @@ function collector(): () => void {
 }
 const collect = collector();
 
-function percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((left, right) => left - right);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
-
-/** A notifier at the edge that counts hand-offs: the bench measures up to this call. */
-class CountingNotifierFake extends ShowOnlyNotifier {
-  shown = 0;
-  readonly #handle = { id: 'counted' };
-  show(_content: PopupContent): Promise<PopupResult> {
-    this.shown += 1;
-    return Promise.resolve({ shown: true, handle: this.#handle });
-  }
-}
-
-const lineId = 'line-bench';
-const userId = 'user-bench';
-
-/**
- * Desktop pop-ups on, the in-app list off: the in-app list's unread count is a COUNT(*) over
- * every unread item on each add (see bench/README.md), which would turn a million events into a
- * quadratic walk and measure that rather than the event path.
- */
-const preferences = (() => {
-  const defaults = defaultUserPreferences('UTC');
-  return { ...defaults, channels: { ...defaults.channels, inApp: false } };
-})();
-
-/** Built once, as the session caches it between preference or presence changes. */
-const contextBase = recipientContext({
-  user: {
-    id: userId,
-    role: 'agent',
-    email: 'bench@example.com',
-    backupPhone: null,
-    personalLineId: lineId,
-  },
-  lines: [
-    {
-      id: lineId,
-      name: 'Bench line',
-      number: '+14155550100',
-      ringGroupId: null,
-      ownerUserId: userId,
-    },
-  ],
-  ringGroups: [],
-  onCall: false,
-  preferences,
-  business: defaultBusinessDefaults(),
-  now: 0,
-});
-
-function context(): RecipientContext {
-  return { ...contextBase, now: Date.now() };
-}
-
-/** The n-th event of the stream: texts from 1,000 numbers (no SMS burst), a call now and then. */
-function streamEvent(index: number): AlertEvent {
-  const from = `+1415555${String(1000 + (index % 1000)).padStart(4, '0')}`;
-  const base = { id: `bench-${index}`, occurredAt: '2026-11-22T10:00:00.000Z', lineId, from };
-  if (index % 10 === 0) {
-    return {
-      ...base,
-      kind: 'call',
-      contactName: 'Ann Lee',
-      callId: `call-${index}`,
-      state: 'ringing',
-    };
-  }
-  return {
-    ...base,
-    kind: 'text',
-    contactName: null,
-    body: `Bench message ${index}, an ordinary text.`,
-  };
-}
-
-/** The full companion path, as openSession wires it, over a real store on disk. */
-function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
-  const store: Store = openStore(join(folder, 'companion.sqlite'));
-  const clock = createSystemClock();
-  const notifier = new CountingNotifierFake();
-  const batches = new EventBatches({ store, notifier, logger: quietLogger });
-  const describer = createEventDescriber({ lineName: () => 'Bench line' });
-  const delivery = new DeliveryEngine({
-    clock,
-    notifier: batches.notifier,
-    logger: quietLogger,
-    notifications: store.notifications,
-    events: store.events,
-    describer,
-    batches,
-  });
-  const measured: PipelineDelivery = {
-    deliver(event: AlertEvent, decision: Decision) {
-      onDeliver(event);
-      delivery.deliver(event, decision);
-    },
-    onSettled: (listener) => delivery.onSettled(listener),
-  };
-  const pipeline = new EventPipeline({
-    events: store.events,
-    batches,
-    delivery: measured,
-    observers: [],
-    userId,
-    context,
-    describe: (event) => describer.describe(event),
-    clock,
-    logger: quietLogger,
-  });
-  return { store, delivery, notifier, batches, pipeline };
-}
 
 interface PathFigures {
   p50: number;
@@ -247,11 +104,6 @@ async function measurePath(
     p99: percentile(latencySamples, 0.99),
     throughput: burst / (elapsed / 1000),
   };
-}
-
-/** The middle value (the upper one of an even count). */
-function median(values: readonly number[]): number {
-  return percentile(values, 0.5);
 }
 
 /**
@@ -490,16 +342,22 @@ async function otherBenches(log: (line: string) => void): Promise<Row[]> {
   return rows;
 }
 
-function printTable(rows: readonly Row[], write: (line: string) => void): void {
+function printTable(
+  rows: readonly Row[],
+  write: (line: string) => void,
+  baseline: Baseline | null,
+): void {
   const nameWidth = Math.max(...rows.map((row) => row.name.length), 10);
-  write(`${'figure'.padEnd(nameWidth)}  ${'value'.padStart(12)}  unit       target    `);
-  write('-'.repeat(nameWidth + 50));
+  const against = baseline ? `  ${'baseline'.padStart(12)}` : '';
+  write(`${'figure'.padEnd(nameWidth)}  ${'value'.padStart(12)}${against}  unit       target    `);
+  write('-'.repeat(nameWidth + (baseline ? 64 : 50)));
   for (const row of rows) {
     const verdict = typeof row.met === 'boolean' ? (row.met ? ' met' : ' MISSED') : '';
     const target = row.target === undefined ? '' : `${String(row.target)}${verdict}`;
     const detail = row.detail ? `  (${row.detail})` : '';
+    const then = baseline ? `  ${compareWith(baseline, row).padStart(12)}` : '';
     write(
-      `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}  ${row.unit.padEnd(9)}  ${target}${detail}`,
+      `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}${then}  ${row.unit.padEnd(9)}  ${target}${detail}`,
     );
   }
 }
@@ -511,6 +369,15 @@ async function main(): Promise<void> {
       burst: { type: 'string', default: '20000' },
       rounds: { type: 'string', default: '3' },
       soak: { type: 'string', default: '1000000' },
+      // Soak runs, one after another in this process (the issue asks three of three: `--soak-runs 3`).
+      'soak-runs': { type: 'string', default: '1' },
+      // Catch-up backlogs (comma-separated) and rounds of each.
+      'catch-up': { type: 'string', default: '20000,100000' },
+      'catch-up-rounds': { type: 'string', default: '2' },
+      // Seconds the idle processes are watched (figures scaled to 5 minutes); 0 skips it.
+      idle: { type: 'string', default: '30' },
+      // Prints each figure beside the one of this earlier results file.
+      compare: { type: 'string' },
       'skip-others': { type: 'boolean', default: false },
       // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling.
       only: { type: 'string' },
@@ -530,12 +397,30 @@ async function main(): Promise<void> {
   );
   if (!onlyPath) {
     // The soak runs before the other benches so its "before" is not their high-water mark.
-    log(`soak: ${Number(values.soak).toLocaleString('en-US')} events…`);
-    rows.push(...(await benchSoak(Number(values.soak))));
+    for (let run = 1; run <= Math.max(1, Number(values['soak-runs'])); run += 1) {
+      log(`soak ${run}: ${Number(values.soak).toLocaleString('en-US')} events…`);
+      const soak = await benchSoak(Number(values.soak));
+      rows.push(
+        ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
+      );
+    }
+    const backlogs = values['catch-up']
+      .split(',')
+      .map(Number)
+      .filter((count) => count > 0);
+    log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
+    rows.push(...(await benchCatchUp(backlogs, Math.max(1, Number(values['catch-up-rounds'])))));
+    log('per-event cost at 1,000 / 10,000 / 100,000 unread…');
+    rows.push(...(await benchUnreadCost(Math.max(1, Number(values.rounds)))));
+    log('headless process: cold start and idle, against a bare client…');
+    rows.push(
+      ...(await benchHeadlessProcess(Math.max(1, Number(values.rounds)), Number(values.idle))),
+    );
     if (!values['skip-others']) rows.push(...(await otherBenches(log)));
   }
   const seconds = round((performance.now() - started) / 1000, 1);
-  printTable(rows, (line) => process.stdout.write(`${line}\n`));
+  const baseline = values.compare === undefined ? null : readBaseline(values.compare);
+  printTable(rows, (line) => process.stdout.write(`${line}\n`), baseline);
   process.stdout.write(`\nTotal bench time: ${seconds} s\n`);
   const resultsFolder = join(benchFolder, 'results');
   mkdirSync(resultsFolder, { recursive: true });

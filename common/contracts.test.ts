@@ -173,6 +173,7 @@ describe('the service protocol (service-api.ts)', () => {
     ).toBe(true);
     const samples: { [Name in keyof typeof socketMessages]: unknown } = {
       session: { epoch: 'epoch-1', replayFrom: 0, reset: true },
+      replayStarted: { lastSeq: 100_000 },
       event: {
         ...sampleEvent('callRingGroup'),
         seq: 1,

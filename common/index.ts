@@ -30,3 +30,4 @@ export * from './outbound';
 export * from './managed-policy';
 export * from './team-coverage';
 export * from './diagnosis-words';
+export * from './phone-format-cache';

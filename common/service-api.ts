@@ -335,6 +335,12 @@ export const socketMessages = {
    * `replayFrom` and keeps what it has, dropping repeats by id).
    */
   session: z.strictObject({ epoch: idSchema, replayFrom: z.int().min(0), reset: z.boolean() }),
+  /**
+   * Protocol 3, after `session` (issue 15): the newest seq the replay goes up to, so the device
+   * can say how far its catch-up has come ("Catching up: 40,000 of 100,000"). Seqs are per user
+   * and, from this service, without gaps: `lastSeq - replayFrom` events follow.
+   */
+  replayStarted: z.strictObject({ lastSeq: z.int().min(0) }),
   /** One event; replayed ones come first, in order, then `replayDone`. */
   event: pushedEventSchema,
   /** The backlog after `afterSeq` has been sent: what follows is live. */

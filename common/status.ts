@@ -144,3 +144,19 @@ export const healthNoticeSchema = z.strictObject({
   message: z.string(),
 });
 export type HealthNotice = z.infer<typeof healthNoticeSchema>;
+
+/**
+ * How far a catch-up (the replay of what was missed while offline) has come: `done` of `total`
+ * events. Null (as the companion's `catchUp` value) when no catch-up is running.
+ */
+export const catchUpProgressSchema = z.strictObject({
+  done: z.int().min(0),
+  total: z.int().min(0),
+});
+export type CatchUpProgress = z.infer<typeof catchUpProgressSchema>;
+
+/** "Catching up: 40,000 of 100,000": the same words in the window and the headless companion. */
+export function describeCatchUp(progress: CatchUpProgress): string {
+  const count = (value: number) => value.toLocaleString('en-US');
+  return `Catching up: ${count(Math.min(progress.done, progress.total))} of ${count(progress.total)}`;
+}

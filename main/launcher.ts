@@ -11,7 +11,14 @@ import { headlessOptionRows, optionLines } from './headless/options';
  * binary, so the path is resolved here the same way without ever downloading.
  */
 
-const projectRoot = fileURLToPath(new URL('../', import.meta.url));
+/** The folder holding package.json: two levels up from the built bundle (dist/launcher/), one from here. */
+const projectRoot = (() => {
+  for (const up of ['../', '../../']) {
+    const folder = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(join(folder, 'package.json'))) return folder;
+  }
+  return process.cwd();
+})();
 
 type ElectronCheck = { ok: true; binary: string; main: string } | { ok: false; why: string };
 

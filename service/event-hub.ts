@@ -216,6 +216,11 @@ export class EventHub {
     if (device.protocol >= 2) {
       connection.emit('session', { epoch, replayFrom: device.cursor, reset });
     }
+    // How far the replay goes, for the device's progress (a protocol-3 companion from before
+    // issue 15 logs it as an unknown message once and carries on).
+    if (device.protocol >= 3) {
+      connection.emit('replayStarted', { lastSeq: this.store.lastSeq(userId) });
+    }
     let replayed = 0;
     for (;;) {
       if (!connection.connected) {
@@ -252,7 +257,10 @@ export class EventHub {
    * speaks (a settings document of the version it reads).
    */
   push<
-    Name extends Exclude<SocketMessageName, 'event' | 'replayDone' | 'session' | 'outcomeUpdated'>,
+    Name extends Exclude<
+      SocketMessageName,
+      'event' | 'replayDone' | 'session' | 'outcomeUpdated' | 'replayStarted'
+    >,
   >(
     userId: string,
     name: Name,

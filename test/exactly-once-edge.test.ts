@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type {
   ActivityItem,
+  CatchUpProgress,
   ConnectionState,
   HealthNotice,
   PreferencesSnapshot,
@@ -90,6 +91,7 @@ describe('edges of the event path', () => {
         preferences: new ObservableValue<PreferencesSnapshot | null>(null),
         health: new ObservableValue<HealthNotice[]>([]),
         unread,
+        catchUp: new ObservableValue<CatchUpProgress | null>(null),
         decided: (item) => {
           decided.push(item);
           changed.signal();

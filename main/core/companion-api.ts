@@ -1,5 +1,6 @@
 import type {
   ActivityItem,
+  CatchUpProgress,
   Channel,
   ConnectionState,
   Decision,
@@ -70,6 +71,11 @@ export interface CompanionObservables {
   preferences: Observable<PreferencesSnapshot | null>;
   health: Observable<HealthNotice[]>;
   unread: Observable<number>;
+  /**
+   * How far the catch-up after a (re)connect has come ("Catching up: 40,000 of 100,000",
+   * `describeCatchUp`), published at most every 250 ms; null when none runs.
+   */
+  catchUp: Observable<CatchUpProgress | null>;
   /**
    * Every decision, once, when it is settled: after its batch committed and, when it owes a
    * pop-up, once the pop-up's result is recorded (the headless printer and the Activity list

@@ -9,6 +9,7 @@ import {
   roleRefusals,
   sampleNotificationTitle,
   type ActivityItem,
+  type CatchUpProgress,
   type ConnectionState,
   type Decision,
   type HealthNotice,
@@ -83,6 +84,7 @@ export function createCompanion(options: CompanionOptions): Companion {
   const sessionHealth = new ObservableValue<HealthNotice[]>([]);
   sessionHealth.subscribe((notices) => health.set([...standingNotices, ...notices]));
   const unread = new ObservableValue<number>(0);
+  const catchUp = new ObservableValue<CatchUpProgress | null>(null);
   const decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   const updateListeners = new Set<(item: ActivityItem) => void>();
   const openListeners = new Set<(itemId: string) => void>();
@@ -93,6 +95,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     preferences,
     health: sessionHealth,
     unread,
+    catchUp,
     decided(item, decision) {
       for (const listener of [...decisionListeners]) listener(item, decision);
     },
@@ -211,6 +214,7 @@ export function createCompanion(options: CompanionOptions): Companion {
     preferences,
     health,
     unread,
+    catchUp,
     onDecision(listener) {
       decisionListeners.add(listener);
       return () => decisionListeners.delete(listener);

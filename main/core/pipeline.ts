@@ -70,6 +70,9 @@ export interface PipelineCounters {
 
 type Incoming = ServiceEvent | PushedEvent | AlertEvent;
 
+/** Decisions told per turn of the event loop (each read back and described: ~20 µs). */
+const announceChunk = 250;
+
 function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
   return 'seq' in event && typeof event.seq === 'number';
 }
@@ -108,13 +111,23 @@ export class EventPipeline {
     failed: 0,
   };
   readonly #attempts = new Map<string, number>();
+  /**
+   * Settled decisions not told yet, in order. The end of a catch-up settles a whole backlog at
+   * once (one summary pop-up for thousands of events): each is read back and described, so they
+   * are told `announceChunk` at a time, a turn of the event loop apart, never holding it longer
+   * than a few milliseconds.
+   */
+  readonly #toAnnounce: string[] = [];
+  #announceHead = 0;
+  #announceScheduled = false;
   #draining = false;
   #stalled = false;
 
   constructor(options: EventPipelineOptions) {
     this.#options = options;
     options.delivery.onSettled((settled) => {
-      for (const { eventId } of settled) this.#announce(eventId, this.#decided);
+      for (const { eventId } of settled) this.#toAnnounce.push(eventId);
+      this.#announceSome();
     });
   }
 
@@ -203,6 +216,24 @@ export class EventPipeline {
         listed: recorded.listed,
       }),
     };
+  }
+
+  #announceSome(): void {
+    if (this.#announceScheduled) return;
+    const end = Math.min(this.#toAnnounce.length, this.#announceHead + announceChunk);
+    for (; this.#announceHead < end; this.#announceHead += 1) {
+      this.#announce(this.#toAnnounce[this.#announceHead] ?? '', this.#decided);
+    }
+    if (this.#announceHead < this.#toAnnounce.length) {
+      this.#announceScheduled = true;
+      setImmediate(() => {
+        this.#announceScheduled = false;
+        this.#announceSome();
+      });
+      return;
+    }
+    this.#toAnnounce.length = 0;
+    this.#announceHead = 0;
   }
 
   #announce(

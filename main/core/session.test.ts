@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../service';
 import type {
+  CatchUpProgress,
   ConnectionState,
   HealthNotice,
   PreferencesSnapshot,
@@ -35,6 +36,7 @@ function views(): SessionViews & { decisions: number; decided$: Condition } {
     preferences: new ObservableValue<PreferencesSnapshot | null>(null),
     health: new ObservableValue<HealthNotice[]>([]),
     unread: new ObservableValue<number>(0),
+    catchUp: new ObservableValue<CatchUpProgress | null>(null),
     decisions: 0,
     decided() {
       fed.decisions += 1;

@@ -5,6 +5,7 @@ import {
   recipientContext,
   type ActivityItem,
   type BusinessDefaults,
+  type CatchUpProgress,
   type ConnectionState,
   type Decision,
   type HealthNotice,
@@ -16,6 +17,7 @@ import {
   type TestNotificationResult,
   type UserPreferences,
 } from '../../common';
+import { CatchUpTracker } from './catch-up-progress';
 import type { Companion, CompanionOptions } from './companion-api';
 import { ServiceConnection, type ConnectionMessage } from './connection';
 import { createCompanionSync } from './sync';
@@ -29,6 +31,7 @@ import { MuteExpiryWatcher } from './delivery/mute-expiry-watcher';
 import { EventBatches } from './event-batch';
 import { EventPipeline } from './pipeline';
 import { ObservableValue } from './ports';
+import { QuietHousekeeper } from './quiet-housekeeper';
 import { createSampleSender } from './sample-notification';
 import { keptDeviceId, rememberProfile } from './session-index';
 import { openSessionStore } from './session-store';
@@ -48,6 +51,8 @@ export interface SessionViews {
   preferences: ObservableValue<PreferencesSnapshot | null>;
   health: ObservableValue<HealthNotice[]>;
   unread: ObservableValue<number>;
+  /** How far the current catch-up has come; null when none runs (main/core/catch-up-progress.ts). */
+  catchUp: ObservableValue<CatchUpProgress | null>;
   /** A decision, once settled (main/core/pipeline.ts). */
   decided(item: ActivityItem, decision: Decision): void;
   /** An Activity row already told changed (the service reported on a local alert). */
@@ -138,6 +143,9 @@ export function openSession(options: SessionOptions): Session {
   let contextBase: RecipientContext | null = null;
   /** Between a (re)connect and its `replayDone`: delivery summarises the backlog. */
   let catchingUp = false;
+  /** Events of the catch-up in the open batch: counted once it committed. */
+  let replayedInBatch = 0;
+  const catchUp = new CatchUpTracker(clock);
   let connectedBefore = false;
   /** The session's own notices (a replaced store, a reset service), beside delivery's and the batches'. */
   const notices = new ObservableValue<HealthNotice[]>(storeNotice ? [storeNotice] : []);
@@ -152,7 +160,26 @@ export function openSession(options: SessionOptions): Session {
     timeZone: () => currentPreferences().timeZone,
   });
   // One batch = what arrived together, one transaction, its pop-ups after the commit (event-batch.ts).
-  const batches = new EventBatches({ store, notifier: options.notifier, logger });
+  // Checkpoints and retention when the stream goes quiet: told of every committed batch.
+  const housekeeper = new QuietHousekeeper({
+    store,
+    clock,
+    logger,
+    // Pruned items may have been unread: an empty mark re-reads the count for every view.
+    onPruned: () => delivery.markRead([]),
+  });
+  const batches = new EventBatches({
+    store: {
+      events: store.events,
+      eventTransaction: (work) => {
+        const result = store.eventTransaction(work);
+        housekeeper.committed();
+        return result;
+      },
+    },
+    notifier: options.notifier,
+    logger,
+  });
   const delivery = new DeliveryEngine({
     clock,
     notifier: batches.notifier,
@@ -235,6 +262,7 @@ export function openSession(options: SessionOptions): Session {
   function endCatchUp(): void {
     if (!catchingUp) return;
     catchingUp = false;
+    catchUp.end();
     delivery.endCatchUp();
   }
 
@@ -260,15 +288,35 @@ export function openSession(options: SessionOptions): Session {
     });
   }
 
+  /** One replayed event in the open batch; the batch's count is added once it committed. */
+  function countReplayed(): void {
+    replayedInBatch += 1;
+    if (replayedInBatch > 1) return;
+    batches.afterCommit(
+      () => {
+        catchUp.counted(replayedInBatch);
+        replayedInBatch = 0;
+      },
+      () => {
+        replayedInBatch = 0;
+      },
+    );
+  }
+
   function handleMessage(message: ConnectionMessage): void {
     switch (message.name) {
       case 'event':
         pipeline.process(message.value);
+        if (catchingUp) countReplayed();
+        return;
+      case 'replayStarted':
+        catchUp.expect(message.value.lastSeq);
         return;
       case 'replayDone':
         batches.afterCommit(endCatchUp);
         return;
       case 'session':
+        catchUp.begin(message.value.replayFrom);
         startEpoch(message.value.epoch, message.value.replayFrom, message.value.reset);
         return;
       case 'presence':
@@ -331,6 +379,7 @@ export function openSession(options: SessionOptions): Session {
     batches.health.subscribe(publishHealth),
     notices.subscribe(publishHealth),
     delivery.unread.subscribe((count) => views.unread.set(count)),
+    catchUp.progress.subscribe((progress) => views.catchUp.set(progress)),
     delivery.onOpenItem((itemId) => views.openItem(itemId)),
     delivery.onPopupCommand((command) => views.popupCommand(command)),
     pipeline.onDecision((item, decision) => views.decided(item, decision)),
@@ -363,6 +412,7 @@ export function openSession(options: SessionOptions): Session {
       const reraised = batches.run(() => reraisePending());
       if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });
       reminders.start();
+      housekeeper.start();
       await sync.start();
       if (closed) return;
       const loaded = sync.preferences.get();
@@ -380,6 +430,8 @@ export function openSession(options: SessionOptions): Session {
       await delivery.flush();
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       delivery.stop();
+      housekeeper.stop();
+      views.catchUp.set(null);
       await sync.stop();
       store.close();
     },

@@ -3,6 +3,7 @@ import {
   defaultUserPreferences,
   muteUntil,
   type ActivityItem,
+  type CatchUpProgress,
   type ConnectionState,
   type Decision,
   type HealthNotice,
@@ -63,6 +64,7 @@ export class FakeCompanion implements Companion {
   readonly preferences = new ObservableValue<PreferencesSnapshot | null>(null);
   readonly health = new ObservableValue<HealthNotice[]>([]);
   readonly unread = new ObservableValue<number>(0);
+  readonly catchUp = new ObservableValue<CatchUpProgress | null>(null);
   readonly #decisionListeners = new Set<(item: ActivityItem, decision: Decision) => void>();
   readonly #updateListeners = new Set<(item: ActivityItem) => void>();
   readonly #openListeners = new Set<(itemId: string) => void>();

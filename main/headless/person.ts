@@ -1,5 +1,6 @@
 import {
   defaultUserPreferences,
+  describeCatchUp,
   type ActivityItem,
   type HealthNotice,
   type ManagedPolicy,
@@ -113,6 +114,17 @@ export function signIn(options: PersonOptions, output: PersonOutput): SignedInPe
     }
   };
   companion.health.subscribe(tell);
+  // A catch-up's progress on stderr: its start, then at most every 2 s (a terminal, not a log).
+  let progressPrintedAt = Number.NEGATIVE_INFINITY;
+  companion.catchUp.subscribe((progress) => {
+    if (progress === null) {
+      progressPrintedAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    if (options.clock.now() - progressPrintedAt < 2_000) return;
+    progressPrintedAt = options.clock.now();
+    status(describeCatchUp(progress));
+  });
   let lastStatus = '';
   companion.connection.subscribe((state) => {
     // The countdown ticks every second; print each state once, not each tick.

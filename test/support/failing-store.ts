@@ -26,6 +26,8 @@ export class FailingStore implements Store {
   readonly outbox: Store['outbox'];
   readonly history: Store['history'];
   readonly meta: Store['meta'];
+  readonly retention: Store['retention'];
+  readonly wal: Store['wal'];
   /** Event transactions committed, and failed on purpose. */
   commits = 0;
   failures = 0;
@@ -70,6 +72,8 @@ export class FailingStore implements Store {
     this.outbox = inner.outbox;
     this.history = inner.history;
     this.meta = inner.meta;
+    this.retention = inner.retention;
+    this.wal = inner.wal;
   }
 
   /** The next `times` event transactions fail with `code`. */

@@ -47,6 +47,10 @@ export class FakeInAppNotificationRepository implements InAppNotificationReposit
     return changed;
   }
 
+  markAllRead(): number {
+    return this.markRead(this.items.map((item) => item.id));
+  }
+
   unreadCount(): number {
     return this.items.filter((item) => !item.read).length;
   }

@@ -1,6 +1,6 @@
 import {
   describeInstant,
-  formatPhoneNumber,
+  PhoneFormatCache,
   isTimeZone,
   type AlertEvent,
   type EventKind,
@@ -169,8 +169,9 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
     const value = lookups.timeZone?.() ?? 'UTC';
     return isTimeZone(value) ? value : 'UTC';
   };
-  // Formatting a number parses it with libphonenumber (microseconds): a burst repeats numbers.
-  const formatNumber = remembered(formatPhoneNumber);
+  // Formatting a number parses it with libphonenumber (microseconds): a burst repeats numbers,
+  // kept in a bounded least-recently-used cache (common/phone-format-cache.ts).
+  const formatNumber = new PhoneFormatCache().format;
   // Every event names its line: the few names are cleaned once (keyed by the name, so a
   // renamed line is cleaned again).
   const cleanLineName = remembered(name);

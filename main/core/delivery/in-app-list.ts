@@ -94,8 +94,8 @@ export class InAppList {
   }
 
   /**
-   * Counting unread items scans the list, and every change is sent to the window: a burst of
-   * 1,000 items costs one count and one update at the end of the turn, not 1,000.
+   * Every change of the count is sent to the window (the count itself is a maintained counter,
+   * one row): a burst of 1,000 items costs one read and one update at the end of the turn.
    */
   #recountSoon(): void {
     if (this.#recountQueued) return;

@@ -9,6 +9,8 @@ import { SqliteProcessedEvents } from './repositories/processed-events';
 import { SqliteReminderStates } from './repositories/reminder-states';
 import type { Row } from './repositories/rows';
 import { SqliteSettingsHistory } from './repositories/settings-history';
+import { SqliteRetention } from './retention';
+import { SqliteWal } from './wal-checkpoint';
 
 /**
  * The store over one open, migrated connection: each repository (one per file in
@@ -23,6 +25,8 @@ export class SqliteStore implements Store {
   readonly outbox: SqlitePreferenceOutbox;
   readonly history: SqliteSettingsHistory;
   readonly meta: SqliteMeta;
+  readonly retention: SqliteRetention;
+  readonly wal: SqliteWal;
   readonly #db: Database;
   /** Compiled once: better-sqlite3 builds a wrapper per `db.transaction()` call. */
   readonly #runInTransaction: Transaction<(work: () => unknown) => unknown>;
@@ -40,6 +44,8 @@ export class SqliteStore implements Store {
     this.outbox = new SqlitePreferenceOutbox(db);
     this.history = new SqliteSettingsHistory(db);
     this.meta = new SqliteMeta(db);
+    this.retention = new SqliteRetention(db);
+    this.wal = new SqliteWal(db, path);
   }
 
   transaction<Result>(work: () => Result): Result {

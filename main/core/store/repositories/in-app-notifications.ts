@@ -12,6 +12,7 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
   readonly #updateWithReason: Statement;
   readonly #list: Statement;
   readonly #markRead: Statement;
+  readonly #markAllRead: Statement;
   readonly #unread: Statement;
 
   constructor(db: Database) {
@@ -37,7 +38,10 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     this.#markRead = db.prepare(
       'UPDATE in_app_notifications SET read = 1 WHERE id = ? AND read = 0',
     );
-    this.#unread = db.prepare('SELECT COUNT(*) FROM in_app_notifications WHERE read = 0').pluck();
+    this.#markAllRead = db.prepare('UPDATE in_app_notifications SET read = 1 WHERE read = 0');
+    // Kept by triggers in the same transaction as every write to the list (migration 0006): one
+    // row, whatever the list holds.
+    this.#unread = db.prepare('SELECT count FROM in_app_unread WHERE id = 1').pluck();
   }
 
   add(item: InAppNotification): void {
@@ -91,6 +95,10 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     return this.#db.transaction(() =>
       ids.reduce((changed, id) => changed + this.#markRead.run(id).changes, 0),
     )();
+  }
+
+  markAllRead(): number {
+    return this.#markAllRead.run().changes;
   }
 
   unreadCount(): number {

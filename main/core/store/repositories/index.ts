@@ -108,6 +108,9 @@ export interface InAppNotificationRepository {
   update(id: string, change: { title: string; body: string; quietReason?: string | null }): boolean;
   list(limit: number): InAppNotification[];
   markRead(ids: readonly string[]): number;
+  /** Marks every unread item read; returns how many changed. */
+  markAllRead(): number;
+  /** Unread items: a maintained counter (migration 0006), constant time. */
   unreadCount(): number;
 }
 
@@ -213,6 +216,44 @@ export interface MetaRepository {
   set(key: string, value: string): void;
 }
 
+/** How much history retention keeps: `keepDays` or `keepItems`, whichever keeps more. */
+export interface RetentionRule {
+  keepDays: number;
+  keepItems: number;
+  /** Rows pruned per step, per table. */
+  batchSize: number;
+}
+
+/** What one retention step pruned; `more`: a full batch went, another step may find more. */
+export interface PruneResult {
+  items: number;
+  events: number;
+  more: boolean;
+}
+
+/** Retention of the in-app list and the processed-event records (store/retention.ts). */
+export interface StoreRetention {
+  readonly rule: RetentionRule;
+  /** One small step, in a transaction of its own: call it outside any batch, when quiet. */
+  prune(now: number): PruneResult;
+}
+
+/** What a checkpoint found in the WAL, and copied into the database, in pages. */
+export interface CheckpointResult {
+  walPages: number;
+  checkpointedPages: number;
+}
+
+/** The WAL's checkpoints (store/wal-checkpoint.ts). */
+export interface StoreWal {
+  /** True: commits never checkpoint by themselves; false: SQLite's default (1,000 pages). */
+  holdAutomaticCheckpoints(hold: boolean): void;
+  /** A checkpoint that waits for nobody (PASSIVE). */
+  checkpoint(): CheckpointResult;
+  /** The WAL file's size now, in bytes (0 in memory). */
+  bytes(): number;
+}
+
 /** One user's local store: what `openStore()` returns. */
 export interface Store {
   /** The database file (or `':memory:'`). */
@@ -224,6 +265,8 @@ export interface Store {
   readonly outbox: PreferenceOutboxRepository;
   readonly history: SettingsHistoryRepository;
   readonly meta: MetaRepository;
+  readonly retention: StoreRetention;
+  readonly wal: StoreWal;
   /**
    * Runs `work` in one durable transaction, fsynced before this returns (`synchronous = FULL`):
    * for settings, where an edit must never vanish. Never for events: see `eventTransaction`.

@@ -62,12 +62,21 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     this.#db = db;
     this.#lastSeq = db.prepare('SELECT last_seq FROM event_cursor WHERE id = 1').pluck();
     this.#epoch = db.prepare('SELECT epoch FROM event_cursor WHERE id = 1').pluck();
-    this.#startEpoch = db.prepare('UPDATE event_cursor SET epoch = ?, last_seq = ? WHERE id = 1');
+    // The pruned watermark is a seq of the epoch it was pruned in: a new epoch starts it over.
+    this.#startEpoch = db.prepare(
+      `UPDATE event_cursor SET
+         pruned_through_seq = CASE WHEN epoch IS ? THEN pruned_through_seq ELSE 0 END,
+         epoch = ?, last_seq = ?
+       WHERE id = 1`,
+    );
     this.#has = db.prepare('SELECT 1 FROM processed_events WHERE id = ?').pluck();
     this.#insert = db.prepare(
+      // A service event at or below the pruned watermark is a repeat whose record retention
+      // pruned (store/retention.ts): ignored as a recorded id is.
       `INSERT OR IGNORE INTO processed_events
          (id, seq, kind, event, decision, decided_at, wants_popup, notified_at, outcome)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+       SELECT ?, ?, ?, ?, ?, ?, ?, NULL, ?
+       WHERE ? IS NULL OR ? > (SELECT pruned_through_seq FROM event_cursor WHERE id = 1)`,
     );
     // The cursor is the highest seq seen, not the highest contiguous one: see README.md.
     this.#advance = db.prepare('UPDATE event_cursor SET last_seq = MAX(last_seq, ?) WHERE id = 1');
@@ -128,7 +137,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   }
 
   startEpoch(epoch: string, lastSeq: number): void {
-    this.#startEpoch.run(epoch, lastSeq);
+    this.#startEpoch.run(epoch, epoch, lastSeq);
   }
 
   has(eventId: string): boolean {
@@ -179,6 +188,8 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       decidedAt,
       wantsPopup,
       outcome === null ? null : JSON.stringify(outcome),
+      seq,
+      seq,
     );
     if (inserted.changes === 0) return false;
     if (seq !== null) this.#advance.run(seq);

@@ -1,0 +1,203 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { ServiceConnection } from '../main/core/connection';
+import { createSystemClock } from '../main/core/ports';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { fullPath, quietLogger } from './full-path';
+import { median, spread, type Row } from './figures';
+
+/**
+ * Catch-up after a night offline: `count` events stored on a protocol server (in a child process,
+ * bench/replay-server.ts) while nobody is connected, then replayed to (a) a bare socket.io client that only counts them (the floor) and
+ * (b) the companion's path as `openSession` wires it (a catch-up: pop-ups held, summarised at
+ * `replayDone`, every decision told to a listener as the window's Activity list is). Done when
+ * the last decision was told. Also the longest the event loop was held (a 5 ms ticker's
+ * lateness) and the resident memory's peak above where it started.
+ */
+export async function benchCatchUp(counts: readonly number[], rounds: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const count of counts) {
+    const ratios: number[] = [];
+    const rawSeconds: number[] = [];
+    const fullSeconds: number[] = [];
+    const blocks: number[] = [];
+    const endBlocks: number[] = [];
+    const peaks: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const server = await startReplayServer(count);
+      try {
+        const raw = await rawReplay(server, count);
+        const full = await fullReplay(server, count);
+        rawSeconds.push(raw);
+        fullSeconds.push(full.seconds);
+        ratios.push(raw / full.seconds);
+        blocks.push(full.longestBlock);
+        endBlocks.push(full.longestEndBlock);
+        peaks.push(full.peakGrowth);
+      } finally {
+        await server.close();
+      }
+    }
+    const label = count.toLocaleString('en-US');
+    const ratio = median(ratios);
+    rows.push(
+      {
+        name: `catch-up ${label}: bare replay`,
+        value: round(median(rawSeconds)),
+        unit: 's',
+        detail: spread(rawSeconds),
+      },
+      {
+        name: `catch-up ${label}: companion`,
+        value: round(median(fullSeconds)),
+        unit: 's',
+        detail: spread(fullSeconds),
+      },
+      {
+        name: `catch-up ${label}: companion / bare rate`,
+        value: round(ratio * 100, 1),
+        unit: '%',
+        detail: spread(ratios.map((value) => value * 100)),
+        target: '≥ 25 %',
+        met: ratio >= 0.25,
+      },
+      {
+        name: `catch-up ${label}: longest event-loop block at its end`,
+        value: round(median(endBlocks), 1),
+        unit: 'ms',
+        detail: `from replayDone to the last decision told; ${spread(endBlocks)}`,
+        target: '≤ 50 ms',
+        met: median(endBlocks) <= 50,
+      },
+      {
+        name: `catch-up ${label}: longest event-loop block during the replay`,
+        value: round(median(blocks), 1),
+        unit: 'ms',
+        detail: `one batch of up to 500 events, one transaction; ${spread(blocks)}`,
+      },
+      {
+        name: `catch-up ${label}: peak resident memory growth`,
+        value: round(median(peaks), 1),
+        unit: 'MB',
+        detail: `the bench process's peak above where it started (the server runs apart); ${spread(peaks)}`,
+      },
+    );
+  }
+  return rows;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+interface ReplayServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** bench/replay-server.ts in a child process, holding `count` events. */
+async function startReplayServer(count: number): Promise<ReplayServer> {
+  const script = fileURLToPath(new URL('./replay-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(count)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = (await once(lines, 'line')) as [string];
+  const { url } = JSON.parse(line) as { url: string };
+  return {
+    url,
+    async close() {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/** Seconds from connecting to `replayDone` for a client that only counts the events. */
+async function rawReplay(server: ReplayServer, count: number): Promise<number> {
+  const started = performance.now();
+  const socket = io(server.url, {
+    transports: ['websocket'],
+    auth: { token: 'bench-token', afterSeq: 0, deviceId: 'bench-raw' },
+  });
+  let received = 0;
+  socket.on('event', () => {
+    received += 1;
+  });
+  await new Promise<void>((resolve) => socket.once('replayDone', () => resolve()));
+  const seconds = (performance.now() - started) / 1000;
+  socket.close();
+  if (received !== count) throw new Error(`bare replay: ${received} of ${count}`);
+  return seconds;
+}
+
+/** The companion's catch-up, on a fresh store: seconds, longest block, peak RSS growth (MB). */
+async function fullReplay(
+  server: ReplayServer,
+  count: number,
+): Promise<{ seconds: number; longestBlock: number; longestEndBlock: number; peakGrowth: number }> {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-catch-up-'));
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  let longestBlock = 0;
+  /** From `replayDone` to the last decision told: the end of the catch-up. */
+  let ending = false;
+  let longestEndBlock = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const block = now - last - 5;
+    if (ending) longestEndBlock = Math.max(longestEndBlock, block);
+    else longestBlock = Math.max(longestBlock, block);
+    last = now;
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  try {
+    const path = fullPath(folder, () => undefined);
+    await path.delivery.start();
+    let told = 0;
+    let finished: (() => void) | null = null;
+    path.pipeline.onDecision(() => {
+      told += 1;
+      if (told === count) finished?.();
+    });
+    const started = performance.now();
+    const connection = new ServiceConnection({
+      serviceUrl: server.url,
+      token: 'bench-token',
+      deviceId: 'bench-full',
+      lastSeq: () => path.store.events.lastSeq(),
+      epoch: () => path.store.events.epoch(),
+      batches: path.batches,
+      clock: createSystemClock(),
+      logger: quietLogger,
+    });
+    // As the session does: hold pop-ups from the connect to `replayDone`, then summarise.
+    connection.onConnected(() => path.delivery.beginCatchUp());
+    connection.onMessage((message) => {
+      if (message.name === 'event') path.pipeline.process(message.value);
+      if (message.name === 'replayDone') {
+        ending = true;
+        path.batches.afterCommit(() => path.delivery.endCatchUp());
+      }
+    });
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    connection.start();
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    connection.stop();
+    await path.delivery.flush();
+    path.delivery.stop();
+    path.store.close();
+    return { seconds, longestBlock, longestEndBlock, peakGrowth: (peak - baseline) / 1048576 };
+  } finally {
+    clearInterval(ticker);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
