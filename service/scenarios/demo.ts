@@ -119,10 +119,62 @@ export const demoScenario: Scenario = (now) => {
       },
     },
     { at: 7_500, to: demoUsers.taylor.id, label: "Taylor's call ends", onCall: false },
-    // CALL STATES (issue 12): the lead adds two steps here once the call-state events land —
-    // a Support Line call ringing Jordan and Taylor that Taylor answers (Jordan's pop-up goes:
-    // "answered elsewhere"), and a call to Jordan's line nobody answers (one "Missed call").
-    // test/headless-demo.test.ts has the missed-call assertion ready, skipped until then.
+    // The life of a call: a ring-group call Taylor answers (Jordan's pop-up closes, his item says
+    // who answered), then a call to Jordan's line nobody answers (its pop-up becomes "Missed call").
+    {
+      at: 7_600,
+      to: agents,
+      label: 'Dev Patel calls the Support Line (ring group)',
+      event: {
+        kind: 'call',
+        lineId: demoLines.support.id,
+        from: dev.number,
+        contactName: dev.name,
+        callId: 'call-demo-3',
+        state: 'ringing',
+      },
+    },
+    {
+      at: 7_900,
+      // One change of state: the service sends it to every member who got the call ringing.
+      to: demoUsers.taylor.id,
+      label: "Taylor answers Dev's call",
+      event: {
+        kind: 'call',
+        lineId: demoLines.support.id,
+        from: dev.number,
+        contactName: dev.name,
+        callId: 'call-demo-3',
+        state: 'answered',
+        answeredBy: { userId: demoUsers.taylor.id, name: demoUsers.taylor.name },
+      },
+    },
+    {
+      at: 8_200,
+      to: demoUsers.jordan.id,
+      label: "Ben Ortiz calls Jordan's line",
+      event: {
+        kind: 'call',
+        lineId: demoLines.jordan.id,
+        from: ben.number,
+        contactName: ben.name,
+        callId: 'call-demo-4',
+        state: 'ringing',
+      },
+    },
+    {
+      at: 8_700,
+      to: demoUsers.jordan.id,
+      label: 'Nobody answers: the call is missed',
+      event: {
+        kind: 'call',
+        lineId: demoLines.jordan.id,
+        from: ben.number,
+        contactName: ben.name,
+        callId: 'call-demo-4',
+        state: 'missed',
+      },
+    },
     {
       at: 8_000,
       to: demoUsers.jordan.id,

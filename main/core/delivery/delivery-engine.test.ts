@@ -278,7 +278,7 @@ describe('DeliveryEngine', () => {
     const missed = items().find((item) => item.id === ringing.id);
     expect(missed).toMatchObject({
       title: 'Missed call from Ann Lee',
-      body: 'Ann Lee · +1 415 555 2671 on Support Line',
+      body: '+1 415 555 2671 on Support Line',
     });
     expect(items()).toHaveLength(7);
     expect(store.events.pendingNotifications()).toEqual([]);

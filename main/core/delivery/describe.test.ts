@@ -29,7 +29,7 @@ describe('createEventDescriber', () => {
     );
     expect(describeMissedCall(callEvent(clock))).toEqual({
       title: 'Missed call from Ann Lee',
-      body: 'Ann Lee · +1 415 555 2671 on Support Line',
+      body: '+1 415 555 2671 on Support Line',
     });
     const ringing = callEvent(clock, { callId: 'call-1' });
     expect(

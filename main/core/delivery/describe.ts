@@ -303,9 +303,13 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
   }
 
   function describeMissedCall(event: EventOfKind<'call'>): Description {
+    // The title names the caller; the body adds only the number (when a name stood for it).
+    const caller = shortWho(event);
+    const full = who(event);
+    const number = full === caller ? '' : full.slice(full.lastIndexOf(' · ') + 3);
     return bounded(
-      `Missed call from ${shortWho(event)}`,
-      `${who(event)} on ${lineWords(event.lineId)}`,
+      `Missed call from ${caller}`,
+      number ? `${number} on ${lineWords(event.lineId)}` : `On ${lineWords(event.lineId)}`,
     );
   }
 
