@@ -32,6 +32,7 @@ test.describe('the team view (admin Alex)', () => {
     settings,
     service,
   }, testInfo) => {
+    await settings.goto('team');
     const team = new TeamPage(settings.page);
     await expect(team.updated).toHaveText(/^Updated \d+ s ago$/);
     await expect(team.warning('line:line-support')).toHaveCount(0);
@@ -81,6 +82,7 @@ test.describe('the team view (admin Alex)', () => {
       const jordanWindow = new SettingsWindow(jordanPage);
       await jordanWindow.open();
 
+      await settings.goto('team');
       const team = new TeamPage(settings.page);
       await expect(team.cell('user-jordan', 'textPersonal')).toHaveText(/^desktop, in-app/);
       const editor = await team.editMember('Jordan Park');
@@ -111,6 +113,7 @@ test.describe('business defaults by category and recipients (admin Alex)', () =>
     settings,
     service,
   }, testInfo) => {
+    await settings.goto('business-defaults');
     const grid = settings.section('businessDefaultsGrid');
     const account = grid.locator('table[data-category="account"]');
     await expect(account.locator('thead th')).toHaveText([
@@ -152,6 +155,7 @@ test.describe('business defaults by category and recipients (admin Alex)', () =>
     settings,
     service,
   }, testInfo) => {
+    await settings.goto('recipients');
     const recipients = settings.section('recipientsTeam');
     const candidates = recipients.getByTestId('recipient-candidates');
     await candidates.getByLabel('Jordan Park').check();

@@ -16,7 +16,8 @@ import {
   type Coalescable,
   type CoalescingStep,
 } from './coalescing-policy';
-import { withFallback, type EventDescriber } from './describe';
+import type { EventDescriber } from './describe';
+import { withFallback } from './describe-fallback';
 import { InAppList } from './in-app-list';
 import { NotifierHealth } from './notifier-health';
 import { PopupBoard, type HandOff } from './popup-board';

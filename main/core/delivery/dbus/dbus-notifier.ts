@@ -24,6 +24,7 @@ import {
   type DaemonFacts,
 } from './freedesktop';
 import { watchGnomeBanners } from './gnome-banners';
+import { notificationsActivatable, notificationsOwner } from './notifications-name';
 import { BusCallError, SessionBus, type BusSignal } from './session-bus';
 
 export interface DbusNotifierOptions {
@@ -250,8 +251,8 @@ export class DbusNotifier implements NotifierPort {
         `type='signal',sender='${notificationsName}',path='${notificationsPath}',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'`,
       );
       this.#bus = bus;
-      const owner = await this.#nameOwner(bus);
-      this.#activatable = owner === null && (await this.#isActivatable(bus));
+      const owner = await notificationsOwner(bus);
+      this.#activatable = owner === null && (await notificationsActivatable(bus));
       await this.#ownerChanged(bus, owner);
     } catch (error) {
       bus.disconnect();
@@ -259,33 +260,6 @@ export class DbusNotifier implements NotifierPort {
       this.#unavailable(`the session D-Bus does not answer: ${String(error)}`);
       this.#retryLater();
     }
-  }
-
-  async #nameOwner(bus: SessionBus): Promise<string | null> {
-    try {
-      const [owner] = await bus.call({
-        destination: 'org.freedesktop.DBus',
-        path: '/org/freedesktop/DBus',
-        interfaceName: 'org.freedesktop.DBus',
-        member: 'GetNameOwner',
-        signature: 's',
-        body: [notificationsName],
-      });
-      return typeof owner === 'string' ? owner : null;
-    } catch (error) {
-      if (error instanceof BusCallError && error.errorName?.endsWith('NameHasNoOwner')) return null;
-      throw error;
-    }
-  }
-
-  async #isActivatable(bus: SessionBus): Promise<boolean> {
-    const [names] = await bus.call({
-      destination: 'org.freedesktop.DBus',
-      path: '/org/freedesktop/DBus',
-      interfaceName: 'org.freedesktop.DBus',
-      member: 'ListActivatableNames',
-    });
-    return Array.isArray(names) && names.includes(notificationsName);
   }
 
   /**
