@@ -232,6 +232,22 @@ describe('the tray controller', () => {
     controller.stop();
   });
 
+  it('shows each health notice under the status while it lasts (a damaged database set aside)', async () => {
+    const { companion, tray, controller } = setup();
+    controller.start();
+    companion.signIn('UTC');
+    await controller.idle();
+    const message =
+      "Ringside's local database was damaged (the file is corrupt), so it was set aside as ringside.damaged-2026-12-04T170218Z.sqlite and a fresh one is being filled from the service; 2 settings changes made offline were recovered and will sync.";
+    companion.health.set([{ code: 'storeRecovered', message }]);
+    const line = menuOf(tray).items[1];
+    expect(line?.enabled).toBe(false);
+    expect(line?.label).toBe(`${message.slice(0, 139)}…`);
+    companion.health.set([]);
+    expect(menuOf(tray).items.map((item) => item.label)).not.toContain(line?.label);
+    controller.stop();
+  });
+
   it('counts "reconnecting in N s" down each second, and stops at zero', () => {
     const { clock, companion, tray, controller } = setup();
     controller.start();

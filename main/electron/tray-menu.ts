@@ -5,6 +5,7 @@ import {
   doNotDisturbChoices,
   muteDurationChoices,
   type ConnectionState,
+  type HealthNotice,
   type MuteDuration,
   type Mutes,
 } from '../../common';
@@ -30,6 +31,11 @@ export interface TrayState {
   /** Epoch milliseconds. */
   now: number;
   timeZone: string;
+  /**
+   * What the person must know now (a damaged database set aside, a full disk, a reset service,
+   * an invalid policy): each shown as a line under the status, as in the window.
+   */
+  health?: readonly HealthNotice[];
 }
 
 /** What a click asks for; the controller turns it into a Companion call or a window. */
@@ -150,6 +156,15 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
       id: 'status:do-not-disturb',
       type: 'normal',
       label: `Do not disturb ${untilText(doNotDisturb.until, state)}`,
+      enabled: false,
+    });
+  }
+  for (const notice of state.health ?? []) {
+    status.push({
+      id: `status:health:${notice.code}`,
+      type: 'normal',
+      // A menu line is not a page: long sentences are cut, the window has the whole one.
+      label: notice.message.length > 140 ? `${notice.message.slice(0, 139)}…` : notice.message,
       enabled: false,
     });
   }

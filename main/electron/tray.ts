@@ -18,7 +18,13 @@ import {
 /** What the tray needs from the core: the observables it shows and the mute calls. */
 export type TrayCompanion = Pick<
   Companion,
-  'connection' | 'preferences' | 'getSession' | 'muteLine' | 'unmuteLine' | 'setDoNotDisturb'
+  | 'connection'
+  | 'preferences'
+  | 'health'
+  | 'getSession'
+  | 'muteLine'
+  | 'unmuteLine'
+  | 'setDoNotDisturb'
 >;
 
 /** What the tray opens or changes outside the core (windows, the login item, quitting). */
@@ -72,6 +78,7 @@ export class TrayController<BuiltMenu, Image extends NativeImagePort> {
         this.render();
       }),
       companion.preferences.subscribe(() => this.render()),
+      companion.health.subscribe(() => this.render()),
     );
     this.render();
     this.#track(this.refreshLines());
@@ -121,6 +128,7 @@ export class TrayController<BuiltMenu, Image extends NativeImagePort> {
       launchAtLogin: shell.launchAtLogin(),
       now: clock.now(),
       timeZone: snapshot?.preferences.timeZone ?? fallbackTimeZone,
+      health: companion.health.get(),
     };
   }
 
