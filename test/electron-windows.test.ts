@@ -211,4 +211,27 @@ describe('our pages and external links', () => {
     expect(shell.opened).toEqual(['https://help.ringside.example.com/a?b=c']);
     expect(logger.lines.filter((line) => line.message === 'external link refused')).toHaveLength(8);
   });
+
+  it('opens the softphone only on a plain number: E.164 or a short code, nothing else in the link', async () => {
+    resetFakeElectron();
+    const logger = createRecordingLogger();
+    const links = new ExternalLinks({ shell, allowedHosts: [], logger });
+    for (const number of [
+      '+1415555010?x=1',
+      '+14155550101;ext=2',
+      '4155550101 ',
+      '+0123',
+      'javascript:alert(1)',
+      '//evil.example.com',
+      '12',
+      '',
+    ]) {
+      expect(await links.openPhoneNumber(number)).toEqual({ opened: false });
+    }
+    expect(shell.opened).toEqual([]);
+    expect(await links.openPhoneNumber('+14155550101')).toEqual({ opened: true });
+    expect(await links.openPhoneNumber('22395')).toEqual({ opened: true });
+    expect(shell.opened).toEqual(['tel:+14155550101', 'tel:22395']);
+    expect(logger.lines.filter((line) => line.message === 'phone link refused')).toHaveLength(8);
+  });
 });

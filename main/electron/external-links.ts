@@ -49,8 +49,7 @@ export class ExternalLinks {
       this.#logger.warn('phone link refused', { number: number.slice(0, 40) });
       return { opened: false };
     }
-    await this.#shell.openExternal(`tel:${number}`);
-    return { opened: true };
+    return this.#launch(new URL(`tel:${number}`));
   }
 
   async open(url: string): Promise<{ opened: boolean }> {
@@ -58,7 +57,12 @@ export class ExternalLinks {
       this.#logger.warn('external link refused', { url: url.slice(0, 200) });
       return { opened: false };
     }
-    await this.#shell.openExternal(new URL(url).href);
+    return this.#launch(new URL(url));
+  }
+
+  /** The one call that leaves the app, reached only through the checks above. */
+  async #launch(target: URL): Promise<{ opened: boolean }> {
+    await this.#shell.openExternal(target.href);
     return { opened: true };
   }
 }
