@@ -1,39 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import { findingsFromCsv, judge, parseCsv } from './security-gate';
+import { judge, scanSchema } from './security-gate';
 
-const csv = `issue, severity, confidence, filename, location, sample, description, url
-OPEN_EXTERNAL_JS_CHECK,"MEDIUM","TENTATIVE","main/electron-main.js","5279:10","await shell.openExternal(new URL(url).href);","Review the use of openExternal",https://example.com/a
-NODE_INTEGRATION_JS_CHECK,"HIGH","FIRM","main/electron-main.js","10:2","nodeIntegration: true, ""quoted"", comma","Disable nodeIntegration",https://example.com/b
-CSP_GLOBAL_CHECK,"LOW","FIRM","renderer/index.html","5:0","default-src 'self'","One or more CSP directives",https://example.com/c
-`;
-
-describe('the security gate', () => {
-  it('reads Electronegativity CSV, quotes and commas included', () => {
-    expect(parseCsv('a,"b,c","d ""e"""\n')).toEqual([['a', 'b,c', 'd "e"']]);
-    const findings = findingsFromCsv(csv);
-    expect(findings).toHaveLength(3);
-    expect(findings[1]).toMatchObject({
+const scan = {
+  findings: [
+    {
+      check: 'OPEN_EXTERNAL_JS_CHECK',
+      severity: 'MEDIUM',
+      confidence: 'TENTATIVE',
+      file: 'main/electron-main.js',
+      location: '5279:10',
+      sample: 'await this.#shell.openExternal(target.href);',
+      description: 'Review the use of openExternal',
+    },
+    {
       check: 'NODE_INTEGRATION_JS_CHECK',
       severity: 'HIGH',
+      confidence: 'FIRM',
+      file: 'main/electron-main.js',
+      location: '10:2',
       sample: 'nodeIntegration: true, "quoted", comma',
-    });
+      description: 'Disable nodeIntegration',
+    },
+    {
+      check: 'CSP_GLOBAL_CHECK',
+      severity: 'LOW',
+      confidence: 'FIRM',
+      file: 'renderer/index.html',
+      location: '5:0',
+      sample: "default-src 'self'",
+      description: 'One or more CSP directives',
+    },
+  ],
+  errors: [],
+};
+
+const accepted = [
+  {
+    check: 'OPEN_EXTERNAL_JS_CHECK',
+    file: 'main/electron-main.js',
+    sampleIncludes: 'openExternal(target.href)',
+    reason: 'reviewed: the allow-list runs first',
+  },
+];
+
+describe('the security gate', () => {
+  it('reads the scanner output and refuses a mangled one instead of passing it', () => {
+    expect(scanSchema.parse(scan).findings).toHaveLength(3);
+    // What the CLI's racing CSV writes once produced: a description where the check id belongs.
+    const mangled = structuredClone(scan);
+    mangled.findings[0]!.check = 'it may not be valid.,https://example.com';
+    expect(() => scanSchema.parse(mangled)).toThrow();
+    const unknownSeverity = structuredClone(scan);
+    unknownSeverity.findings[1]!.severity = '"HIGH"';
+    expect(() => scanSchema.parse(unknownSeverity)).toThrow();
   });
 
   it('fails HIGH and MEDIUM findings the baseline does not name, never LOW ones', () => {
-    const findings = findingsFromCsv(csv);
-    const accepted = [
-      {
-        check: 'OPEN_EXTERNAL_JS_CHECK',
-        file: 'main/electron-main.js',
-        sampleIncludes: 'openExternal(new URL(url).href)',
-        reason: 'reviewed: the allow-list runs first',
-      },
-    ];
+    const { findings } = scanSchema.parse(scan);
     const { unlisted, used } = judge(findings, accepted);
     expect(unlisted.map((finding) => finding.check)).toEqual(['NODE_INTEGRATION_JS_CHECK']);
     expect([...used]).toEqual([0]);
     // The same check on other code is not covered by the entry.
-    const elsewhere = findingsFromCsv(csv.replace('new URL(url).href', 'request.url'));
+    const elsewhere = scanSchema.parse(scan).findings.map((finding) => ({
+      ...finding,
+      sample: finding.sample.replace('target.href', 'request.url'),
+    }));
     expect(judge(elsewhere, accepted).unlisted).toHaveLength(2);
   });
 });

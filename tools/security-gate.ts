@@ -1,12 +1,13 @@
 /**
  * `npm run security:gate`: Electronegativity over what ships (the main, preload and renderer
  * bundles), failing on any HIGH or MEDIUM finding that tools/electronegativity-baseline.json does
- * not list with a reason. Electronegativity itself always exits 0, so its CSV is parsed here.
+ * not list with a reason.
  *
  * The bundles are built into a temp folder with `--target es2019`: Electronegativity's parser
- * does not know private class fields (`#field`) and would otherwise skip a file with only an
- * "Error parsing" line; any such line fails the gate, since an unread file is not a clean one.
- * Its files must end in .js/.html to be read, so the .cjs bundles are renamed there.
+ * does not know private class fields (`#field`) and would otherwise skip a file; any file it
+ * could not parse fails the gate, since an unread file is not a clean one. Its files must end in
+ * .js/.html to be read, so the .cjs bundles are renamed there. It runs through its API
+ * (tools/electronegativity-scan.mjs), never its CLI's CSV, whose writes race and lose rows.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -41,61 +42,25 @@ const baselineSchema = z.strictObject({
   ),
 });
 
-export interface Finding {
-  check: string;
-  severity: string;
-  confidence: string;
-  file: string;
-  location: string;
-  sample: string;
-  description: string;
-}
+const findingSchema = z.strictObject({
+  check: z.string().regex(/^[A-Z_]+$/u),
+  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH']),
+  confidence: z.string(),
+  file: z.string(),
+  location: z.string(),
+  sample: z.string(),
+  description: z.string(),
+});
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, commas and newlines inside quotes). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (quoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (character === '"') quoted = false;
-      else field += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (character === '\n' || character === '\r') {
-      if (character === '\r' && text[index + 1] === '\n') index += 1;
-      row.push(field.trim());
-      if (row.some((value) => value !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += character;
-  }
-  row.push(field.trim());
-  if (row.some((value) => value !== '')) rows.push(row);
-  return rows;
-}
+/** What tools/electronegativity-scan.mjs writes: the findings, and the files it could not read. */
+export const scanSchema = z.strictObject({
+  findings: z.array(findingSchema),
+  errors: z.array(
+    z.strictObject({ file: z.string(), message: z.string(), tolerable: z.boolean() }),
+  ),
+});
 
-export function findingsFromCsv(text: string): Finding[] {
-  const [header, ...rows] = parseCsv(text);
-  const column = (name: string) => header?.findIndex((title) => title === name) ?? -1;
-  const at = (row: string[], name: string) => row[column(name)] ?? '';
-  return rows.map((row) => ({
-    check: at(row, 'issue'),
-    severity: at(row, 'severity'),
-    confidence: at(row, 'confidence'),
-    file: at(row, 'filename'),
-    location: at(row, 'location'),
-    sample: at(row, 'sample'),
-    description: at(row, 'description'),
-  }));
-}
+export type Finding = z.infer<typeof findingSchema>;
 
 type BaselineEntry = z.infer<typeof baselineSchema>['accepted'][number];
 
@@ -185,34 +150,30 @@ function main(): void {
       version: string;
     }
   ).version;
-  const csvFile = path.join(work, 'electronegativity.csv');
+  const resultFile = path.join(work, 'electronegativity.json');
   process.stdout.write(`== electronegativity (Electron ${electronVersion})\n`);
-  // Its parse errors go to either stream: read both.
   const scan = spawnSync(
-    npx,
-    [
-      '--prefix',
-      root,
-      'electronegativity',
-      '-i',
-      scanned,
-      '-e',
-      electronVersion,
-      '-r',
-      '-o',
-      csvFile,
-    ],
-    { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    process.execPath,
+    [path.join(root, 'tools/electronegativity-scan.mjs'), scanned, electronVersion, resultFile],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const output = `${scan.stdout}\n${scan.stderr}`;
-  if (!existsSync(csvFile)) throw new Error(`electronegativity wrote no results:\n${output}`);
-  const parseErrors = output.split('\n').filter((line) => line.includes('Error parsing'));
+  if (scan.status !== 0 || !existsSync(resultFile)) {
+    throw new Error(`electronegativity did not finish (exit ${String(scan.status)}):\n${output}`);
+  }
   if (/fetching Electron's releases/i.test(output)) {
     notes.push(
       'The release-list check (AVAILABLE_SECURITY_FIXES) needs the network and did not run here.',
     );
   }
-  const findings = findingsFromCsv(readFileSync(csvFile, 'utf8'));
+  const { findings, errors } = scanSchema.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
+  // A file it could not parse is not a clean file; one it parsed with recovery was still read.
+  const parseErrors = errors
+    .filter((error) => !error.tolerable)
+    .map((error) => `${error.file}: ${error.message}`);
+  for (const error of errors.filter((entry) => entry.tolerable)) {
+    notes.push(`parsed with recovery: ${error.file}: ${error.message}`);
+  }
 
   const { blocking, unlisted, used } = judge(findings, baseline.accepted);
 
