@@ -28,6 +28,11 @@ export interface TrayState {
   /** The user's mutes, or null before preferences are loaded. */
   mutes: Mutes | null;
   launchAtLogin: boolean;
+  /**
+   * The organisation's managed policy sets "start at login": the item shows the policy's value,
+   * disabled, and does nothing (policy > user).
+   */
+  launchAtLoginManaged?: boolean;
   /** Epoch milliseconds. */
   now: number;
   timeZone: string;
@@ -144,6 +149,30 @@ function lineItem(line: TrayLine, state: TrayState): TrayMenuItem {
   };
 }
 
+/** The wording of an item the organisation's managed policy sets (the window says the same). */
+const setByOrganisationWords = 'set by your organisation';
+
+/** "Start at login": the person's switch, or the policy's value, disabled and without an action. */
+function launchAtLoginItem(state: TrayState): TrayMenuItem {
+  if (state.launchAtLoginManaged === true) {
+    return {
+      id: 'launch-at-login',
+      type: 'checkbox',
+      label: `Start at login (${setByOrganisationWords})`,
+      enabled: false,
+      checked: state.launchAtLogin,
+    };
+  }
+  return {
+    id: 'launch-at-login',
+    type: 'checkbox',
+    label: 'Start at login',
+    enabled: true,
+    checked: state.launchAtLogin,
+    action: { kind: 'setLaunchAtLogin', enabled: !state.launchAtLogin },
+  };
+}
+
 /** The tray menu for this state. */
 export function trayMenu(state: TrayState): TrayMenuItem[] {
   const doNotDisturb = activeDoNotDisturb(state.mutes, state.now);
@@ -213,14 +242,7 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
       action: { kind: 'openSettings' },
     },
     separator('separator:windows'),
-    {
-      id: 'launch-at-login',
-      type: 'checkbox',
-      label: 'Start at login',
-      enabled: true,
-      checked: state.launchAtLogin,
-      action: { kind: 'setLaunchAtLogin', enabled: !state.launchAtLogin },
-    },
+    launchAtLoginItem(state),
     { id: 'quit', type: 'normal', label: 'Quit', enabled: true, action: { kind: 'quit' } },
   ];
 }
