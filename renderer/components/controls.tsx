@@ -54,6 +54,11 @@ export interface ToggleProps {
    * reason beside it. Stronger than `disabledReason`: policy > business defaults > user.
    */
   lock?: ControlLock | null;
+  /**
+   * The id of one note that already says the lock for a group of switches under it (the
+   * break-through list): each switch points at it instead of repeating the sentence.
+   */
+  lockNoteId?: string;
   description?: string;
   error?: string | undefined;
   testId?: string;
@@ -68,6 +73,7 @@ export function Toggle({
   onChange,
   disabledReason,
   lock,
+  lockNoteId,
   description,
   error,
   testId,
@@ -78,6 +84,7 @@ export function Toggle({
   const descriptionId = `${id}-description`;
   const errorId = `${id}-error`;
   const disabled = Boolean(lock) || Boolean(disabledReason);
+  const reasonShownAt = lock && lockNoteId ? lockNoteId : reasonId;
   return (
     <div className={`toggle${disabled ? ' is-disabled' : ''}`}>
       <input
@@ -89,7 +96,7 @@ export function Toggle({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(
           description && descriptionId,
-          disabled && reasonId,
+          disabled && reasonShownAt,
           error && errorId,
         )}
         onChange={(event) => onChange(event.target.checked)}
@@ -102,7 +109,9 @@ export function Toggle({
           </p>
         ) : null}
         {lock ? (
-          <LockNote id={reasonId} lock={lock} />
+          lockNoteId ? null : (
+            <LockNote id={reasonId} lock={lock} />
+          )
         ) : (
           <FieldMessage id={reasonId} kind="note" message={disabledReason ?? undefined} />
         )}

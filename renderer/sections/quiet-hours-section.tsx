@@ -217,6 +217,7 @@ export function QuietHoursSection() {
       {/* Only alerts this person can receive: a break-through for anything else does nothing. */}
       <fieldset className="break-through">
         <legend>What breaks through quiet hours</legend>
+        <LockNote id="quiet-break-through-lock" lock={breakThroughLock} />
         <div className="toggle-grid">
           {receivable.map((type) => (
             <Toggle
@@ -224,6 +225,7 @@ export function QuietHoursSection() {
               label={sentence(alertTypeLabels[type])}
               checked={quiet.breakThrough.includes(type)}
               lock={breakThroughLock}
+              lockNoteId="quiet-break-through-lock"
               error={errors[`quietHours.breakThrough.${type}`]}
               onChange={(on) =>
                 void update(`quietHours.breakThrough.${type}`, (draft) => {
