@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultUserPreferences, type ConnectionState, type Mutes } from '../common';
+import {
+  defaultUserPreferences,
+  organisationLocks,
+  type ConnectionState,
+  type Mutes,
+} from '../common';
 import { CompanionError } from '../main/core/companion-api';
 import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
@@ -164,6 +169,24 @@ describe('the tray menu, a pure function of state', () => {
 
   it('is pure: the same state gives the same menu', () => {
     expect(trayMenu(state())).toEqual(trayMenu(state()));
+  });
+});
+
+describe('the tray menu under a managed policy', () => {
+  it('shows mutes the organisation holds as set by it, disabled, and leaves the rest alone', () => {
+    const locks = organisationLocks({
+      lockedSettings: { 'mutes.doNotDisturb': { enabled: false, until: null } },
+    });
+    const menu = trayMenu(state({ locks }));
+    const doNotDisturb = find(menu, ['Do not disturb (set by your organisation)']);
+    expect(doNotDisturb.enabled).toBe(false);
+    expect(find(menu, ['Mute line']).enabled).toBe(true);
+
+    const everything = trayMenu(
+      state({ locks: organisationLocks({ lockedSettings: { mutes: noMutes } }) }),
+    );
+    expect(find(everything, ['Mute line (set by your organisation)']).enabled).toBe(false);
+    expect(find(everything, ['Do not disturb (set by your organisation)']).enabled).toBe(false);
   });
 });
 

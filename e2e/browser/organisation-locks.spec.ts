@@ -9,7 +9,10 @@ import type { PageId, SettingsWindow } from './models/settings-window';
 const locked = 'Locked by your organisation';
 const seriousOrWorse = new Set(['serious', 'critical']);
 
-/** What an IT team pushes: no texts, quiet every evening 18:00–08:00 but for calls, leads ≥ 80. */
+/**
+ * What an IT team pushes: no texts, quiet every evening 18:00–08:00 but for calls, leads ≥ 80,
+ * and no do-not-disturb.
+ */
 const policy = {
   lockedSettings: {
     'channels.text.enabled': false,
@@ -19,6 +22,7 @@ const policy = {
       breakThrough: ['callPersonal', 'callRingGroup'],
     },
     leadScoreThreshold: 80,
+    'mutes.doNotDisturb': { enabled: false, until: null },
   },
 };
 
@@ -68,6 +72,15 @@ test.describe('settings the organisation locks (managed policy)', () => {
       '/api/business-defaults',
       { defaults: current.defaults },
       current.version,
+    );
+
+    // The header: do-not-disturb off, and nothing to turn it on with.
+    await expect(settings.header.doNotDisturbMenu).toHaveCount(0);
+    await expect(settings.page.getByTestId('do-not-disturb-status')).toHaveText(
+      'Do not disturb off',
+    );
+    await expect(settings.page.getByTestId('do-not-disturb-status')).toHaveAccessibleDescription(
+      locked,
     );
 
     // Channels: the SMS master switch is off and locked; the others are Jordan's.

@@ -3,11 +3,13 @@ import {
   activeUntil,
   describeInstant,
   doNotDisturbChoices,
+  lockOf,
   muteDurationChoices,
   type ConnectionState,
   type HealthNotice,
   type MuteDuration,
   type Mutes,
+  type SettingLock,
 } from '../../common';
 
 /**
@@ -33,6 +35,11 @@ export interface TrayState {
    * disabled, and does nothing (policy > user).
    */
   launchAtLoginManaged?: boolean;
+  /**
+   * The preferences' locks (the snapshot's): where the organisation's policy holds `mutes.lines`
+   * or `mutes.doNotDisturb`, that submenu is disabled and says so, as the window does.
+   */
+  locks?: readonly SettingLock[];
   /** Epoch milliseconds. */
   now: number;
   timeZone: string;
@@ -173,10 +180,17 @@ function launchAtLoginItem(state: TrayState): TrayMenuItem {
   };
 }
 
+/** Whether a lock holds `field`: its menu is then shown, disabled, as set by the organisation. */
+function held(state: TrayState, field: string): boolean {
+  return lockOf(state.locks ?? [], field) !== null;
+}
+
 /** The tray menu for this state. */
 export function trayMenu(state: TrayState): TrayMenuItem[] {
   const doNotDisturb = activeDoNotDisturb(state.mutes, state.now);
   const mutesKnown = state.mutes !== null;
+  const linesHeld = held(state, 'mutes.lines');
+  const doNotDisturbHeld = held(state, 'mutes.doNotDisturb');
   const status: TrayMenuItem[] = [
     { id: 'status', type: 'normal', label: statusLine(state.connection), enabled: false },
   ];
@@ -204,12 +218,18 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
   return [
     ...status,
     separator('separator:status'),
-    { id: 'mute-line', type: 'submenu', label: 'Mute line', enabled: mutesKnown, submenu: lines },
+    {
+      id: 'mute-line',
+      type: 'submenu',
+      label: linesHeld ? `Mute line (${setByOrganisationWords})` : 'Mute line',
+      enabled: mutesKnown && !linesHeld,
+      submenu: lines,
+    },
     {
       id: 'do-not-disturb',
       type: 'submenu',
-      label: 'Do not disturb',
-      enabled: mutesKnown,
+      label: doNotDisturbHeld ? `Do not disturb (${setByOrganisationWords})` : 'Do not disturb',
+      enabled: mutesKnown && !doNotDisturbHeld,
       submenu: [
         ...durationItems(
           'do-not-disturb',

@@ -129,6 +129,7 @@ export class TrayController<BuiltMenu, Image extends NativeImagePort> {
       mutes: snapshot?.preferences.mutes ?? null,
       launchAtLogin: shell.launchAtLogin(),
       launchAtLoginManaged: shell.launchAtLoginManaged(),
+      locks: snapshot?.locks ?? [],
       now: clock.now(),
       timeZone: snapshot?.preferences.timeZone ?? fallbackTimeZone,
       health: companion.health.get(),
