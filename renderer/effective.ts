@@ -1,5 +1,6 @@
 import type { AlertType } from '../common/alert-types';
 import type { PreferencesSnapshot } from '../common/ipc-contract';
+import { lockedValue, lockOf, type LockSource, type SettingLock } from '../common/locks';
 import { recipientContext, type Diagnosis, type RecipientContext } from '../common/policy/context';
 import { diagnose } from '../common/policy/diagnose';
 import type { Profile } from '../common/service-api';
@@ -50,4 +51,34 @@ export function diagnoseAll(
   context: RecipientContext,
 ): Map<AlertType, Diagnosis> {
   return new Map(types.map((type) => [type, diagnose(type, context)]));
+}
+
+/** What a control shows when someone above the person holds its field. */
+export interface ControlLock {
+  source: LockSource;
+  /**
+   * One sentence beside the control: "Locked by your organisation" for the managed policy, the
+   * business's own words for a channel it made mandatory.
+   */
+  reason: string;
+  /** The value the field is held at (the field's part of it when a whole group is locked). */
+  value: unknown;
+}
+
+/**
+ * The one lookup every control of the window makes: the lock on a `UserPreferences` field (its
+ * dotted path, "quietHours.enabled", "channels.text.enabled", "alertChannels.mention.email"),
+ * or null when the person may change it. A lock on a group ("quietHours") holds each field in
+ * it. Where the organisation and the business both hold a field the organisation's lock is the
+ * answer (policy > business defaults > user, `lockOf` in `common/locks.ts`).
+ */
+export function controlLock(locks: readonly SettingLock[], field: string): ControlLock | null {
+  const lock = lockOf(locks, field);
+  if (lock === null) return null;
+  return { source: lock.source, reason: lock.reason, value: lockedValue(lock, field) };
+}
+
+/** A locked boolean's value, or `fallback` where the lock holds none (or there is no lock). */
+export function lockedBoolean(lock: ControlLock | null | undefined, fallback: boolean): boolean {
+  return typeof lock?.value === 'boolean' ? lock.value : fallback;
 }

@@ -1,8 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultUserPreferences, type ConnectionState, type Mutes } from '../common';
+import {
+  defaultUserPreferences,
+  organisationLocks,
+  type ConnectionState,
+  type Mutes,
+} from '../common';
 import { CompanionError } from '../main/core/companion-api';
 import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
@@ -167,6 +172,24 @@ describe('the tray menu, a pure function of state', () => {
   });
 });
 
+describe('the tray menu under a managed policy', () => {
+  it('shows mutes the organisation holds as set by it, disabled, and leaves the rest alone', () => {
+    const locks = organisationLocks({
+      lockedSettings: { 'mutes.doNotDisturb': { enabled: false, until: null } },
+    });
+    const menu = trayMenu(state({ locks }));
+    const doNotDisturb = find(menu, ['Do not disturb (set by your organisation)']);
+    expect(doNotDisturb.enabled).toBe(false);
+    expect(find(menu, ['Mute line']).enabled).toBe(true);
+
+    const everything = trayMenu(
+      state({ locks: organisationLocks({ lockedSettings: { mutes: noMutes } }) }),
+    );
+    expect(find(everything, ['Mute line (set by your organisation)']).enabled).toBe(false);
+    expect(find(everything, ['Do not disturb (set by your organisation)']).enabled).toBe(false);
+  });
+});
+
 describe('the tray controller', () => {
   let folder: string;
 
@@ -177,7 +200,7 @@ describe('the tray controller', () => {
 
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-  function setup() {
+  function setup(options: { managedLaunchAtLogin?: boolean } = {}) {
     const clock = new ManualClock(now);
     const companion = new FakeCompanion(undefined, () => clock.now());
     const logger = createRecordingLogger();
@@ -190,6 +213,7 @@ describe('the tray controller', () => {
     const launchAtLogin = new LaunchAtLogin({
       settings: new ShellSettingsFile({ file: path.join(folder, 'shell-settings.json'), logger }),
       loginItems: app,
+      managed: options.managedLaunchAtLogin ?? null,
     });
     const opened: string[] = [];
     const controller = new TrayController<FakeMenu, FakeNativeImage>({
@@ -203,6 +227,7 @@ describe('the tray controller', () => {
         openNotifications: () => opened.push('notifications'),
         quit: () => opened.push('quit'),
         launchAtLogin: () => launchAtLogin.enabled(),
+        launchAtLoginManaged: () => launchAtLogin.managed,
         setLaunchAtLogin: (enabled) => launchAtLogin.set(enabled),
       },
       logger,
@@ -340,5 +365,34 @@ describe('the tray controller', () => {
       launchAtLogin: true,
     });
     expect(menuOf(tray).find(['Start at login'])?.checked).toBe(true);
+  });
+
+  it('shows "start at login" as the policy sets it, disabled, and a click changes nothing', async () => {
+    const { tray, controller } = setup({ managedLaunchAtLogin: true });
+    controller.start();
+    await controller.idle();
+    const label = 'Start at login (set by your organisation)';
+    const item = menuOf(tray).find([label]);
+    expect(item?.checked).toBe(true);
+    expect(item?.enabled).toBe(false);
+    expect(menuOf(tray).find(['Start at login'])).toBeUndefined();
+    // Electron sends no click to a disabled item; the fake refuses it, and none is wired anyway.
+    expect(() => menuOf(tray).click([label])).toThrow(/disabled/);
+    expect(item?.click).toBeUndefined();
+    await controller.idle();
+    expect(menuOf(tray).find([label])?.checked).toBe(true);
+    expect(existsSync(path.join(folder, 'shell-settings.json'))).toBe(false);
+  });
+
+  it('shows a policy that keeps "start at login" off as off, disabled', () => {
+    const item = trayMenu(state({ launchAtLogin: false, launchAtLoginManaged: true })).find(
+      (entry) => entry.id === 'launch-at-login',
+    );
+    expect(item).toMatchObject({
+      label: 'Start at login (set by your organisation)',
+      enabled: false,
+      checked: false,
+    });
+    expect(item?.action).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
@@ -6,12 +6,15 @@ import {
   currentProtocol,
   outboxPageSchema,
   protocolHeader,
+  describePolicyProblem,
+  type ManagedPolicy,
   type OutboxEntry,
   type ServiceEvent,
 } from '../../common';
 import { createCompanion } from '../../main/core/companion';
 import type { Companion } from '../../main/core/companion-api';
 import { createNodeNotifier } from '../../main/core/delivery';
+import { readManagedPolicy } from '../../main/core/policy';
 import { createSystemClock, type Logger } from '../../main/core/ports';
 import { startService, type DemoUserKey, type RunningService } from '../../service/index';
 import { createRecordingLogger, type LoggedLine } from '../../test/support/recording-logger';
@@ -47,6 +50,11 @@ export interface ServiceHandle {
 export interface BrowserFixtures {
   /** Who the core signs in as; `test.use({ user: 'jordan' })`. The owner is `sam`. */
   user: DemoUserKey;
+  /**
+   * A managed policy as IT writes it (`test.use({ policy })`), or null: written to a file and
+   * read as `--policy <file>` reads it (`readManagedPolicy`), then given to the core.
+   */
+  policy: Record<string, unknown> | null;
   dataDir: string;
   service: ServiceHandle;
   popups: PopupSink;
@@ -133,8 +141,22 @@ async function startServiceHandle(folder: string): Promise<ServiceHandle> {
   };
 }
 
+/** The policy document written to `folder` and read back by the core's own reader. */
+async function managedPolicy(
+  folder: string,
+  document: Record<string, unknown> | null,
+): Promise<ManagedPolicy | null> {
+  if (document === null) return null;
+  const file = join(folder, 'policy.json');
+  writeFileSync(file, JSON.stringify(document));
+  const reading = await readManagedPolicy({ platform: process.platform, file });
+  if (reading.status !== 'applied') throw new Error(describePolicyProblem(reading) ?? file);
+  return reading.policy;
+}
+
 export const test = base.extend<BrowserFixtures>({
   user: ['sam', { option: true }],
+  policy: [null, { option: true }],
 
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
@@ -160,8 +182,9 @@ export const test = base.extend<BrowserFixtures>({
     await use(createRecordingLogger());
   },
 
-  companion: async ({ user, dataDir, service, popups, log: logger }, use, testInfo) => {
+  companion: async ({ user, policy, dataDir, service, popups, log: logger }, use, testInfo) => {
     const companion = createCompanion({
+      policy: await managedPolicy(dataDir, policy),
       dataDir: join(dataDir, 'companion'),
       serviceUrl: service.url,
       token: service.tokenOf(user),

@@ -243,6 +243,7 @@ export async function onReady<BuiltMenu, Image extends NativeImagePort>(
       openNotifications: () => settingsWindow.show({ section: 'notifications', itemId: null }),
       quit: () => app.quit(),
       launchAtLogin: () => launchAtLogin.enabled(),
+      launchAtLoginManaged: () => launchAtLogin.managed,
       setLaunchAtLogin: (enabled) => launchAtLogin.set(enabled),
     },
     logger,

@@ -3,11 +3,13 @@ import {
   activeUntil,
   describeInstant,
   doNotDisturbChoices,
+  lockOf,
   muteDurationChoices,
   type ConnectionState,
   type HealthNotice,
   type MuteDuration,
   type Mutes,
+  type SettingLock,
 } from '../../common';
 
 /**
@@ -28,6 +30,16 @@ export interface TrayState {
   /** The user's mutes, or null before preferences are loaded. */
   mutes: Mutes | null;
   launchAtLogin: boolean;
+  /**
+   * The organisation's managed policy sets "start at login": the item shows the policy's value,
+   * disabled, and does nothing (policy > user).
+   */
+  launchAtLoginManaged?: boolean;
+  /**
+   * The preferences' locks (the snapshot's): where the organisation's policy holds `mutes.lines`
+   * or `mutes.doNotDisturb`, that submenu is disabled and says so, as the window does.
+   */
+  locks?: readonly SettingLock[];
   /** Epoch milliseconds. */
   now: number;
   timeZone: string;
@@ -144,10 +156,41 @@ function lineItem(line: TrayLine, state: TrayState): TrayMenuItem {
   };
 }
 
+/** The wording of an item the organisation's managed policy sets (the window says the same). */
+const setByOrganisationWords = 'set by your organisation';
+
+/** "Start at login": the person's switch, or the policy's value, disabled and without an action. */
+function launchAtLoginItem(state: TrayState): TrayMenuItem {
+  if (state.launchAtLoginManaged === true) {
+    return {
+      id: 'launch-at-login',
+      type: 'checkbox',
+      label: `Start at login (${setByOrganisationWords})`,
+      enabled: false,
+      checked: state.launchAtLogin,
+    };
+  }
+  return {
+    id: 'launch-at-login',
+    type: 'checkbox',
+    label: 'Start at login',
+    enabled: true,
+    checked: state.launchAtLogin,
+    action: { kind: 'setLaunchAtLogin', enabled: !state.launchAtLogin },
+  };
+}
+
+/** Whether a lock holds `field`: its menu is then shown, disabled, as set by the organisation. */
+function held(state: TrayState, field: string): boolean {
+  return lockOf(state.locks ?? [], field) !== null;
+}
+
 /** The tray menu for this state. */
 export function trayMenu(state: TrayState): TrayMenuItem[] {
   const doNotDisturb = activeDoNotDisturb(state.mutes, state.now);
   const mutesKnown = state.mutes !== null;
+  const linesHeld = held(state, 'mutes.lines');
+  const doNotDisturbHeld = held(state, 'mutes.doNotDisturb');
   const status: TrayMenuItem[] = [
     { id: 'status', type: 'normal', label: statusLine(state.connection), enabled: false },
   ];
@@ -175,12 +218,18 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
   return [
     ...status,
     separator('separator:status'),
-    { id: 'mute-line', type: 'submenu', label: 'Mute line', enabled: mutesKnown, submenu: lines },
+    {
+      id: 'mute-line',
+      type: 'submenu',
+      label: linesHeld ? `Mute line (${setByOrganisationWords})` : 'Mute line',
+      enabled: mutesKnown && !linesHeld,
+      submenu: lines,
+    },
     {
       id: 'do-not-disturb',
       type: 'submenu',
-      label: 'Do not disturb',
-      enabled: mutesKnown,
+      label: doNotDisturbHeld ? `Do not disturb (${setByOrganisationWords})` : 'Do not disturb',
+      enabled: mutesKnown && !doNotDisturbHeld,
       submenu: [
         ...durationItems(
           'do-not-disturb',
@@ -213,14 +262,7 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
       action: { kind: 'openSettings' },
     },
     separator('separator:windows'),
-    {
-      id: 'launch-at-login',
-      type: 'checkbox',
-      label: 'Start at login',
-      enabled: true,
-      checked: state.launchAtLogin,
-      action: { kind: 'setLaunchAtLogin', enabled: !state.launchAtLogin },
-    },
+    launchAtLoginItem(state),
     { id: 'quit', type: 'normal', label: 'Quit', enabled: true, action: { kind: 'quit' } },
   ];
 }

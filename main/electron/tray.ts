@@ -33,6 +33,8 @@ export interface TrayShellActions {
   openNotifications(): void;
   quit(): void;
   launchAtLogin(): boolean;
+  /** Whether the organisation's managed policy sets "start at login" (the person cannot). */
+  launchAtLoginManaged(): boolean;
   setLaunchAtLogin(enabled: boolean): void;
 }
 
@@ -126,6 +128,8 @@ export class TrayController<BuiltMenu, Image extends NativeImagePort> {
       lines: this.#lines,
       mutes: snapshot?.preferences.mutes ?? null,
       launchAtLogin: shell.launchAtLogin(),
+      launchAtLoginManaged: shell.launchAtLoginManaged(),
+      locks: snapshot?.locks ?? [],
       now: clock.now(),
       timeZone: snapshot?.preferences.timeZone ?? fallbackTimeZone,
       health: companion.health.get(),

@@ -1,15 +1,15 @@
 import {
   alertTypeLabels,
   channelLabels,
-  channels,
   isRecipientAlertType,
   type Channel,
   type UserAlertType,
 } from '../../common/alert-types';
-import type { SettingLock } from '../../common/locks';
 import type { Diagnosis } from '../../common/policy/context';
 import type { BusinessDefaults } from '../../common/preferences';
 import type { Profile } from '../../common/service-api';
+import { controlLock } from '../effective';
+import { requiredWords } from '../effective-words';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { sentence, Toggle } from './controls';
@@ -45,19 +45,6 @@ export function channelReasonFor(channel: Channel, business: BusinessDefaults): 
 }
 
 /**
- * What still comes when the person turns `type` off: the channels their business requires
- * (the type switch is theirs; a mandatory channel passes it). Null when nothing is required.
- */
-export function requiredWords(type: UserAlertType, locks: readonly SettingLock[]): string | null {
-  const required = channels.filter((channel) =>
-    locks.some((lock) => lock.value && lock.field === `alertChannels.${type}.${channel}`),
-  );
-  if (required.length === 0) return null;
-  const words = required.map((channel) => channelLabels[channel]).join(' and ');
-  return `Your business requires this by ${words}: that still comes if you turn it off.`;
-}
-
-/**
  * The user's switch for one alert type, disabled with the reason when the business turned it
  * off, with its effective value under it (from `diagnose`) and a "Why?" link.
  */
@@ -82,6 +69,7 @@ export function AlertToggle({
       label={sentence(alertTypeLabels[type])}
       checked={snapshot.preferences.alerts[type]}
       disabledReason={reason}
+      lock={controlLock(snapshot.locks, `alerts.${type}`)}
       error={error}
       testId={`alert-${type}`}
       {...(notes ? { description: notes } : {})}

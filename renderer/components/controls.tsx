@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { channelLabels, channels, type Channel } from '../../common/alert-types';
+import { lockedBoolean, type ControlLock } from '../effective';
 
 /** A message next to a control; `id` is what the control's aria-describedby points at. */
 export function FieldMessage({
@@ -24,7 +25,20 @@ export function FieldMessage({
   );
 }
 
-function describedBy(...ids: Array<string | false | undefined>): string | undefined {
+/**
+ * Says who holds a locked control ("Locked by your organisation"): the control is disabled and
+ * points its aria-describedby at `id`. One look for every lock in the window.
+ */
+export function LockNote({ id, lock }: { id: string; lock: ControlLock | null | undefined }) {
+  if (!lock) return null;
+  return (
+    <p id={id} className="field-note lock-note" data-lock={lock.source}>
+      {lock.reason}
+    </p>
+  );
+}
+
+function describedBy(...ids: Array<string | false | null | undefined>): string | undefined {
   const present = ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
   return present.length > 0 ? present.join(' ') : undefined;
 }
@@ -35,6 +49,16 @@ export interface ToggleProps {
   onChange: (checked: boolean) => void;
   /** When set, the switch is shown disabled with this reason beside it (never hidden). */
   disabledReason?: string | null;
+  /**
+   * The lock on the switch's field (`controlLock`): disabled, checked as the lock holds it, its
+   * reason beside it. Stronger than `disabledReason`: policy > business defaults > user.
+   */
+  lock?: ControlLock | null;
+  /**
+   * The id of one note that already says the lock for a group of switches under it (the
+   * break-through list): each switch points at it instead of repeating the sentence.
+   */
+  lockNoteId?: string;
   description?: string;
   error?: string | undefined;
   testId?: string;
@@ -48,6 +72,8 @@ export function Toggle({
   checked,
   onChange,
   disabledReason,
+  lock,
+  lockNoteId,
   description,
   error,
   testId,
@@ -57,19 +83,20 @@ export function Toggle({
   const reasonId = `${id}-reason`;
   const descriptionId = `${id}-description`;
   const errorId = `${id}-error`;
-  const disabled = Boolean(disabledReason);
+  const disabled = Boolean(lock) || Boolean(disabledReason);
+  const reasonShownAt = lock && lockNoteId ? lockNoteId : reasonId;
   return (
     <div className={`toggle${disabled ? ' is-disabled' : ''}`}>
       <input
         id={id}
         type="checkbox"
-        checked={checked}
+        checked={lockedBoolean(lock, checked)}
         disabled={disabled}
         data-testid={testId}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(
           description && descriptionId,
-          disabled && reasonId,
+          disabled && reasonShownAt,
           error && errorId,
         )}
         onChange={(event) => onChange(event.target.checked)}
@@ -81,7 +108,13 @@ export function Toggle({
             {description}
           </p>
         ) : null}
-        <FieldMessage id={reasonId} kind="note" message={disabledReason ?? undefined} />
+        {lock ? (
+          lockNoteId ? null : (
+            <LockNote id={reasonId} lock={lock} />
+          )
+        ) : (
+          <FieldMessage id={reasonId} kind="note" message={disabledReason ?? undefined} />
+        )}
         <FieldMessage id={errorId} kind="error" message={error} />
         {children}
       </div>
@@ -99,6 +132,11 @@ export interface ValidatedFieldProps {
   onCommit: (value: string | null) => void;
   allowEmpty: boolean;
   disabled?: boolean;
+  /**
+   * The lock on the field (`controlLock`): disabled, with the lock's reason under it. `value` is
+   * already the held one: the snapshot's preferences carry the policy's values.
+   */
+  lock?: ControlLock | null;
   hint?: ReactNode;
   placeholder?: string;
   /** An error from the main process for this control. */
@@ -119,6 +157,7 @@ export function ValidatedField(props: ValidatedFieldProps) {
     onCommit,
     allowEmpty,
     disabled,
+    lock,
     hint,
     placeholder,
     error,
@@ -127,11 +166,12 @@ export function ValidatedField(props: ValidatedFieldProps) {
   } = props;
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
-  const text = draft ?? value ?? '';
+  const text = (lock ? null : draft) ?? value ?? '';
   const local = validate(text);
   const shownError = local.ok ? error : local.message;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
+  const lockId = `${id}-lock`;
 
   function validate(
     input: string,
@@ -161,11 +201,15 @@ export function ValidatedField(props: ValidatedFieldProps) {
         id={id}
         type={type ?? 'text'}
         value={text}
-        disabled={disabled}
+        disabled={Boolean(lock) || disabled}
         placeholder={placeholder}
         data-testid={testId}
         aria-invalid={shownError ? true : undefined}
-        aria-describedby={describedBy(hint !== undefined && hintId, shownError && errorId)}
+        aria-describedby={describedBy(
+          lock && lockId,
+          hint !== undefined && hintId,
+          shownError && errorId,
+        )}
         onChange={(event) => setDraft(event.target.value)}
         onBlur={commit}
         onKeyDown={(event) => {
@@ -178,6 +222,7 @@ export function ValidatedField(props: ValidatedFieldProps) {
           {hint}
         </p>
       ) : null}
+      <LockNote id={lockId} lock={lock} />
       <FieldMessage id={errorId} kind="error" message={shownError} />
     </div>
   );
@@ -227,12 +272,14 @@ export interface ScoreSliderProps {
   value: number;
   /** Called once the person lets go (the native `change` event), not on every step of a drag. */
   onCommit: (value: number) => void;
+  /** The lock on the field (`controlLock`): disabled at the held value, the reason under it. */
+  lock?: ControlLock | null;
   error?: string | undefined;
   testId?: string;
 }
 
 /** A 0–100 slider showing its number; commits on release so a drag is one edit, not fifty. */
-export function ScoreSlider({ id, label, value, onCommit, error, testId }: ScoreSliderProps) {
+export function ScoreSlider({ id, label, value, onCommit, lock, error, testId }: ScoreSliderProps) {
   const [draft, setDraft] = useState<number | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const commit = useRef(onCommit);
@@ -249,8 +296,9 @@ export function ScoreSlider({ id, label, value, onCommit, error, testId }: Score
     element.addEventListener('change', onChange);
     return () => element.removeEventListener('change', onChange);
   }, []);
-  const shown = draft ?? value;
+  const shown = typeof lock?.value === 'number' ? lock.value : (draft ?? value);
   const errorId = `${id}-error`;
+  const lockId = `${id}-lock`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -263,16 +311,18 @@ export function ScoreSlider({ id, label, value, onCommit, error, testId }: Score
           max={100}
           step={1}
           value={shown}
+          disabled={Boolean(lock)}
           data-testid={testId}
           aria-valuetext={`${shown} points`}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
+          aria-describedby={describedBy(lock && lockId, error && errorId)}
           onChange={(event) => setDraft(Number(event.target.value))}
         />
         <output htmlFor={id} data-testid={testId ? `${testId}-value` : undefined}>
           {shown}
         </output>
       </div>
+      <LockNote id={lockId} lock={lock} />
       <FieldMessage id={errorId} kind="error" message={error} />
     </div>
   );

@@ -1,26 +1,13 @@
-import { channelLabels, type AlertType } from '../../common/alert-types';
+import type { AlertType } from '../../common/alert-types';
 import type { Diagnosis } from '../../common/policy/context';
+import { effectiveWords } from '../effective-words';
 import { routeHash, useRouteStore } from '../routing';
 
 /**
- * The effective value of one alert type, in words, under its switch, from `diagnose`: "Required
- * by Harbor Dental by email", "Off by Harbor Dental", "On: desktop, in-app", or the first thing
- * holding it back now; with "Why?", which opens the full diagnosis for the type.
+ * The effective value of one alert type under its switch (`effectiveWords`: "Required by Harbor
+ * Dental (email)", "Off by Harbor Dental", "On now: desktop, in-app"), with "Why?", which opens
+ * the full diagnosis for the type.
  */
-export function effectiveWords(diagnosis: Diagnosis, businessName: string): string {
-  const channelsOf = (list: readonly { channel: keyof typeof channelLabels }[]) =>
-    list.map((entry) => channelLabels[entry.channel]).join(', ');
-  if (diagnosis.locks.length > 0 && diagnosis.locks.every((lock) => lock.source === 'business')) {
-    return `Required by ${businessName} (${channelsOf(diagnosis.locks)})`;
-  }
-  if (diagnosis.reasons.some((reason) => reason.code === 'typeOffByBusiness')) {
-    return `Off by ${businessName}`;
-  }
-  if (diagnosis.wouldAlert) return `On now: ${channelsOf(diagnosis.channels)}`;
-  const first = diagnosis.reasons[0];
-  return first ? `Off now: ${first.explanation}` : 'Off now';
-}
-
 export function EffectiveNote({
   type,
   diagnosis,

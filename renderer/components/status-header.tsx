@@ -6,6 +6,8 @@ import {
 } from '../../common/mute-durations';
 import { activeUntil, quietWindowEnd } from '../../common/policy/gates';
 import { windowContext } from '../effective';
+import { controlLock } from '../effective';
+import { LockNote } from './controls';
 import { useRouteStore } from '../routing';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
@@ -29,6 +31,8 @@ function DoNotDisturbControl({ now, timeZone }: { now: number; timeZone: string 
   const [chosen, setChosen] = useState('');
   const [chosenError, setChosenError] = useState<string | null>(null);
   const on = doNotDisturb?.enabled === true && activeUntil(doNotDisturb.until, now);
+  const locks = usePreferencesStore((state) => state.snapshot?.locks);
+  const lock = controlLock(locks ?? [], 'mutes.doNotDisturb');
   const close = () => menu.current?.removeAttribute('open');
   const setChosenEnd = () => {
     const instant = instantOfLocalInput(chosen, timeZone);
@@ -40,6 +44,19 @@ function DoNotDisturbControl({ now, timeZone }: { now: number; timeZone: string 
     close();
     void setDoNotDisturb({ until });
   };
+  // Held by the organisation: how it stands and who holds it, with nothing to change it.
+  if (lock) {
+    return (
+      <li className={on ? 'status-item is-warning' : 'status-item'}>
+        <span data-testid="do-not-disturb-status" aria-describedby="do-not-disturb-lock">
+          {on
+            ? `Do not disturb on ${untilWords(doNotDisturb.until, now, timeZone, 'until you turn it off')}`
+            : 'Do not disturb off'}
+        </span>
+        <LockNote id="do-not-disturb-lock" lock={lock} />
+      </li>
+    );
+  }
   return (
     <li className={on ? 'status-item is-warning' : 'status-item'}>
       <span data-testid="do-not-disturb-status">

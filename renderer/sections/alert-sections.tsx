@@ -7,14 +7,13 @@ import {
   highSmsRule,
   type UserAlertType,
 } from '../../common/alert-types';
-import { lockedValue, lockOf } from '../../common/locks';
 import type { Diagnosis, RecipientContext } from '../../common/policy/context';
 import { effectiveLeadThreshold } from '../../common/policy/gates';
 import { isAdmin } from '../../common/preferences';
 import { AlertToggle } from '../components/alert-toggle';
 import { ScoreSlider, SettingsSection, sentence, Toggle } from '../components/controls';
 import { EffectiveNote } from '../components/effective-note';
-import { neverApplies } from '../effective';
+import { controlLock, neverApplies } from '../effective';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 
@@ -104,6 +103,7 @@ const lineWords = 'A line or ring group of yours that they arrive on would add t
 /** Calls, texts, voicemails, faxes (personal line and ring groups), mentions, assignments. */
 export function CommunicationSection({ diagnoses }: { diagnoses: Diagnoses }) {
   const fisherMode = usePreferencesStore((state) => state.snapshot?.preferences.fisherMode);
+  const locks = usePreferencesStore((state) => state.snapshot?.locks);
   const error = usePreferencesStore((state) => state.errors['fisherMode']);
   const update = usePreferencesStore((state) => state.update);
   return (
@@ -122,6 +122,7 @@ export function CommunicationSection({ diagnoses }: { diagnoses: Diagnoses }) {
       <Toggle
         label="Fisher Mode"
         checked={fisherMode ?? false}
+        lock={controlLock(locks ?? [], 'fisherMode')}
         description="While you are on a call, still offer you calls queued in your ring groups."
         error={error}
         testId="fisher-mode"
@@ -183,6 +184,7 @@ export function LeadsSection({
   context: RecipientContext;
 }) {
   const threshold = usePreferencesStore((state) => state.snapshot?.preferences.leadScoreThreshold);
+  const locks = usePreferencesStore((state) => state.snapshot?.locks);
   const error = usePreferencesStore((state) => state.errors['leadScoreThreshold']);
   const update = usePreferencesStore((state) => state.update);
   const profile = useSessionStore((state) => state.profile);
@@ -209,6 +211,7 @@ export function LeadsSection({
             id="lead-threshold"
             label="Only alert me for leads scoring at least"
             value={threshold ?? 0}
+            lock={controlLock(locks ?? [], 'leadScoreThreshold')}
             error={error}
             testId="lead-threshold"
             onCommit={(next) =>
@@ -262,22 +265,18 @@ export function AccountSection({ diagnoses }: { diagnoses: Diagnoses }) {
     >
       <div className="toggle-grid">
         {accountAlertTypes.map((type) => {
-          const lock = lockOf(snapshot.locks, `accountAlerts.${type}`);
           const diagnosis = diagnoses.get(type);
           const reason = !snapshot.business.alerts[type].enabled
             ? `Your business has turned off ${alertTypeLabels[type]}`
             : type === 'billingWarning' && role !== 'billingAdmin'
               ? 'Only billing admins receive billing warnings'
-              : (lock?.reason ?? null);
+              : null;
           return (
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}
-              checked={
-                lock
-                  ? lockedValue(lock, `accountAlerts.${type}`) === true
-                  : snapshot.preferences.accountAlerts[type]
-              }
+              checked={snapshot.preferences.accountAlerts[type]}
+              lock={controlLock(snapshot.locks, `accountAlerts.${type}`)}
               disabledReason={reason}
               error={errors[`accountAlerts.${type}`]}
               testId={`account-${type}`}

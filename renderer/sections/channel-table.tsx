@@ -4,13 +4,11 @@ import {
   channelLabels,
   channels,
   communicationAlertTypes,
-  isRecipientAlertType,
   type Channel,
   type UserAlertType,
 } from '../../common/alert-types';
-import type { PreferencesSnapshot } from '../../common/ipc-contract';
-import { channelField, lockedValue, lockOf } from '../../common/locks';
 import { sentence } from '../components/controls';
+import { cellState } from '../effective-words';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 
@@ -22,55 +20,6 @@ const groups: ReadonlyArray<{ title: string; types: readonly UserAlertType[] }> 
   { title: 'Leads', types: ['leadNew', 'leadUpdated'] },
   { title: 'Usage and billing', types: ['usage75', 'usage90', 'usage100', 'paymentFailed'] },
 ];
-
-/** What one cell shows: the effective value, whether it can change, and why not. */
-export interface CellState {
-  checked: boolean;
-  /** Why the person cannot change it (a lock, the business), or null. */
-  reason: string | null;
-  /** A short word in the cell: a lock says "required", the business "off". */
-  mark: 'required' | 'off' | null;
-}
-
-/**
- * One cell of the table: the business's word first (it decides who may receive what), then a
- * lock (mandatory: checked, whatever the person chose), then the person's own choice. The
- * sentences are the policy engine's, so the window and Activity say the same thing.
- */
-export function cellState(
-  type: UserAlertType,
-  channel: Channel,
-  snapshot: PreferencesSnapshot,
-  userId: string | null,
-): CellState {
-  const { business, preferences } = snapshot;
-  const label = alertTypeLabels[type];
-  const words = channelLabels[channel];
-  const off = (reason: string): CellState => ({ checked: false, reason, mark: 'off' });
-  if (!business.alerts[type].enabled) return off(`Your business has turned off ${label}`);
-  const entry = business.recipients.find((recipient) => recipient.userId === userId);
-  if (isRecipientAlertType(type) && !entry) {
-    return off(`You are not on your business's recipients list for ${label}`);
-  }
-  if (!business.allowedChannels[channel]) {
-    return off(`Your business does not allow ${words} notifications`);
-  }
-  if (!business.alerts[type].channels[channel]) {
-    return off(`Your business has turned off ${words} alerts for ${label}`);
-  }
-  if (entry && isRecipientAlertType(type) && !entry.channels[channel]) {
-    return off(`Your recipient settings do not include ${words} for ${label}`);
-  }
-  const field = channelField(type, channel);
-  const lock = field === null ? null : lockOf(snapshot.locks, field);
-  if (lock && field !== null && lock.source === 'organisation') {
-    // The organisation holds the cell at its value, on or off ("Locked by your organisation").
-    const held = lockedValue(lock, field) === true;
-    return { checked: held, reason: lock.reason, mark: held ? 'required' : 'off' };
-  }
-  if (lock?.value === true) return { checked: true, reason: lock.reason, mark: 'required' };
-  return { checked: preferences.alertChannels[type][channel], reason: null, mark: null };
-}
 
 function Row({ type }: { type: UserAlertType }) {
   const snapshot = usePreferencesStore((state) => state.snapshot);

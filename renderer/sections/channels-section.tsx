@@ -1,15 +1,22 @@
 import { useMemo } from 'react';
-import { channelLabels, channels, type Channel } from '../../common/alert-types';
+import {
+  alertTypeLabels,
+  channelLabels,
+  channels,
+  userAlertTypes,
+  type Channel,
+} from '../../common/alert-types';
 import {
   emailAddressSchema,
   formatPhoneNumber,
   phoneInputSchema,
 } from '../../common/contact-points';
-import type { SettingLock } from '../../common/locks';
+import { channelField, type SettingLock } from '../../common/locks';
 import { outboundLimits } from '../../common/outbound';
 import type { TestNotificationResult } from '../../common/service-api';
 import { channelReasonFor } from '../components/alert-toggle';
 import { countryNameOf, SettingsSection, Toggle, ValidatedField } from '../components/controls';
+import { controlLock } from '../effective';
 import { ChannelTable } from './channel-table';
 import { useNotificationsStore, type TestOutcome } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
@@ -43,11 +50,26 @@ function formatDestination(destination: string, country: string | null): string 
   return destination.startsWith('+') ? formatPhoneNumber(destination, country) : destination;
 }
 
-/** What a master switch cannot turn off: the locks on its channel, in words. */
+/** The field of a channel's master switch. */
+function masterField(channel: Channel): string {
+  return channel === 'desktop' || channel === 'inApp'
+    ? `channels.${channel}`
+    : `channels.${channel}.enabled`;
+}
+
+/**
+ * What a master switch cannot turn off: each alert type a lock holds on for its channel, in the
+ * lock's words (the business's own; the organisation's named as such).
+ */
 function stillOn(channel: Channel, locks: readonly SettingLock[]): string | undefined {
-  const reasons = locks
-    .filter((lock) => lock.value && lock.field.endsWith(`.${channel}`))
-    .map((lock) => lock.reason);
+  const reasons = userAlertTypes.flatMap((type) => {
+    const field = channelField(type, channel);
+    const lock = field === null ? null : controlLock(locks, field);
+    if (lock?.value !== true) return [];
+    return lock.source === 'business'
+      ? [lock.reason]
+      : [`Your organisation requires ${alertTypeLabels[type]} by ${channelLabels[channel]}`];
+  });
   return reasons.length === 0 ? undefined : `Stays on where required: ${reasons.join('; ')}.`;
 }
 
@@ -148,6 +170,7 @@ export function ChannelsSection() {
               label={`Send ${channelLabels[channel]} notifications`}
               checked={checked}
               disabledReason={reason}
+              lock={controlLock(snapshot.locks, masterField(channel))}
               {...(description ? { description } : {})}
               error={errors[`channels.${channel}`]}
               testId={`channel-${channel}`}
@@ -172,6 +195,7 @@ export function ChannelsSection() {
                 schema={emailAddressSchema}
                 allowEmpty
                 disabled={!mine.email.enabled}
+                lock={controlLock(snapshot.locks, 'channels.email.address')}
                 placeholder={accountEmail ?? 'name@example.com'}
                 hint={
                   mine.email.address
@@ -194,6 +218,7 @@ export function ChannelsSection() {
                   label="Send texts to a custom number instead of my backup phone"
                   checked={mine.text.useCustomNumber}
                   disabledReason={textOn ? null : 'Turn text messages on to use a custom number'}
+                  lock={controlLock(snapshot.locks, 'channels.text.useCustomNumber')}
                   error={errors['channels.text.useCustomNumber']}
                   testId="use-custom-number"
                   onChange={(on) =>
@@ -213,6 +238,7 @@ export function ChannelsSection() {
                   schema={numberSchema}
                   allowEmpty
                   disabled={!textOn}
+                  lock={controlLock(snapshot.locks, 'channels.text.customNumber')}
                   placeholder={country === 'US' ? '(415) 555-2671' : '+1 415 555 2671'}
                   hint={
                     <>

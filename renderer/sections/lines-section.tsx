@@ -6,7 +6,8 @@ import type { Line } from '../../common/policy/context';
 import { activeUntil } from '../../common/policy/gates';
 import type { UserPreferences } from '../../common/preferences';
 import { clockTime } from '../time-format';
-import { FieldMessage, SettingsSection, Toggle } from '../components/controls';
+import { FieldMessage, LockNote, SettingsSection, Toggle } from '../components/controls';
+import { controlLock } from '../effective';
 import { useNow } from '../components/use-now';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
@@ -42,6 +43,7 @@ export function LinesSection() {
             <Toggle
               label={`${personal.name} (your personal line, ${formatPhoneNumber(personal.number)})`}
               checked={preferences.lines.personalLine}
+              lock={controlLock(snapshot.locks, 'lines.personalLine')}
               error={errors['lines.personalLine']}
               testId={`line-${personal.id}`}
               onChange={(checked) =>
@@ -61,6 +63,7 @@ export function LinesSection() {
               <Toggle
                 label={`${line.name} (${group ? `ring group ${group.name}, ` : ''}${formatPhoneNumber(line.number)})`}
                 checked={chosen}
+                lock={controlLock(snapshot.locks, 'lines.otherLineIds')}
                 error={errors[`lines.${line.id}`]}
                 testId={`line-${line.id}`}
                 onChange={(checked) =>
@@ -83,6 +86,7 @@ export function LinesSection() {
 function MuteControls({ line }: { line: Line }) {
   const now = useNow();
   const preferences = usePreferencesStore((state) => state.snapshot?.preferences);
+  const locks = usePreferencesStore((state) => state.snapshot?.locks);
   const error = usePreferencesStore((state) => state.errors[`mute:${line.id}`]);
   const muteLine = usePreferencesStore((state) => state.muteLine);
   const unmuteLine = usePreferencesStore((state) => state.unmuteLine);
@@ -92,6 +96,8 @@ function MuteControls({ line }: { line: Line }) {
   const selectId = `mute-duration-${line.id}`;
   const errorId = `mute-error-${line.id}`;
   const statusId = `mute-status-${line.id}`;
+  const lock = controlLock(locks ?? [], 'mutes.lines');
+  const lockId = `mute-lock-${line.id}`;
   return (
     <div className="mute-controls">
       <p
@@ -102,7 +108,12 @@ function MuteControls({ line }: { line: Line }) {
         {status ?? 'Not muted'}
       </p>
       {status ? (
-        <button type="button" aria-describedby={statusId} onClick={() => void unmuteLine(line.id)}>
+        <button
+          type="button"
+          disabled={Boolean(lock)}
+          aria-describedby={lock ? `${statusId} ${lockId}` : statusId}
+          onClick={() => void unmuteLine(line.id)}
+        >
           Unmute {line.name}
         </button>
       ) : (
@@ -111,6 +122,8 @@ function MuteControls({ line }: { line: Line }) {
           <select
             id={selectId}
             value={duration}
+            disabled={Boolean(lock)}
+            aria-describedby={lock ? lockId : undefined}
             onChange={(event) => setDuration(event.target.value as MuteDuration)}
           >
             {muteDurationChoices.map((choice) => (
@@ -122,13 +135,17 @@ function MuteControls({ line }: { line: Line }) {
           <button
             type="button"
             aria-label={`Mute ${line.name}`}
-            aria-describedby={error ? errorId : undefined}
+            disabled={Boolean(lock)}
+            aria-describedby={
+              [lock && lockId, error && errorId].filter(Boolean).join(' ') || undefined
+            }
             onClick={() => void muteLine(line.id, duration)}
           >
             Mute
           </button>
         </div>
       )}
+      <LockNote id={lockId} lock={lock} />
       <FieldMessage id={errorId} kind="error" message={error} />
     </div>
   );

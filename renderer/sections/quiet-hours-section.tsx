@@ -3,9 +3,9 @@ import { alertTypeLabels, userAlertTypes } from '../../common/alert-types';
 import { quietWindowSchema, type QuietWindow } from '../../common/preferences';
 import { weekdays, type Weekday } from '../../common/time-zone';
 import { diagnose } from '../../common/policy/diagnose';
-import { FieldMessage, SettingsSection, sentence, Toggle } from '../components/controls';
+import { FieldMessage, LockNote, SettingsSection, sentence, Toggle } from '../components/controls';
 import { useWindowContext } from '../components/use-effective';
-import { neverApplies } from '../effective';
+import { controlLock, neverApplies } from '../effective';
 import { usePreferencesStore } from '../stores/preferences-store';
 
 const dayNames: Record<Weekday, string> = {
@@ -43,6 +43,13 @@ export function QuietHoursSection() {
   );
   if (!snapshot) return null;
   const quiet = snapshot.preferences.quietHours;
+  const lockOf = (field: string) => controlLock(snapshot.locks, field);
+  const enabledLock = lockOf('quietHours.enabled');
+  const zoneLock = lockOf('timeZone');
+  const windowsLock = lockOf('quietHours.windows');
+  const breakThroughLock = lockOf('quietHours.breakThrough');
+  // The schedule's lock, said once under the table; each of its controls points at it.
+  const windowsLockId = 'quiet-windows-lock';
 
   function editWindow(index: number, change: Partial<QuietWindow>) {
     const key = `quietHours.windows.${index}`;
@@ -68,6 +75,7 @@ export function QuietHoursSection() {
       <Toggle
         label="Use quiet hours"
         checked={quiet.enabled}
+        lock={enabledLock}
         error={errors['quietHours.enabled']}
         testId="quiet-enabled"
         onChange={(on) =>
@@ -81,7 +89,12 @@ export function QuietHoursSection() {
         <select
           id="time-zone"
           value={timeZone}
-          aria-describedby={errors['timeZone'] ? 'time-zone-error' : undefined}
+          disabled={Boolean(zoneLock)}
+          aria-describedby={
+            [zoneLock && 'time-zone-lock', errors['timeZone'] && 'time-zone-error']
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
           onChange={(event) => {
             const next = event.target.value;
             void update('timeZone', (draft) => {
@@ -95,6 +108,7 @@ export function QuietHoursSection() {
             </option>
           ))}
         </select>
+        <LockNote id="time-zone-lock" lock={zoneLock} />
         <FieldMessage id="time-zone-error" kind="error" message={errors['timeZone']} />
       </div>
       <h3>Weekly schedule</h3>
@@ -119,13 +133,17 @@ export function QuietHoursSection() {
               errors[`quietHours.windows.${index}`] ??
               (problem.success ? undefined : problem.error.issues[0]?.message);
             const errorId = `quiet-window-error-${index}`;
-            const describedBy = message ? errorId : undefined;
+            const describedBy =
+              [windowsLock && windowsLockId, message && errorId].filter(Boolean).join(' ') ||
+              undefined;
+            const locked = Boolean(windowsLock);
             return (
               <tr key={index}>
                 <td>
                   <select
                     aria-label={`Day of quiet window ${index + 1}`}
                     value={window.day}
+                    disabled={locked}
                     aria-describedby={describedBy}
                     onChange={(event) => editWindow(index, { day: event.target.value as Weekday })}
                   >
@@ -141,6 +159,7 @@ export function QuietHoursSection() {
                     type="time"
                     aria-label={`Start of quiet window ${index + 1} (${dayNames[window.day]})`}
                     value={window.start}
+                    disabled={locked}
                     aria-describedby={describedBy}
                     onChange={(event) =>
                       event.target.value && editWindow(index, { start: event.target.value })
@@ -152,6 +171,7 @@ export function QuietHoursSection() {
                     type="time"
                     aria-label={`End of quiet window ${index + 1} (${dayNames[window.day]})`}
                     value={window.end}
+                    disabled={locked}
                     aria-invalid={message ? true : undefined}
                     aria-describedby={describedBy}
                     onChange={(event) =>
@@ -163,6 +183,8 @@ export function QuietHoursSection() {
                 <td>
                   <button
                     type="button"
+                    disabled={locked}
+                    aria-describedby={windowsLock ? windowsLockId : undefined}
                     aria-label={`Remove quiet window ${index + 1} (${dayNames[window.day]} ${window.start}–${window.end})`}
                     onClick={() =>
                       void update(`quietHours.windows.${index}`, (draft) => {
@@ -178,9 +200,11 @@ export function QuietHoursSection() {
           })}
         </tbody>
       </table>
+      <LockNote id={windowsLockId} lock={windowsLock} />
       <button
         type="button"
-        disabled={quiet.windows.length >= 70}
+        disabled={Boolean(windowsLock) || quiet.windows.length >= 70}
+        aria-describedby={windowsLock ? windowsLockId : undefined}
         onClick={() =>
           void update('quietHours.windows', (draft) => {
             draft.quietHours.windows.push({ day: 'monday', start: '12:00', end: '13:00' });
@@ -193,12 +217,15 @@ export function QuietHoursSection() {
       {/* Only alerts this person can receive: a break-through for anything else does nothing. */}
       <fieldset className="break-through">
         <legend>What breaks through quiet hours</legend>
+        <LockNote id="quiet-break-through-lock" lock={breakThroughLock} />
         <div className="toggle-grid">
           {receivable.map((type) => (
             <Toggle
               key={type}
               label={sentence(alertTypeLabels[type])}
               checked={quiet.breakThrough.includes(type)}
+              lock={breakThroughLock}
+              lockNoteId="quiet-break-through-lock"
               error={errors[`quietHours.breakThrough.${type}`]}
               onChange={(on) =>
                 void update(`quietHours.breakThrough.${type}`, (draft) => {
