@@ -100,6 +100,33 @@ describe.skipIf(!desktopSession || !busDaemon)('the life of a call on a real dun
     });
   });
 
+  it('two calls from one caller ring at once, one is answered: the other still rings in dunst', async () => {
+    const setup = await desktop(cleanups);
+    const { tracked, dunst } = setup;
+    // The same words twice: dunst (stack_duplicates, its default) folds the first pop-up into
+    // the second and reports the first closed as expired.
+    const first = await send(setup, annCall('call-twin-1', 'ringing'));
+    const second = await send(setup, annCall('call-twin-2', 'ringing'));
+    const popupsOf = (itemId: string) =>
+      [...tracked.popups.values()].filter((popup) => popup.content.itemId === itemId);
+    await tracked.changed.until(() => popupsOf(second).length === 1, 'the second shown', 10_000);
+    await send(setup, annCall('call-twin-2', 'answered'));
+    await tracked.changed.until(
+      () =>
+        popupsOf(second).every((popup) => popup.closed) &&
+        tracked
+          .ringing()
+          .map((popup) => popup.content.itemId)
+          .join() === first,
+      'the answered call closed, the other ringing',
+      10_000,
+    );
+    const onScreen = await dunst.onScreen();
+    expect(onScreen.map((entry) => [entry.summary, entry.category, entry.timeout])).toEqual([
+      ["Incoming call on Jordan's line", 'call.incoming', 0],
+    ]);
+  });
+
   it('100 random call lifecycles on two lines (answered here or elsewhere, missed, ended): 0 left ringing in dunst, each item in its final state', async () => {
     const setup = await desktop(cleanups);
     const { tracked, dunst, companion } = setup;

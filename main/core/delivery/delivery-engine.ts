@@ -305,6 +305,7 @@ export class DeliveryEngine {
     this.#stopped = true;
     this.#notifierHealth.stop();
     this.#commands.stop();
+    this.#board.clear();
     this.#clearTimers();
     this.#policy.closeWindows();
   }
