@@ -190,6 +190,12 @@ describe.skipIf(!desktopSession || !busDaemon)('pop-ups on a real dunst', () => 
     );
     expect(unavailable(companion.health.get())).toHaveLength(1);
     expect(said.every((count) => count === 1)).toBe(true);
+    // Each decision announced once, though the texts' group was painted twice meanwhile.
+    expect(
+      setup.decisions.filter(
+        (id) => setup.decisions.indexOf(id) !== setup.decisions.lastIndexOf(id),
+      ),
+    ).toEqual([]);
 
     const dunst = await setup.startDunst();
     await waitForValue(companion.health, (notices) => unavailable(notices).length === 0, 'clear');

@@ -61,6 +61,29 @@ export class PopupBoard {
 
   /** A new pop-up under `key` (one under the same key before is forgotten, not closed). */
   show(key: string, content: PopupContent, events: readonly AlertEvent[]): void {
+    this.#then(this.#open(key, content), () => this.#notifier.show(content), events);
+  }
+
+  /**
+   * What `show` or `update` would do while pop-ups cannot show at all: nothing reaches the
+   * notifier; returns the events no hand-off under `key` carried before (each is listed and
+   * recorded once, however often its group changes meanwhile). The group's next update, once
+   * pop-ups are back, shows it anew.
+   */
+  hold(
+    how: 'show' | 'update',
+    key: string,
+    content: PopupContent,
+    events: readonly AlertEvent[],
+  ): AlertEvent[] {
+    const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content);
+    entry.content = content;
+    const fresh = events.filter((event) => !entry.carried.has(event.id));
+    for (const event of fresh) entry.carried.add(event.id);
+    return fresh;
+  }
+
+  #open(key: string, content: PopupContent): Entry {
     const entry: Entry = {
       handle: null,
       content,
@@ -70,7 +93,7 @@ export class PopupBoard {
       pending: 0,
     };
     this.#entries.set(key, entry);
-    this.#then(entry, () => this.#notifier.show(content), events);
+    return entry;
   }
 
   /** The pop-up of `key` says `content` now, in place (shown anew when it has none). */
