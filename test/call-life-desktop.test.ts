@@ -20,6 +20,9 @@ if (!desktopSession) {
   );
 }
 
+/** Jordan answering on this computer: the call was answered here. */
+const jordanHere = { userId: demoUsers.jordan.id, name: demoUsers.jordan.name, device: 'Ringside' };
+
 /** A seeded random (mulberry32): the same lifecycles on every run. */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -67,15 +70,73 @@ describe.skipIf(!desktopSession || !busDaemon)('the life of a call on a real dun
     ]);
   });
 
-  it('100 random call lifecycles on two lines, answered here or elsewhere: 0 pop-ups left ringing', async () => {
+  it('a ringing pop-up the person dismissed: the call then missed still pops "Missed call from Ann Lee"', async () => {
+    const setup = await desktop(cleanups);
+    const { tracked, dunst, companion } = setup;
+    const closes: string[] = [];
+    tracked.notifier.onClosed((event) => closes.push(event.reason));
+    const ringingId = await send(setup, annCall('call-dismissed', 'ringing'));
+    await tracked.changed.until(() => tracked.ringing().length === 1, 'the call rings', 10_000);
+    // The person closes the pop-up in dunst: NotificationClosed, reason 2.
+    await dunst.ctl('close');
+    await tracked.changed.until(() => tracked.ringing().length === 0, 'dismissed', 10_000);
+    expect(closes).toEqual(['dismissed']);
+    expect(await dunst.displayed()).toBe(0);
+    await send(setup, annCall('call-dismissed', 'missed'));
+    const missed = () =>
+      [...tracked.popups.values()].filter(
+        (popup) => !popup.closed && popup.content.category === 'call.unanswered',
+      );
+    await tracked.changed.until(() => missed().length === 1, 'the missed call pops', 10_000);
+    expect(await dunst.displayed()).toBe(1);
+    const onScreen = await dunst.onScreen();
+    expect(onScreen.map((entry) => [entry.summary, entry.category])).toEqual([
+      ['Missed call from Ann Lee', 'call.unanswered'],
+    ]);
+    const items = await companion.listNotifications({ limit: 10 });
+    expect(items.find((item) => item.id === ringingId)).toMatchObject({
+      title: 'Missed call from Ann Lee',
+      read: false,
+    });
+  });
+
+  it('two calls from one caller ring at once, one is answered: the other still rings in dunst', async () => {
     const setup = await desktop(cleanups);
     const { tracked, dunst } = setup;
+    // The same words twice: dunst (stack_duplicates, its default) folds the first pop-up into
+    // the second and reports the first closed as expired.
+    const first = await send(setup, annCall('call-twin-1', 'ringing'));
+    const second = await send(setup, annCall('call-twin-2', 'ringing'));
+    const popupsOf = (itemId: string) =>
+      [...tracked.popups.values()].filter((popup) => popup.content.itemId === itemId);
+    await tracked.changed.until(() => popupsOf(second).length === 1, 'the second shown', 10_000);
+    await send(setup, annCall('call-twin-2', 'answered'));
+    await tracked.changed.until(
+      () =>
+        popupsOf(second).every((popup) => popup.closed) &&
+        tracked
+          .ringing()
+          .map((popup) => popup.content.itemId)
+          .join() === first,
+      'the answered call closed, the other ringing',
+      10_000,
+    );
+    const onScreen = await dunst.onScreen();
+    expect(onScreen.map((entry) => [entry.summary, entry.category, entry.timeout])).toEqual([
+      ["Incoming call on Jordan's line", 'call.incoming', 0],
+    ]);
+  });
+
+  it('100 random call lifecycles on two lines (answered here or elsewhere, missed, ended): 0 left ringing in dunst, each item in its final state', async () => {
+    const setup = await desktop(cleanups);
+    const { tracked, dunst, companion } = setup;
     const random = seeded(12);
     const lines = [demoLines.jordan.id, demoLines.support.id];
-    const stops = ['answered', 'missed', 'ended'] as const;
+    const stops = ['answeredHere', 'answered', 'missed', 'ended'] as const;
     // Each call rings, then stops; calls overlap in a random interleaving of their steps.
     const steps: Array<Record<string, unknown>> = [];
     const open: Array<{ callId: string; lineId: string }> = [];
+    const stopOf = new Map<string, (typeof stops)[number]>();
     let next = 0;
     while (next < 100 || open.length > 0) {
       if (next < 100 && (open.length === 0 || random() < 0.5)) {
@@ -87,9 +148,14 @@ describe.skipIf(!desktopSession || !busDaemon)('the life of a call on a real dun
         const [call] = open.splice(Math.floor(random() * open.length), 1);
         if (!call) continue;
         const stop = stops[Math.floor(random() * stops.length)] ?? 'ended';
-        steps.push(annCall(call.callId, stop, call.lineId));
+        stopOf.set(call.callId, stop);
+        steps.push(
+          stop === 'answeredHere'
+            ? { ...annCall(call.callId, 'answered', call.lineId), answeredBy: jordanHere }
+            : annCall(call.callId, stop, call.lineId),
+        );
         // Sometimes the caller's end follows the answer: it changes nothing.
-        if (stop === 'answered' && random() < 0.3) {
+        if (stop.startsWith('answered') && random() < 0.3) {
           steps.push(annCall(call.callId, 'ended', call.lineId));
         }
       }
@@ -100,15 +166,54 @@ describe.skipIf(!desktopSession || !busDaemon)('the life of a call on a real dun
       'every step decided',
       30_000,
     );
-    await tracked.changed.until(() => tracked.ringing().length === 0, '0 left ringing', 10_000);
-    const onScreen = [...tracked.popups.values()].filter((popup) => !popup.closed);
-    // dunst agrees: what it holds is the missed calls' pop-ups, none of them ringing.
-    expect(onScreen.every((popup) => popup.content.category === 'call.unanswered')).toBe(true);
-    const held = Number((await dunst.ctl('count', 'displayed')).trim());
-    const waiting = Number((await dunst.ctl('count', 'waiting')).trim());
-    expect(held + waiting).toBe(onScreen.length);
+    const ringingIds = new Map(
+      steps.flatMap((body, index) =>
+        body['state'] === 'ringing' ? [[String(body['callId']), ids[index] ?? ''] as const] : [],
+      ),
+    );
+    // Every call's pop-up (it carries its ringing event's id) was shown, then closed or replaced.
+    const over = (itemId: string) =>
+      [...tracked.popups.values()].some(
+        (popup) =>
+          popup.content.itemId === itemId &&
+          (popup.closed || popup.content.category === 'call.unanswered'),
+      );
+    await tracked.changed.until(
+      () => [...ringingIds.values()].every(over) && tracked.ringing().length === 0,
+      '0 left ringing',
+      10_000,
+    );
+    const left = [...tracked.popups.values()].filter((popup) => !popup.closed);
+    // What dunst still shows or holds: missed calls only, none of them ringing, none critical.
+    const onScreen = await dunst.onScreen();
+    expect(onScreen).toHaveLength(left.length);
+    for (const entry of onScreen) {
+      expect(entry).toMatchObject({
+        summary: 'Missed call from Ann Lee',
+        category: 'call.unanswered',
+      });
+      expect(entry.message.startsWith('critical|')).toBe(false);
+    }
+    // Each call's in-app item (its ringing event's) says how it ended.
+    const items = new Map(
+      (await companion.listNotifications({ limit: 1000 })).map((item) => [item.id, item.title]),
+    );
+    const expected = (stop: (typeof stops)[number]) =>
+      stop === 'answeredHere'
+        ? 'Answered by Jordan Park'
+        : stop === 'answered'
+          ? 'Answered by Taylor Reed'
+          : 'Missed call from Ann Lee';
+    const finals = [...stopOf.keys()].map((callId) => [
+      callId,
+      items.get(ringingIds.get(callId) ?? ''),
+    ]);
+    expect(finals).toEqual([...stopOf].map(([callId, stop]) => [callId, expected(stop)]));
+    const counts = new Map<string, number>();
+    for (const stop of stopOf.values()) counts.set(stop, (counts.get(stop) ?? 0) + 1);
     console.log(
-      `100 random call lifecycles: ${tracked.popups.size} pop-ups, 0 left ringing, ${onScreen.length} missed on screen`,
+      `100 random call lifecycles: ${JSON.stringify(Object.fromEntries(counts))}; ` +
+        `${tracked.popups.size} pop-ups, 0 left ringing, ${onScreen.length} missed still on screen`,
     );
   });
 });

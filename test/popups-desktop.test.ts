@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../common';
+import type { Decision, HealthNotice } from '../common';
 import { demoLines, demoUsers } from '../service/seed';
 import { cleanupAfterEach } from './support/cleanups';
-import { annCall, desktop, send } from './support/desktop-companion';
+import { annCall, desktop, desktopWithoutDaemon, send } from './support/desktop-companion';
 import { desktopSession } from './support/dunst';
 import { busDaemon } from './support/private-desktop-bus';
 import { callApi } from './support/service-test-client';
@@ -93,12 +93,125 @@ describe.skipIf(!desktopSession || !busDaemon)('pop-ups on a real dunst', () => 
     const held = await send(setup, annText('While paused'));
     const items = await companion.listNotifications({ limit: 10 });
     expect(items.find((item) => item.id === held)?.quietReason).toBe('System do-not-disturb is on');
+    // Nothing was handed to dunst to hold until it resumes (it would show it then).
+    expect(await dunst.ctl('count', 'waiting')).toBe('0\n');
+    expect(await dunst.displayed()).toBe(0);
     await dunst.ctl('set-paused', 'false');
     await waitForValue(tracked.notifier.systemDoNotDisturb, (state) => !state.on, 'resumed');
     await send(setup, { ...annText('After'), lineId: demoLines.support.id });
     await tracked.changed.until(() => tracked.popups.size === 1, 'the next pop-up', 10_000);
     expect([...tracked.popups.values()].map((popup) => popup.content.body)).toEqual([
       expect.stringContaining('After'),
+    ]);
+    expect((await dunst.history()).map((entry) => entry.body)).toEqual([
+      'Ann Lee · +1 415 555 2631: After',
+    ]);
+  });
+
+  it('usage at 90 % then 100 % inside one window: two pop-ups, the second "All included minutes used"', async () => {
+    const setup = await desktop(cleanups, { user: 'sam' });
+    const { tracked, dunst, companion, service } = setup;
+    // The service derives the thresholds from the usage it is told (common/detectors).
+    const thresholds: string[] = [];
+    const emittedAt: number[] = [];
+    service.onEmit((event) => {
+      if (event.userId === demoUsers.sam.id && event.kind === 'usageThreshold') {
+        thresholds.push(event.id);
+        emittedAt.push(performance.now());
+      }
+    });
+    const usage = (usedMinutes: number) => ({
+      kind: 'usage',
+      periodId: 'period-dec',
+      usedMinutes,
+      includedMinutes: 1000,
+    });
+    await send(setup, usage(900));
+    await send(setup, usage(1000));
+    await setup.decided.until(
+      () => thresholds.length === 2 && thresholds.every((id) => setup.decisions.includes(id)),
+      'both thresholds decided',
+      10_000,
+    );
+    const usagePopups = () =>
+      [...tracked.popups.values()].filter(
+        (popup) => popup.content.category === 'x-ringside.usageThreshold',
+      );
+    await tracked.changed.until(() => usagePopups().length === 2, 'two pop-ups', 10_000);
+    // Both came within one coalescing window (2 s), and neither was folded into a group.
+    expect((emittedAt[1] ?? Infinity) - (emittedAt[0] ?? 0)).toBeLessThan(2_000);
+    const history = await dunst.history();
+    expect(history.map((entry) => [entry.summary, entry.message.startsWith('critical|')])).toEqual([
+      ['90% of included minutes used', false],
+      ['All included minutes used', true],
+    ]);
+    expect(history.map((entry) => entry.body)).toEqual([
+      '900 of 1000 minutes used this billing period',
+      '1000 of 1000 minutes used this billing period',
+    ]);
+    expect(history.some((entry) => /new usage alerts/u.test(entry.summary))).toBe(false);
+    const items = await companion.listNotifications({ limit: 10 });
+    expect(items.map((item) => item.title)).toEqual(
+      expect.arrayContaining(['90% of included minutes used', 'All included minutes used']),
+    );
+  });
+
+  it('no daemon on the bus: the companion decides and lists, says so once; the first alert after dunst appears pops up', async () => {
+    const setup = await desktopWithoutDaemon(cleanups);
+    const { tracked, companion } = setup;
+    const unavailable = (notices: HealthNotice[]) =>
+      notices.filter((notice) => notice.code === 'notifierUnavailable');
+    await waitForValue(companion.health, (notices) => unavailable(notices).length === 1, 'said');
+    // Every change of the notices from here on: the one about pop-ups is never said again.
+    const said: number[] = [];
+    companion.health.subscribe((notices) => said.push(unavailable(notices).length));
+    const started = performance.now();
+    const meanwhile = [
+      await send(setup, annText('No daemon 1')),
+      await send(setup, annCall('call-no-daemon', 'ringing')),
+      await send(setup, { ...annText('No daemon 2'), lineId: demoLines.support.id }),
+      await send(setup, annText('No daemon 3')),
+      await send(setup, annCall('call-no-daemon', 'missed')),
+    ];
+    // Nothing waited on a daemon that is not there (a hung D-Bus call takes 2 s each).
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(meanwhile.every((id) => setup.decisions.includes(id))).toBe(true);
+    expect(tracked.popups.size).toBe(0);
+    const items = await companion.listNotifications({ limit: 50 });
+    const byId = new Map(items.map((item) => [item.id, item]));
+    expect(meanwhile.slice(0, 4).map((id) => byId.get(id)?.title)).toEqual([
+      "New text on Jordan's line",
+      'Missed call from Ann Lee',
+      'New text on Support Line',
+      "New text on Jordan's line",
+    ]);
+    expect(items.filter((item) => item.title === 'Desktop pop-ups are unavailable')).toHaveLength(
+      1,
+    );
+    expect(unavailable(companion.health.get())).toHaveLength(1);
+    expect(said.every((count) => count === 1)).toBe(true);
+    // Each decision announced once, though the texts' group was painted twice meanwhile.
+    expect(
+      setup.decisions.filter(
+        (id) => setup.decisions.indexOf(id) !== setup.decisions.lastIndexOf(id),
+      ),
+    ).toEqual([]);
+
+    const dunst = await setup.startDunst();
+    await waitForValue(companion.health, (notices) => unavailable(notices).length === 0, 'clear');
+    // A kind with no group open: a text would join the texts' group of a moment ago.
+    await send(setup, {
+      kind: 'voicemail',
+      lineId: demoLines.jordan.id,
+      from: '+14155552631',
+      contactName: 'Ann Lee',
+      durationSeconds: 42,
+      transcript: 'After the daemon',
+    });
+    await tracked.changed.until(() => tracked.popups.size === 1, 'the first pop-up', 10_000);
+    const history = await dunst.history();
+    expect(history.map((entry) => [entry.summary, entry.body])).toEqual([
+      ["Voicemail on Jordan's line", 'Ann Lee · +1 415 555 2631 (0:42): After the daemon'],
     ]);
   });
 });

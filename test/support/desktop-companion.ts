@@ -12,12 +12,17 @@ import {
 import { startService, type RunningService } from '../../service';
 import { demoLines, demoUsers } from '../../service/seed';
 import type { cleanupAfterEach } from './cleanups';
-import { startDunst, startPrivateBus, type PrivateDunst } from './private-desktop-bus';
+import {
+  startDunst,
+  startPrivateBus,
+  type PrivateBus,
+  type PrivateDunst,
+} from './private-desktop-bus';
 import { createRecordingLogger } from './recording-logger';
 import { createCondition, waitForValue } from './wait-for';
 
 /**
- * Jordan's companion (the real core) against the stand-in service, popping through the D-Bus
+ * A demo user's companion (the real core; Jordan's unless told) against the stand-in service, popping through the D-Bus
  * adapter to a dunst of the test's own: the end-to-end desktop tests of issue 12
  * (test/call-life-desktop.test.ts, test/popups-desktop.test.ts). Needs tools/with-desktop.sh.
  */
@@ -76,22 +81,64 @@ export function tracking(inner: DbusNotifier) {
 
 export interface DesktopCompanion {
   service: RunningService;
+  /** The test's own session bus, the one the adapter and dunst speak on. */
+  bus: PrivateBus;
   dunst: PrivateDunst;
   companion: Companion;
   tracked: ReturnType<typeof tracking>;
   decided: ReturnType<typeof createCondition>;
   decisions: string[];
+  /** Whose companion it is (the demo business's user). */
+  userId: string;
 }
 
-/** Starts a private bus, a dunst, the service and Jordan's companion, connected. */
+/** Whose companion runs: Jordan (an agent) by default; Sam (the billing admin) gets usage. */
+export interface DesktopOptions {
+  user?: keyof typeof demoUsers;
+}
+
+/** A companion whose bus has no notification daemon until the test starts one. */
+export interface DaemonlessDesktop extends Omit<DesktopCompanion, 'dunst'> {
+  /** Starts dunst on the bus; resolves once it owns `org.freedesktop.Notifications`. */
+  startDunst: () => Promise<PrivateDunst>;
+}
+
+/** Starts a private bus, a dunst, the service and the user's companion, connected. */
 export async function desktop(
   cleanups: ReturnType<typeof cleanupAfterEach>,
+  options: DesktopOptions = {},
 ): Promise<DesktopCompanion> {
+  const { startDunst: start, ...rest } = await startDesktop(cleanups, options, true);
+  return { ...rest, dunst: await start() };
+}
+
+/**
+ * As `desktop`, but nothing owns `org.freedesktop.Notifications` on the bus when the companion
+ * starts (a session without a notification daemon); `startDunst` brings one.
+ */
+export function desktopWithoutDaemon(
+  cleanups: ReturnType<typeof cleanupAfterEach>,
+  options: DesktopOptions = {},
+): Promise<DaemonlessDesktop> {
+  return startDesktop(cleanups, options, false);
+}
+
+async function startDesktop(
+  cleanups: ReturnType<typeof cleanupAfterEach>,
+  options: DesktopOptions,
+  daemonFirst: boolean,
+): Promise<DaemonlessDesktop> {
   const { defer, temporaryFolder } = cleanups;
+  const user = demoUsers[options.user ?? 'jordan'];
   const bus = await startPrivateBus(temporaryFolder());
   defer(() => bus.stop());
-  const dunst = await startDunst(bus, temporaryFolder());
-  defer(() => dunst.stop());
+  const startDaemon = async () => {
+    const dunst = await startDunst(bus, temporaryFolder());
+    defer(() => dunst.stop());
+    return dunst;
+  };
+  // With the daemon first, the companion's probe finds it (and the caller gets this one).
+  const early = daemonFirst ? await startDaemon() : null;
   const service = await startService({
     databasePath: join(temporaryFolder(), 'service.sqlite'),
   });
@@ -102,7 +149,7 @@ export async function desktop(
   const companion = createCompanion({
     dataDir: temporaryFolder(),
     serviceUrl: service.url,
-    token: demoUsers.jordan.token,
+    token: user.token,
     notifier: tracked.notifier,
     clock: createSystemClock(),
     logger: createRecordingLogger(),
@@ -116,15 +163,27 @@ export async function desktop(
   });
   await companion.start();
   await waitForValue(companion.connection, (state) => state.status === 'connected');
-  return { service, dunst, companion, tracked, decided, decisions };
+  return {
+    service,
+    bus,
+    companion,
+    tracked,
+    decided,
+    decisions,
+    userId: user.id,
+    startDunst: early ? () => Promise.resolve(early) : startDaemon,
+  };
 }
 
-/** Injects for Jordan and waits until the companion decided it; returns the event's id. */
+/**
+ * Injects for the companion's user and waits until the companion decided it; returns the
+ * event's id.
+ */
 export async function send(
-  setup: DesktopCompanion,
+  setup: Pick<DesktopCompanion, 'service' | 'decided' | 'decisions' | 'userId'>,
   body: Record<string, unknown>,
 ): Promise<string> {
-  const [event] = setup.service.inject(demoUsers.jordan.id, body);
+  const [event] = setup.service.inject(setup.userId, body);
   const id = event?.id ?? '';
   await setup.decided.until(() => setup.decisions.includes(id), `decided ${id}`, 10_000);
   return id;

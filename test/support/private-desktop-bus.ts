@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SessionBus } from '../../main/core/delivery/dbus/session-bus';
 import { dunstHistory, type DunstEntry } from './dunst';
+import { createCondition } from './wait-for';
 
 /**
  * A session bus of a test's own (a private `dbus-daemon` with no service files: nothing owns or
@@ -101,6 +102,12 @@ export interface PrivateDunst {
   history(options?: { closeAll: boolean }): Promise<DunstEntry[]>;
   /** How many pop-ups are on screen now. */
   displayed(): Promise<number>;
+  /**
+   * What dunst shows or holds (paused, or past its limit) now, read by closing it all: the
+   * entries `NotificationClosed` reports dismissed (reason 2) by that close (dunst's history
+   * lists closed pop-ups only). Leaves nothing on screen.
+   */
+  onScreen(): Promise<DunstEntry[]>;
   /** The next context menu (`dunstctl context`) picks the line containing `text`. */
   chooseInMenu(text: string): void;
   stop(): Promise<void>;
@@ -154,6 +161,31 @@ export async function startDunst(bus: PrivateBus, folder: string): Promise<Priva
     ctl,
     history: (options) => dunstHistory(bus.environment, options),
     displayed: async () => Number((await ctl('count', 'displayed')).trim()),
+    onScreen: async () => {
+      const watcher = await SessionBus.connect(bus.address, 5_000);
+      try {
+        const dismissed = new Set<number>();
+        const closed = createCondition();
+        watcher.onSignal((signal) => {
+          const [id, reason] = signal.body;
+          if (signal.member !== 'NotificationClosed' || reason !== 2) return;
+          if (typeof id === 'number') dismissed.add(id);
+          closed.signal();
+        });
+        // dunst sends it to the pop-up's sender only: this bus lets a test listen in.
+        await watcher.addMatch(
+          "type='signal',interface='org.freedesktop.Notifications',member='NotificationClosed',eavesdrop='true'",
+        );
+        const count = async (which: string) => Number((await ctl('count', which)).trim());
+        const held = (await count('displayed')) + (await count('waiting'));
+        await ctl('close-all');
+        await closed.until(() => dismissed.size >= held, `${held} pop-ups closed`, 10_000);
+        const history = await dunstHistory(bus.environment, { closeAll: false });
+        return history.filter((entry) => dismissed.has(entry.id));
+      } finally {
+        watcher.disconnect();
+      }
+    },
     chooseInMenu: (text) => writeFileSync(choice, text),
     stop: async () => {
       if (daemon.exitCode !== null) return;

@@ -88,6 +88,46 @@ describe('DeliveryEngine follows the notifier’s availability', () => {
   });
 });
 
+describe('DeliveryEngine while pop-ups cannot show', () => {
+  it('records and settles each alert of a group once, however often the group changes; the group shows anew when they return', async () => {
+    const { clock, store, notifier, engine, process } = setup();
+    await engine.start();
+    const settled: string[] = [];
+    engine.onSettled((deliveries) => settled.push(...deliveries.map((entry) => entry.eventId)));
+    notifier.available = { available: false, reason: 'no notification daemon' };
+    const texts = [1, 2, 3].map((index) => {
+      const text = textEvent(clock, { body: `while none ${index}` });
+      process(text);
+      clock.advance(300);
+      return text;
+    });
+    // The group changed three times (a trailing update each 300 ms); no flush, which ends it.
+    const ids = texts.map((text) => text.id);
+    expect(settled.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(ids.map((id) => store.events.get(id)?.popup?.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
+
+    notifier.available = { available: true };
+    clock.advance(100);
+    const after = textEvent(clock, { body: 'back' });
+    process(after);
+    clock.advance(300);
+    await engine.flush();
+    // In the texts' group still (within its window): one pop-up, the latest text and the count.
+    expect(notifier.shown.map((popup) => popup.title)).toEqual(['4 new texts on Support Line']);
+    expect(settled.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(store.events.get(after.id)?.popup?.status).toBe('shown');
+    expect(ids.map((id) => store.events.get(id)?.popup?.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
+  });
+});
+
 describe('DeliveryEngine and the system do-not-disturb', () => {
   it('holds pop-ups while it is on: listed with the reason, marked notified; resumed, the next pops', async () => {
     const { clock, store, notifier, engine, process, item } = setup();

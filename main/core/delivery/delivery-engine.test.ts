@@ -321,6 +321,37 @@ describe('DeliveryEngine', () => {
     expect(items().find((item) => item.id === second.id)?.title).toBe('Missed call from Ann Lee');
   });
 
+  it('shows a ringing pop-up the daemon dropped again after the next call stops; a dismissed one stays gone', async () => {
+    const { clock, notifier, engine, process } = setup();
+    const [first, second, third] = ['first', 'second', 'third'].map((callId) =>
+      callEvent(clock, { callId }),
+    );
+    for (const call of [first, second, third]) if (call) process(call);
+    await engine.flush();
+    // The daemon folds the first into a newer one with the same words (dunst's duplicates): it
+    // reports it expired though it never expires. The person dismisses the third.
+    notifier.dismiss({ id: 'popup-1' }, 'expired');
+    notifier.dismiss({ id: 'popup-3' }, 'dismissed');
+    process(callEvent(clock, { callId: 'second', state: 'missed' }));
+    await engine.flush();
+    expect(notifier.shown.map((popup) => [popup.itemId, popup.category])).toEqual([
+      [first?.id, 'call.incoming'],
+      [second?.id, 'call.incoming'],
+      [third?.id, 'call.incoming'],
+      [first?.id, 'call.incoming'],
+    ]);
+    expect(notifier.onScreen.map((popup) => popup.title)).toEqual([
+      'Missed call from Ann Lee',
+      'Incoming call on Support Line',
+    ]);
+    // Shown again once only; its call's stop closes the new one.
+    process(callEvent(clock, { callId: 'third', state: 'missed' }));
+    process(callEvent(clock, { callId: 'first', state: 'answered' }));
+    await engine.flush();
+    expect(notifier.shown).toHaveLength(4);
+    expect(notifier.closed).toEqual([{ id: 'popup-4' }]);
+  });
+
   it('a ringing call seen after its end never pops', async () => {
     const { clock, notifier, engine, process, items } = setup();
     process(callEvent(clock, { callId: 'late', state: 'ended' }));

@@ -305,6 +305,7 @@ export class DeliveryEngine {
     this.#stopped = true;
     this.#notifierHealth.stop();
     this.#commands.stop();
+    this.#board.clear();
     this.#clearTimers();
     this.#policy.closeWindows();
   }
@@ -358,17 +359,18 @@ export class DeliveryEngine {
   ): void {
     // A catch-up's missed calls were recorded as withdrawn: the summary records nothing.
     const owed = summary === 'missedCalls' ? [] : events;
+    const content = popupContentOf(this.#describer, events, summary);
+    if (!content) return;
     if (this.#notifierHealth.available === false) {
-      for (const event of owed)
+      const unshown = this.#board.hold(how, key, content, owed); // each listed, recorded once
+      for (const event of unshown)
         this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
       this.#records.record(
-        owed.map((event) => event.id),
+        unshown.map((event) => event.id),
         { status: 'failed', reason: this.#notifierHealth.unavailableReason },
       );
       return;
     }
-    const content = popupContentOf(this.#describer, events, summary);
-    if (!content) return;
     if (how === 'show') this.#board.show(key, content, owed);
     else this.#board.update(key, content, owed);
   }

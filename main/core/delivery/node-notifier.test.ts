@@ -27,14 +27,18 @@ if (!desktopSession) {
   );
 }
 
-describe.runIf(inCi && !desktopSession)('in CI without a desktop session', () => {
-  it('fails: CI must run the tests under tools/with-desktop.sh', () => {
-    expect.fail(
-      'CI=true but RINGSIDE_DESKTOP_SESSION is not 1: the real pop-up tests did not run. ' +
-        'Wrap the test command in tools/with-desktop.sh.',
-    );
+// Registered only where it fails: under tools/with-desktop.sh (CI's desktop session) nothing
+// is left skipped in the report.
+if (inCi && !desktopSession) {
+  describe('in CI without a desktop session', () => {
+    it('fails: CI must run the tests under tools/with-desktop.sh', () => {
+      expect.fail(
+        'CI=true but RINGSIDE_DESKTOP_SESSION is not 1: the real pop-up tests did not run. ' +
+          'Wrap the test command in tools/with-desktop.sh.',
+      );
+    });
   });
-});
+}
 
 describe.skipIf(!desktopSession)('createNodeNotifier against the real notification daemon', () => {
   it('finds notify-send, the session bus and the daemon', async () => {

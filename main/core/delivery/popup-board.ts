@@ -1,5 +1,11 @@
 import type { AlertEvent } from '../../../common';
-import type { NotifierPort, PopupContent, PopupHandle, PopupResult } from '../ports';
+import type {
+  NotifierPort,
+  PopupClosedEvent,
+  PopupContent,
+  PopupHandle,
+  PopupResult,
+} from '../ports';
 
 /** What became of one hand-off: the events it showed for the first time, and the result. */
 export interface HandOff {
@@ -9,6 +15,10 @@ export interface HandOff {
 
 interface Entry {
   handle: PopupHandle | null;
+  /** What it says now (shown again when the daemon dropped it, below). */
+  content: PopupContent;
+  /** The daemon took it off the screen on its own though it never expires (see `#closed`). */
+  dropped: boolean;
   /** The hand-offs of this pop-up, one after the other: an update never overtakes its show. */
   chain: Promise<void>;
   /** Ids of the events a hand-off of this pop-up already carried (recorded once each). */
@@ -23,17 +33,25 @@ interface Entry {
  * whose handle it needs (a call answered while its pop-up is still being shown). The notifier
  * is the event batch's (main/core/event-batch.ts), so each call also waits for its commit and
  * its turn.
+ *
+ * A pop-up that never expires (a ringing call) reported closed as expired was dropped by the
+ * daemon itself: dunst (`stack_duplicates`, its default) folds a pop-up into a newer one with
+ * the same words — two calls from one number ringing at once — and closing that newer one
+ * (its call answered) would leave the other call ringing with nothing on screen. Such a pop-up
+ * is shown again once the next `stop` is done, while its own call still rings.
  */
 export class PopupBoard {
   readonly #notifier: NotifierPort;
   readonly #entries = new Map<string, Entry>();
   readonly #handedOff: (handOff: HandOff) => void;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #unsubscribe: () => void;
 
   /** `handedOff` hears every show and update, once it settled (recording, health). */
   constructor(notifier: NotifierPort, handedOff: (handOff: HandOff) => void) {
     this.#notifier = notifier;
     this.#handedOff = handedOff;
+    this.#unsubscribe = notifier.onClosed((event) => this.#closed(event));
   }
 
   /** Whether a pop-up is (or is being) shown under `key`. */
@@ -43,9 +61,39 @@ export class PopupBoard {
 
   /** A new pop-up under `key` (one under the same key before is forgotten, not closed). */
   show(key: string, content: PopupContent, events: readonly AlertEvent[]): void {
-    const entry: Entry = { handle: null, chain: Promise.resolve(), carried: new Set(), pending: 0 };
+    this.#then(this.#open(key, content), () => this.#notifier.show(content), events);
+  }
+
+  /**
+   * What `show` or `update` would do while pop-ups cannot show at all: nothing reaches the
+   * notifier; returns the events no hand-off under `key` carried before (each is listed and
+   * recorded once, however often its group changes meanwhile). The group's next update, once
+   * pop-ups are back, shows it anew.
+   */
+  hold(
+    how: 'show' | 'update',
+    key: string,
+    content: PopupContent,
+    events: readonly AlertEvent[],
+  ): AlertEvent[] {
+    const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content);
+    entry.content = content;
+    const fresh = events.filter((event) => !entry.carried.has(event.id));
+    for (const event of fresh) entry.carried.add(event.id);
+    return fresh;
+  }
+
+  #open(key: string, content: PopupContent): Entry {
+    const entry: Entry = {
+      handle: null,
+      content,
+      dropped: false,
+      chain: Promise.resolve(),
+      carried: new Set(),
+      pending: 0,
+    };
     this.#entries.set(key, entry);
-    this.#then(entry, () => this.#notifier.show(content), events);
+    return entry;
   }
 
   /** The pop-up of `key` says `content` now, in place (shown anew when it has none). */
@@ -55,6 +103,8 @@ export class PopupBoard {
       this.show(key, content, events);
       return;
     }
+    entry.content = content;
+    entry.dropped = false;
     this.#then(
       entry,
       () =>
@@ -72,9 +122,12 @@ export class PopupBoard {
     if (!entry) return;
     this.#entries.delete(key);
     this.#after(entry, async () => {
-      if (!entry.handle) return;
-      if (content) await this.#notifier.replace(entry.handle, content);
-      else await this.#notifier.close(entry.handle);
+      if (entry.handle) {
+        if (content) await this.#notifier.replace(entry.handle, content);
+        else await this.#notifier.close(entry.handle);
+      }
+      // After its own show settled: a daemon says what it dropped before it answers that show.
+      this.#showDropped();
     });
   }
 
@@ -83,9 +136,27 @@ export class PopupBoard {
     this.#entries.delete(key);
   }
 
-  /** Forgets every pop-up (stop). */
+  /** Forgets every pop-up and stops listening to the notifier (stop). */
   clear(): void {
     this.#entries.clear();
+    this.#unsubscribe();
+  }
+
+  #showDropped(): void {
+    for (const entry of this.#entries.values()) {
+      if (!entry.dropped) continue;
+      entry.dropped = false;
+      this.#then(entry, () => this.#notifier.show(entry.content), []);
+    }
+  }
+
+  #closed(event: PopupClosedEvent): void {
+    if (event.reason !== 'expired') return;
+    for (const entry of this.#entries.values()) {
+      if (entry.handle?.id === event.handle.id && entry.content.expiry === 'never') {
+        entry.dropped = true;
+      }
+    }
   }
 
   /** Resolves once every hand-off started so far has settled. */
