@@ -161,7 +161,7 @@ describe('outcomes', () => {
         channel: 'text',
         status: 'notSent',
         code: 'channelOffByUser',
-        explanation: 'You have turned off SMS notifications',
+        explanation: 'SMS notifications are off — turn them on in Channels',
       },
     ]);
   });

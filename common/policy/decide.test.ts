@@ -467,7 +467,7 @@ describe('g. channels and destinations', () => {
         (context.preferences.channels.text = defaultUserPreferences().channels.text),
       delivers: ['desktop', 'inApp', 'email'],
       reason: 'channelOffByUser',
-      explanation: 'You have turned off SMS notifications',
+      explanation: 'SMS notifications are off — turn them on in Channels',
     },
     {
       name: 'no custom number and no backup phone',

@@ -8,6 +8,7 @@ import {
   type AlertType,
   type Channel,
 } from '../alert-types';
+import { defaultUserPreferences } from '../defaults';
 import { channelField, lockOf, type SettingLock } from '../locks';
 import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
@@ -82,6 +83,29 @@ const masterSwitchFields: Record<Channel, string> = {
   email: 'channels.email.enabled',
   text: 'channels.text.enabled',
 };
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The channels whose master switch starts off for a new user (SMS today). Off there is the
+ * product's default, not something the user did: the words must not blame them.
+ */
+const channelsOffByDefault: readonly Channel[] = (() => {
+  const channelsOfNewUser = defaultUserPreferences().channels;
+  return (['desktop', 'inApp', 'email', 'text'] as const).filter(
+    (channel) => !userChannelOn(channelsOfNewUser, channel),
+  );
+})();
+
+/** Why a channel's master switch is off: the organisation, the default, or the user. */
+function masterSwitchOffWords(context: RecipientContext, channel: Channel): string {
+  const what = `${channelLabels[channel]} notifications`;
+  const lock = lockOf(context.locks, masterSwitchFields[channel]);
+  if (lock?.source !== 'organisation' && channelsOffByDefault.includes(channel)) {
+    return `${sentence(what)} are off — turn them on in Channels`;
+  }
+  return turnedOffWords(context, masterSwitchFields[channel], what);
+}
 
 export function recipientEntry(context: RecipientContext): Recipient | undefined {
   return context.business.recipients.find((recipient) => recipient.userId === context.userId);
@@ -285,11 +309,7 @@ const channelGates: Gate[] = [
       ? null
       : {
           code: 'channelOffByUser',
-          explanation: turnedOffWords(
-            context,
-            masterSwitchFields[channel],
-            `${channelLabels[channel]} notifications`,
-          ),
+          explanation: masterSwitchOffWords(context, channel),
         },
   (subject, context, channel) => {
     if (isAccountAlertType(subject.alertType)) return null;

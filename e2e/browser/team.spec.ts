@@ -90,7 +90,7 @@ test.describe('the team view (admin Alex)', () => {
         .getByLabel("Texts to a member's personal line by desktop for Jordan Park")
         .uncheck();
       await expect(team.cell('user-jordan', 'textPersonal')).toHaveText(
-        /^in-app.*\(no desktop: You have turned off desktop for texts to your personal line\)$/,
+        /^in-app.*\(no desktop: Jordan has turned off desktop for texts to their personal line\)$/,
       );
       await expect(team.table.locator('tr[data-member="user-jordan"] th .hint')).toContainText(
         'Changed by Alex Morgan at',
