@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   apiErrorSchema,
   currentProtocol,
+  deviceNameHeader,
+  deviceNameSchema,
   protocolHeader,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
@@ -56,6 +58,8 @@ export interface HttpSyncTransportOptions {
   token: string;
   /** Sent as `X-Device-Id`, so the service does not push this device's own change back to it. */
   deviceId: string;
+  /** Sent URI-encoded as `X-Device-Name` (`deviceNameSchema`); none when absent or not a name. */
+  deviceName?: string;
   /** Per request; default 10 s. */
   timeoutMilliseconds?: number;
 }
@@ -70,9 +74,14 @@ export interface RequestCounter {
 export class HttpSyncTransport implements SyncTransport {
   readonly requests: RequestCounter = { get: 0, put: 0 };
   readonly #options: HttpSyncTransportOptions;
+  readonly #deviceNameHeader: Record<string, string>;
 
   constructor(options: HttpSyncTransportOptions) {
     this.#options = options;
+    const name = deviceNameSchema.safeParse(options.deviceName);
+    this.#deviceNameHeader = name.success
+      ? { [deviceNameHeader]: encodeURIComponent(name.data) }
+      : {};
   }
 
   getPreferences(): Promise<TransportResponse<UserPreferences>> {
@@ -142,6 +151,7 @@ export class HttpSyncTransport implements SyncTransport {
         headers: {
           authorization: `Bearer ${this.#options.token}`,
           'x-device-id': this.#options.deviceId,
+          ...this.#deviceNameHeader,
           // Version-2 settings documents: without it the service answers as to an older companion.
           [protocolHeader]: String(currentProtocol),
           accept: 'application/json',

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { businessLocks, preferencesChangeRefusal, type UserPreferences } from '../../../common';
+import {
+  businessLocks,
+  preferencesChangeRefusal,
+  preferencesV2Protocol,
+  type UserPreferences,
+} from '../../../common';
 import { parsePreferencesBody, preferencesFor } from '../preferences-body';
 import { protocolOf } from '../protocol';
 import { userOf, type HttpApiDependencies } from '../request';
@@ -41,11 +46,17 @@ export function registerPreferencesRoutes(
         version,
         preferences: preferencesFor(protocol, preferences),
       }),
-      announce: (version, preferences, deviceId) => {
+      announce: (version, preferences, deviceId, _changedBy, deviceName) => {
         hub.push(
           user.id,
           'preferencesChanged',
-          (device) => ({ version, preferences: preferencesFor(device, preferences), deviceId }),
+          (device) => ({
+            version,
+            preferences: preferencesFor(device, preferences),
+            deviceId,
+            // Protocol 3 reads the writer's name; an older device's strict schema would not.
+            ...(deviceName !== null && device >= preferencesV2Protocol ? { deviceName } : {}),
+          }),
           deviceId,
         );
       },
