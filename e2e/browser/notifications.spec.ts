@@ -1,8 +1,13 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createCompanion } from '../../main/core/companion';
+import { createSystemClock, type Logger } from '../../main/core/ports';
 import { storePathFor } from '../../main/core/store';
 import { waitForValue } from '../../test/support/wait-for';
 import { expect, test } from './fixtures';
+import { createPopupSink } from './popup-sink';
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 test.describe('the in-app list (issue 14 §4)', () => {
   test.use({ user: 'jordan' });
@@ -51,5 +56,37 @@ test.describe('the in-app list (issue 14 §4)', () => {
     await expect(notifications.row(mention?.id ?? '')).toBeVisible();
     await notifications.filter('All types');
     await expect(notifications.rows()).toHaveCount(2);
+  });
+});
+
+test.describe('a change made on another device (issue 14 §6)', () => {
+  test.use({ user: 'jordan' });
+
+  test('the window names what changed and where, until dismissed', async ({
+    settings,
+    service,
+    dataDir,
+  }) => {
+    await settings.expectSynced();
+    const laptop = createCompanion({
+      dataDir: join(dataDir, 'laptop'),
+      serviceUrl: service.url,
+      token: service.tokenOf('jordan'),
+      notifier: createPopupSink(null),
+      clock: createSystemClock(),
+      logger: silent,
+      deviceName: 'laptop',
+    });
+    try {
+      await laptop.start();
+      await waitForValue(laptop.connection, (state) => state.status === 'connected');
+      await laptop.setDoNotDisturb({ duration: 'oneHour' });
+      const notice = settings.page.getByTestId('device-change');
+      await expect(notice).toHaveText(/^Do not disturb was turned on from laptop\./);
+      await notice.getByRole('button', { name: /^Dismiss/ }).click();
+      await expect(notice).toHaveCount(0);
+    } finally {
+      await laptop.stop();
+    }
   });
 });
