@@ -8,11 +8,11 @@ import {
   type AlertType,
   type Channel,
 } from '../alert-types';
-import { defaultUserPreferences } from '../defaults';
 import { channelField, lockOf, type SettingLock } from '../locks';
 import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
 import type { Line, Reason, RecipientContext } from './context';
+import { masterSwitchOffWords, turnedOffWords } from './reason-words';
 
 /**
  * What the gates look at: an alert type and, where it matters, the line and the lead score. An
@@ -64,47 +64,6 @@ export function lockHoldingOn(
   const field = channelField(type, channel);
   const lock = field === null ? null : lockOf(context.locks, field);
   return lock?.value === true ? lock : null;
-}
-
-/**
- * "You have turned off <what>", or "Your organisation has…" when the managed policy holds the
- * switch (`field`) off: the reason code stays the user's layer, the words say who chose.
- */
-function turnedOffWords(context: RecipientContext, field: string, what: string): string {
-  const lock = lockOf(context.locks, field);
-  return lock?.source === 'organisation'
-    ? `Your organisation has turned off ${what}`
-    : `You have turned off ${what}`;
-}
-
-const masterSwitchFields: Record<Channel, string> = {
-  desktop: 'channels.desktop',
-  inApp: 'channels.inApp',
-  email: 'channels.email.enabled',
-  text: 'channels.text.enabled',
-};
-
-const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-/**
- * The channels whose master switch starts off for a new user (SMS today). Off there is the
- * product's default, not something the user did: the words must not blame them.
- */
-const channelsOffByDefault: readonly Channel[] = (() => {
-  const channelsOfNewUser = defaultUserPreferences().channels;
-  return (['desktop', 'inApp', 'email', 'text'] as const).filter(
-    (channel) => !userChannelOn(channelsOfNewUser, channel),
-  );
-})();
-
-/** Why a channel's master switch is off: the organisation, the default, or the user. */
-function masterSwitchOffWords(context: RecipientContext, channel: Channel): string {
-  const what = `${channelLabels[channel]} notifications`;
-  const lock = lockOf(context.locks, masterSwitchFields[channel]);
-  if (lock?.source !== 'organisation' && channelsOffByDefault.includes(channel)) {
-    return `${sentence(what)} are off — turn them on in Channels`;
-  }
-  return turnedOffWords(context, masterSwitchFields[channel], what);
 }
 
 export function recipientEntry(context: RecipientContext): Recipient | undefined {
