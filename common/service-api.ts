@@ -181,6 +181,14 @@ export const deviceNameSchema = z
 /** The header that carries `deviceNameSchema`, URI-encoded. */
 export const deviceNameHeader = 'x-device-name';
 
+/**
+ * On `GET /api/preferences`: the device (`X-Device-Id`) that wrote the version answered, when
+ * the user wrote it themselves from a device that said its id; beside it `X-Device-Name` when
+ * that device sent one. Headers, not body fields: an older companion's strict schema reads the
+ * body it always did.
+ */
+export const writtenByDeviceHeader = 'x-written-by-device';
+
 // ---------- Events ----------
 
 /** POST /api/events: emit one event to one user (or every user with `userId: "*"`). */

@@ -175,6 +175,7 @@ export function versionedPut<Document>(
       idempotencyKey: idempotency?.key ?? null,
       appliedAt: at,
       actor: { userId: user.id, name: user.name },
+      device: { id: deviceId, name: deviceName },
     });
     if (idempotency) {
       store.recordIdempotentResponse(

@@ -15,9 +15,9 @@ async function twoDevices() {
   defer(() => running.close());
   const jordan = running.users.find((user) => user.key === 'jordan');
   if (!jordan) throw new Error('no demo user jordan');
-  const open = async (deviceName: string) => {
+  const open = async (deviceName: string, dataDir = temporaryFolder()) => {
     const harness = startHarness({
-      dataDir: temporaryFolder(),
+      dataDir,
       serviceUrl: running.url,
       token: jordan.token,
       clock: createSystemClock(),
@@ -28,7 +28,13 @@ async function twoDevices() {
     await waitForValue(harness.companion.connection, (state) => state.status === 'connected');
     return harness.companion;
   };
-  return { running, jordan, laptop: await open('laptop'), desktop: await open('jordan-desktop') };
+  return {
+    running,
+    jordan,
+    open,
+    laptop: await open('laptop'),
+    desktop: await open('jordan-desktop'),
+  };
 }
 
 describe('a change made on another device of the same user (issue 14 §6)', () => {
@@ -118,5 +124,34 @@ describe('a change made on another device of the same user (issue 14 §6)', () =
     expect(seen?.deviceChange?.sentences).toEqual([
       'Desktop notifications were changed on another device',
     ]);
+  });
+
+  it('a change made while this device was closed is named once it downloads it', async () => {
+    const { laptop, open } = await twoDevices();
+    const desktopFolder = temporaryFolder();
+    const desktop = await open('jordan-desktop', desktopFolder);
+    await desktop.stop();
+
+    const before = laptop.preferences.get();
+    if (!before) throw new Error('not loaded');
+    await laptop.updatePreferences({
+      preferences: {
+        ...before.preferences,
+        channels: {
+          ...before.preferences.channels,
+          text: { ...before.preferences.channels.text, enabled: true },
+        },
+      },
+    });
+    await waitForValue(laptop.sync, (status) => status.status === 'synced');
+
+    const reopened = await open('jordan-desktop', desktopFolder);
+    const seen = await waitForValue(
+      reopened.preferences,
+      (snapshot) => snapshot?.deviceChange !== undefined,
+      'the download names the laptop',
+    );
+    expect(seen?.preferences.channels.text.enabled).toBe(true);
+    expect(seen?.deviceChange?.sentences).toEqual(['SMS notifications were turned on from laptop']);
   });
 });

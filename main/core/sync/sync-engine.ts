@@ -95,7 +95,17 @@ export class SyncEngine {
     this.#loop = new SendLoop({
       ledger: this.#ledger,
       host: {
-        adopt: (spec, incoming, fromDevice) => this.#adoptAndNotify(spec, incoming, fromDevice),
+        adopt: (spec, incoming, fromDevice) => {
+          // A download that names its writer: said like a push from that device.
+          if (spec === this.#ledger.documents.preferences && incoming.writer) {
+            this.#noteDeviceChange(
+              incoming as ServerDocument<UserPreferences>,
+              incoming.writer.deviceId,
+              incoming.writer.deviceName,
+            );
+          }
+          return this.#adoptAndNotify(spec, incoming, fromDevice);
+        },
         refused: (spec, entry, reason) => this.#refused(spec, entry, reason),
         changed: () => {
           this.#notify();
@@ -192,12 +202,8 @@ export class SyncEngine {
         // Set before adopting, so the snapshot published with the change already names who.
         const fields = Object.keys(diffFields(before, document));
         this.#changedBy = { ...changedBy, fields };
-      } else if (before && newer && deviceId !== this.#deviceId) {
-        // The user's own change on another of their devices: say what and where (issue 14 §6).
-        const sentences = preferenceChangeSentences(before, document, deviceName ?? null);
-        if (sentences.length > 0) {
-          this.#deviceChange = { sentences, deviceName: deviceName ?? null, at: this.#clock.now() };
-        }
+      } else {
+        this.#noteDeviceChange({ version, document }, deviceId, deviceName ?? null);
       }
       return this.#adoptAndNotify(
         preferences,
@@ -255,6 +261,24 @@ export class SyncEngine {
   }
 
   // ---------- Server copies and refusals ----------
+
+  /**
+   * The user's own change on another of their devices, about to be adopted: what differs from
+   * the server copy, in words, and where (issue 14 §6). Set before adopting, so the snapshot
+   * published with the change already carries it. Not for this device's own echo.
+   */
+  #noteDeviceChange(
+    incoming: ServerDocument<UserPreferences>,
+    deviceId: string | null,
+    deviceName: string | null,
+  ): void {
+    const server = this.#ledger.documents.preferences.server();
+    if (!server || incoming.version <= server.version || deviceId === this.#deviceId) return;
+    const sentences = preferenceChangeSentences(server.document, incoming.document, deviceName);
+    if (sentences.length > 0) {
+      this.#deviceChange = { sentences, deviceName, at: this.#clock.now() };
+    }
+  }
 
   #adoptAndNotify<Document>(
     spec: DocumentSpec<Document>,

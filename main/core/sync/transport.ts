@@ -4,9 +4,11 @@ import {
   currentProtocol,
   deviceNameHeader,
   deviceNameSchema,
+  idSchema,
   protocolHeader,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
+  writtenByDeviceHeader,
   type ApiError,
   type BusinessDefaults,
   type UserPreferences,
@@ -18,6 +20,11 @@ import {
 export interface ServerDocument<Document> {
   version: number;
   document: Document;
+  /**
+   * The device that wrote this version, when a download says (`X-Written-By-Device`, and its
+   * `X-Device-Name`): issue 14 §6's "…was turned on from laptop" after a download.
+   */
+  writer?: { deviceId: string; deviceName: string | null };
 }
 
 /** An answer from the service: the document, or its refusal (`apiErrorSchema`). */
@@ -70,6 +77,20 @@ export interface RequestCounter {
   put: number;
 }
 
+/** The writer a download names in its headers, validated; null when it names none. */
+function writerOf(headers: Headers): { deviceId: string; deviceName: string | null } | null {
+  const deviceId = idSchema.safeParse(headers.get(writtenByDeviceHeader));
+  if (!deviceId.success) return null;
+  let decoded: string | null = null;
+  try {
+    decoded = decodeURIComponent(headers.get(deviceNameHeader) ?? '');
+  } catch {
+    decoded = null;
+  }
+  const name = deviceNameSchema.safeParse(decoded);
+  return { deviceId: deviceId.data, deviceName: name.success ? name.data : null };
+}
+
 /** The sync transport over global fetch. Every response body is validated with zod. */
 export class HttpSyncTransport implements SyncTransport {
   readonly requests: RequestCounter = { get: 0, put: 0 };
@@ -85,9 +106,14 @@ export class HttpSyncTransport implements SyncTransport {
   }
 
   getPreferences(): Promise<TransportResponse<UserPreferences>> {
-    return this.#request('GET', '/api/preferences', undefined, {}, (body) => {
+    return this.#request('GET', '/api/preferences', undefined, {}, (body, headers) => {
       const parsed = versionedPreferencesSchema.parse(body) satisfies VersionedPreferences;
-      return { version: parsed.version, document: parsed.preferences };
+      const writer = writerOf(headers);
+      return {
+        version: parsed.version,
+        document: parsed.preferences,
+        ...(writer ? { writer } : {}),
+      };
     });
   }
 
@@ -139,7 +165,7 @@ export class HttpSyncTransport implements SyncTransport {
     path: string,
     body: unknown,
     headers: Record<string, string>,
-    read: (body: unknown) => ServerDocument<Document>,
+    read: (body: unknown, headers: Headers) => ServerDocument<Document>,
   ): Promise<TransportResponse<Document>> {
     if (method === 'GET') this.requests.get += 1;
     else this.requests.put += 1;
@@ -171,7 +197,7 @@ export class HttpSyncTransport implements SyncTransport {
     const json = parseJson(text);
     if (response.ok) {
       try {
-        return { ok: true, status: response.status, value: read(json) };
+        return { ok: true, status: response.status, value: read(json, response.headers) };
       } catch (error) {
         // A 2xx we cannot read is the service's fault: retried like a 5xx.
         return {

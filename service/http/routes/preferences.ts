@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import {
   businessLocks,
+  deviceNameHeader,
   preferencesChangeRefusal,
   preferencesV2Protocol,
+  writtenByDeviceHeader,
   type UserPreferences,
 } from '../../../common';
 import { parsePreferencesBody, preferencesFor } from '../preferences-body';
@@ -21,6 +23,14 @@ export function registerPreferencesRoutes(
     const user = userOf(request);
     const { version, document } = store.preferences(user.id);
     void reply.header('etag', etagOf(version));
+    // Where this version came from, when the user wrote it from a device that said (issue 14 §6).
+    const writer = store.preferencesWriter(user.id, version);
+    if (writer?.actorUserId === user.id && writer.deviceId !== null) {
+      void reply.header(writtenByDeviceHeader, writer.deviceId);
+      if (writer.deviceName !== null) {
+        void reply.header(deviceNameHeader, encodeURIComponent(writer.deviceName));
+      }
+    }
     return { version, preferences: preferencesFor(protocolOf(request), document) };
   });
 
