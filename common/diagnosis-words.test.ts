@@ -27,6 +27,10 @@ describe('aboutMember: a reason as an admin reads it about a member', () => {
     ],
     ['SMS notifications are off — turn them on in Channels', "Taylor's SMS notifications are off"],
     [
+      'Email for texts to your ring groups is off — turn it on in Channels',
+      "Taylor's email for texts to their ring groups is off",
+    ],
+    [
       'Your business does not allow SMS notifications',
       'The business does not allow SMS notifications',
     ],

@@ -39,7 +39,6 @@ export function diagnosisLines(diagnosis: Diagnosis, lineName: string | null = n
  * words an admin reads about a member. `{name}` is the member's first name.
  */
 const thirdPersonRewrites: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(.+) notifications are off — turn them on in Channels$/, "{name}'s $1 notifications are off"],
   [/^You have /, '{name} has '],
   [/^You are /, '{name} is '],
   [/^Your (business|organisation) /, 'The $1 '],
@@ -53,6 +52,10 @@ const thirdPersonRewrites: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bto you\b/g, 'to them'],
 ];
 
+/** "Email for…" → "email for…"; "SMS…" stays as it is. */
+const lowerFirst = (text: string) =>
+  /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+
 /**
  * A reason as an admin reads it about a member (issue 14 §5, the team view): "You have muted
  * Support Line" becomes "Taylor has muted Support Line", "calls to your personal line" becomes
@@ -63,7 +66,14 @@ export function aboutMember(explanation: string, memberName: string): string {
   const first = memberName.trim().split(/\s+/)[0] ?? '';
   // A `$` in a name would read as a replacement pattern: `$$` writes one.
   const name = (first === '' ? 'This member' : first).replaceAll('$', '$$$$');
-  let words = explanation;
+  // "SMS notifications are off — turn them on in Channels" → "Taylor's SMS notifications are off".
+  const offByDefault = /^(.+?) (is|are) off — turn (?:it|them) on in Channels$/.exec(explanation);
+  let words = offByDefault
+    ? `{name}'s ${lowerFirst(offByDefault[1] ?? '')} ${offByDefault[2] ?? 'is'} off`.replace(
+        '{name}',
+        name,
+      )
+    : explanation;
   for (const [pattern, replacement] of thirdPersonRewrites) {
     words = words.replace(pattern, replacement.replaceAll('{name}', name));
   }

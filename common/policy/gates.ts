@@ -12,7 +12,7 @@ import { channelField, lockOf, type SettingLock } from '../locks';
 import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
 import type { Line, Reason, RecipientContext } from './context';
-import { masterSwitchOffWords, turnedOffWords } from './reason-words';
+import { masterSwitchOffWords, turnedOffWords, typeChannelOffWords } from './reason-words';
 
 /**
  * What the gates look at: an alert type and, where it matters, the line and the lead score. An
@@ -276,11 +276,7 @@ const channelGates: Gate[] = [
     if (lockHoldingOn(subject.alertType, channel, context)) return null;
     return {
       code: 'channelOffForTypeByUser',
-      explanation: turnedOffWords(
-        context,
-        `alertChannels.${subject.alertType}.${channel}`,
-        `${channelLabels[channel]} for ${label(subject.alertType)}`,
-      ),
+      explanation: typeChannelOffWords(context, subject.alertType, channel),
     };
   },
   (_subject, context, channel) => {

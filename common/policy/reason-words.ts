@@ -1,5 +1,5 @@
-import { channelLabels, type Channel } from '../alert-types';
-import { defaultUserPreferences } from '../defaults';
+import { alertTypeLabels, channelLabels, type Channel, type UserAlertType } from '../alert-types';
+import { defaultAlertChannels, defaultUserPreferences } from '../defaults';
 import { lockOf } from '../locks';
 import { userChannelOn } from '../preferences';
 import type { RecipientContext } from './context';
@@ -49,4 +49,26 @@ export function masterSwitchOffWords(context: RecipientContext, channel: Channel
     return `${sentence(what)} are off — turn them on in Channels`;
   }
   return turnedOffWords(context, masterSwitchFields[channel], what);
+}
+
+/** The per-type channels a new user starts with (`defaultAlertChannelChoices`). */
+const newUserAlertChannels = defaultAlertChannels();
+
+/**
+ * Why a channel is off for one alert type: the organisation, the product's default (email for
+ * texts starts off: "Email for texts to your ring groups is off — turn it on in Channels"), or
+ * the person.
+ */
+export function typeChannelOffWords(
+  context: RecipientContext,
+  type: UserAlertType,
+  channel: Channel,
+): string {
+  const field = `alertChannels.${type}.${channel}`;
+  const what = `${channelLabels[channel]} for ${alertTypeLabels[type]}`;
+  const lock = lockOf(context.locks, field);
+  if (lock?.source !== 'organisation' && !newUserAlertChannels[type][channel]) {
+    return `${sentence(what)} is off — turn it on in Channels`;
+  }
+  return turnedOffWords(context, field, what);
 }

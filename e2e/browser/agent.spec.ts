@@ -50,7 +50,7 @@ test.describe('agent flow', () => {
     await expect(row).toContainText('Sent by desktop');
     // Email and SMS as the service reported them: its reason (texts are not emailed by default).
     await expect(row.locator('[data-channel="email"]')).toContainText(
-      'You have turned off email for texts to your ring groups (not sent)',
+      'Email for texts to your ring groups is off — turn it on in Channels (not sent)',
     );
     await expect(row.locator('[data-channel="text"]')).toContainText(
       'SMS notifications are off — turn them on in Channels (not sent)',
