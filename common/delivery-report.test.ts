@@ -21,7 +21,7 @@ const allButText: Decision = {
     {
       channel: 'text',
       code: 'channelOffByUser',
-      explanation: 'You have turned off SMS notifications',
+      explanation: 'SMS notifications are off — turn them on in Channels',
     },
   ],
 };
@@ -49,7 +49,7 @@ describe('reportDeliveries', () => {
               channel: 'text',
               status: 'notSent',
               code: 'channelOffByUser',
-              explanation: 'You have turned off SMS notifications',
+              explanation: 'SMS notifications are off — turn them on in Channels',
             },
           ],
         },
@@ -63,7 +63,7 @@ describe('reportDeliveries', () => {
         channel: 'text',
         status: 'notSent',
         code: 'channelOffByUser',
-        explanation: 'You have turned off SMS notifications',
+        explanation: 'SMS notifications are off — turn them on in Channels',
       },
     ]);
     expect(reports.map(reached)).toEqual([true, true, true, false]);

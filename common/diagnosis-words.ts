@@ -33,3 +33,49 @@ export function diagnosisLines(diagnosis: Diagnosis, lineName: string | null = n
   for (const limit of diagnosis.limits) lines.push(`- Limit: ${limit.explanation}`);
   return lines;
 }
+
+/**
+ * Ordered rewrites from the words `decide` and `diagnose` say to the person themselves into the
+ * words an admin reads about a member. `{name}` is the member's first name.
+ */
+const thirdPersonRewrites: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^You have /, '{name} has '],
+  [/^You are /, '{name} is '],
+  [/^Your (business|organisation) /, 'The $1 '],
+  [/^Your recipient settings /, "{name}'s recipient settings "],
+  [/\bset for you\b/g, 'set for {name}'],
+  [/\balert you\b/g, 'alert {name}'],
+  [/\buntil you /g, 'until they '],
+  [/\byour business's\b/g, "the business's"],
+  [/\byour threshold\b/g, "{name}'s threshold"],
+  [/\byour\b/g, 'their'],
+  [/\bto you\b/g, 'to them'],
+];
+
+/** "Email for…" → "email for…"; "SMS…" stays as it is. */
+const lowerFirst = (text: string) =>
+  /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+
+/**
+ * A reason as an admin reads it about a member (issue 14 §5, the team view): "You have muted
+ * Support Line" becomes "Taylor has muted Support Line", "calls to your personal line" becomes
+ * "calls to their personal line". The policy speaks to the person it decides for; this is the
+ * one place that turns its words to the third person.
+ */
+export function aboutMember(explanation: string, memberName: string): string {
+  const first = memberName.trim().split(/\s+/)[0] ?? '';
+  // A `$` in a name would read as a replacement pattern: `$$` writes one.
+  const name = (first === '' ? 'This member' : first).replaceAll('$', '$$$$');
+  // "SMS notifications are off — turn them on in Channels" → "Taylor's SMS notifications are off".
+  const offByDefault = /^(.+?) (is|are) off — turn (?:it|them) on in Channels$/.exec(explanation);
+  let words = offByDefault
+    ? `{name}'s ${lowerFirst(offByDefault[1] ?? '')} ${offByDefault[2] ?? 'is'} off`.replace(
+        '{name}',
+        name,
+      )
+    : explanation;
+  for (const [pattern, replacement] of thirdPersonRewrites) {
+    words = words.replace(pattern, replacement.replaceAll('{name}', name));
+  }
+  return words;
+}

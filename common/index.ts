@@ -30,4 +30,5 @@ export * from './outbound';
 export * from './managed-policy';
 export * from './team-coverage';
 export * from './diagnosis-words';
+export * from './preference-change-words';
 export * from './phone-format-cache';

@@ -76,6 +76,21 @@ export interface PreferencesSnapshot {
    * device listened ("Changed by Sam Rivera at 10:42"), with the dotted fields it changed.
    */
   changedBy?: AdminChange;
+  /**
+   * Issue 14 §6: the newest change this user made on another of their devices that this device
+   * adopted while it listened, in sentences ("Do not disturb was turned on from laptop").
+   */
+  deviceChange?: DeviceChange;
+}
+
+/** A change made on another device of the same user, as the window and headless say it. */
+export interface DeviceChange {
+  /** `preferenceChangeSentences`: at most three. */
+  sentences: string[];
+  /** The other device's name; null when it sent none (an older companion). */
+  deviceName: string | null;
+  /** When this device adopted it (ms since the epoch): the notice's identity for dismissing. */
+  at: number;
 }
 
 /** An admin's change to a member's preferences, as the member's window shows it. */

@@ -164,6 +164,31 @@ export const changedBySchema = z.strictObject({
 });
 export type ChangedBy = z.infer<typeof changedBySchema>;
 
+/**
+ * A device's name as its owner reads it ("laptop", "jordan-desktop"; issue 14 §6): the OS
+ * host name unless the shell was given another. Sent with each preferences write as
+ * `X-Device-Name` (URI-encoded: a header carries ASCII only) and pushed to the owner's other
+ * devices, which say "Do not disturb was turned on from laptop". Printable text, no control or
+ * format characters, at most 64 characters.
+ */
+export const deviceNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A device name is printable text');
+
+/** The header that carries `deviceNameSchema`, URI-encoded. */
+export const deviceNameHeader = 'x-device-name';
+
+/**
+ * On `GET /api/preferences`: the device (`X-Device-Id`) that wrote the version answered, when
+ * the user wrote it themselves from a device that said its id; beside it `X-Device-Name` when
+ * that device sent one. Headers, not body fields: an older companion's strict schema reads the
+ * body it always did.
+ */
+export const writtenByDeviceHeader = 'x-written-by-device';
+
 // ---------- Events ----------
 
 /** POST /api/events: emit one event to one user (or every user with `userId: "*"`). */
@@ -356,6 +381,11 @@ export const socketMessages = {
      * so the member's window can say "Changed by Sam Rivera at 10:42".
      */
     changedBy: changedBySchema.optional(),
+    /**
+     * Protocol 3, issue 14: the name of the device that made the change, when it sent one (an
+     * older companion does not): "…was turned on from laptop".
+     */
+    deviceName: deviceNameSchema.optional(),
   }),
   businessDefaultsChanged: versionedBusinessDefaultsSchema,
   /** Whether the user is on a call now (Fisher Mode). */

@@ -95,7 +95,11 @@ export const inAppNotificationSchema = z.strictObject({
   read: z.boolean(),
   /** Why it did not pop up (muted, quiet hours…), when it did not. */
   quietReason: z.string().nullable(),
-  /** The event's kind ("call", "text"…), for the list's type filter; absent from older rows. */
+  /**
+   * The event's kind ("call", "text"…), for the list's type filter: the core stores it with the
+   * item (store migration 7). Absent from an item with no event (a health notice) and from one
+   * listed before version 7 whose event record had already been pruned.
+   */
   kind: z.enum(eventKinds as [string, ...string[]]).optional(),
   /**
    * A call's life, as the item last heard it: ringing, then answered (by whom) or missed. Set by

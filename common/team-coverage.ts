@@ -11,6 +11,7 @@ import {
   type Line,
   type RecipientContext,
 } from './policy/context';
+import { aboutMember } from './diagnosis-words';
 import { diagnose, diagnoseOnLine } from './policy/diagnose';
 import type { Team, TeamMemberEntry } from './team-api';
 
@@ -50,14 +51,16 @@ export interface CoverageWarning {
   key: string;
   /** One sentence: "Nobody would get a desktop alert for a call to the Support Line right now". */
   summary: string;
-  /** Why, member by member, in `diagnose`'s words: 'Jordan Park: “You have muted Support Line”'. */
+  /** Why, member by member, in `diagnose`'s words: 'Jordan Park: “Calls on Support Line are muted until they unmute”'. */
   details: string[];
 }
 
-/** The first reason a channel did not deliver, in the member's own words from `diagnose`. */
-function reasonFor(diagnosis: Diagnosis, channel: Channel): string {
+/** The first reason a channel did not deliver, `diagnose`'s words told about the member. */
+function reasonFor(diagnosis: Diagnosis, channel: Channel, memberName: string): string {
   const reason = diagnosis.reasons.find((each) => each.channels.includes(channel));
-  return reason?.explanation ?? `No ${channelLabels[channel]} alert`;
+  return reason
+    ? aboutMember(reason.explanation, memberName)
+    : `No ${channelLabels[channel]} alert`;
 }
 
 function lineCoverage(team: Team, line: Line): CoverageWarning | null {
@@ -70,7 +73,7 @@ function lineCoverage(team: Team, line: Line): CoverageWarning | null {
     const diagnosis = diagnoseOnLine(type, memberContext(team, member), line.id);
     if (!diagnosis) continue;
     if (diagnosis.channels.some((each) => each.channel === 'desktop')) return null;
-    details.push(`${member.user.name}: “${reasonFor(diagnosis, 'desktop')}”`);
+    details.push(`${member.user.name}: “${reasonFor(diagnosis, 'desktop', member.user.name)}”`);
   }
   if (members.length === 0) details.push('Nobody receives calls on this line');
   return {
@@ -92,7 +95,8 @@ function typeCoverage(team: Team, type: AlertType): CoverageWarning | null {
   for (const member of team.members) {
     const diagnosis = diagnose(type, memberContext(team, member));
     if (diagnosis.wouldAlert) return null;
-    const reason = diagnosis.reasons[0]?.explanation ?? 'Not alerted';
+    const first = diagnosis.reasons[0];
+    const reason = first ? aboutMember(first.explanation, member.user.name) : 'Not alerted';
     details.push(`${member.user.name}: “${reason}”`);
   }
   return {

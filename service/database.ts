@@ -179,6 +179,13 @@ const migrations: readonly Migration[] = [
   ALTER TABLE applied_changes ADD COLUMN actor_name TEXT;
   CREATE INDEX applied_changes_by_user ON applied_changes (user_id, target, id);
   `,
+  // Issue 14 §6: the device that applied each change (X-Device-Id) and its owner's name for it
+  // (X-Device-Name), so a device that downloads a newer version of the preferences can say
+  // where it came from. Null for changes applied before this migration.
+  `
+  ALTER TABLE applied_changes ADD COLUMN device_id TEXT;
+  ALTER TABLE applied_changes ADD COLUMN device_name TEXT;
+  `,
 ];
 
 /** The schema version this code writes. */

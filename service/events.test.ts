@@ -393,7 +393,7 @@ describe('outbox and presence', () => {
     );
     expect(text).toMatchObject({
       delivered: false,
-      reason: 'You have turned off SMS notifications',
+      reason: 'SMS notifications are off — turn them on in Channels',
     });
 
     await enableTexts('sam');

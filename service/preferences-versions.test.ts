@@ -56,7 +56,9 @@ async function toVersion3(preferences: Record<string, unknown> = userPreferences
   database.exec(
     `DROP TABLE burst_windows; DROP TABLE destination_hours; DROP TABLE held_messages;
      DROP INDEX applied_changes_by_user; ALTER TABLE applied_changes DROP COLUMN actor_user_id;
-     ALTER TABLE applied_changes DROP COLUMN actor_name`,
+     ALTER TABLE applied_changes DROP COLUMN actor_name;
+     ALTER TABLE applied_changes DROP COLUMN device_id;
+     ALTER TABLE applied_changes DROP COLUMN device_name`,
   );
   const writeUser = database.prepare(
     'UPDATE users SET preferences_json = ?, preferences_version = 7 WHERE key = ?',
@@ -75,7 +77,7 @@ describe('migration 4 of the service database: stored version-1 documents', () =
   it('become version 2, at the same versions, and an older companion reads exactly what it had', async () => {
     await toVersion3();
     await fixtureService.start();
-    expect(databaseVersion).toBe(5);
+    expect(databaseVersion).toBe(6);
 
     const database = new Database(fixtureService.databasePath, { readonly: true });
     defer(() => database.close());

@@ -161,7 +161,7 @@ describe('outcomes', () => {
         channel: 'text',
         status: 'notSent',
         code: 'channelOffByUser',
-        explanation: 'You have turned off SMS notifications',
+        explanation: 'SMS notifications are off — turn them on in Channels',
       },
     ]);
   });
@@ -177,7 +177,9 @@ describe('a database from before outcomes and detector state (version 2)', () =>
       `DROP TABLE detector_state; DROP TABLE burst_windows; DROP TABLE destination_hours;
        DROP TABLE held_messages; DROP INDEX applied_changes_by_user;
        ALTER TABLE applied_changes DROP COLUMN actor_user_id;
-       ALTER TABLE applied_changes DROP COLUMN actor_name`,
+       ALTER TABLE applied_changes DROP COLUMN actor_name;
+       ALTER TABLE applied_changes DROP COLUMN device_id;
+       ALTER TABLE applied_changes DROP COLUMN device_name`,
     );
     for (const row of database
       .prepare<[], { id: string; event_json: string }>('SELECT id, event_json FROM events')
@@ -194,7 +196,7 @@ describe('a database from before outcomes and detector state (version 2)', () =>
     database.close();
 
     await fixture.start();
-    expect(databaseVersion).toBe(5);
+    expect(databaseVersion).toBe(6);
     mentionJordan(1, 3);
     const device = await fixture.connect('jordan');
     await device.waitFor(replayDone, 'replayDone');

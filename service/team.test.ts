@@ -355,8 +355,8 @@ describe('coverage warnings over the team (common/team-coverage.ts)', () => {
       'Nobody would get a desktop alert for a call to Support Line (ring group Support) right now',
     ]);
     expect(warnings[0]?.details).toEqual([
-      'Jordan Park: “Calls on Support Line are muted until you unmute”',
-      'Taylor Reed: “Calls on Support Line are muted until you unmute”',
+      'Jordan Park: “Calls on Support Line are muted until they unmute”',
+      'Taylor Reed: “Calls on Support Line are muted until they unmute”',
     ]);
     await muteSupport('taylor', false);
     expect(await lineWarnings()).toEqual([]);

@@ -467,7 +467,7 @@ describe('g. channels and destinations', () => {
         (context.preferences.channels.text = defaultUserPreferences().channels.text),
       delivers: ['desktop', 'inApp', 'email'],
       reason: 'channelOffByUser',
-      explanation: 'You have turned off SMS notifications',
+      explanation: 'SMS notifications are off — turn them on in Channels',
     },
     {
       name: 'no custom number and no backup phone',
@@ -1143,7 +1143,7 @@ describe('decision shape', () => {
     expect(delivered(decision)).toEqual(['desktop', 'inApp']);
     expect(reasonOn(decision, 'email')).toMatchObject({
       code: 'channelOffForTypeByUser',
-      explanation: 'You have turned off email for calls to your personal line',
+      explanation: 'Email for calls to your personal line is off — turn it on in Channels',
     });
     expect(reasonOn(decision, 'text')?.code).toBe('channelOffByUser');
   });

@@ -12,6 +12,7 @@ import { channelField, lockOf, type SettingLock } from '../locks';
 import { isAdmin, userChannelOn, type QuietHours, type Recipient } from '../preferences';
 import { describeInstant, isTimeZone, localTime, weekdays } from '../time-zone';
 import type { Line, Reason, RecipientContext } from './context';
+import { masterSwitchOffWords, turnedOffWords, typeChannelOffWords } from './reason-words';
 
 /**
  * What the gates look at: an alert type and, where it matters, the line and the lead score. An
@@ -64,24 +65,6 @@ export function lockHoldingOn(
   const lock = field === null ? null : lockOf(context.locks, field);
   return lock?.value === true ? lock : null;
 }
-
-/**
- * "You have turned off <what>", or "Your organisation has…" when the managed policy holds the
- * switch (`field`) off: the reason code stays the user's layer, the words say who chose.
- */
-function turnedOffWords(context: RecipientContext, field: string, what: string): string {
-  const lock = lockOf(context.locks, field);
-  return lock?.source === 'organisation'
-    ? `Your organisation has turned off ${what}`
-    : `You have turned off ${what}`;
-}
-
-const masterSwitchFields: Record<Channel, string> = {
-  desktop: 'channels.desktop',
-  inApp: 'channels.inApp',
-  email: 'channels.email.enabled',
-  text: 'channels.text.enabled',
-};
 
 export function recipientEntry(context: RecipientContext): Recipient | undefined {
   return context.business.recipients.find((recipient) => recipient.userId === context.userId);
@@ -285,11 +268,7 @@ const channelGates: Gate[] = [
       ? null
       : {
           code: 'channelOffByUser',
-          explanation: turnedOffWords(
-            context,
-            masterSwitchFields[channel],
-            `${channelLabels[channel]} notifications`,
-          ),
+          explanation: masterSwitchOffWords(context, channel),
         },
   (subject, context, channel) => {
     if (isAccountAlertType(subject.alertType)) return null;
@@ -297,11 +276,7 @@ const channelGates: Gate[] = [
     if (lockHoldingOn(subject.alertType, channel, context)) return null;
     return {
       code: 'channelOffForTypeByUser',
-      explanation: turnedOffWords(
-        context,
-        `alertChannels.${subject.alertType}.${channel}`,
-        `${channelLabels[channel]} for ${label(subject.alertType)}`,
-      ),
+      explanation: typeChannelOffWords(context, subject.alertType, channel),
     };
   },
   (_subject, context, channel) => {

@@ -322,7 +322,7 @@ describe('per-type channels, master switches and mandatory channels', () => {
     context.preferences.channels.email.enabled = false;
     const mention = decide(sampleEvent('mention'), context);
     expect(mention.suppressed.find((each) => each.channel === 'text')?.explanation).toBe(
-      'You have turned off SMS for mentions',
+      'SMS for mentions is off — turn it on in Channels',
     );
     const payment = decide(sampleEvent('paymentFailed'), context);
     expect(payment.deliveries.find((each) => each.channel === 'email')).toEqual({

@@ -50,10 +50,10 @@ test.describe('agent flow', () => {
     await expect(row).toContainText('Sent by desktop');
     // Email and SMS as the service reported them: its reason (texts are not emailed by default).
     await expect(row.locator('[data-channel="email"]')).toContainText(
-      'You have turned off email for texts to your ring groups (not sent)',
+      'Email for texts to your ring groups is off — turn it on in Channels (not sent)',
     );
     await expect(row.locator('[data-channel="text"]')).toContainText(
-      'You have turned off SMS notifications (not sent)',
+      'SMS notifications are off — turn them on in Channels (not sent)',
     );
     // The muted text never reached the notifier: every pop-up so far is about the second one.
     expect(
@@ -78,7 +78,7 @@ test.describe('agent flow', () => {
     await settings.lines.mute('Support Line', 'Until I unmute');
     const result = await settings.activity.diagnose('Texts to your ring groups');
     await expect(result).toContainText('Texts on Support Line are muted until you unmute');
-    await expect(result).toContainText('You have turned off SMS notifications');
+    await expect(result).toContainText('SMS notifications are off — turn them on in Channels');
   });
   test('clicking a pop-up opens the window on that event: its row is highlighted and focused', async ({
     settings,

@@ -66,6 +66,18 @@ test.describe('sync status', () => {
     );
     await expect(threshold).toHaveValue('40');
     expect(companion.preferences.get()?.preferences.leadScoreThreshold).toBe(40);
+
+    // Resolved, the notice goes once read: dismissed, the header says "Synced" again.
+    await settings.page
+      .locator('header.app-header')
+      .getByRole('button', { name: /^Dismiss the sync conflict/ })
+      .click();
+    await expect(settings.syncStatus).toHaveText(/^Synced/);
+    await expect(settings.syncStatus).not.toContainText('Another device');
+    // The core drops the conflict at the next edit too (the tray and headless read it there).
+    await threshold.fill('45');
+    await waitForValue(companion.sync, (status) => status.status === 'synced');
+    await expect(settings.syncStatus).toHaveText(/^Synced/);
   });
 });
 

@@ -90,7 +90,7 @@ test.describe('the team view (admin Alex)', () => {
         .getByLabel("Texts to a member's personal line by desktop for Jordan Park")
         .uncheck();
       await expect(team.cell('user-jordan', 'textPersonal')).toHaveText(
-        /^in-app.*\(no desktop: You have turned off desktop for texts to your personal line\)$/,
+        /^in-app.*\(no desktop: Jordan has turned off desktop for texts to their personal line\)$/,
       );
       await expect(team.table.locator('tr[data-member="user-jordan"] th .hint')).toContainText(
         'Changed by Alex Morgan at',
@@ -114,7 +114,7 @@ test.describe('business defaults by category and recipients (admin Alex)', () =>
     service,
   }, testInfo) => {
     await settings.goto('business-defaults');
-    const grid = settings.section('businessDefaultsGrid');
+    const grid = settings.section('businessDefaults');
     const account = grid.locator('table[data-category="account"]');
     await expect(account.locator('thead th')).toHaveText([
       'Alert type',
@@ -156,7 +156,7 @@ test.describe('business defaults by category and recipients (admin Alex)', () =>
     service,
   }, testInfo) => {
     await settings.goto('recipients');
-    const recipients = settings.section('recipientsTeam');
+    const recipients = settings.section('recipients');
     const candidates = recipients.getByTestId('recipient-candidates');
     await candidates.getByLabel('Jordan Park').check();
     await candidates.getByLabel('Taylor Reed').check();

@@ -38,6 +38,12 @@ export interface CompanionOptions {
   token: string;
   /** Stable id of this device; generated once and kept in the store when absent. */
   deviceId?: string;
+  /**
+   * This device's name as its owner reads it ("laptop"), sent with each preferences write so
+   * the owner's other devices can say where a change came from (issue 14 §6). Default: the OS
+   * host name (`os.hostname()`); headless takes `--device-name`.
+   */
+  deviceName?: string;
   notifier: NotifierPort;
   clock: Clock;
   logger: Logger;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   defaultBusinessDefaults,
   defaultUserPreferences,
@@ -52,6 +53,7 @@ export function openSession(options: SessionOptions): Session {
     serviceUrl: options.serviceUrl,
     token: options.token,
     deviceId,
+    deviceName: options.deviceName ?? hostname(),
     profile,
     clock,
     logger,

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseWith } from '../../common';
+import { deviceNameSchema, parseWith } from '../../common';
 
 /** What the headless companion runs with, after flags, environment and config file. */
 export interface HeadlessOptions {
@@ -23,6 +23,8 @@ export interface HeadlessOptions {
   demoSpeed: number;
   /** `--policy <file>`: a managed policy file read instead of the platform's (tests, trials). */
   policyFile: string | null;
+  /** `--device-name <name>`: this device's name for the user's other devices; null: host name. */
+  deviceName: string | null;
 }
 
 export type TokenSource = 'flag' | 'stdin' | 'environment' | 'config';
@@ -120,6 +122,13 @@ export const headlessOptionRows = [
     value: '<file.json>',
     description:
       "read the managed policy from this file instead of the system's (/etc/ringside/policy.json; macOS managed preferences; Windows HKLM\\Software\\Policies\\Ringside)",
+  },
+  {
+    name: 'device-name',
+    type: 'string',
+    value: '<name>',
+    description:
+      "this device's name, as your other devices say where a settings change came from (default: the host name)",
   },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this list and exit' },
 ] as const satisfies readonly OptionRow[];
@@ -319,6 +328,12 @@ export function parseHeadlessOptions(
       'A service URL is set but no token: pipe it to --token-stdin, set RINGSIDE_TOKEN, or add "token" to the config file',
     );
   }
+  const deviceName = values['device-name'] ?? null;
+  if (deviceName !== null && !deviceNameSchema.safeParse(deviceName).success) {
+    throw new OptionsError(
+      `--device-name takes printable text of 1 to 64 characters, not ${JSON.stringify(deviceName)}`,
+    );
+  }
   const speed = Number(values['demo-speed'] ?? '1');
   if (!(speed > 0) || !Number.isFinite(speed)) {
     throw new OptionsError(`--demo-speed must be a positive number, not ${values['demo-speed']}`);
@@ -334,6 +349,7 @@ export function parseHeadlessOptions(
     demo: values['no-demo'] ? false : (values.demo ?? config.demo ?? true),
     demoSpeed: speed,
     policyFile: values.policy ?? null,
+    deviceName: deviceName === null ? null : deviceNameSchema.parse(deviceName),
   };
 }
 

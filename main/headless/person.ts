@@ -48,6 +48,8 @@ export interface PersonOptions {
   policy: ManagedPolicy | null;
   /** Notices already said before the companion started (the policy's): not said again. */
   notices: readonly HealthNotice[];
+  /** `--device-name`; default the host name (the core's). */
+  deviceName?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export function signIn(options: PersonOptions, output: PersonOutput): SignedInPe
     logger: options.logger,
     notices: options.notices,
     policy: options.policy,
+    ...(options.deviceName === undefined ? {} : { deviceName: options.deviceName }),
   });
   const name = options.name;
   const printed = new Map<string, ActivityItem>();
@@ -124,6 +127,14 @@ export function signIn(options: PersonOptions, output: PersonOutput): SignedInPe
     if (options.clock.now() - progressPrintedAt < 2_000) return;
     progressPrintedAt = options.clock.now();
     status(describeCatchUp(progress));
+  });
+  // A change made on another of this user's devices, said once (the window's notice).
+  let deviceChangeAt = companion.preferences.get()?.deviceChange?.at ?? null;
+  companion.preferences.subscribe((snapshot) => {
+    const change = snapshot?.deviceChange;
+    if (!change || change.at === deviceChangeAt) return;
+    deviceChangeAt = change.at;
+    for (const sentence of change.sentences) status(sentence);
   });
   let lastStatus = '';
   companion.connection.subscribe((state) => {

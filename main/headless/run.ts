@@ -215,6 +215,7 @@ export async function runHeadless(
           logger,
           policy,
           notices: policyHealth,
+          ...(options.deviceName === null ? {} : { deviceName: options.deviceName }),
         },
         output,
       ),

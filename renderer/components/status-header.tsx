@@ -12,6 +12,7 @@ import { useRouteStore } from '../routing';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { clockTime, exactTime, instantOfLocalInput, localInputValue } from '../time-format';
+import type { SyncStatus } from '../../common/status';
 import { describeConnection, describeSync } from './sync-status';
 import { useNow } from './use-now';
 
@@ -164,6 +165,12 @@ export function StatusHeader() {
   const now = useNow(5_000);
   const quietEnd =
     profile && snapshot ? quietWindowEnd(windowContext(profile, snapshot, now)) : null;
+  // A resolved conflict says what was kept until the person dismisses it (or edits again, which
+  // clears it in the core); dismissed, the header says "Synced" as of the resolution.
+  const [dismissedConflictAt, setDismissedConflictAt] = useState<number | null>(null);
+  const conflictShown = sync.status === 'conflictResolved' && sync.at !== dismissedConflictAt;
+  const shownSync: SyncStatus =
+    sync.status === 'conflictResolved' && !conflictShown ? { status: 'synced', at: sync.at } : sync;
   return (
     <div className="status-bar">
       <ul className="status-list" aria-label="Status">
@@ -172,12 +179,17 @@ export function StatusHeader() {
             {describeConnection(connection, now, timeZone)}
           </span>
         </li>
-        <li className={`status-item sync-status sync-${sync.status}`}>
+        <li className={`status-item sync-status sync-${shownSync.status}`}>
           <span role="status" aria-live="polite" data-testid="sync-status">
-            {describeSync(sync, now, timeZone)}
+            {describeSync(shownSync, now, timeZone)}
           </span>
-          {sync.status === 'synced' && sync.at !== null ? (
-            <span className="visually-hidden"> ({exactTime(sync.at, timeZone)})</span>
+          {shownSync.status === 'synced' && shownSync.at !== null ? (
+            <span className="visually-hidden"> ({exactTime(shownSync.at, timeZone)})</span>
+          ) : null}
+          {sync.status === 'conflictResolved' && conflictShown ? (
+            <button type="button" className="small" onClick={() => setDismissedConflictAt(sync.at)}>
+              Dismiss<span className="visually-hidden"> the sync conflict notice</span>
+            </button>
           ) : null}
         </li>
         {snapshot ? <DoNotDisturbControl now={now} timeZone={timeZone} /> : null}

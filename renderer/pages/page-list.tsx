@@ -8,7 +8,6 @@ import { QuietHoursSection } from '../sections/quiet-hours-section';
 import { AlertsPage } from './alerts-page';
 import { BusinessDefaultsPage } from './admin/business-defaults-page';
 import { RecipientsPage } from './admin/recipients-page';
-import { RecipientsSection } from '../sections/admin-sections';
 import { TeamPage } from './admin/team-page';
 
 /** One page of the window: its route, its name in the side menu, who sees it, what it shows. */
@@ -24,19 +23,6 @@ export interface PageDefinition {
  * The pages in side-menu order. To add one: its id in `pageIds` (routing.ts), a component here
  * (admin pages under `pages/admin/`), and a page object in e2e/browser/models.
  */
-/**
- * Recipients: several members added at once (the team editor), then today's list with each
- * channel's reason where the business does not allow it, which the editor does not show yet.
- */
-function RecipientsPages() {
-  return (
-    <>
-      <RecipientsPage />
-      <RecipientsSection />
-    </>
-  );
-}
-
 export const pageList: readonly PageDefinition[] = [
   { id: 'alerts', title: 'Alerts', adminOnly: false, Component: AlertsPage },
   { id: 'channels', title: 'Channels', adminOnly: false, Component: ChannelsSection },
@@ -56,5 +42,5 @@ export const pageList: readonly PageDefinition[] = [
     adminOnly: true,
     Component: BusinessDefaultsPage,
   },
-  { id: 'recipients', title: 'Recipients', adminOnly: true, Component: RecipientsPages },
+  { id: 'recipients', title: 'Recipients', adminOnly: true, Component: RecipientsPage },
 ];

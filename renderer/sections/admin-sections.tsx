@@ -1,60 +1,33 @@
-import { useMemo, useState } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { getCountries } from 'libphonenumber-js/max';
-import {
-  alertTypeLabels,
-  alertTypes,
-  channelLabels,
-  channels,
-  isAccountAlertType,
-  type AlertType,
-  type Channel,
-} from '../../common/alert-types';
 import {
   emailAddressSchema,
   formatPhoneNumber,
   phoneInputSchema,
 } from '../../common/contact-points';
-import { defaultRecipient } from '../../common/defaults';
-import { isAdmin, type BusinessDefaults } from '../../common/preferences';
+import { isAdmin } from '../../common/preferences';
 import {
   ChannelChecks,
   countryNameOf,
   FieldMessage,
-  ScoreSlider,
   SettingsSection,
-  sentence,
   ValidatedField,
 } from '../components/controls';
+import { keepMandatoryPossible } from '../pages/admin/alert-categories';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
-
-/**
- * Keeps mandatory channels possible after an edit: one the business no longer sends (type off,
- * channel off for the type or not allowed) stops being mandatory (`businessDefaultsSchema`).
- */
-function keepMandatoryPossible(draft: BusinessDefaults): void {
-  for (const type of alertTypes) {
-    const entry = draft.alerts[type];
-    for (const channel of channels) {
-      if (!entry.enabled || !entry.channels[channel] || !draft.allowedChannels[channel]) {
-        entry.mandatory[channel] = false;
-      }
-    }
-  }
-}
-
-/** Whether the business may make `type` mandatory on `channel` (account alerts: email only). */
-function mayRequire(type: AlertType, channel: Channel): boolean {
-  return !isAccountAlertType(type) || channel === 'email';
-}
 
 function useAdmin(): boolean {
   const role = useSessionStore((state) => state.profile?.user.role);
   return role !== undefined && isAdmin(role);
 }
 
-/** Admins: which alert types are on, which channels each may use, allowed channels, sender identity. */
-export function BusinessDefaultsSection() {
+/**
+ * Business defaults (admins), the one page: the channels the business allows, its sender
+ * identity and country, then `children` — the grid by category (`BusinessDefaultsGrid`) where
+ * each alert type's channels and required channels are set.
+ */
+export function BusinessDefaultsSection({ children }: { children?: ReactNode }) {
   const admin = useAdmin();
   const snapshot = usePreferencesStore((state) => state.snapshot);
   const errors = usePreferencesStore((state) => state.errors);
@@ -160,202 +133,7 @@ export function BusinessDefaultsSection() {
           />
         </div>
       </div>
-      <FieldMessage id="business-alerts-error" kind="error" message={errors['business.alerts']} />
-      <div className="table-scroll">
-        <table className="defaults-table">
-          <caption>
-            Alert types, the channels each may use, and the channels the business requires
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Alert type</th>
-              <th scope="col">On</th>
-              {channels.map((channel) => (
-                <th key={channel} scope="col">
-                  {sentence(channelLabels[channel])}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {alertTypes.map((type) => {
-              const entry = business.alerts[type];
-              const label = sentence(alertTypeLabels[type]);
-              return (
-                <tr key={type} data-alert-type={type}>
-                  <th scope="row">{label}</th>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`${label}: on for the business`}
-                      data-testid={`business-alert-${type}`}
-                      checked={entry.enabled}
-                      onChange={(event) => {
-                        const on = event.target.checked;
-                        void updateBusiness('business.alerts', (draft) => {
-                          draft.alerts[type].enabled = on;
-                          keepMandatoryPossible(draft);
-                        });
-                      }}
-                    />
-                  </td>
-                  {channels.map((channel) => {
-                    const sends =
-                      entry.enabled && entry.channels[channel] && business.allowedChannels[channel];
-                    return (
-                      <td key={channel}>
-                        <span className="inline-check">
-                          <input
-                            type="checkbox"
-                            aria-label={`${label} by ${channelLabels[channel]}`}
-                            checked={entry.channels[channel]}
-                            disabled={!entry.enabled || !business.allowedChannels[channel]}
-                            onChange={(event) => {
-                              const on = event.target.checked;
-                              void updateBusiness('business.alerts', (draft) => {
-                                draft.alerts[type].channels[channel] = on;
-                                keepMandatoryPossible(draft);
-                              });
-                            }}
-                          />
-                          {mayRequire(type, channel) ? (
-                            <label className="required-check">
-                              <input
-                                type="checkbox"
-                                data-testid={`required-${type}-${channel}`}
-                                checked={entry.mandatory[channel]}
-                                disabled={!sends}
-                                onChange={(event) => {
-                                  const on = event.target.checked;
-                                  void updateBusiness('business.alerts', (draft) => {
-                                    draft.alerts[type].mandatory[channel] = on;
-                                  });
-                                }}
-                              />
-                              <span className="visually-hidden">
-                                {`${label} by ${channelLabels[channel]}: `}
-                              </span>
-                              required
-                            </label>
-                          ) : null}
-                        </span>
-                      </td>
-                    );
-                  })}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </SettingsSection>
-  );
-}
-
-/** Admins: who receives lead, usage and billing alerts, through which channels, from which score. */
-export function RecipientsSection() {
-  const admin = useAdmin();
-  const profile = useSessionStore((state) => state.profile);
-  const snapshot = usePreferencesStore((state) => state.snapshot);
-  const errors = usePreferencesStore((state) => state.errors);
-  const updateBusiness = usePreferencesStore((state) => state.updateBusiness);
-  const [choice, setChoice] = useState('');
-  if (!admin || !snapshot || !profile) return null;
-  const recipients = snapshot.business.recipients;
-  const candidates = profile.team.filter(
-    (member) => !recipients.some((recipient) => recipient.userId === member.id),
-  );
-  const nameOf = (userId: string) =>
-    profile.team.find((member) => member.id === userId)?.name ?? userId;
-  const selected = candidates.some((member) => member.id === choice)
-    ? choice
-    : (candidates[0]?.id ?? '');
-
-  return (
-    <SettingsSection
-      id="recipients"
-      title="Recipients"
-      intro="Team members who receive lead, usage and billing alerts, each with their own channels and lead score threshold."
-    >
-      <div className="inline-controls">
-        <label htmlFor="recipient-choice">Team member</label>
-        <select
-          id="recipient-choice"
-          value={selected}
-          disabled={candidates.length === 0}
-          onChange={(event) => setChoice(event.target.value)}
-        >
-          {candidates.map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          disabled={!selected}
-          onClick={() =>
-            void updateBusiness('business.recipients', (draft) => {
-              draft.recipients.push(defaultRecipient(selected));
-            })
-          }
-        >
-          Add recipient
-        </button>
-      </div>
-      <FieldMessage id="recipients-error" kind="error" message={errors['business.recipients']} />
-      {recipients.length === 0 ? <p>No one receives lead, usage and billing alerts yet.</p> : null}
-      <ul className="recipient-list">
-        {recipients.map((recipient, index) => {
-          const name = nameOf(recipient.userId);
-          const sliderId = `recipient-threshold-${recipient.userId}`;
-          return (
-            <li key={recipient.userId} className="recipient-row" data-recipient={recipient.userId}>
-              <h3>{name}</h3>
-              <ChannelChecks
-                idPrefix={`recipient-${recipient.userId}`}
-                legend={`Channels for ${name}`}
-                legendHidden
-                values={recipient.channels}
-                disabledReason={(channel) =>
-                  snapshot.business.allowedChannels[channel]
-                    ? null
-                    : 'the business does not allow this channel (see Business defaults)'
-                }
-                onChange={(channel, on) =>
-                  void updateBusiness('business.recipients', (draft) => {
-                    const entry = draft.recipients[index];
-                    if (entry) entry.channels[channel] = on;
-                  })
-                }
-              />
-              <ScoreSlider
-                id={sliderId}
-                label={`Lead score threshold for ${name}`}
-                value={recipient.leadScoreThreshold}
-                testId={sliderId}
-                onCommit={(threshold) =>
-                  void updateBusiness('business.recipients', (draft) => {
-                    const entry = draft.recipients[index];
-                    if (entry) entry.leadScoreThreshold = threshold;
-                  })
-                }
-              />
-              <button
-                type="button"
-                aria-label={`Remove ${name} from recipients`}
-                onClick={() =>
-                  void updateBusiness('business.recipients', (draft) => {
-                    draft.recipients.splice(index, 1);
-                  })
-                }
-              >
-                Remove
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      {children}
     </SettingsSection>
   );
 }

@@ -4,7 +4,6 @@ import type { InAppNotification } from '../../common/status';
 import { SettingsSection } from '../components/controls';
 import { useNow } from '../components/use-now';
 import { routeHash, useRouteStore } from '../routing';
-import { useActivityStore } from '../stores/activity-store';
 import { useNotificationsStore } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { clockTime, exactTime, relativeTime } from '../time-format';
@@ -133,16 +132,14 @@ export function NotificationsSection() {
   const items = useNotificationsStore((state) => state.items);
   const unread = useNotificationsStore((state) => state.unread);
   const markAllRead = useNotificationsStore((state) => state.markAllRead);
-  const activity = useActivityStore((state) => state.items);
   const route = useRouteStore((state) => state.route);
   const timeZone = usePreferencesStore((state) => state.snapshot?.preferences.timeZone ?? 'UTC');
   const now = useNow(30_000);
   const [filter, setFilter] = useState('all');
-  // The kind comes with the item; older items borrow it from their Activity row.
-  const kindOf = (item: InAppNotification) =>
-    item.kind ?? activity.find((row) => row.eventId === item.eventId)?.kind ?? null;
-  const kinds = [...new Set(items.map(kindOf).filter((kind): kind is string => kind !== null))];
-  const shown = filter === 'all' ? items : items.filter((item) => kindOf(item) === filter);
+  // The core stores the kind with each item: the filter needs no Activity row (which retention
+  // may have pruned long before the item).
+  const kinds = [...new Set(items.map((item) => item.kind).filter((kind) => kind !== undefined))];
+  const shown = filter === 'all' ? items : items.filter((item) => item.kind === filter);
   const opened = route.page === 'notifications' ? route.itemId : null;
   return (
     <SettingsSection

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { idSchema, parseWith, type ChangedBy, type ParseResult } from '../../common';
+import {
+  deviceNameHeader,
+  deviceNameSchema,
+  idSchema,
+  parseWith,
+  type ChangedBy,
+  type ParseResult,
+} from '../../common';
 import type { Versioned } from '../store';
 import { refuse, refuseInvalid } from './refusal';
 import { headerValue, userOf, type HttpApiDependencies } from './request';
@@ -59,12 +66,16 @@ export interface VersionedPut<Document> {
   /** Stores the document and returns its new version. */
   write: (next: Document) => number;
   answer: (version: number, document: Document) => unknown;
-  /** Pushes after the change is committed; `changedBy` is the caller and the time it applied. */
+  /**
+   * Pushes after the change is committed; `changedBy` is the caller and the time it applied,
+   * `deviceName` the writing device's `X-Device-Name` (null when it sent none).
+   */
   announce: (
     version: number,
     document: Document,
     deviceId: string | null,
     changedBy: ChangedBy,
+    deviceName: string | null,
   ) => void;
 }
 
@@ -91,6 +102,21 @@ export function versionedPut<Document>(
     const parsed = parseWith(idSchema, deviceHeader);
     if (!parsed.ok) return refuseInvalid(reply, parsed.errors, 'X-Device-Id');
     deviceId = parsed.value;
+  }
+
+  const nameHeader = headerValue(request, deviceNameHeader);
+  let deviceName: string | null = null;
+  if (nameHeader !== undefined) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(nameHeader);
+    } catch {
+      decoded = '';
+    }
+    // A name is a courtesy to the owner's other devices: one that does not read as a name is
+    // left out (their notice says "on another device"), never a reason to refuse the write.
+    const parsed = parseWith(deviceNameSchema, decoded);
+    deviceName = parsed.ok ? parsed.value : null;
   }
 
   const keyHeader = headerValue(request, 'idempotency-key');
@@ -149,6 +175,7 @@ export function versionedPut<Document>(
       idempotencyKey: idempotency?.key ?? null,
       appliedAt: at,
       actor: { userId: user.id, name: user.name },
+      device: { id: deviceId, name: deviceName },
     });
     if (idempotency) {
       store.recordIdempotentResponse(
@@ -160,6 +187,12 @@ export function versionedPut<Document>(
     }
     return { version, body };
   });
-  spec.announce(version, parsed.value, deviceId, { userId: user.id, name: user.name, at });
+  spec.announce(
+    version,
+    parsed.value,
+    deviceId,
+    { userId: user.id, name: user.name, at },
+    deviceName,
+  );
   return reply.code(200).header('etag', etagOf(version)).type('application/json').send(body);
 }

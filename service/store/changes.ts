@@ -29,7 +29,20 @@ export interface ChangeQueries {
     response: StoredIdempotentResponse,
     at: string,
   ): void;
-  recordAppliedChange(change: Omit<AppliedChange, 'id'>): void;
+  recordAppliedChange(
+    change: Omit<AppliedChange, 'id'> & {
+      /** The device that sent it (`X-Device-Id`, `X-Device-Name`), when it said. */
+      device?: { id: string | null; name: string | null };
+    },
+  ): void;
+  /**
+   * Who wrote `version` of `userId`'s preferences: the actor and the device (issue 14 §6), or
+   * null when no change of that version is recorded.
+   */
+  preferencesWriter(
+    userId: string,
+    version: number,
+  ): { actorUserId: string | null; deviceId: string | null; deviceName: string | null } | null;
   /** The newest change to `userId`'s preferences applied by someone else, or null. */
   lastPreferencesChangeByOther(userId: string): { userId: string; name: string; at: string } | null;
   /** Applied changes of one business's users, optionally of one user or one key, oldest first. */
@@ -76,8 +89,9 @@ export function changeQueries(prepare: Prepare): ChangeQueries {
     recordAppliedChange(change) {
       prepare(
         `INSERT INTO applied_changes
-           (user_id, target, version, idempotency_key, applied_at, actor_user_id, actor_name)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+           (user_id, target, version, idempotency_key, applied_at, actor_user_id, actor_name,
+            device_id, device_name)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         change.userId,
         change.target,
@@ -86,7 +100,23 @@ export function changeQueries(prepare: Prepare): ChangeQueries {
         change.appliedAt,
         change.actor?.userId ?? null,
         change.actor?.name ?? null,
+        change.device?.id ?? null,
+        change.device?.name ?? null,
       );
+    },
+
+    preferencesWriter(userId, version) {
+      const row = prepare<
+        [string, number],
+        { actor_user_id: string | null; device_id: string | null; device_name: string | null }
+      >(
+        `SELECT actor_user_id, device_id, device_name FROM applied_changes
+           WHERE user_id = ? AND target = 'preferences' AND version = ?
+           ORDER BY id DESC LIMIT 1`,
+      ).get(userId, version);
+      return row
+        ? { actorUserId: row.actor_user_id, deviceId: row.device_id, deviceName: row.device_name }
+        : null;
     },
 
     lastPreferencesChangeByOther(userId) {

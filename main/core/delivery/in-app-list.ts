@@ -68,6 +68,7 @@ export class InAppList {
       createdAt: this.#clock.now(),
       read: false,
       quietReason,
+      kind: event.kind,
     };
   }
 

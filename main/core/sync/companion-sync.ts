@@ -44,6 +44,8 @@ export interface CompanionSyncDependencies {
   serviceUrl: string;
   token: string;
   deviceId: string;
+  /** This device's name, sent with each write (`HttpSyncTransportOptions.deviceName`). */
+  deviceName?: string;
   profile: Profile;
   clock: Clock;
   logger: Logger;
@@ -59,6 +61,7 @@ export function createCompanionSync(dependencies: CompanionSyncDependencies): Co
       baseUrl: dependencies.serviceUrl,
       token: dependencies.token,
       deviceId: dependencies.deviceId,
+      ...(dependencies.deviceName === undefined ? {} : { deviceName: dependencies.deviceName }),
     }),
     clock: dependencies.clock,
     user: { id: dependencies.profile.user.id, role: dependencies.profile.user.role },

@@ -5,12 +5,14 @@ import {
   isAdmin,
   normalizeUserPreferences,
   parseWith,
+  preferenceChangeSentences,
   preferencesChangeRefusal,
   roleRefusals,
   socketMessages,
   userPreferencesSchema,
   type AdminChange,
   type BusinessDefaults,
+  type DeviceChange,
   type PreferencesSnapshot,
   type Role,
   type SettingLock,
@@ -70,6 +72,10 @@ export class SyncEngine {
   readonly #enforced = new Set<string>();
   /** The newest change an admin made to these preferences, as pushed (issue 14). */
   #changedBy: AdminChange | null = null;
+  /** The newest change made on another device of this user, as adopted (issue 14 §6). */
+  #deviceChange: DeviceChange | null = null;
+  readonly #deviceId: string;
+  readonly #clock: Clock;
 
   constructor(options: SyncEngineOptions) {
     this.#ledger = new SyncLedger({
@@ -82,12 +88,24 @@ export class SyncEngine {
       ...(options.organisationLocks ? { organisationLocks: options.organisationLocks } : {}),
     });
     this.#role = options.user.role;
+    this.#deviceId = options.deviceId;
+    this.#clock = options.clock;
     this.#logger = options.logger;
     this.#trace = options.onTrace ?? (() => undefined);
     this.#loop = new SendLoop({
       ledger: this.#ledger,
       host: {
-        adopt: (spec, incoming, fromDevice) => this.#adoptAndNotify(spec, incoming, fromDevice),
+        adopt: (spec, incoming, fromDevice) => {
+          // A download that names its writer: said like a push from that device.
+          if (spec === this.#ledger.documents.preferences && incoming.writer) {
+            this.#noteDeviceChange(
+              incoming as ServerDocument<UserPreferences>,
+              incoming.writer.deviceId,
+              incoming.writer.deviceName,
+            );
+          }
+          return this.#adoptAndNotify(spec, incoming, fromDevice);
+        },
         refused: (spec, entry, reason) => this.#refused(spec, entry, reason),
         changed: () => {
           this.#notify();
@@ -110,8 +128,12 @@ export class SyncEngine {
   /** Local preferences and business defaults with the server versions they are based on. */
   snapshot(): PreferencesSnapshot | null {
     const snapshot = this.#ledger.snapshot();
-    if (!snapshot || !this.#changedBy) return snapshot;
-    return { ...snapshot, changedBy: this.#changedBy };
+    if (!snapshot || (!this.#changedBy && !this.#deviceChange)) return snapshot;
+    return {
+      ...snapshot,
+      ...(this.#changedBy ? { changedBy: this.#changedBy } : {}),
+      ...(this.#deviceChange ? { deviceChange: this.#deviceChange } : {}),
+    };
   }
 
   /**
@@ -173,12 +195,15 @@ export class SyncEngine {
         });
         return false;
       }
-      const { version, preferences: document, deviceId, changedBy } = parsed.data;
+      const { version, preferences: document, deviceId, changedBy, deviceName } = parsed.data;
       const before = preferences.server()?.document ?? null;
-      if (changedBy && before && version > (preferences.server()?.version ?? 0)) {
+      const newer = before !== null && version > (preferences.server()?.version ?? 0);
+      if (changedBy && before && newer) {
         // Set before adopting, so the snapshot published with the change already names who.
         const fields = Object.keys(diffFields(before, document));
         this.#changedBy = { ...changedBy, fields };
+      } else {
+        this.#noteDeviceChange({ version, document }, deviceId, deviceName ?? null);
       }
       return this.#adoptAndNotify(
         preferences,
@@ -236,6 +261,24 @@ export class SyncEngine {
   }
 
   // ---------- Server copies and refusals ----------
+
+  /**
+   * The user's own change on another of their devices, about to be adopted: what differs from
+   * the server copy, in words, and where (issue 14 §6). Set before adopting, so the snapshot
+   * published with the change already carries it. Not for this device's own echo.
+   */
+  #noteDeviceChange(
+    incoming: ServerDocument<UserPreferences>,
+    deviceId: string | null,
+    deviceName: string | null,
+  ): void {
+    const server = this.#ledger.documents.preferences.server();
+    if (!server || incoming.version <= server.version || deviceId === this.#deviceId) return;
+    const sentences = preferenceChangeSentences(server.document, incoming.document, deviceName);
+    if (sentences.length > 0) {
+      this.#deviceChange = { sentences, deviceName, at: this.#clock.now() };
+    }
+  }
 
   #adoptAndNotify<Document>(
     spec: DocumentSpec<Document>,

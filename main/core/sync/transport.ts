@@ -2,9 +2,13 @@ import { z } from 'zod';
 import {
   apiErrorSchema,
   currentProtocol,
+  deviceNameHeader,
+  deviceNameSchema,
+  idSchema,
   protocolHeader,
   versionedBusinessDefaultsSchema,
   versionedPreferencesSchema,
+  writtenByDeviceHeader,
   type ApiError,
   type BusinessDefaults,
   type UserPreferences,
@@ -16,6 +20,11 @@ import {
 export interface ServerDocument<Document> {
   version: number;
   document: Document;
+  /**
+   * The device that wrote this version, when a download says (`X-Written-By-Device`, and its
+   * `X-Device-Name`): issue 14 §6's "…was turned on from laptop" after a download.
+   */
+  writer?: { deviceId: string; deviceName: string | null };
 }
 
 /** An answer from the service: the document, or its refusal (`apiErrorSchema`). */
@@ -56,6 +65,8 @@ export interface HttpSyncTransportOptions {
   token: string;
   /** Sent as `X-Device-Id`, so the service does not push this device's own change back to it. */
   deviceId: string;
+  /** Sent URI-encoded as `X-Device-Name` (`deviceNameSchema`); none when absent or not a name. */
+  deviceName?: string;
   /** Per request; default 10 s. */
   timeoutMilliseconds?: number;
 }
@@ -66,19 +77,43 @@ export interface RequestCounter {
   put: number;
 }
 
+/** The writer a download names in its headers, validated; null when it names none. */
+function writerOf(headers: Headers): { deviceId: string; deviceName: string | null } | null {
+  const deviceId = idSchema.safeParse(headers.get(writtenByDeviceHeader));
+  if (!deviceId.success) return null;
+  let decoded: string | null = null;
+  try {
+    decoded = decodeURIComponent(headers.get(deviceNameHeader) ?? '');
+  } catch {
+    decoded = null;
+  }
+  const name = deviceNameSchema.safeParse(decoded);
+  return { deviceId: deviceId.data, deviceName: name.success ? name.data : null };
+}
+
 /** The sync transport over global fetch. Every response body is validated with zod. */
 export class HttpSyncTransport implements SyncTransport {
   readonly requests: RequestCounter = { get: 0, put: 0 };
   readonly #options: HttpSyncTransportOptions;
+  readonly #deviceNameHeader: Record<string, string>;
 
   constructor(options: HttpSyncTransportOptions) {
     this.#options = options;
+    const name = deviceNameSchema.safeParse(options.deviceName);
+    this.#deviceNameHeader = name.success
+      ? { [deviceNameHeader]: encodeURIComponent(name.data) }
+      : {};
   }
 
   getPreferences(): Promise<TransportResponse<UserPreferences>> {
-    return this.#request('GET', '/api/preferences', undefined, {}, (body) => {
+    return this.#request('GET', '/api/preferences', undefined, {}, (body, headers) => {
       const parsed = versionedPreferencesSchema.parse(body) satisfies VersionedPreferences;
-      return { version: parsed.version, document: parsed.preferences };
+      const writer = writerOf(headers);
+      return {
+        version: parsed.version,
+        document: parsed.preferences,
+        ...(writer ? { writer } : {}),
+      };
     });
   }
 
@@ -130,7 +165,7 @@ export class HttpSyncTransport implements SyncTransport {
     path: string,
     body: unknown,
     headers: Record<string, string>,
-    read: (body: unknown) => ServerDocument<Document>,
+    read: (body: unknown, headers: Headers) => ServerDocument<Document>,
   ): Promise<TransportResponse<Document>> {
     if (method === 'GET') this.requests.get += 1;
     else this.requests.put += 1;
@@ -142,6 +177,7 @@ export class HttpSyncTransport implements SyncTransport {
         headers: {
           authorization: `Bearer ${this.#options.token}`,
           'x-device-id': this.#options.deviceId,
+          ...this.#deviceNameHeader,
           // Version-2 settings documents: without it the service answers as to an older companion.
           [protocolHeader]: String(currentProtocol),
           accept: 'application/json',
@@ -161,7 +197,7 @@ export class HttpSyncTransport implements SyncTransport {
     const json = parseJson(text);
     if (response.ok) {
       try {
-        return { ok: true, status: response.status, value: read(json) };
+        return { ok: true, status: response.status, value: read(json, response.headers) };
       } catch (error) {
         // A 2xx we cannot read is the service's fault: retried like a 5xx.
         return {

@@ -1,11 +1,14 @@
 import {
   accountAlertTypes,
+  alertTypes,
   appointmentAlertTypes,
+  channels,
   communicationAlertTypes,
   type AlertType,
   type Channel,
   isAccountAlertType,
 } from '../../../common/alert-types';
+import type { BusinessDefaults } from '../../../common/preferences';
 
 /** The categories the admin pages group alert types by (issue 14 §5). */
 export const alertCategories: ReadonlyArray<{
@@ -44,4 +47,23 @@ export function businessLabel(label: string): string {
     .replace(/\bassigned to you\b/g, 'assigned to a member')
     .replace(/\byour\b/g, "a member's");
   return worded.charAt(0).toUpperCase() + worded.slice(1);
+}
+
+/**
+ * Keeps mandatory channels possible after an edit (`businessDefaultsSchema`): a channel the
+ * business no longer sends a type through (type off, channel off for it, or not allowed) stops
+ * being mandatory for it.
+ */
+export function keepMandatoryPossible(
+  draft: BusinessDefaults,
+  types: readonly AlertType[] = alertTypes,
+): void {
+  for (const type of types) {
+    const entry = draft.alerts[type];
+    for (const channel of channels) {
+      if (!entry.enabled || !entry.channels[channel] || !draft.allowedChannels[channel]) {
+        entry.mandatory[channel] = false;
+      }
+    }
+  }
 }

@@ -2,15 +2,14 @@ import { BusinessDefaultsSection } from '../../sections/admin-sections';
 import { BusinessDefaultsGrid } from './business-defaults-grid';
 
 /**
- * Business defaults (admins): the grid by category (the channels each type may use, column
- * toggles), then the business's allowed channels, contact points, country and the full table
- * with the channels it requires (mandatory), which the grid does not set.
+ * Business defaults (admins), one editor: the business's allowed channels, contact points and
+ * country, then the grid by category, where each alert type's channels and the channels the
+ * business requires (mandatory) are set.
  */
 export function BusinessDefaultsPage() {
   return (
-    <>
+    <BusinessDefaultsSection>
       <BusinessDefaultsGrid />
-      <BusinessDefaultsSection />
-    </>
+    </BusinessDefaultsSection>
   );
 }

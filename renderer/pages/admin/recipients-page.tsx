@@ -2,13 +2,17 @@ import { useState } from 'react';
 import { channelLabels, channels } from '../../../common/alert-types';
 import { defaultRecipient } from '../../../common/defaults';
 import { isAdmin } from '../../../common/preferences';
-import { SettingsSection } from '../../components/controls';
+import { SettingsSection, sentence } from '../../components/controls';
 import { usePreferencesStore } from '../../stores/preferences-store';
 import { useSessionStore } from '../../stores/session-store';
 
+/** Why a recipient's channel cannot be chosen: the business does not allow it. */
+const notAllowedReason = 'the business does not allow this channel (see Business defaults)';
+
 /**
- * Recipients of lead, usage and billing alerts (issue 14 §5): several members added at once,
- * then channels and lead threshold set per row.
+ * Recipients of lead, usage and billing alerts (issue 14 §5), the one editor: several members
+ * added at once, then channels and lead threshold set per row, and beside a channel the
+ * business does not allow, why it cannot be chosen.
  */
 export function RecipientsPage() {
   const profile = useSessionStore((state) => state.profile);
@@ -31,9 +35,9 @@ export function RecipientsPage() {
 
   return (
     <SettingsSection
-      id="recipientsTeam"
+      id="recipients"
       title="Recipients of lead, usage and billing alerts"
-      intro="Add several members at once, then choose each one's channels and lead threshold."
+      intro="Team members who receive lead, usage and billing alerts. Add several at once, then choose each one's channels and lead score threshold."
     >
       {errors['business.recipients'] ? (
         <p className="field-error" role="alert">
@@ -77,6 +81,7 @@ export function RecipientsPage() {
           {chosen.length > 1 ? `Add ${chosen.length} members` : 'Add member'}
         </button>
       </fieldset>
+      {recipients.length === 0 ? <p>No one receives lead, usage and billing alerts yet.</p> : null}
       <table className="channel-table" data-testid="recipients-table">
         <thead>
           <tr>
@@ -96,21 +101,32 @@ export function RecipientsPage() {
             return (
               <tr key={recipient.userId} data-recipient={recipient.userId}>
                 <th scope="row">{name}</th>
-                {channels.map((channel) => (
-                  <td key={channel}>
-                    <input
-                      type="checkbox"
-                      aria-label={`${name} by ${channelLabels[channel]}`}
-                      checked={recipient.channels[channel]}
-                      onChange={(event) => {
-                        const on = event.target.checked;
-                        edit(index, (draft) => {
-                          draft.channels[channel] = on;
-                        });
-                      }}
-                    />
-                  </td>
-                ))}
+                {channels.map((channel) => {
+                  const allowed = snapshot.business.allowedChannels[channel];
+                  const reasonId = `recipient-${recipient.userId}-${channel}-reason`;
+                  return (
+                    <td key={channel}>
+                      <input
+                        type="checkbox"
+                        aria-label={`${name} by ${channelLabels[channel]}`}
+                        checked={recipient.channels[channel]}
+                        disabled={!allowed}
+                        aria-describedby={allowed ? undefined : reasonId}
+                        onChange={(event) => {
+                          const on = event.target.checked;
+                          edit(index, (draft) => {
+                            draft.channels[channel] = on;
+                          });
+                        }}
+                      />
+                      {allowed ? null : (
+                        <span id={reasonId} className="field-note">
+                          {`${sentence(channelLabels[channel])}: ${notAllowedReason}`}
+                        </span>
+                      )}
+                    </td>
+                  );
+                })}
                 <td>
                   <input
                     type="number"
@@ -130,13 +146,14 @@ export function RecipientsPage() {
                 <td>
                   <button
                     type="button"
+                    aria-label={`Remove ${name} from recipients`}
                     onClick={() =>
                       void updateBusiness('business.recipients', (draft) => {
                         draft.recipients.splice(index, 1);
                       })
                     }
                   >
-                    Remove {name}
+                    Remove
                   </button>
                 </td>
               </tr>

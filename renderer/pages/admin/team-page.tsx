@@ -5,6 +5,7 @@ import {
   isAccountAlertType,
   type AlertType,
 } from '../../../common/alert-types';
+import { aboutMember } from '../../../common/diagnosis-words';
 import { coverageWarnings, memberDiagnoses } from '../../../common/team-coverage';
 import type { Diagnosis } from '../../../common/policy/context';
 import type { Team, TeamMemberEntry } from '../../../common/team-api';
@@ -171,7 +172,7 @@ function MembersTable({
                   const diagnosis = diagnoses.get(type);
                   return (
                     <td key={type} data-type={type}>
-                      {diagnosis ? cellWords(diagnosis) : ''}
+                      {diagnosis ? cellWords(diagnosis, member.user.name) : ''}
                     </td>
                   );
                 })}
@@ -198,13 +199,16 @@ function MembersTable({
  * when that is held back ("in-app (no desktop: Calls on Support Line are muted …)"), or why it
  * would reach them nowhere.
  */
-function cellWords(diagnosis: Diagnosis): string {
+function cellWords(diagnosis: Diagnosis, memberName: string): string {
   const desktopReason = diagnosis.reasons.find((reason) => reason.channels.includes('desktop'));
   if (!diagnosis.wouldAlert) {
-    return `No: ${diagnosis.reasons[0]?.explanation ?? 'not alerted'}`;
+    const first = diagnosis.reasons[0];
+    return `No: ${first ? aboutMember(first.explanation, memberName) : 'not alerted'}`;
   }
   const used = diagnosis.channels.map((each) => channelLabels[each.channel]).join(', ');
-  return desktopReason ? `${used} (no desktop: ${desktopReason.explanation})` : used;
+  return desktopReason
+    ? `${used} (no desktop: ${aboutMember(desktopReason.explanation, memberName)})`
+    : used;
 }
 
 /** A member's channels per alert type, written through the admin route as the admin clicks. */

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { businessLocks, preferencesChangeRefusal, type UserPreferences } from '../../../common';
+import {
+  businessLocks,
+  deviceNameHeader,
+  preferencesChangeRefusal,
+  preferencesV2Protocol,
+  writtenByDeviceHeader,
+  type UserPreferences,
+} from '../../../common';
 import { parsePreferencesBody, preferencesFor } from '../preferences-body';
 import { protocolOf } from '../protocol';
 import { userOf, type HttpApiDependencies } from '../request';
@@ -16,6 +23,14 @@ export function registerPreferencesRoutes(
     const user = userOf(request);
     const { version, document } = store.preferences(user.id);
     void reply.header('etag', etagOf(version));
+    // Where this version came from, when the user wrote it from a device that said (issue 14 §6).
+    const writer = store.preferencesWriter(user.id, version);
+    if (writer?.actorUserId === user.id && writer.deviceId !== null) {
+      void reply.header(writtenByDeviceHeader, writer.deviceId);
+      if (writer.deviceName !== null) {
+        void reply.header(deviceNameHeader, encodeURIComponent(writer.deviceName));
+      }
+    }
     return { version, preferences: preferencesFor(protocolOf(request), document) };
   });
 
@@ -41,11 +56,17 @@ export function registerPreferencesRoutes(
         version,
         preferences: preferencesFor(protocol, preferences),
       }),
-      announce: (version, preferences, deviceId) => {
+      announce: (version, preferences, deviceId, _changedBy, deviceName) => {
         hub.push(
           user.id,
           'preferencesChanged',
-          (device) => ({ version, preferences: preferencesFor(device, preferences), deviceId }),
+          (device) => ({
+            version,
+            preferences: preferencesFor(device, preferences),
+            deviceId,
+            // Protocol 3 reads the writer's name; an older device's strict schema would not.
+            ...(deviceName !== null && device >= preferencesV2Protocol ? { deviceName } : {}),
+          }),
           deviceId,
         );
       },

@@ -1,7 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { InAppNotification } from '../../../../common';
+import { eventKinds, type EventKind, type InAppNotification } from '../../../../common';
 import type { InAppNotificationRepository } from './index';
 import { nullableText, text, type Row } from './rows';
+
+const isEventKind = (value: string): value is EventKind =>
+  (eventKinds as readonly string[]).includes(value);
 
 /** The in-app list (`in_app_notifications`): every alert kept, with why it was quiet. */
 export class SqliteInAppNotifications implements InAppNotificationRepository {
@@ -19,11 +22,13 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO in_app_notifications
-         (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+         (id, event_id, title, body, created_at, read, quiet_reason, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#put = db.prepare(
       `INSERT INTO in_app_notifications
-         (id, event_id, title, body, created_at, read, quiet_reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+         (id, event_id, title, body, created_at, read, quiet_reason, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body`,
     );
     this.#update = db.prepare(
@@ -53,6 +58,7 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
       item.createdAt,
       item.read ? 1 : 0,
       item.quietReason,
+      item.kind ?? null,
     );
   }
 
@@ -65,6 +71,7 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
       item.createdAt,
       item.read ? 1 : 0,
       item.quietReason,
+      item.kind ?? null,
     );
   }
 
@@ -80,15 +87,21 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
   }
 
   list(limit: number): InAppNotification[] {
-    return (this.#list.all(limit) as Row[]).map((row) => ({
-      id: text(row.id),
-      eventId: text(row.event_id),
-      title: text(row.title),
-      body: text(row.body),
-      createdAt: Number(row.created_at),
-      read: Number(row.read) === 1,
-      quietReason: nullableText(row.quiet_reason),
-    }));
+    return (this.#list.all(limit) as Row[]).map((row) => {
+      const kind = nullableText(row.kind);
+      const item: InAppNotification = {
+        id: text(row.id),
+        eventId: text(row.event_id),
+        title: text(row.title),
+        body: text(row.body),
+        createdAt: Number(row.created_at),
+        read: Number(row.read) === 1,
+        quietReason: nullableText(row.quiet_reason),
+      };
+      // A kind no build knows (a newer one wrote it) is left out, as for an item without one.
+      if (kind !== null && isEventKind(kind)) item.kind = kind;
+      return item;
+    });
   }
 
   markRead(ids: readonly string[]): number {
