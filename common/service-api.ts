@@ -313,13 +313,21 @@ export type ServiceStartedLine = z.infer<typeof serviceStartedLineSchema>;
  * service answers with a `session` message first, and every event carries its `outcome`.
  * 3 (issue 13): settings documents of version 2 (per-type channels, mandatory channels, the
  * business's country) in every answer and push, `held` and `digested` deliveries in outcomes,
- * and `outcomeUpdated` when a held delivery goes out in a digest. A device that sends no
- * `protocol` is spoken to as protocol 1 (no `session`, no `outcome`, version-1 documents).
+ * and `outcomeUpdated` when a held delivery goes out in a digest. 4 (issue 14): a
+ * `preferencesChanged` push names who made the change (`changedBy`, `deviceName`). A device that
+ * sends no `protocol` is spoken to as protocol 1 (no `session`, no `outcome`, version-1 documents).
  */
-export const currentProtocol = 3;
+export const currentProtocol = 4;
 
 /** The first protocol whose devices read version-2 settings documents. */
 export const preferencesV2Protocol = 3;
+
+/**
+ * The first protocol whose devices read `changedBy` and `deviceName` in a `preferencesChanged`
+ * push. A protocol-3 device's strict schema refuses a push that carries them, and would then not
+ * hear of the change until its next download: it is sent the push without them.
+ */
+export const changeAuthorProtocol = 4;
 
 /**
  * The HTTP header in which a caller says the protocol it speaks (`X-Ringside-Protocol: 3`).
@@ -377,12 +385,12 @@ export const socketMessages = {
     /** The device that made the change, so it can ignore its own echo. */
     deviceId: idSchema.nullable(),
     /**
-     * Protocol 3, issue 14: set when someone else (an admin of the business) made the change,
+     * Protocol 4, issue 14: set when someone else (an admin of the business) made the change,
      * so the member's window can say "Changed by Sam Rivera at 10:42".
      */
     changedBy: changedBySchema.optional(),
     /**
-     * Protocol 3, issue 14: the name of the device that made the change, when it sent one (an
+     * Protocol 4, issue 14: the name of the device that made the change, when it sent one (an
      * older companion does not): "…was turned on from laptop".
      */
     deviceName: deviceNameSchema.optional(),

@@ -96,6 +96,12 @@ describe('an admin writes a member’s preferences', () => {
       deviceId: 'device-jordan',
       protocol: currentProtocol,
     });
+    // A companion of protocol 3 refuses a push with fields it does not know (strict schema).
+    const older = await connectDevice(service.url, {
+      token: token('jordan'),
+      deviceId: 'device-jordan-older',
+      protocol: 3,
+    });
     try {
       const { preferences } = await preferencesOf('jordan');
       const changed = {
@@ -122,6 +128,14 @@ describe('an admin writes a member’s preferences', () => {
         deviceId: null,
         changedBy: { userId: 'user-sam', name: 'Sam Rivera', at: '2026-03-02T17:42:00.000Z' },
       });
+      await older.waitFor(
+        (messages) => messages.some((message) => message.name === 'preferencesChanged'),
+        'the older device hears the change',
+      );
+      const protocol3Push = socketMessages.preferencesChanged
+        .omit({ changedBy: true, deviceName: true })
+        .safeParse(older.payloads('preferencesChanged')[0]);
+      expect(protocol3Push.success).toBe(true);
 
       const changes = appliedChangesSchema.parse(
         (
@@ -147,6 +161,7 @@ describe('an admin writes a member’s preferences', () => {
         at: '2026-03-02T17:42:00.000Z',
       });
     } finally {
+      older.close();
       member.close();
     }
   });

@@ -3,7 +3,7 @@ import {
   businessLocks,
   deviceNameHeader,
   preferencesChangeRefusal,
-  preferencesV2Protocol,
+  changeAuthorProtocol,
   writtenByDeviceHeader,
   type UserPreferences,
 } from '../../../common';
@@ -64,8 +64,8 @@ export function registerPreferencesRoutes(
             version,
             preferences: preferencesFor(device, preferences),
             deviceId,
-            // Protocol 3 reads the writer's name; an older device's strict schema would not.
-            ...(deviceName !== null && device >= preferencesV2Protocol ? { deviceName } : {}),
+            // Protocol 4 reads the writer's name; an older device's strict schema would not.
+            ...(deviceName !== null && device >= changeAuthorProtocol ? { deviceName } : {}),
           }),
           deviceId,
         );

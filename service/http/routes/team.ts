@@ -3,7 +3,7 @@ import {
   businessLocks,
   isAdmin,
   preferencesChangeRefusal,
-  preferencesV2Protocol,
+  changeAuthorProtocol,
   type Team,
   type UserPreferences,
 } from '../../../common';
@@ -111,7 +111,7 @@ export function registerTeamRoutes(app: FastifyInstance, dependencies: HttpApiDe
             preferences: preferencesFor(device, preferences),
             // The admin's device is not one of the member's: every device of theirs hears it.
             deviceId: null,
-            ...(byOther && device >= preferencesV2Protocol ? { changedBy } : {}),
+            ...(byOther && device >= changeAuthorProtocol ? { changedBy } : {}),
           }));
         },
       });
