@@ -362,6 +362,20 @@ function printTable(
   }
 }
 
+/** The catch-up rows for `--catch-up 20000,100000 --catch-up-rounds 2`. */
+async function catchUpRows(
+  counts: string,
+  rounds: string,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const backlogs = counts
+    .split(',')
+    .map(Number)
+    .filter((count) => count > 0);
+  log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
+  return benchCatchUp(backlogs, Math.max(1, Number(rounds)));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -379,23 +393,31 @@ async function main(): Promise<void> {
       // Prints each figure beside the one of this earlier results file.
       compare: { type: 'string' },
       'skip-others': { type: 'boolean', default: false },
-      // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling.
+      // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling;
+      // `--only catch-up`: just the catch-up rows.
       only: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'path') {
-    throw new Error(`--only takes "path" (got "${values.only}")`);
+  if (values.only !== undefined && values.only !== 'path' && values.only !== 'catch-up') {
+    throw new Error(`--only takes "path" or "catch-up" (got "${values.only}")`);
   }
   const onlyPath = values.only === 'path';
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const started = performance.now();
-  log('event path: raw socket.io vs the full companion path…');
-  const rows = await benchEventPath(
-    Number(values.samples),
-    Number(values.burst),
-    Math.max(1, Number(values.rounds)),
-  );
-  if (!onlyPath) {
+  const rows: Row[] = [];
+  if (values.only === 'catch-up') {
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
+  } else {
+    log('event path: raw socket.io vs the full companion path…');
+    rows.push(
+      ...(await benchEventPath(
+        Number(values.samples),
+        Number(values.burst),
+        Math.max(1, Number(values.rounds)),
+      )),
+    );
+  }
+  if (!onlyPath && values.only === undefined) {
     // The soak runs before the other benches so its "before" is not their high-water mark.
     for (let run = 1; run <= Math.max(1, Number(values['soak-runs'])); run += 1) {
       log(`soak ${run}: ${Number(values.soak).toLocaleString('en-US')} events…`);
@@ -404,12 +426,7 @@ async function main(): Promise<void> {
         ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
       );
     }
-    const backlogs = values['catch-up']
-      .split(',')
-      .map(Number)
-      .filter((count) => count > 0);
-    log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
-    rows.push(...(await benchCatchUp(backlogs, Math.max(1, Number(values['catch-up-rounds'])))));
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
     log('per-event cost at 1,000 / 10,000 / 100,000 unread…');
     rows.push(...(await benchUnreadCost(Math.max(1, Number(values.rounds)))));
     log('headless process: cold start and idle, against a bare client…');

@@ -25,6 +25,7 @@ import { PopupCommands, type PopupCommand } from './popup-commands';
 import { missedCallContent, popupContentOf } from './popup-content';
 import { PopupRecords, type SettledDelivery } from './popup-records';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
+import { SlicedQueue } from './sliced-queue';
 
 export interface DeliveryEngineOptions {
   clock: Clock;
@@ -59,6 +60,9 @@ export interface DeliveryEngineOptions {
 export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
 export type { SettledDelivery } from './popup-records';
+
+/** The longest the policy's steps are carried out in one turn of the event loop. */
+const stepSliceMilliseconds = 8;
 
 /** Why a ringing call seen after its end never pops up. */
 const callEndedReason = 'The call had ended before it could pop up';
@@ -108,6 +112,15 @@ export class DeliveryEngine {
   readonly #notifierHealth: NotifierHealth;
   readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
+  /**
+   * What the coalescing policy said, carried out in its order `stepSliceMilliseconds` at a
+   * time, a turn of the event loop apart: the end of a long catch-up is a step per held event
+   * and a pop-up per ringing call, and must not hold the loop; later steps never overtake.
+   */
+  readonly #steps = new SlicedQueue<CoalescingStep<Delivery>>(
+    (step) => this.#carryOutStep(step),
+    stepSliceMilliseconds,
+  );
   #stopped = false;
 
   constructor(options: DeliveryEngineOptions) {
@@ -231,7 +244,7 @@ export class DeliveryEngine {
             : missedCallContent(this.#describer, ringing),
         );
       }
-      this.#carryOut(
+      this.#steps.push(
         this.#policy.coalesce({ event, popUp, inApp, quietReason }, this.#clock.now()),
       );
     });
@@ -254,7 +267,7 @@ export class DeliveryEngine {
 
   /** Pops the held backlog's pop-ups, as the coalescing policy groups them. */
   endCatchUp(): void {
-    this.#carryOut(this.#policy.endCatchUp(this.#clock.now()));
+    this.#steps.push(this.#policy.endCatchUp(this.#clock.now()));
   }
 
   /**
@@ -293,7 +306,8 @@ export class DeliveryEngine {
    */
   async flush(): Promise<void> {
     this.#clearTimers();
-    this.#carryOut(this.#policy.drain(this.#clock.now()));
+    this.#steps.push(this.#policy.drain(this.#clock.now()));
+    this.#steps.runAll();
     await this.#board.settled();
   }
 
@@ -303,35 +317,34 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.#stopped = true;
+    this.#steps.stop();
     this.#notifierHealth.stop();
     this.#commands.stop();
     this.#clearTimers();
     this.#policy.closeWindows();
   }
 
-  /** Does what the coalescing policy said, in its order (after the commit: outside any batch). */
-  #carryOut(steps: readonly CoalescingStep<Delivery>[]): void {
-    for (const step of steps) {
-      switch (step.step) {
-        case 'release':
-          // Its in-app item was written with its event (`deliver`).
-          break;
-        case 'withdraw':
-          // Stopped ringing in the same backlog: its item already says how (`deliver`).
-          if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
-          else this.#records.settle([step.call.id], null);
-          break;
-        case 'show':
-        case 'update':
-          this.#paint(step.step, step.key, step.events, step.summary);
-          break;
-        case 'wake':
-          this.#wake(step.key, step.afterMilliseconds);
-          break;
-        case 'forget':
-          this.#board.forget(step.key);
-          break;
-      }
+  /** One step of the coalescing policy (after the commit: outside any batch). */
+  #carryOutStep(step: CoalescingStep<Delivery>): void {
+    switch (step.step) {
+      case 'release':
+        // Its in-app item was written with its event (`deliver`).
+        break;
+      case 'withdraw':
+        // Stopped ringing in the same backlog: its item already says how (`deliver`).
+        if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
+        else this.#records.settle([step.call.id], null);
+        break;
+      case 'show':
+      case 'update':
+        this.#paint(step.step, step.key, step.events, step.summary);
+        break;
+      case 'wake':
+        this.#wake(step.key, step.afterMilliseconds);
+        break;
+      case 'forget':
+        this.#board.forget(step.key);
+        break;
     }
   }
 
@@ -340,7 +353,7 @@ export class DeliveryEngine {
     if (previous) this.#clock.clearTimeout(previous);
     const timer = this.#clock.setTimeout(() => {
       this.#timers.delete(key);
-      if (!this.#stopped) this.#carryOut(this.#policy.wake(key, this.#clock.now()));
+      if (!this.#stopped) this.#steps.push(this.#policy.wake(key, this.#clock.now()));
     }, afterMilliseconds);
     this.#timers.set(key, timer);
   }

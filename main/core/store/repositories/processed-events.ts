@@ -11,6 +11,18 @@ import type {
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
 import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 
+/** Marks of one large pop-up written per turn of the event loop (~5 ms of SQLite each). */
+export const marksPerTurn = 2_000;
+
+/** One `markNotifiedInTurns` call, written from `next` on. */
+interface MarkJob {
+  readonly ids: readonly string[];
+  next: number;
+  readonly notifiedAt: number;
+  readonly record: string;
+  readonly written: (eventIds: readonly string[] | null) => void;
+}
+
 /** The event as stored (without its outcome, kept in its own column) and the outcome. */
 function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcome | null } {
   if ('outcome' in event && event.outcome !== undefined) {
@@ -57,6 +69,9 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #pendingMarkIds: string[] = [];
   readonly #pendingMarkTimes: number[] = [];
   readonly #pendingMarkPopups: string[] = [];
+  /** Large marks written a slice per turn: see `markNotifiedInTurns`. */
+  readonly #markJobs: MarkJob[] = [];
+  #markTurnScheduled = false;
 
   constructor(db: Database) {
     this.#db = db;
@@ -224,10 +239,69 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     this.#pendingMarkIds.push(eventId);
     this.#pendingMarkTimes.push(notifiedAt);
     this.#pendingMarkPopups.push(record);
-    if (this.#pendingMarkIds.length === 1) queueMicrotask(() => this.flushMarks());
+    if (this.#pendingMarkIds.length === 1) queueMicrotask(() => this.#flushHeldMarks());
+  }
+
+  markNotifiedInTurns(
+    eventIds: readonly string[],
+    notifiedAt: number,
+    popup: PopupRecord,
+    written: (eventIds: readonly string[] | null) => void,
+  ): void {
+    const record = JSON.stringify(popup);
+    if (this.#db.inTransaction) {
+      this.#markMany.run(notifiedAt, record, JSON.stringify(eventIds));
+      written(eventIds);
+      return;
+    }
+    this.#markJobs.push({ ids: eventIds, next: 0, notifiedAt, record, written });
+    this.#scheduleMarkTurn();
+  }
+
+  get writingMarks(): boolean {
+    return this.#markJobs.length > 0;
+  }
+
+  #scheduleMarkTurn(): void {
+    if (this.#markTurnScheduled || this.#markJobs.length === 0) return;
+    this.#markTurnScheduled = true;
+    setImmediate(() => {
+      this.#markTurnScheduled = false;
+      const job = this.#markJobs[0];
+      if (!job) return;
+      if (!this.#db.open) {
+        this.#dropMarkJobs();
+        return;
+      }
+      const slice = job.ids.slice(job.next, job.next + marksPerTurn);
+      try {
+        this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
+      } catch {
+        // As `flushMarks`: the rest of this pop-up's marks are dropped, raised again at the
+        // next start; the caller hears null.
+        this.#markJobs.shift();
+        job.written(null);
+        this.#scheduleMarkTurn();
+        return;
+      }
+      job.next += slice.length;
+      if (job.next >= job.ids.length) this.#markJobs.shift();
+      job.written(slice);
+      this.#scheduleMarkTurn();
+    });
+  }
+
+  #dropMarkJobs(): void {
+    for (const job of this.#markJobs.splice(0)) job.written(null);
   }
 
   flushMarks(): boolean {
+    const jobs = this.#markJobs.length === 0 || this.#flushMarkJobs();
+    return this.#flushHeldMarks() && jobs;
+  }
+
+  /** The marks `markNotified` holds (not the slices of `markNotifiedInTurns`). */
+  #flushHeldMarks(): boolean {
     if (this.#pendingMarkIds.length === 0) return true;
     if (!this.#db.open) return false;
     const ids = this.#pendingMarkIds.splice(0);
@@ -242,6 +316,27 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       // event transaction loudly; the caller that needs to know reads the answer.
       return false;
     }
+  }
+
+  /** Every slice `markNotifiedInTurns` still holds, at once (before a pop-up, a read, close). */
+  #flushMarkJobs(): boolean {
+    if (!this.#db.open) {
+      this.#dropMarkJobs();
+      return false;
+    }
+    const jobs = this.#markJobs.splice(0);
+    try {
+      this.#db.transaction(() => {
+        for (const job of jobs) {
+          this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(job.ids.slice(job.next)));
+        }
+      })();
+    } catch {
+      for (const job of jobs) job.written(null);
+      return false;
+    }
+    for (const job of jobs) job.written(job.ids.slice(job.next));
+    return true;
   }
 
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }> {
