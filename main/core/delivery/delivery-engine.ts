@@ -9,7 +9,7 @@ import {
 import type { BatchRunner } from '../event-batch';
 import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CallLife } from './call-life';
+import { CallLife, withdrawn } from './call-life';
 import {
   callPopupKey,
   CoalescingPolicy,
@@ -61,11 +61,9 @@ export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
 export type { SettledDelivery } from './popup-records';
 
-/** The longest the policy's steps are carried out in one turn of the event loop. */
+/** Per turn of the event loop: the longest steps are carried out, the held deliveries released. */
 const stepSliceMilliseconds = 8;
-
-/** Why a ringing call seen after its end never pops up. */
-const callEndedReason = 'The call had ended before it could pop up';
+const backlogSlice = 2_000;
 
 interface Delivery extends Coalescable {
   inApp: boolean;
@@ -112,11 +110,7 @@ export class DeliveryEngine {
   readonly #notifierHealth: NotifierHealth;
   readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
-  /**
-   * What the coalescing policy said, carried out in its order `stepSliceMilliseconds` at a
-   * time, a turn of the event loop apart: the end of a long catch-up is a step per held event
-   * and a pop-up per ringing call, and must not hold the loop; later steps never overtake.
-   */
+  /** The policy's steps in order, a slice per turn: a long catch-up's end must not hold the loop. */
   readonly #steps = new SlicedQueue<CoalescingStep<Delivery>>(
     (step) => this.#carryOutStep(step),
     stepSliceMilliseconds,
@@ -265,9 +259,16 @@ export class DeliveryEngine {
     this.#policy.beginCatchUp();
   }
 
-  /** Pops the held backlog's pop-ups, as the coalescing policy groups them. */
+  /** Pops the held backlog's pop-ups as the policy groups them, released a slice per turn. */
   endCatchUp(): void {
-    this.#steps.push(this.#policy.endCatchUp(this.#clock.now()));
+    if (this.#policy.finishCatchUp()) this.#releaseBacklog();
+  }
+
+  #releaseBacklog(): void {
+    if (this.#stopped) return;
+    const { steps, more } = this.#policy.releaseSome(this.#clock.now(), backlogSlice);
+    this.#steps.push(steps);
+    if (more) setImmediate(() => this.#releaseBacklog());
   }
 
   /**
@@ -405,8 +406,4 @@ export class DeliveryEngine {
     // Where the desktop does not announce its do-not-disturb, it is read again for the next one.
     void this.#notifier.systemDoNotDisturb.current();
   }
-}
-
-function withdrawn(): PopupRecord {
-  return { status: 'withdrawn', reason: callEndedReason };
 }

@@ -49,7 +49,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('marks of one large pop-up, written in turns (the end of a long catch-up)', () => {
   it('writes a slice per turn of the event loop, each heard once on disk, in order', async () => {
-    const count = marksPerTurn * 2 + 10;
+    const count = marksPerTurn * 8 + 10;
     const { store, ids } = storeWithBacklog(count);
     const other = openStore(store.path);
     defer(() => other.close());
@@ -68,7 +68,8 @@ describe('marks of one large pop-up, written in turns (the end of a long catch-u
     expect(heard.map((slice) => slice.length)).toEqual([marksPerTurn]);
     expect(other.events.pendingNotifications()).toHaveLength(count - marksPerTurn);
     while (store.events.writingMarks) await turn();
-    expect(heard.map((slice) => slice.length)).toEqual([marksPerTurn, marksPerTurn, 10]);
+    // Later turns write what fits a few milliseconds at the pace measured: more than one turn.
+    expect(heard.length).toBeGreaterThan(2);
     expect(heard.flat()).toEqual(ids);
     expect(other.events.pendingNotifications()).toEqual([]);
     expect(store.events.get('event-1')?.popup).toEqual(shown);

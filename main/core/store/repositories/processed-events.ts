@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
   AlertEvent,
@@ -11,8 +12,13 @@ import type {
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
 import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 
-/** Marks of one large pop-up written per turn of the event loop (~5 ms of SQLite each). */
-export const marksPerTurn = 2_000;
+/**
+ * Marks of one large pop-up written in the first turn of the event loop; later turns write as
+ * many as fit `markTurnMilliseconds` at the pace the last turn measured (a row costs 3 µs on a
+ * quiet machine, ten times that on a busy one).
+ */
+export const marksPerTurn = 500;
+const markTurnMilliseconds = 8;
 
 /** One `markNotifiedInTurns` call, written from `next` on. */
 interface MarkJob {
@@ -72,6 +78,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   /** Large marks written a slice per turn: see `markNotifiedInTurns`. */
   readonly #markJobs: MarkJob[] = [];
   #markTurnScheduled = false;
+  #marksThisTurn = marksPerTurn;
 
   constructor(db: Database) {
     this.#db = db;
@@ -273,9 +280,13 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
         this.#dropMarkJobs();
         return;
       }
-      const slice = job.ids.slice(job.next, job.next + marksPerTurn);
+      const slice = job.ids.slice(job.next, job.next + this.#marksThisTurn);
+      const started = performance.now();
       try {
         this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
+        const took = Math.max(0.1, performance.now() - started);
+        const fit = Math.round((slice.length * markTurnMilliseconds) / took);
+        this.#marksThisTurn = Math.min(20_000, Math.max(50, fit));
       } catch {
         // As `flushMarks`: the rest of this pop-up's marks are dropped, raised again at the
         // next start; the caller hears null.
