@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { ServiceConnection } from '../main/core/connection';
+import { maximumBatchSize } from '../main/core/event-batch';
 import { createSystemClock } from '../main/core/ports';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -89,7 +90,7 @@ export async function benchCatchUp(counts: readonly number[], rounds: number): P
         name: `catch-up ${label}: longest event-loop block during the replay`,
         value: round(median(blocks), 1),
         unit: 'ms',
-        detail: `one batch of up to 500 events, one transaction; ${spread(blocks)}`,
+        detail: `one batch of up to ${maximumBatchSize} events, one transaction; ${spread(blocks)}`,
       },
       {
         name: `catch-up ${label}: peak resident memory growth`,
