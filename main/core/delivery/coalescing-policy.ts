@@ -108,6 +108,9 @@ interface Ending<D> {
   next: number;
   readonly groups: Map<string, D[]>;
   readonly missedByLine: Map<string, D[]>;
+  /** Once every held delivery is released: the groups' pop-ups, added a slice at a time. */
+  adding: Iterator<[string, D[]]> | null;
+  readonly added: Set<string>;
 }
 
 function gather<D>(into: Map<string, D[]>, key: string, delivery: D): void {
@@ -208,13 +211,20 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     if (this.#catchUpDepth === 0) return false;
     this.#catchUpDepth--;
     if (this.#catchUpDepth > 0) return false;
-    this.#ending ??= { next: 0, groups: new Map(), missedByLine: new Map() };
+    this.#ending ??= {
+      next: 0,
+      groups: new Map(),
+      missedByLine: new Map(),
+      adding: null,
+      added: new Set(),
+    };
     return true;
   }
 
   /**
    * Releases at most `count` more of the held backlog; `more` while some are left. A catch-up
-   * begun meanwhile pauses it (its own end resumes it). The last slice adds each group's pop-up.
+   * begun meanwhile pauses it (its own end resumes it). Then each group's pop-up is added, as
+   * many groups a slice as hold `count` deliveries.
    */
   releaseSome(now: number, count: number): { steps: CoalescingStep<D>[]; more: boolean } {
     const ending = this.#ending;
@@ -230,10 +240,18 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
         continue;
       }
       steps.push({ step: 'release', delivery });
-      if (delivery.popUp) gather(ending.groups, popupKey(event), delivery);
+      if (!delivery.popUp) continue;
+      const key = popupKey(event);
+      // Its group's pop-up was added in an earlier slice: it joins it as a live alert would.
+      if (ending.added.has(key)) this.#add(key, [event], null, now, steps);
+      else gather(ending.groups, key, delivery);
     }
     if (ending.next < this.#held.length) return { steps, more: true };
-    for (const [key, deliveries] of ending.groups) {
+    ending.adding ??= ending.groups.entries();
+    let budget = count;
+    for (let entry = ending.adding.next(); !entry.done; entry = ending.adding.next()) {
+      const [key, deliveries] = entry.value;
+      ending.added.add(key);
       const events: AlertEvent[] = [];
       for (const delivery of deliveries) {
         const { event } = delivery;
@@ -244,6 +262,8 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
         } else events.push(event);
       }
       this.#add(key, events, null, now, steps);
+      budget -= deliveries.length;
+      if (budget <= 0) return { steps, more: true };
     }
     for (const [key, deliveries] of ending.missedByLine) {
       this.#add(

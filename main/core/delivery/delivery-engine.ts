@@ -7,7 +7,7 @@ import {
   type PopupRecord,
 } from '../../../common';
 import type { BatchRunner } from '../event-batch';
-import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
+import type { Clock, Logger, NotifierPort, Observable, PopupContent, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
 import { CallLife, withdrawn } from './call-life';
 import {
@@ -65,6 +65,10 @@ export type { SettledDelivery } from './popup-records';
 const stepSliceMilliseconds = 8;
 const backlogSlice = 2_000;
 
+/** The policy's steps, and a ringing pop-up to stop (closed, or replaced by these words). */
+type EngineStep =
+  CoalescingStep<Delivery> | { step: 'stopCall'; key: string; content: PopupContent | null };
+
 interface Delivery extends Coalescable {
   inApp: boolean;
   quietReason: string | null;
@@ -111,7 +115,7 @@ export class DeliveryEngine {
   readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
   /** The policy's steps in order, a slice per turn: a long catch-up's end must not hold the loop. */
-  readonly #steps = new SlicedQueue<CoalescingStep<Delivery>>(
+  readonly #steps = new SlicedQueue<EngineStep>(
     (step) => this.#carryOutStep(step),
     stepSliceMilliseconds,
   );
@@ -230,13 +234,12 @@ export class DeliveryEngine {
         this.#records.settle([event.id], over && wanted && !heldBySystem ? withdrawn() : held);
       if (standing.kind === 'stopped' && event.kind === 'call') {
         const [ringing] = standing.ringing;
-        const stopKey = callPopupKey(event.callId);
-        this.#board.stop(
-          stopKey,
+        // Queued behind the steps before it: its ringing pop-up's show may still wait there.
+        const content =
           event.state === 'answered' || !ringing
             ? null
-            : missedCallContent(this.#describer, ringing),
-        );
+            : missedCallContent(this.#describer, ringing);
+        this.#steps.push([{ step: 'stopCall', key: callPopupKey(event.callId), content }]);
       }
       this.#steps.push(
         this.#policy.coalesce({ event, popUp, inApp, quietReason }, this.#clock.now()),
@@ -326,8 +329,11 @@ export class DeliveryEngine {
   }
 
   /** One step of the coalescing policy (after the commit: outside any batch). */
-  #carryOutStep(step: CoalescingStep<Delivery>): void {
+  #carryOutStep(step: EngineStep): void {
     switch (step.step) {
+      case 'stopCall':
+        this.#board.stop(step.key, step.content);
+        break;
       case 'release':
         // Its in-app item was written with its event (`deliver`).
         break;
