@@ -7,15 +7,10 @@ import {
   type PopupRecord,
 } from '../../../common';
 import type { BatchRunner } from '../event-batch';
-import type { Clock, Logger, NotifierPort, Observable, PopupContent, TimerHandle } from '../ports';
+import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
 import { CallLife, withdrawn } from './call-life';
-import {
-  callPopupKey,
-  CoalescingPolicy,
-  type Coalescable,
-  type CoalescingStep,
-} from './coalescing-policy';
+import { callPopupKey, CoalescingPolicy } from './coalescing-policy';
 import type { EventDescriber } from './describe';
 import { withFallback } from './describe-fallback';
 import { InAppList } from './in-app-list';
@@ -26,6 +21,12 @@ import { missedCallContent, popupContentOf } from './popup-content';
 import { PopupRecords, type SettledDelivery } from './popup-records';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
 import { SlicedQueue } from './sliced-queue';
+import {
+  backlogSlice,
+  stepSliceMilliseconds,
+  type Delivery,
+  type EngineStep,
+} from './engine-steps';
 
 export interface DeliveryEngineOptions {
   clock: Clock;
@@ -60,19 +61,6 @@ export interface DeliveryEngineOptions {
 export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
 export type { SettledDelivery } from './popup-records';
-
-/** Per turn of the event loop: the longest steps are carried out, the held deliveries released. */
-const stepSliceMilliseconds = 8;
-const backlogSlice = 2_000;
-
-/** The policy's steps, and a ringing pop-up to stop (closed, or replaced by these words). */
-type EngineStep =
-  CoalescingStep<Delivery> | { step: 'stopCall'; key: string; content: PopupContent | null };
-
-interface Delivery extends Coalescable {
-  inApp: boolean;
-  quietReason: string | null;
-}
 
 /**
  * Delivers decided events to people: desktop pop-ups through the notifier port and the in-app
