@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { io } from 'socket.io-client';
 import { ServiceConnection } from '../main/core/connection';
 import { createSystemClock } from '../main/core/ports';
@@ -14,6 +12,7 @@ import { compareWith, readBaseline, type Baseline } from './compare';
 import { median, percentile, type Row } from './figures';
 import { fullPath, quietLogger, streamEvent, userId } from './full-path';
 import { benchHeadlessProcess } from './headless-process';
+import { benchSoak } from './soak';
 import { benchUnreadCost } from './unread-cost';
 import { startProtocolServer, type ProtocolServer } from '../test/support/protocol-server';
 
@@ -27,13 +26,6 @@ import { startProtocolServer, type ProtocolServer } from '../test/support/protoc
  */
 
 const benchFolder = fileURLToPath(new URL('./', import.meta.url));
-/** Gives this run a `gc()` without a command-line flag, so memory is read after a collection. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  return () => gc?.();
-}
-const collect = collector();
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
@@ -244,64 +236,6 @@ async function eventPathRound(
   }
 }
 
-/** A million events through the pipeline (no socket), resident memory before and after. */
-async function benchSoak(events: number): Promise<Row[]> {
-  const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-soak-'));
-  try {
-    const path = fullPath(folder, () => undefined);
-    await path.delivery.start();
-    const warmUp = Math.min(50_000, Math.floor(events / 10));
-    // Fed in chunks of 1,000, each in one event transaction (as a socket burst is): the soak is
-    // about memory over a million events, not the per-event commit cost measured above.
-    const feed = async (from: number, to: number) => {
-      for (let chunk = from; chunk < to; chunk += 1_000) {
-        path.batches.run(() => {
-          for (let index = chunk; index < Math.min(to, chunk + 1_000); index += 1) {
-            path.pipeline.process({ ...streamEvent(index), seq: index + 1, userId });
-          }
-        });
-        // Let pop-up hand-offs (promises) and coalescing timers run between chunks.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
-    await feed(0, warmUp);
-    collect();
-    const before = process.memoryUsage().rss;
-    const heapBefore = process.memoryUsage().heapUsed;
-    const started = performance.now();
-    await feed(warmUp, events);
-    const elapsed = performance.now() - started;
-    await path.delivery.flush();
-    collect();
-    const after = process.memoryUsage().rss;
-    const heapAfter = process.memoryUsage().heapUsed;
-    path.delivery.stop();
-    const decided = path.pipeline.counters.decided;
-    path.store.close();
-    const growth = (after - before) / (1024 * 1024);
-    return [
-      {
-        name: `soak: ${events.toLocaleString('en-US')} events through the full path`,
-        value: Math.round((events - warmUp) / (elapsed / 1000)),
-        unit: 'events/s',
-        detail: `${decided.toLocaleString('en-US')} decided, ${path.notifier.shown} pop-ups (coalesced), ${round(elapsed / 1000, 1)} s`,
-      },
-      { name: 'soak: resident memory before', value: round(before / 1048576, 1), unit: 'MB' },
-      { name: 'soak: resident memory after', value: round(after / 1048576, 1), unit: 'MB' },
-      {
-        name: 'soak: resident memory growth',
-        value: round(growth, 1),
-        unit: 'MB',
-        detail: `after a ${warmUp.toLocaleString('en-US')}-event warm-up; JS heap ${round(heapBefore / 1048576, 1)} → ${round(heapAfter / 1048576, 1)} MB`,
-        target: '< 10 MB',
-        met: growth < 10,
-      },
-    ];
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 /** bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts: every exported `bench…` function. */
 async function otherBenches(log: (line: string) => void): Promise<Row[]> {
   const rows: Row[] = [];
@@ -362,6 +296,33 @@ function printTable(
   }
 }
 
+/** `--soak 1000000 --soak-runs 3`: each run's rows, named by run after the first. */
+async function soakRows(events: string, runs: string, log: (line: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let run = 1; run <= Math.max(1, Number(runs)); run += 1) {
+    log(`soak ${run}: ${Number(events).toLocaleString('en-US')} events…`);
+    const soak = await benchSoak(Number(events));
+    rows.push(
+      ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
+    );
+  }
+  return rows;
+}
+
+/** The catch-up rows for `--catch-up 20000,100000 --catch-up-rounds 2`. */
+async function catchUpRows(
+  counts: string,
+  rounds: string,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const backlogs = counts
+    .split(',')
+    .map(Number)
+    .filter((count) => count > 0);
+  log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
+  return benchCatchUp(backlogs, Math.max(1, Number(rounds)));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -379,37 +340,37 @@ async function main(): Promise<void> {
       // Prints each figure beside the one of this earlier results file.
       compare: { type: 'string' },
       'skip-others': { type: 'boolean', default: false },
-      // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling.
+      // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling;
+      // `--only catch-up` / `--only soak`: just those rows.
       only: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'path') {
-    throw new Error(`--only takes "path" (got "${values.only}")`);
+  const parts = ['path', 'catch-up', 'soak'];
+  if (values.only !== undefined && !parts.includes(values.only)) {
+    throw new Error(`--only takes ${parts.join(', ')} (got "${values.only}")`);
   }
   const onlyPath = values.only === 'path';
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const started = performance.now();
-  log('event path: raw socket.io vs the full companion path…');
-  const rows = await benchEventPath(
-    Number(values.samples),
-    Number(values.burst),
-    Math.max(1, Number(values.rounds)),
-  );
-  if (!onlyPath) {
+  const rows: Row[] = [];
+  if (values.only === 'catch-up') {
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
+  } else if (values.only === 'soak') {
+    rows.push(...(await soakRows(values.soak, values['soak-runs'], log)));
+  } else {
+    log('event path: raw socket.io vs the full companion path…');
+    rows.push(
+      ...(await benchEventPath(
+        Number(values.samples),
+        Number(values.burst),
+        Math.max(1, Number(values.rounds)),
+      )),
+    );
+  }
+  if (!onlyPath && values.only === undefined) {
     // The soak runs before the other benches so its "before" is not their high-water mark.
-    for (let run = 1; run <= Math.max(1, Number(values['soak-runs'])); run += 1) {
-      log(`soak ${run}: ${Number(values.soak).toLocaleString('en-US')} events…`);
-      const soak = await benchSoak(Number(values.soak));
-      rows.push(
-        ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
-      );
-    }
-    const backlogs = values['catch-up']
-      .split(',')
-      .map(Number)
-      .filter((count) => count > 0);
-    log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
-    rows.push(...(await benchCatchUp(backlogs, Math.max(1, Number(values['catch-up-rounds'])))));
+    rows.push(...(await soakRows(values.soak, values['soak-runs'], log)));
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
     log('per-event cost at 1,000 / 10,000 / 100,000 unread…');
     rows.push(...(await benchUnreadCost(Math.max(1, Number(values.rounds)))));
     log('headless process: cold start and idle, against a bare client…');

@@ -14,6 +14,7 @@ import type { ChangedBy, Profile, TestNotificationResult } from './service-api';
 import type { Team } from './team-api';
 import type {
   ActivityItem,
+  CatchUpProgress,
   ConnectionState,
   HealthNotice,
   InAppNotification,
@@ -224,6 +225,8 @@ export interface MainEvents {
   healthChanged: HealthNotice[];
   /** Open a section, or one item (a notification click). */
   navigate: { section: Section; itemId: string | null };
+  /** How far a catch-up after a reconnect has come (a few times a second at most); null when none runs. */
+  catchUpChanged: CatchUpProgress | null;
 }
 
 export const mainEventChannels: { [Name in keyof MainEvents]: string } = {
@@ -234,6 +237,7 @@ export const mainEventChannels: { [Name in keyof MainEvents]: string } = {
   notificationsChanged: 'event:notifications-changed',
   healthChanged: 'event:health-changed',
   navigate: 'event:navigate',
+  catchUpChanged: 'event:catch-up-changed',
 };
 
 export type InvokeCalls = typeof invokeCalls;

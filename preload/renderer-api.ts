@@ -31,5 +31,6 @@ export function createRendererApi(ipc: TypedIpcRenderer) {
     onNotificationsChanged: (listener) => ipc.subscribe('notificationsChanged', listener),
     onHealthChanged: (listener) => ipc.subscribe('healthChanged', listener),
     onNavigate: (listener) => ipc.subscribe('navigate', listener),
+    onCatchUpChanged: (listener) => ipc.subscribe('catchUpChanged', listener),
   } satisfies RendererApi;
 }

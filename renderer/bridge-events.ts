@@ -18,6 +18,7 @@ export function connectBridgeEvents(bridge: RendererApi): () => void {
     ),
     bridge.onSyncChanged((sync) => useSessionStore.getState().setSync(sync)),
     bridge.onHealthChanged((health) => useSessionStore.getState().setHealth(health)),
+    bridge.onCatchUpChanged((progress) => useSessionStore.getState().setCatchUp(progress)),
     bridge.onNavigate(({ section, itemId }) =>
       useRouteStore.getState().go({ page: pageOfSection(section), itemId }),
     ),

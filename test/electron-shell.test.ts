@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { invokeCalls, mainEventChannels, rendererMessages } from '../common';
+import { describeCatchUp, invokeCalls, mainEventChannels, rendererMessages } from '../common';
+import { CatchUpTracker, progressIntervalMilliseconds } from '../main/core/catch-up-progress';
 import { createRecordingLogger } from './support/recording-logger';
 import { FakeCompanion } from '../main/electron/fake-companion.test-support';
 import { createTypedIpcMain } from '../main/electron/ipc-main';
@@ -247,6 +248,38 @@ describe('the shell composition root', () => {
         mainEventChannels.notificationsChanged,
       ]),
     );
+    await running.stop();
+  });
+
+  it('carries a catch-up’s progress to the window, a few times a second at most, then null', async () => {
+    const { running, companion, clock } = await startShell();
+    running.settingsWindow.show();
+    const window = BrowserWindow.instances[0];
+    if (!window) throw new Error('no window');
+    ipcMain.emit(rendererMessages.ready.channel, ipcEventFrom(window.webContents));
+    // The core's tracker, as the session wires it to `companion.catchUp`.
+    const tracker = new CatchUpTracker(clock);
+    tracker.progress.subscribe((progress) => companion.catchUp.set(progress));
+    const sent = () =>
+      window.webContents.sent
+        .filter((entry) => entry.channel === mainEventChannels.catchUpChanged)
+        .map((entry) => entry.args[0]);
+    tracker.begin(0);
+    tracker.expect(100_000);
+    // A thousand batches within one interval: no more than the first figure goes out.
+    for (let batch = 0; batch < 1_000; batch += 1) tracker.counted(40);
+    expect(sent()).toEqual([{ done: 0, total: 100_000 }]);
+    clock.advance(progressIntervalMilliseconds);
+    tracker.counted(0);
+    expect(sent()).toEqual([
+      { done: 0, total: 100_000 },
+      { done: 40_000, total: 100_000 },
+    ]);
+    expect(describeCatchUp({ done: 40_000, total: 100_000 })).toBe(
+      'Catching up: 40,000 of 100,000',
+    );
+    tracker.end();
+    expect(sent().at(-1)).toBeNull();
     await running.stop();
   });
 

@@ -131,6 +131,7 @@ export async function bridgePage(
       if (value) send('preferencesChanged', value);
     }),
     companion.health.subscribe((value) => send('healthChanged', value)),
+    companion.catchUp.subscribe((value) => send('catchUpChanged', value)),
     companion.unread.subscribe((unread) => send('notificationsChanged', { unread })),
     companion.onDecision((item) => send('activityAdded', item)),
     companion.onActivityUpdated((item) => send('activityAdded', item)),

@@ -39,7 +39,8 @@ import type { Store } from './store/repositories';
  * 4. One pop-up in flight. Pop-ups reach the notifier one at a time, in order, from every batch
  *    and from outside any: the next only a turn of the event loop after the previous one settled
  *    (delivery records its result as that settles) and after held marks were written
- *    (`events.flushMarks()`). A kill therefore leaves at most one pop-up shown but not marked;
+ *    (`events.flushMarks()`; a pop-up standing for thousands of events has its marks written a
+ *    slice per turn, `events.markNotifiedInTurns`, and the next waits for the last slice). A kill therefore leaves at most one pop-up shown but not marked;
  *    the next start raises it again (`pendingNotifications`). A `replace` or `close` (a call
  *    answered, missed, a group grown) follows the same rules as `show`: raised inside a batch it
  *    waits for the commit (never for a batch that rolled back), and it takes its place in the same
@@ -71,8 +72,8 @@ import type { Store } from './store/repositories';
  * Batches run synchronously (better-sqlite3 is synchronous), so two never interleave.
  */
 
-/** Most messages in one batch: a replay of thousands is several batches, one commit each. */
-export const maximumBatchSize = 500;
+/** Most messages in one batch (a replay: many, one commit each): 200 keeps one near 10–30 ms. */
+export const maximumBatchSize = 200;
 
 /**
  * What runs a unit of work as one batch (rules 1–3) and defers work to its commit (rule 6):
@@ -114,7 +115,7 @@ export function rethrowWriteFailure(error: unknown): void {
 
 /** What a batch needs from the store. */
 export type BatchStore = Pick<Store, 'eventTransaction'> & {
-  readonly events: Pick<Store['events'], 'flushMarks'>;
+  readonly events: Pick<Store['events'], 'flushMarks' | 'writingMarks'>;
 };
 
 export interface EventBatchesOptions {
@@ -248,12 +249,19 @@ export class EventBatches implements BatchRunner {
 
   /** Rule 4: one pop-up in flight; the next after a turn and after the marks are written. */
   #releaseNext(): void {
-    const popup = this.#waiting.shift();
-    if (!popup) {
+    if (this.#waiting.length === 0) {
       this.#releasing = false;
       return;
     }
     this.#releasing = true;
+    if (this.#store.events.writingMarks) {
+      // A large pop-up's marks are written a slice per turn (`markNotifiedInTurns`): wait for
+      // them a turn at a time rather than write the rest at once and hold the loop.
+      setImmediate(() => this.#releaseNext());
+      return;
+    }
+    const popup = this.#waiting.shift();
+    if (!popup) return;
     this.#store.events.flushMarks();
     let shown: Promise<PopupResult>;
     try {

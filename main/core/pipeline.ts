@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   decide,
   reportDeliveries,
@@ -70,8 +71,12 @@ export interface PipelineCounters {
 
 type Incoming = ServiceEvent | PushedEvent | AlertEvent;
 
-/** Decisions told per turn of the event loop (each read back and described: ~20 µs). */
-const announceChunk = 250;
+/**
+ * The longest decisions are told in one turn of the event loop (each is read back and
+ * described: 20 µs on a quiet machine, several times that on a busy one, so a time and not a
+ * count).
+ */
+const announceSliceMilliseconds = 8;
 
 function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
   return 'seq' in event && typeof event.seq === 'number';
@@ -114,7 +119,7 @@ export class EventPipeline {
   /**
    * Settled decisions not told yet, in order. The end of a catch-up settles a whole backlog at
    * once (one summary pop-up for thousands of events): each is read back and described, so they
-   * are told `announceChunk` at a time, a turn of the event loop apart, never holding it longer
+   * are told `announceSliceMilliseconds` at a time, a turn of the event loop apart, never holding it longer
    * than a few milliseconds.
    */
   readonly #toAnnounce: string[] = [];
@@ -220,9 +225,11 @@ export class EventPipeline {
 
   #announceSome(): void {
     if (this.#announceScheduled) return;
-    const end = Math.min(this.#toAnnounce.length, this.#announceHead + announceChunk);
-    for (; this.#announceHead < end; this.#announceHead += 1) {
+    const until = performance.now() + announceSliceMilliseconds;
+    while (this.#announceHead < this.#toAnnounce.length) {
       this.#announce(this.#toAnnounce[this.#announceHead] ?? '', this.#decided);
+      this.#announceHead += 1;
+      if (this.#announceHead % 16 === 0 && performance.now() > until) break;
     }
     if (this.#announceHead < this.#toAnnounce.length) {
       this.#announceScheduled = true;

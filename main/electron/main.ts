@@ -296,6 +296,8 @@ function forwardEvents(companion: Companion, ipc: TypedIpcMain): Array<() => voi
     companion.health.subscribe((notices) => ipc.send('healthChanged', notices)),
     companion.unread.subscribe((unread) => ipc.send('notificationsChanged', { unread })),
     companion.onDecision((item) => ipc.send('activityAdded', item)),
+    // Already at most every 250 ms (main/core/catch-up-progress.ts).
+    companion.catchUp.subscribe((progress) => ipc.send('catchUpChanged', progress)),
     // The same row again (the service reported on a local alert): the window replaces it.
     companion.onActivityUpdated((item) => ipc.send('activityAdded', item)),
   ];

@@ -5,6 +5,7 @@ import {
   doNotDisturbChosenLabel,
 } from '../../common/mute-durations';
 import { activeUntil, quietWindowEnd } from '../../common/policy/gates';
+import { describeCatchUp } from '../../common/status';
 import { windowContext } from '../effective';
 import { controlLock } from '../effective';
 import { LockNote } from './controls';
@@ -151,13 +152,15 @@ function MutedLines({ now, timeZone }: { now: number; timeZone: string }) {
 }
 
 /**
- * The status at a glance, on every page: the connection, the sync, do-not-disturb (set and end
- * it here, with the tray's durations), quiet hours when they hold alerts back, muted lines.
+ * The status at a glance, on every page: the connection, the sync, a catch-up's progress while
+ * it runs ("Catching up: 40,000 of 100,000"), do-not-disturb (set and end it here, with the
+ * tray's durations), quiet hours when they hold alerts back, muted lines.
  */
 export function StatusHeader() {
   const sync = useSessionStore((state) => state.sync);
   const connection = useSessionStore((state) => state.connection);
   const health = useSessionStore((state) => state.health);
+  const catchUp = useSessionStore((state) => state.catchUp);
   const profile = useSessionStore((state) => state.profile);
   const snapshot = usePreferencesStore((state) => state.snapshot);
   const go = useRouteStore((state) => state.go);
@@ -192,6 +195,13 @@ export function StatusHeader() {
             </button>
           ) : null}
         </li>
+        {catchUp ? (
+          <li className="status-item catch-up-status">
+            <span role="status" aria-live="off" data-testid="catch-up-status">
+              {describeCatchUp(catchUp)}
+            </span>
+          </li>
+        ) : null}
         {snapshot ? <DoNotDisturbControl now={now} timeZone={timeZone} /> : null}
         {quietEnd ? (
           <li className="status-item is-warning">

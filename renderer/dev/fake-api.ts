@@ -100,6 +100,7 @@ export function createFakeApi(
     notificationsChanged: new Set(),
     healthChanged: new Set(),
     navigate: new Set(),
+    catchUpChanged: new Set(),
   };
   function emit<Name extends keyof MainEvents>(name: Name, payload: MainEvents[Name]) {
     for (const listener of listeners[name]) listener(payload);
@@ -320,6 +321,7 @@ export function createFakeApi(
     onNotificationsChanged: subscribe('notificationsChanged'),
     onHealthChanged: subscribe('healthChanged'),
     onNavigate: subscribe('navigate'),
+    onCatchUpChanged: subscribe('catchUpChanged'),
   };
   return api;
 }

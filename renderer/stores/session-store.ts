@@ -1,22 +1,30 @@
 import { create } from 'zustand';
 import type { SessionSnapshot } from '../../common/ipc-contract';
 import type { Profile } from '../../common/service-api';
-import type { ConnectionState, HealthNotice, SyncStatus } from '../../common/status';
+import type {
+  CatchUpProgress,
+  ConnectionState,
+  HealthNotice,
+  SyncStatus,
+} from '../../common/status';
 import { api, call } from '../api';
 import { useNotificationsStore } from './notifications-store';
 
-/** Who is signed in, the connection, the sync status and health notices. */
+/** Who is signed in, the connection, the sync status, health notices and a catch-up's progress. */
 export interface SessionState {
   profile: Profile | null;
   connection: ConnectionState;
   sync: SyncStatus;
   health: HealthNotice[];
+  /** A catch-up after a reconnect, while it runs (`catchUpChanged`); null otherwise. */
+  catchUp: CatchUpProgress | null;
   loadError: string | null;
   load: () => Promise<void>;
   applySnapshot: (snapshot: SessionSnapshot) => void;
   setConnection: (connection: ConnectionState) => void;
   setSync: (sync: SyncStatus) => void;
   setHealth: (health: HealthNotice[]) => void;
+  setCatchUp: (catchUp: CatchUpProgress | null) => void;
 }
 
 export const useSessionStore = create<SessionState>()((set) => ({
@@ -24,6 +32,7 @@ export const useSessionStore = create<SessionState>()((set) => ({
   connection: { status: 'connecting' },
   sync: { status: 'synced', at: null },
   health: [],
+  catchUp: null,
   loadError: null,
   async load() {
     const result = await call(() => api().getSession());
@@ -42,6 +51,7 @@ export const useSessionStore = create<SessionState>()((set) => ({
   setConnection: (connection) => set({ connection }),
   setSync: (sync) => set({ sync }),
   setHealth: (health) => set({ health }),
+  setCatchUp: (catchUp) => set({ catchUp }),
 }));
 
 function snapshotFields(snapshot: SessionSnapshot) {

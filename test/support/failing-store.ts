@@ -61,6 +61,11 @@ export class FailingStore implements Store {
       updateOutcome: (eventId, seq, outcome) => events.updateOutcome(eventId, seq, outcome),
       markNotified: (eventId, notifiedAt, popup) => events.markNotified(eventId, notifiedAt, popup),
       flushMarks: () => events.flushMarks(),
+      markNotifiedInTurns: (eventIds, notifiedAt, popup, written) =>
+        events.markNotifiedInTurns(eventIds, notifiedAt, popup, written),
+      get writingMarks() {
+        return events.writingMarks;
+      },
       pendingNotifications: () => events.pendingNotifications(),
       get: (eventId) => events.get(eventId),
       recent: (limit) => events.recent(limit),

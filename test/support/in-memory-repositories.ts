@@ -2,7 +2,7 @@ import type {
   InAppNotificationRepository,
   ProcessedEventRepository,
 } from '../../main/core/store/repositories';
-import type { InAppNotification } from '../../common';
+import type { InAppNotification, PopupRecord } from '../../common';
 
 /**
  * Small in-memory repositories for the delivery bench (tests use the SQLite store on disk, so
@@ -84,6 +84,16 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
   flushMarks(): boolean {
     return true;
   }
+  markNotifiedInTurns(
+    eventIds: readonly string[],
+    notifiedAt: number,
+    _popup: PopupRecord,
+    written: (eventIds: readonly string[] | null) => void,
+  ): void {
+    for (const eventId of eventIds) this.notified.set(eventId, notifiedAt);
+    written(eventIds);
+  }
+  readonly writingMarks = false;
   pendingNotifications(): ReturnType<ProcessedEventRepository['pendingNotifications']> {
     return [];
   }

@@ -8,6 +8,8 @@ export class StatusHeader {
   readonly quietHours: Locator;
   readonly mutedLines: Locator;
   readonly doNotDisturbMenu: Locator;
+  /** "Catching up: 40,000 of 100,000", only while a catch-up runs. */
+  readonly catchUp: Locator;
 
   constructor(readonly page: Page) {
     const header = page.locator('header.app-header');
@@ -17,6 +19,7 @@ export class StatusHeader {
     this.quietHours = header.getByTestId('quiet-hours-status');
     this.mutedLines = header.getByTestId('muted-lines');
     this.doNotDisturbMenu = header.getByTestId('do-not-disturb-menu');
+    this.catchUp = header.getByTestId('catch-up-status');
   }
 
   /** Opens the do-not-disturb menu and picks a duration by its words (the tray's). */

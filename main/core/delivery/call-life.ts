@@ -1,4 +1,4 @@
-import type { AlertEvent, EventOfKind } from '../../../common';
+import type { AlertEvent, EventOfKind, PopupRecord } from '../../../common';
 import type { ProcessedEventRepository } from '../store/repositories';
 import type { EventDescriber } from './describe';
 import type { InAppList } from './in-app-list';
@@ -66,4 +66,9 @@ export class CallLife {
   wordsAfterStop(ringing: CallEvent, stop: CallEvent): { title: string; body: string } {
     return this.#describer.describeCallStopped(ringing, stop);
   }
+}
+
+/** The record of a ringing call's pop-up that never showed: the call had ended. */
+export function withdrawn(): PopupRecord {
+  return { status: 'withdrawn', reason: 'The call had ended before it could pop up' };
 }

@@ -334,6 +334,51 @@ describe('CoalescingPolicy', () => {
     expect(shows[0]?.events).toHaveLength(2_500);
   });
 
+  it('releases a backlog in slices: still holding until the last, the same pop-ups, a call stopped meanwhile never rings', () => {
+    const policy = new CoalescingPolicy();
+    policy.beginCatchUp();
+    for (let index = 0; index < 5; index++)
+      policy.coalesce({ event: text(`t${index}`), popUp: true }, 0);
+    policy.coalesce({ event: call('c1', 'call-1', 'ringing'), popUp: true }, 0);
+    policy.coalesce({ event: call('c2', 'call-2', 'ringing'), popUp: true }, 0);
+    expect(policy.finishCatchUp()).toBe(true);
+    const first = policy.releaseSome(0, 4);
+    expect(first.more).toBe(true);
+    expect(first.steps.map(render)).toEqual([
+      'release t0',
+      'release t1',
+      'release t2',
+      'release t3',
+    ]);
+    // Arriving while the backlog is released: held, joins it, and its stop is read.
+    expect(policy.catchingUp).toBe(true);
+    expect(policy.coalesce({ event: text('t5'), popUp: true }, 0)).toEqual([]);
+    policy.releaseSome(0, 2);
+    expect(policy.coalesce({ event: call('e1', 'call-1', 'missed'), popUp: false }, 0)).toEqual([]);
+    const rest: string[] = [];
+    for (let slice = policy.releaseSome(0, 2); ; slice = policy.releaseSome(0, 2)) {
+      rest.push(...slice.steps.map(render));
+      if (!slice.more) break;
+    }
+    expect(policy.catchingUp).toBe(false);
+    expect(rest).toEqual([
+      'release c2',
+      'release t5',
+      'release e1',
+      'show support/text t0,t1,t2,t3,t4,t5',
+      'wake support/text +2000',
+      'withdraw c1 missed',
+      'show call/call-2 c2',
+      'show missed/support c1 (missedCalls)',
+      'wake missed/support +2000',
+    ]);
+    // Live again: a text joins the open group, its update trailing after the interval.
+    expect(policy.coalesce({ event: text('t6'), popUp: true }, 0).map(render)).toEqual([
+      'release t6',
+      'wake support/text +250',
+    ]);
+  });
+
   it('says which alerts stand alone: the critical ones', () => {
     expect(standsAlone(call('c', 'call', 'ringing'))).toBe(true);
     expect(standsAlone(call('c', 'call', 'missed'))).toBe(false);

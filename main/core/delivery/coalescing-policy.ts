@@ -103,6 +103,22 @@ export function callPopupKey(callId: string): string {
   return `call\u0000${callId}`;
 }
 
+/** The end of a catch-up under way: the next held delivery to release, what it gathered. */
+interface Ending<D> {
+  next: number;
+  readonly groups: Map<string, D[]>;
+  readonly missedByLine: Map<string, D[]>;
+  /** Once every held delivery is released: the groups' pop-ups, added a slice at a time. */
+  adding: Iterator<[string, D[]]> | null;
+  readonly added: Set<string>;
+}
+
+function gather<D>(into: Map<string, D[]>, key: string, delivery: D): void {
+  const group = into.get(key);
+  if (group) group.push(delivery);
+  else into.set(key, [delivery]);
+}
+
 interface Group {
   events: AlertEvent[];
   summary: 'missedCalls' | null;
@@ -136,7 +152,11 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
   readonly #interval: number;
   readonly #replaceInPlace: () => boolean;
   #held: D[] = [];
+  /** How each call of the held backlog stands: its last state there, kept as it is held. */
+  readonly #lastState = new Map<string, EventOfKind<'call'>['state']>();
   #catchUpDepth = 0;
+  /** The outermost end of a catch-up, released in slices (`releaseSome`). */
+  #ending: Ending<D> | null = null;
 
   constructor(options: CoalescingOptions = {}) {
     this.#window = options.windowMilliseconds ?? 2_000;
@@ -156,13 +176,15 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
 
   /** Whether a catch-up holds deliveries now. */
   get catchingUp(): boolean {
-    return this.#catchUpDepth > 0;
+    return this.#catchUpDepth > 0 || this.#ending !== null;
   }
 
   /** One decided delivery: every event, alerting or not (a call's end is read from them). */
   coalesce(delivery: D, now: number): CoalescingStep<D>[] {
-    if (this.#catchUpDepth > 0) {
+    if (this.catchingUp) {
       this.#held.push(delivery);
+      const { event } = delivery;
+      if (event.kind === 'call') this.#lastState.set(event.callId, event.state);
       return [];
     }
     const steps: CoalescingStep<D>[] = [{ step: 'release', delivery }];
@@ -177,38 +199,98 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
 
   /** At the outermost end: the held backlog released, then its pop-ups (see the class). */
   endCatchUp(now: number): CoalescingStep<D>[] {
-    if (this.#catchUpDepth === 0) return [];
+    if (!this.finishCatchUp()) return [];
+    return this.releaseSome(now, Number.POSITIVE_INFINITY).steps;
+  }
+
+  /**
+   * The end of a catch-up, released in slices (`releaseSome`): true at the outermost end. Until
+   * the last slice, deliveries are still held (they join the backlog), so steps never overtake.
+   */
+  finishCatchUp(): boolean {
+    if (this.#catchUpDepth === 0) return false;
     this.#catchUpDepth--;
-    if (this.#catchUpDepth > 0) return [];
-    const held = this.#held;
-    this.#held = [];
-    // How each call of the backlog stands at its end: its last state there.
-    const lastState = new Map<string, EventOfKind<'call'>['state']>();
-    for (const { event } of held)
-      if (event.kind === 'call') lastState.set(event.callId, event.state);
-    const steps: CoalescingStep<D>[] = [];
-    const groups = new Map<string, AlertEvent[]>();
-    const missedByLine = new Map<string, AlertEvent[]>();
-    const gather = (into: Map<string, AlertEvent[]>, key: string, event: AlertEvent) => {
-      const group = into.get(key);
-      if (group) group.push(event);
-      else into.set(key, [event]);
+    if (this.#catchUpDepth > 0) return false;
+    this.#ending ??= {
+      next: 0,
+      groups: new Map(),
+      missedByLine: new Map(),
+      adding: null,
+      added: new Set(),
     };
-    for (const delivery of held) {
+    return true;
+  }
+
+  /**
+   * Releases at most `count` more of the held backlog; `more` while some are left. A catch-up
+   * begun meanwhile pauses it (its own end resumes it). Then each group's pop-up is added, as
+   * many groups a slice as hold `count` deliveries.
+   */
+  releaseSome(now: number, count: number): { steps: CoalescingStep<D>[]; more: boolean } {
+    const ending = this.#ending;
+    const steps: CoalescingStep<D>[] = [];
+    if (!ending || this.#catchUpDepth > 0) return { steps, more: false };
+    const end = Math.min(this.#held.length, ending.next + count);
+    for (; ending.next < end; ending.next += 1) {
+      const delivery = this.#held[ending.next] as D;
       const { event } = delivery;
-      const state = isRingingCall(event) ? lastState.get(event.callId) : undefined;
+      const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
       if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
-        const missed = state !== 'answered';
-        steps.push({ step: 'withdraw', delivery, call: event, missed });
-        if (missed && delivery.popUp) gather(missedByLine, `missed\u0000${event.lineId}`, event);
+        this.#withdraw(delivery, event, state, ending, steps);
         continue;
       }
       steps.push({ step: 'release', delivery });
-      if (delivery.popUp) gather(groups, popupKey(event), event);
+      if (!delivery.popUp) continue;
+      const key = popupKey(event);
+      // Its group's pop-up was added in an earlier slice: it joins it as a live alert would.
+      if (ending.added.has(key)) this.#add(key, [event], null, now, steps);
+      else gather(ending.groups, key, delivery);
     }
-    for (const [key, events] of groups) this.#add(key, events, null, now, steps);
-    for (const [key, events] of missedByLine) this.#add(key, events, 'missedCalls', now, steps);
-    return steps;
+    if (ending.next < this.#held.length) return { steps, more: true };
+    ending.adding ??= ending.groups.entries();
+    let budget = count;
+    for (let entry = ending.adding.next(); !entry.done; entry = ending.adding.next()) {
+      const [key, deliveries] = entry.value;
+      ending.added.add(key);
+      const events: AlertEvent[] = [];
+      for (const delivery of deliveries) {
+        const { event } = delivery;
+        // Released in an earlier slice, it stopped ringing in a later one: never rings.
+        const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
+        if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
+          this.#withdraw(delivery, event, state, ending, steps);
+        } else events.push(event);
+      }
+      this.#add(key, events, null, now, steps);
+      budget -= deliveries.length;
+      if (budget <= 0) return { steps, more: true };
+    }
+    for (const [key, deliveries] of ending.missedByLine) {
+      this.#add(
+        key,
+        deliveries.map(({ event }) => event),
+        'missedCalls',
+        now,
+        steps,
+      );
+    }
+    this.#held = [];
+    this.#lastState.clear();
+    this.#ending = null;
+    return { steps, more: false };
+  }
+
+  #withdraw(
+    delivery: D,
+    call: EventOfKind<'call'>,
+    state: EventOfKind<'call'>['state'],
+    ending: Ending<D>,
+    steps: CoalescingStep<D>[],
+  ): void {
+    const missed = state !== 'answered';
+    steps.push({ step: 'withdraw', delivery, call, missed });
+    if (missed && delivery.popUp)
+      gather(ending.missedByLine, `missed\u0000${call.lineId}`, delivery);
   }
 
   /** The timer of `key` ran out: a trailing update is due, or the group is over. */
@@ -231,7 +313,8 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
 
   /** Every group shows what it holds now and ends (flush before shutdown, tests). */
   drain(now: number): CoalescingStep<D>[] {
-    const steps: CoalescingStep<D>[] = [];
+    // A backlog being released in slices is released in full first.
+    const steps = this.releaseSome(now, Number.POSITIVE_INFINITY).steps;
     for (const [key, group] of [...this.#groups]) {
       if (group.painted < group.events.length) this.#paint(key, group, now, steps);
       this.#groups.delete(key);

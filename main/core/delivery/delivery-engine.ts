@@ -9,13 +9,8 @@ import {
 import type { BatchRunner } from '../event-batch';
 import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CallLife } from './call-life';
-import {
-  callPopupKey,
-  CoalescingPolicy,
-  type Coalescable,
-  type CoalescingStep,
-} from './coalescing-policy';
+import { CallLife, withdrawn } from './call-life';
+import { callPopupKey, CoalescingPolicy } from './coalescing-policy';
 import type { EventDescriber } from './describe';
 import { withFallback } from './describe-fallback';
 import { InAppList } from './in-app-list';
@@ -25,6 +20,13 @@ import { PopupCommands, type PopupCommand } from './popup-commands';
 import { missedCallContent, popupContentOf } from './popup-content';
 import { PopupRecords, type SettledDelivery } from './popup-records';
 import { bodyLimits, sanitizeNotificationText } from './sanitize';
+import { SlicedQueue } from './sliced-queue';
+import {
+  backlogSlice,
+  stepSliceMilliseconds,
+  type Delivery,
+  type EngineStep,
+} from './engine-steps';
 
 export interface DeliveryEngineOptions {
   clock: Clock;
@@ -59,14 +61,6 @@ export interface DeliveryEngineOptions {
 export const systemDoNotDisturbReason = 'System do-not-disturb is on';
 
 export type { SettledDelivery } from './popup-records';
-
-/** Why a ringing call seen after its end never pops up. */
-const callEndedReason = 'The call had ended before it could pop up';
-
-interface Delivery extends Coalescable {
-  inApp: boolean;
-  quietReason: string | null;
-}
 
 /**
  * Delivers decided events to people: desktop pop-ups through the notifier port and the in-app
@@ -108,6 +102,11 @@ export class DeliveryEngine {
   readonly #notifierHealth: NotifierHealth;
   readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
+  /** The policy's steps in order, a slice per turn: a long catch-up's end must not hold the loop. */
+  readonly #steps = new SlicedQueue<EngineStep>(
+    (step) => this.#carryOutStep(step),
+    stepSliceMilliseconds,
+  );
   #stopped = false;
 
   constructor(options: DeliveryEngineOptions) {
@@ -223,15 +222,14 @@ export class DeliveryEngine {
         this.#records.settle([event.id], over && wanted && !heldBySystem ? withdrawn() : held);
       if (standing.kind === 'stopped' && event.kind === 'call') {
         const [ringing] = standing.ringing;
-        const stopKey = callPopupKey(event.callId);
-        this.#board.stop(
-          stopKey,
+        // Queued behind the steps before it: its ringing pop-up's show may still wait there.
+        const content =
           event.state === 'answered' || !ringing
             ? null
-            : missedCallContent(this.#describer, ringing),
-        );
+            : missedCallContent(this.#describer, ringing);
+        this.#steps.push([{ step: 'stopCall', key: callPopupKey(event.callId), content }]);
       }
-      this.#carryOut(
+      this.#steps.push(
         this.#policy.coalesce({ event, popUp, inApp, quietReason }, this.#clock.now()),
       );
     });
@@ -252,9 +250,16 @@ export class DeliveryEngine {
     this.#policy.beginCatchUp();
   }
 
-  /** Pops the held backlog's pop-ups, as the coalescing policy groups them. */
+  /** Pops the held backlog's pop-ups as the policy groups them, released a slice per turn. */
   endCatchUp(): void {
-    this.#carryOut(this.#policy.endCatchUp(this.#clock.now()));
+    if (this.#policy.finishCatchUp()) this.#releaseBacklog();
+  }
+
+  #releaseBacklog(): void {
+    if (this.#stopped) return;
+    const { steps, more } = this.#policy.releaseSome(this.#clock.now(), backlogSlice);
+    this.#steps.push(steps);
+    if (more) setImmediate(() => this.#releaseBacklog());
   }
 
   /**
@@ -293,7 +298,8 @@ export class DeliveryEngine {
    */
   async flush(): Promise<void> {
     this.#clearTimers();
-    this.#carryOut(this.#policy.drain(this.#clock.now()));
+    this.#steps.push(this.#policy.drain(this.#clock.now()));
+    this.#steps.runAll();
     await this.#board.settled();
   }
 
@@ -303,6 +309,7 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.#stopped = true;
+    this.#steps.stop();
     this.#notifierHealth.stop();
     this.#commands.stop();
     this.#board.clear();
@@ -310,29 +317,30 @@ export class DeliveryEngine {
     this.#policy.closeWindows();
   }
 
-  /** Does what the coalescing policy said, in its order (after the commit: outside any batch). */
-  #carryOut(steps: readonly CoalescingStep<Delivery>[]): void {
-    for (const step of steps) {
-      switch (step.step) {
-        case 'release':
-          // Its in-app item was written with its event (`deliver`).
-          break;
-        case 'withdraw':
-          // Stopped ringing in the same backlog: its item already says how (`deliver`).
-          if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
-          else this.#records.settle([step.call.id], null);
-          break;
-        case 'show':
-        case 'update':
-          this.#paint(step.step, step.key, step.events, step.summary);
-          break;
-        case 'wake':
-          this.#wake(step.key, step.afterMilliseconds);
-          break;
-        case 'forget':
-          this.#board.forget(step.key);
-          break;
-      }
+  /** One step of the coalescing policy (after the commit: outside any batch). */
+  #carryOutStep(step: EngineStep): void {
+    switch (step.step) {
+      case 'stopCall':
+        this.#board.stop(step.key, step.content);
+        break;
+      case 'release':
+        // Its in-app item was written with its event (`deliver`).
+        break;
+      case 'withdraw':
+        // Stopped ringing in the same backlog: its item already says how (`deliver`).
+        if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
+        else this.#records.settle([step.call.id], null);
+        break;
+      case 'show':
+      case 'update':
+        this.#paint(step.step, step.key, step.events, step.summary);
+        break;
+      case 'wake':
+        this.#wake(step.key, step.afterMilliseconds);
+        break;
+      case 'forget':
+        this.#board.forget(step.key);
+        break;
     }
   }
 
@@ -341,7 +349,7 @@ export class DeliveryEngine {
     if (previous) this.#clock.clearTimeout(previous);
     const timer = this.#clock.setTimeout(() => {
       this.#timers.delete(key);
-      if (!this.#stopped) this.#carryOut(this.#policy.wake(key, this.#clock.now()));
+      if (!this.#stopped) this.#steps.push(this.#policy.wake(key, this.#clock.now()));
     }, afterMilliseconds);
     this.#timers.set(key, timer);
   }
@@ -394,8 +402,4 @@ export class DeliveryEngine {
     // Where the desktop does not announce its do-not-disturb, it is read again for the next one.
     void this.#notifier.systemDoNotDisturb.current();
   }
-}
-
-function withdrawn(): PopupRecord {
-  return { status: 'withdrawn', reason: callEndedReason };
 }

@@ -82,6 +82,24 @@ export interface ProcessedEventRepository {
    * again at the next start).
    */
   flushMarks(): boolean;
+  /**
+   * The same mark for many events (a pop-up that stands for a whole catch-up's backlog),
+   * written outside a transaction a slice at a time, a turn of the event loop apart, so no
+   * turn is held long; `written` hears each slice once it is on disk (null when writing failed:
+   * the rest are dropped and raised again at the next start). `flushMarks` writes whatever is
+   * left at once. Inside a transaction it joins it, and `written` hears every id at once.
+   */
+  markNotifiedInTurns(
+    eventIds: readonly string[],
+    notifiedAt: number,
+    popup: PopupRecord,
+    written: (eventIds: readonly string[] | null) => void,
+  ): void;
+  /**
+   * Marks of `markNotifiedInTurns` are still being written: the event batch hands no next
+   * pop-up to the notifier until they are (rule 4, main/core/event-batch.ts).
+   */
+  readonly writingMarks: boolean;
   /** Events decided to pop up but not yet marked notified: re-raised at the next start. */
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }>;
   /** One recorded event, or null. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
   AlertEvent,
@@ -10,6 +11,23 @@ import type {
 } from '../../../../common';
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
 import { nullableInteger, nullableText, parseJson, type Row } from './rows';
+
+/**
+ * Marks of one large pop-up written in the first turn of the event loop; later turns write as
+ * many as fit `markTurnMilliseconds` at the pace the last turn measured (a row costs 3 µs on a
+ * quiet machine, ten times that on a busy one).
+ */
+export const marksPerTurn = 500;
+const markTurnMilliseconds = 8;
+
+/** One `markNotifiedInTurns` call, written from `next` on. */
+interface MarkJob {
+  readonly ids: readonly string[];
+  next: number;
+  readonly notifiedAt: number;
+  readonly record: string;
+  readonly written: (eventIds: readonly string[] | null) => void;
+}
 
 /** The event as stored (without its outcome, kept in its own column) and the outcome. */
 function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcome | null } {
@@ -57,6 +75,10 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #pendingMarkIds: string[] = [];
   readonly #pendingMarkTimes: number[] = [];
   readonly #pendingMarkPopups: string[] = [];
+  /** Large marks written a slice per turn: see `markNotifiedInTurns`. */
+  readonly #markJobs: MarkJob[] = [];
+  #markTurnScheduled = false;
+  #marksThisTurn = marksPerTurn;
 
   constructor(db: Database) {
     this.#db = db;
@@ -224,10 +246,73 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     this.#pendingMarkIds.push(eventId);
     this.#pendingMarkTimes.push(notifiedAt);
     this.#pendingMarkPopups.push(record);
-    if (this.#pendingMarkIds.length === 1) queueMicrotask(() => this.flushMarks());
+    if (this.#pendingMarkIds.length === 1) queueMicrotask(() => this.#flushHeldMarks());
+  }
+
+  markNotifiedInTurns(
+    eventIds: readonly string[],
+    notifiedAt: number,
+    popup: PopupRecord,
+    written: (eventIds: readonly string[] | null) => void,
+  ): void {
+    const record = JSON.stringify(popup);
+    if (this.#db.inTransaction) {
+      this.#markMany.run(notifiedAt, record, JSON.stringify(eventIds));
+      written(eventIds);
+      return;
+    }
+    this.#markJobs.push({ ids: eventIds, next: 0, notifiedAt, record, written });
+    this.#scheduleMarkTurn();
+  }
+
+  get writingMarks(): boolean {
+    return this.#markJobs.length > 0;
+  }
+
+  #scheduleMarkTurn(): void {
+    if (this.#markTurnScheduled || this.#markJobs.length === 0) return;
+    this.#markTurnScheduled = true;
+    setImmediate(() => {
+      this.#markTurnScheduled = false;
+      const job = this.#markJobs[0];
+      if (!job) return;
+      if (!this.#db.open) {
+        this.#dropMarkJobs();
+        return;
+      }
+      const slice = job.ids.slice(job.next, job.next + this.#marksThisTurn);
+      const started = performance.now();
+      try {
+        this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
+        const took = Math.max(0.1, performance.now() - started);
+        const fit = Math.round((slice.length * markTurnMilliseconds) / took);
+        this.#marksThisTurn = Math.min(20_000, Math.max(50, fit));
+      } catch {
+        // As `flushMarks`: the rest of this pop-up's marks are dropped, raised again at the
+        // next start; the caller hears null.
+        this.#markJobs.shift();
+        job.written(null);
+        this.#scheduleMarkTurn();
+        return;
+      }
+      job.next += slice.length;
+      if (job.next >= job.ids.length) this.#markJobs.shift();
+      job.written(slice);
+      this.#scheduleMarkTurn();
+    });
+  }
+
+  #dropMarkJobs(): void {
+    for (const job of this.#markJobs.splice(0)) job.written(null);
   }
 
   flushMarks(): boolean {
+    const jobs = this.#markJobs.length === 0 || this.#flushMarkJobs();
+    return this.#flushHeldMarks() && jobs;
+  }
+
+  /** The marks `markNotified` holds (not the slices of `markNotifiedInTurns`). */
+  #flushHeldMarks(): boolean {
     if (this.#pendingMarkIds.length === 0) return true;
     if (!this.#db.open) return false;
     const ids = this.#pendingMarkIds.splice(0);
@@ -242,6 +327,27 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       // event transaction loudly; the caller that needs to know reads the answer.
       return false;
     }
+  }
+
+  /** Every slice `markNotifiedInTurns` still holds, at once (before a pop-up, a read, close). */
+  #flushMarkJobs(): boolean {
+    if (!this.#db.open) {
+      this.#dropMarkJobs();
+      return false;
+    }
+    const jobs = this.#markJobs.splice(0);
+    try {
+      this.#db.transaction(() => {
+        for (const job of jobs) {
+          this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(job.ids.slice(job.next)));
+        }
+      })();
+    } catch {
+      for (const job of jobs) job.written(null);
+      return false;
+    }
+    for (const job of jobs) job.written(job.ids.slice(job.next));
+    return true;
   }
 
   pendingNotifications(): Array<{ event: AlertEvent; decision: Decision }> {
