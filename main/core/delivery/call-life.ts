@@ -1,4 +1,4 @@
-import type { AlertEvent, EventOfKind, PopupRecord } from '../../../common';
+import type { AlertEvent, AlertType, Decision, EventOfKind, PopupRecord } from '../../../common';
 import type { ProcessedEventRepository } from '../store/repositories';
 import type { EventDescriber } from './describe';
 import type { InAppList } from './in-app-list';
@@ -71,4 +71,21 @@ export class CallLife {
 /** The record of a ringing call's pop-up that never showed: the call had ended. */
 export function withdrawn(): PopupRecord {
   return { status: 'withdrawn', reason: 'The call had ended before it could pop up' };
+}
+
+/**
+ * A ringing call of a type the person lets break through quiet hours: it still pops up while
+ * the system's do-not-disturb is on.
+ */
+export function ringsThrough(
+  event: AlertEvent,
+  decision: Decision,
+  breakThrough: readonly AlertType[],
+): boolean {
+  return (
+    event.kind === 'call' &&
+    event.state === 'ringing' &&
+    decision.alertType !== null &&
+    breakThrough.includes(decision.alertType)
+  );
 }

@@ -9,7 +9,7 @@ import {
 import type { BatchRunner } from '../event-batch';
 import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CallLife, withdrawn } from './call-life';
+import { CallLife, ringsThrough, withdrawn } from './call-life';
 import { callPopupKey, CoalescingPolicy } from './coalescing-policy';
 import type { EventDescriber } from './describe';
 import { withFallback } from './describe-fallback';
@@ -187,7 +187,9 @@ export class DeliveryEngine {
     const wanted = decision.deliveries.some((entry) => entry.channel === 'desktop');
     // The desktop's own do-not-disturb holds the pop-up: listed with the reason, recorded.
     const heldBySystem =
-      wanted && this.#notifier.systemDoNotDisturb.get().on && !this.#ringsThrough(event, decision);
+      wanted &&
+      this.#notifier.systemDoNotDisturb.get().on &&
+      !ringsThrough(event, decision, this.#breakThrough());
     const inApp = heldBySystem || decision.deliveries.some((entry) => entry.channel === 'inApp');
     // The explanation names lines, which come from the service: shown in the list, so bounded.
     const quietReason = heldBySystem
@@ -233,16 +235,6 @@ export class DeliveryEngine {
         this.#policy.coalesce({ event, popUp, inApp, quietReason }, this.#clock.now()),
       );
     });
-  }
-
-  /** A ringing call of a type the person lets break through quiet hours. */
-  #ringsThrough(event: AlertEvent, decision: Decision): boolean {
-    return (
-      event.kind === 'call' &&
-      event.state === 'ringing' &&
-      decision.alertType !== null &&
-      this.#breakThrough().includes(decision.alertType)
-    );
   }
 
   /** Holds pop-ups (reconnect backlog, wake-up) until `endCatchUp()`. Nests. */
