@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,21 @@ function processCost(pid: number): { cpuSeconds: number; wakeUps: number; rssMeg
   return { cpuSeconds: ticks / 100, wakeUps, rssMegabytes: Number(rss ?? 0) / 1024 };
 }
 
+/**
+ * Builds the headless bundle when it is missing or older than its sources, as `npm run headless`
+ * does (tools/run-built.mjs), before anything is timed: a fresh clone has no dist/ yet.
+ */
+function ensureHeadlessBundle(): void {
+  const built = spawnSync(
+    process.execPath,
+    [join(root, 'tools', 'run-built.mjs'), 'headless', '--help'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (built.status !== 0) throw new Error(`building ${headlessBundle} failed (${built.status})`);
+}
+
 export async function benchHeadlessProcess(rounds: number, idleSeconds: number): Promise<Row[]> {
+  ensureHeadlessBundle();
   const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-process-'));
   const service = await startService({ databasePath: join(folder, 'service.sqlite') });
   try {
