@@ -69,6 +69,7 @@ export async function benchSoak(events: number): Promise<Row[]> {
     collect();
     const before = process.memoryUsage().rss;
     const heapBefore = process.memoryUsage().heapUsed;
+    const heapTotalBefore = process.memoryUsage().heapTotal;
     const nativeBefore = nativeMemory();
     const started = performance.now();
     await feed(warmUp, events);
@@ -77,6 +78,7 @@ export async function benchSoak(events: number): Promise<Row[]> {
     collect();
     const after = process.memoryUsage().rss;
     const heapAfter = process.memoryUsage().heapUsed;
+    const heapTotalAfter = process.memoryUsage().heapTotal;
     const nativeAfter = nativeMemory();
     path.delivery.stop();
     const decided = path.pipeline.counters.decided;
@@ -97,7 +99,7 @@ export async function benchSoak(events: number): Promise<Row[]> {
         name: 'soak: resident memory growth',
         value: round(growth, 1),
         unit: 'MB',
-        detail: `after a ${warmUp.toLocaleString('en-US')}-event warm-up; JS heap ${round(heapBefore / 1048576, 1)} → ${round(heapAfter / 1048576, 1)} MB`,
+        detail: `after a ${warmUp.toLocaleString('en-US')}-event warm-up; JS heap in use ${round(heapBefore / 1048576, 1)} → ${round(heapAfter / 1048576, 1)} MB, V8 heap reserved ${round(heapTotalBefore / 1048576, 1)} → ${round(heapTotalAfter / 1048576, 1)} MB`,
         target: '< 10 MB',
         met: growth < 10,
       },
