@@ -43,16 +43,19 @@ export const teamMemberSchema = z.strictObject({
   role: roleSchema,
 });
 
+/** A person as the service describes them (in GET /api/me and in GET /api/team). */
+export const serviceUserSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(200),
+  email: emailAddressSchema.nullable(),
+  role: roleSchema,
+  backupPhone: e164Schema.nullable(),
+  personalLineId: idSchema.nullable(),
+});
+
 /** GET /api/me: who the token belongs to, and the lines and ring groups they receive on. */
 export const profileSchema = z.strictObject({
-  user: z.strictObject({
-    id: idSchema,
-    name: z.string().min(1).max(200),
-    email: emailAddressSchema.nullable(),
-    role: roleSchema,
-    backupPhone: e164Schema.nullable(),
-    personalLineId: idSchema.nullable(),
-  }),
+  user: serviceUserSchema,
   business: z.strictObject({ id: idSchema, name: z.string().min(1).max(200) }),
   lines: z.array(lineSchema),
   ringGroups: z.array(ringGroupSchema),

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { alertTypes, channels } from './alert-types';
-import { e164Schema, emailAddressSchema } from './contact-points';
 import { lockSources } from './locks';
 import { reasonCodes, type Diagnosis } from './policy/context';
-import { businessDefaultsSchema, idSchema, roleSchema, userPreferencesSchema } from './preferences';
-import { changedBySchema, lineSchema, ringGroupSchema } from './service-api';
+import { businessDefaultsSchema, idSchema, userPreferencesSchema } from './preferences';
+import { changedBySchema, lineSchema, ringGroupSchema, serviceUserSchema } from './service-api';
 
 /**
  * The admins' part of the service protocol (issue 14): the team, a member's preferences written
@@ -16,14 +15,7 @@ import { changedBySchema, lineSchema, ringGroupSchema } from './service-api';
 
 /** One member as an admin sees them: who they are, where they receive, what they chose. */
 export const teamMemberEntrySchema = z.strictObject({
-  user: z.strictObject({
-    id: idSchema,
-    name: z.string().min(1).max(200),
-    email: emailAddressSchema.nullable(),
-    role: roleSchema,
-    backupPhone: e164Schema.nullable(),
-    personalLineId: idSchema.nullable(),
-  }),
+  user: serviceUserSchema,
   /** The member's personal line and the lines of their ring groups (ids of `lines`). */
   lineIds: z.array(idSchema),
   ringGroupIds: z.array(idSchema),
