@@ -22,6 +22,7 @@ export {
 export * from './delivery-report';
 export * from './status';
 export * from './service-api';
+export * from './protocol-versions';
 export * from './team-api';
 export * from './ipc-contract';
 export * from './detectors';
