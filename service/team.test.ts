@@ -9,7 +9,7 @@ import {
   currentProtocol,
   diagnose,
   diagnoseAnswerSchema,
-  recipientContext,
+  memberContext,
   socketMessages,
   teamSchema,
   versionedPreferencesSchema,
@@ -287,15 +287,8 @@ describe('GET /api/diagnose', () => {
     const team = await teamOf('alex');
     const member = team.members.find((each) => each.user.id === 'user-jordan');
     if (!member) throw new Error('no Jordan');
-    const context = recipientContext({
-      user: member.user,
-      lines: team.lines.filter((line) => member.lineIds.includes(line.id)),
-      ringGroups: team.ringGroups.filter((group) => member.ringGroupIds.includes(group.id)),
-      onCall: member.onCall,
-      preferences: member.preferences,
-      business: team.defaults,
-      now: team.now,
-    });
+    // The same context the window's team page builds for the member.
+    const context = memberContext(team, member);
     expect(answer.diagnosis).toEqual(diagnose('callRingGroup', context));
   });
 
