@@ -6,6 +6,8 @@ export interface Row {
   detail?: string;
   target?: string;
   met?: boolean;
+  /** Under a missed target: what dominated one extra, profiled round (bench/profile.ts). */
+  profile?: string[];
 }
 
 /** The value at `fraction` of the sorted samples (nearest rank). */

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startService } from '../service';
 import { median, spread, type Row } from './figures';
+import type { CpuProfile } from './profile-summary';
 
 /**
  * The headless companion as a process, built JavaScript (dist/headless/headless-cli.cjs, what
@@ -132,6 +133,44 @@ export async function benchHeadlessProcess(rounds: number, idleSeconds: number):
     ];
     if (idleSeconds > 0) rows.push(...(await idle(folder, bare, service.url, idleSeconds)));
     return rows;
+  } finally {
+    await service.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One more cold start, profiled (`--cpu-prof`, so outside any measured round): the built
+ * companion from its spawn to "Connected", stopped as the rounds stop it (SIGTERM: it exits
+ * itself, which writes the profile). Runs after `benchHeadlessProcess`, which built the bundle.
+ * The bundle's own code carries the bundle's path (no source map); node_modules keep theirs.
+ */
+export async function coldStartProfile(): Promise<CpuProfile> {
+  const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-cold-profile-'));
+  const service = await startService({ databasePath: join(folder, 'service.sqlite') });
+  try {
+    const profiles = join(folder, 'profiles');
+    const companion = await startUntil(
+      [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        profiles,
+        '--cpu-prof-interval',
+        '250',
+        headlessBundle,
+        '--service-url',
+        service.url,
+        '--token',
+        token,
+        '--data-dir',
+        join(folder, 'companion'),
+      ],
+      /Connected: live/u,
+    );
+    await stop(companion.child);
+    const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`no .cpuprofile written in ${profiles}`);
+    return JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile;
   } finally {
     await service.close();
     rmSync(folder, { recursive: true, force: true });

@@ -7,7 +7,9 @@ import { benchCatchUp } from './catch-up';
 import { compareWith, readBaseline, type Baseline } from './compare';
 import { type Row } from './figures';
 import { benchEventPath } from './event-path';
-import { benchHeadlessProcess } from './headless-process';
+import { benchHeadlessProcess, coldStartProfile } from './headless-process';
+import { cpuProfileOf, heapProfileOf, measureAndProfile, type ProfiledPart } from './profile';
+import { describeCpuProfile, summariseCpuProfile } from './profile-summary';
 import { benchSoak } from './soak';
 import { benchUnreadCost } from './unread-cost';
 
@@ -17,15 +19,19 @@ import { benchUnreadCost } from './unread-cost';
  * the same stream, as ratios measured in one run — then the other engineers' benches
  * (bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts, when present) and a soak of
  * 1,000,000 events through the pipeline with resident memory before and after. Prints a table
- * and writes bench/results/latest.json.
+ * and writes bench/results/latest.json. Under each missed target, what dominated one extra,
+ * profiled round of its part (bench/profile.ts).
  */
 
 const benchFolder = fileURLToPath(new URL('./', import.meta.url));
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
+/** Measures a part and, where a target is missed (or `--profile`), profiles one extra round. */
+type Profiled = (part: ProfiledPart) => Promise<Row[]>;
+
 /** bench/store-*.ts, sync-*.ts, delivery-*.ts, renderer-*.ts: every exported `bench…` function. */
-async function otherBenches(log: (line: string) => void): Promise<Row[]> {
+async function otherBenches(log: (line: string) => void, profiled: Profiled): Promise<Row[]> {
   const rows: Row[] = [];
   for (const prefix of ['store-', 'sync-', 'delivery-', 'renderer-']) {
     const files = readdirSync(benchFolder).filter(
@@ -48,11 +54,22 @@ async function otherBenches(log: (line: string) => void): Promise<Row[]> {
       for (const [name, bench] of benches) {
         log(`running ${file} ${name}…`);
         try {
-          const result = await bench();
-          if (Array.isArray(result)) {
-            for (const row of result as Row[])
-              rows.push({ ...row, name: `${prefix.slice(0, -1)}: ${row.name}` });
-          }
+          const named = async () => {
+            const result = await bench();
+            return Array.isArray(result)
+              ? (result as Row[]).map((row) => ({
+                  ...row,
+                  name: `${prefix.slice(0, -1)}: ${row.name}`,
+                }))
+              : [];
+          };
+          rows.push(
+            ...(await profiled({
+              name: `bench/${file} ${name}`,
+              measure: named,
+              profile: () => cpuProfileOf(() => Promise.resolve(bench()), 'one extra run'),
+            })),
+          );
         } catch (error) {
           log(
             `bench/${file} ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -81,20 +98,40 @@ function printTable(
     write(
       `${row.name.padEnd(nameWidth)}  ${String(row.value).padStart(12)}${then}  ${row.unit.padEnd(9)}  ${target}${detail}`,
     );
+    for (const line of row.profile ?? []) write(`    ${line}`);
   }
 }
 
-/** `--soak 1000000 --soak-runs 3`: each run's rows, named by run after the first. */
-async function soakRows(events: string, runs: string, log: (line: string) => void): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (let run = 1; run <= Math.max(1, Number(runs)); run += 1) {
-    log(`soak ${run}: ${Number(events).toLocaleString('en-US')} events…`);
-    const soak = await benchSoak(Number(events));
-    rows.push(
-      ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
-    );
-  }
-  return rows;
+/**
+ * `--soak 1000000 --soak-runs 3`: each run's rows, named by run after the first. Its profile is
+ * about memory: a shorter extra soak under the sampling heap profiler, with its collections.
+ */
+async function soakRows(
+  events: string,
+  runs: string,
+  log: (line: string) => void,
+  profiled: Profiled,
+): Promise<Row[]> {
+  const extra = Math.min(Number(events), 200_000);
+  return profiled({
+    name: 'soak',
+    async measure() {
+      const rows: Row[] = [];
+      for (let run = 1; run <= Math.max(1, Number(runs)); run += 1) {
+        log(`soak ${run}: ${Number(events).toLocaleString('en-US')} events…`);
+        const soak = await benchSoak(Number(events));
+        rows.push(
+          ...(run === 1 ? soak : soak.map((row) => ({ ...row, name: `${row.name} (run ${run})` }))),
+        );
+      }
+      return rows;
+    },
+    profile: () =>
+      heapProfileOf(
+        () => benchSoak(extra),
+        `an extra soak of ${extra.toLocaleString('en-US')} events`,
+      ),
+  });
 }
 
 /** The catch-up rows for `--catch-up 20000,100000 --catch-up-rounds 2`. */
@@ -102,13 +139,24 @@ async function catchUpRows(
   counts: string,
   rounds: string,
   log: (line: string) => void,
+  profiled: Profiled,
 ): Promise<Row[]> {
   const backlogs = counts
     .split(',')
     .map(Number)
     .filter((count) => count > 0);
   log(`catch-up: ${backlogs.join(', ')} missed events, bare replay vs the companion…`);
-  return benchCatchUp(backlogs, Math.max(1, Number(rounds)));
+  const rows: Row[] = [];
+  for (const backlog of backlogs) {
+    rows.push(
+      ...(await profiled({
+        name: `catch-up ${backlog}`,
+        measure: () => benchCatchUp([backlog], Math.max(1, Number(rounds))),
+        profile: () => cpuProfileOf(() => benchCatchUp([backlog], 1), 'one extra round'),
+      })),
+    );
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -128,6 +176,8 @@ async function main(): Promise<void> {
       // Prints each figure beside the one of this earlier results file.
       compare: { type: 'string' },
       'skip-others': { type: 'boolean', default: false },
+      // Profiles one extra round of every part, not only of those with a missed target.
+      profile: { type: 'boolean', default: false },
       // `--only path`: just the raw-vs-full comparison (seconds), e.g. while profiling;
       // `--only catch-up` / `--only soak`: just those rows.
       only: { type: 'string' },
@@ -139,33 +189,50 @@ async function main(): Promise<void> {
   }
   const onlyPath = values.only === 'path';
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const profiled: Profiled = (part) => measureAndProfile(part, { always: values.profile, log });
+  const rounds = Math.max(1, Number(values.rounds));
   const started = performance.now();
   const rows: Row[] = [];
   if (values.only === 'catch-up') {
-    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log, profiled)));
   } else if (values.only === 'soak') {
-    rows.push(...(await soakRows(values.soak, values['soak-runs'], log)));
+    rows.push(...(await soakRows(values.soak, values['soak-runs'], log, profiled)));
   } else {
     log('event path: raw socket.io vs the full companion path…');
+    const [samples, burst] = [Number(values.samples), Number(values.burst)];
     rows.push(
-      ...(await benchEventPath(
-        Number(values.samples),
-        Number(values.burst),
-        Math.max(1, Number(values.rounds)),
-      )),
+      ...(await profiled({
+        name: 'event path',
+        measure: () => benchEventPath(samples, burst, rounds),
+        profile: () => cpuProfileOf(() => benchEventPath(samples, burst, 1), 'one extra round'),
+      })),
     );
   }
   if (!onlyPath && values.only === undefined) {
     // The soak runs before the other benches so its "before" is not their high-water mark.
-    rows.push(...(await soakRows(values.soak, values['soak-runs'], log)));
-    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log)));
+    rows.push(...(await soakRows(values.soak, values['soak-runs'], log, profiled)));
+    rows.push(...(await catchUpRows(values['catch-up'], values['catch-up-rounds'], log, profiled)));
     log('per-event cost at 1,000 / 10,000 / 100,000 unread…');
-    rows.push(...(await benchUnreadCost(Math.max(1, Number(values.rounds)))));
+    rows.push(
+      ...(await profiled({
+        name: 'per-event cost',
+        measure: () => benchUnreadCost(rounds),
+        profile: () => cpuProfileOf(() => benchUnreadCost(1), 'one extra round'),
+      })),
+    );
     log('headless process: cold start and idle, against a bare client…');
     rows.push(
-      ...(await benchHeadlessProcess(Math.max(1, Number(values.rounds)), Number(values.idle))),
+      ...(await profiled({
+        name: 'headless process',
+        measure: () => benchHeadlessProcess(rounds, Number(values.idle)),
+        profile: async () =>
+          describeCpuProfile(
+            summariseCpuProfile(await coldStartProfile()),
+            'one extra cold start, --cpu-prof',
+          ),
+      })),
     );
-    if (!values['skip-others']) rows.push(...(await otherBenches(log)));
+    if (!values['skip-others']) rows.push(...(await otherBenches(log, profiled)));
   }
   const seconds = round((performance.now() - started) / 1000, 1);
   const baseline = values.compare === undefined ? null : readBaseline(values.compare);
