@@ -102,6 +102,34 @@ export function shortFile(url: string): string {
   return path.startsWith(root) ? path.slice(root.length) : path;
 }
 
+type Frame = Pick<CpuProfileNode['callFrame'], 'functionName' | 'url'>;
+
+/** Native code: a frame without a file that is not one of V8's own ("(garbage collector)"…). */
+export function isNative(frame: Frame): boolean {
+  return frame.url === '' && !/^\(.*\)$/u.test(frame.functionName);
+}
+
+/**
+ * A frame's category and name; native code is counted in its `caller`'s category (the nearest
+ * frame above it with a file) and named by it.
+ */
+export function describeFrame(
+  frame: Frame,
+  caller: Frame | undefined,
+): { category: string; name: string } {
+  if (isNative(frame) && caller && caller.url !== '') {
+    return {
+      category: categoryOf(frame.functionName, caller.url),
+      name: `${frame.functionName || 'native call'} from ${caller.functionName || '(anonymous)'} (${shortFile(caller.url)})`,
+    };
+  }
+  const file = shortFile(frame.url);
+  return {
+    category: categoryOf(frame.functionName, frame.url),
+    name: `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`,
+  };
+}
+
 const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : (part / whole) * 100);
 
 /**
@@ -125,25 +153,12 @@ export function summariseCpuProfile(
     const frame = nodes.get(id)?.callFrame;
     if (!frame) return undefined;
     let caller: CpuProfileNode['callFrame'] | undefined = frame;
-    if (frame.url === '' && !/^\(.*\)$/u.test(frame.functionName)) {
-      let at: number | undefined = id;
-      while (caller && caller.url === '' && at !== undefined) {
-        at = parents.get(at);
-        caller = at === undefined ? undefined : nodes.get(at)?.callFrame;
-      }
+    let at: number | undefined = id;
+    while (caller && isNative(caller) && at !== undefined) {
+      at = parents.get(at);
+      caller = at === undefined ? undefined : nodes.get(at)?.callFrame;
     }
-    const callerName =
-      caller && caller !== frame
-        ? `${caller.functionName || '(anonymous)'} (${shortFile(caller.url)})`
-        : '';
-    const file = shortFile(frame.url);
-    const result = {
-      category: categoryOf(frame.functionName, caller?.url ?? frame.url),
-      name:
-        frame.url === '' && callerName !== ''
-          ? `${frame.functionName || 'native call'} from ${callerName}`
-          : `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`,
-    };
+    const result = describeFrame(frame, caller);
     resolved.set(id, result);
     return result;
   };

@@ -3,12 +3,14 @@ import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import type { Row } from './figures';
 import {
-  categoryOf,
-  describeCpuProfile,
-  shortFile,
+  describeFrame,
+  isNative,
   summariseCpuProfile,
+  describeCpuProfile,
   type Share,
 } from './profile-summary';
+
+type Frame = Parameters<typeof describeFrame>[0];
 
 /**
  * "What dominates" for a missed target (issue 15's "Done when"): profiling skews timings, so no
@@ -141,19 +143,17 @@ export async function heapProfileOf(work: () => Promise<unknown>, what: string):
     const byCategory = new Map<string, number>();
     const byFunction = new Map<string, number>();
     let total = 0;
-    const visit = (node: HeapProfiler.SamplingHeapProfileNode) => {
+    const visit = (node: HeapProfiler.SamplingHeapProfileNode, caller: Frame | undefined) => {
+      const above = isNative(node.callFrame) ? caller : node.callFrame;
       if (node.selfSize > 0) {
-        const { functionName, url } = node.callFrame;
+        const { category, name } = describeFrame(node.callFrame, caller);
         total += node.selfSize;
-        const category = categoryOf(functionName, url);
         byCategory.set(category, (byCategory.get(category) ?? 0) + node.selfSize);
-        const file = shortFile(url);
-        const name = `${functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
         byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
       }
-      for (const child of node.children) visit(child);
+      for (const child of node.children) visit(child, above);
     };
-    visit(profile.head);
+    visit(profile.head, undefined);
     const shares = (sizes: Map<string, number>): Share[] =>
       [...sizes]
         .sort((left, right) => right[1] - left[1])
