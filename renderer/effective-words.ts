@@ -9,7 +9,7 @@ import {
 import type { PreferencesSnapshot } from '../common/ipc-contract';
 import { channelField, type LockSource, type SettingLock } from '../common/locks';
 import type { Diagnosis } from '../common/policy/context';
-import { controlLock } from './effective';
+import { controlLock, type ControlLock } from './effective';
 
 /**
  * What the window says about an effective value and who holds it: pure functions over the
@@ -26,9 +26,78 @@ export interface CellState {
   mark: 'required' | 'off' | null;
 }
 
+/** The field of a channel's master switch ("channels.desktop", "channels.text.enabled"). */
+export function masterField(channel: Channel): string {
+  return channel === 'desktop' || channel === 'inApp'
+    ? `channels.${channel}`
+    : `channels.${channel}.enabled`;
+}
+
+/** The lock holding a channel's master switch off (the organisation's), or null. */
+export function masterLockedOff(
+  channel: Channel,
+  locks: readonly SettingLock[],
+): ControlLock | null {
+  const lock = controlLock(locks, masterField(channel));
+  return lock?.value === false ? lock : null;
+}
+
+/** Whether the person's master switch of `channel` is on (the snapshot's effective value). */
+function masterOn(channel: Channel, snapshot: PreferencesSnapshot): boolean {
+  const mine = snapshot.preferences.channels;
+  return channel === 'desktop' || channel === 'inApp' ? mine[channel] : mine[channel].enabled;
+}
+
+/** "SMS notifications", "In-app notifications": a channel's notifications, starting a sentence. */
+function notificationsOf(channel: Channel): string {
+  const words = channelLabels[channel];
+  return `${words === 'SMS' ? words : `${words.slice(0, 1).toUpperCase()}${words.slice(1)}`} notifications`;
+}
+
+/**
+ * What an editable cell says when the person turned its channel's master switch off themselves:
+ * the cell stays theirs (it prepares what turning the channel back on will do), and its
+ * accessible description says that nothing goes by it until then. Null when the master is on, or
+ * held off by a lock (the cell is then disabled with the lock's reason, `cellState`).
+ */
+export function masterOffWords(channel: Channel, snapshot: PreferencesSnapshot): string | null {
+  if (masterOn(channel, snapshot) || masterLockedOff(channel, snapshot.locks)) return null;
+  return `${notificationsOf(channel)} are off above: what you choose here applies when you turn them back on`;
+}
+
+/**
+ * Why "Send a test … notification" cannot send now, or null. Email and SMS samples are sent by the
+ * service through the policy, which holds them back when the business does not allow the
+ * channel or the master switch is off (by the person, or locked off by the organisation: then
+ * `lock` is that lock). A desktop or in-app sample shows whatever the master switch says: it is
+ * how a notification looks (main/core/sample-notification.ts).
+ */
+export function testNotificationBlock(
+  channel: Channel,
+  snapshot: PreferencesSnapshot,
+): { reason: string; lock: ControlLock | null } | null {
+  if (channel === 'desktop' || channel === 'inApp') return null;
+  if (!snapshot.business.allowedChannels[channel]) {
+    return {
+      reason: `Your business does not allow ${channelLabels[channel]} notifications`,
+      lock: null,
+    };
+  }
+  const lock = masterLockedOff(channel, snapshot.locks);
+  if (lock) return { reason: lock.reason, lock };
+  if (!masterOn(channel, snapshot)) {
+    return {
+      reason: `${notificationsOf(channel)} are off: turn them on above to send a test`,
+      lock: null,
+    };
+  }
+  return null;
+}
+
 /**
  * One cell of the table: the business's word first (it decides who may receive what), then a
- * lock (mandatory: checked, whatever the person chose), then the person's own choice. The
+ * lock on the cell (mandatory: checked, whatever the person chose; it passes the master switch
+ * too), then a lock holding the channel's master switch off, then the person's own choice. The
  * sentences are the policy engine's, so the window and Activity say the same thing.
  */
 export function cellState(
@@ -62,6 +131,9 @@ export function cellState(
     const held = lock.value === true;
     return { checked: held, reason: lock.reason, mark: held ? 'required' : 'off' };
   }
+  // Nothing goes by a channel the organisation holds off: the cell is not the person's to edit.
+  const master = masterLockedOff(channel, snapshot.locks);
+  if (master) return { checked: false, reason: master.reason, mark: 'off' };
   return { checked: preferences.alertChannels[type][channel], reason: null, mark: null };
 }
 

@@ -12,9 +12,15 @@ import {
   type SettingLock,
 } from '../common/locks';
 import { parseManagedPolicy } from '../common/managed-policy';
-import type { BusinessDefaults } from '../common/preferences';
+import type { BusinessDefaults, UserPreferences } from '../common/preferences';
 import { controlLock, lockedBoolean } from '../renderer/effective';
-import { cellState, effectiveWords, requiredWords } from '../renderer/effective-words';
+import {
+  cellState,
+  effectiveWords,
+  masterOffWords,
+  requiredWords,
+  testNotificationBlock,
+} from '../renderer/effective-words';
 
 const userId = 'user-sam';
 const evenings = (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((day) => ({
@@ -146,10 +152,16 @@ describe('controlLock, the one lookup every control of the window makes', () => 
 });
 
 describe('what the window says about a lock', () => {
-  function snapshot(lockedSettings: Record<string, unknown>): PreferencesSnapshot {
+  /** Sam's snapshot under the policy; `mine` edits what Sam stored before the locks apply. */
+  function snapshot(
+    lockedSettings: Record<string, unknown>,
+    mine: (preferences: UserPreferences) => void = () => undefined,
+  ): PreferencesSnapshot {
     const locks = locksWith(lockedSettings);
+    const stored = defaultUserPreferences();
+    mine(stored);
     return {
-      preferences: effectivePreferences(defaultUserPreferences(), locks),
+      preferences: effectivePreferences(stored, locks),
       business: business(),
       preferencesVersion: 1,
       businessVersion: 1,
@@ -189,6 +201,88 @@ describe('what the window says about a lock', () => {
       mark: 'required',
     });
     expect(cellState('mention', 'email', held, userId).reason).toBeNull();
+  });
+
+  it('holds the muted lines the header lists: no unmute under a mutes.lines lock', () => {
+    const muted = [{ lineId: 'line-support', until: null }];
+    expect(controlLock(locksWith({ 'mutes.lines': muted }), 'mutes.lines')).toEqual({
+      source: 'organisation',
+      reason: 'Locked by your organisation',
+      value: muted,
+    });
+    // A lock on do-not-disturb alone leaves the lines' mutes to the person.
+    const dnd = locksWith({ 'mutes.doNotDisturb': { enabled: false, until: null } });
+    expect(controlLock(dnd, 'mutes.lines')).toBeNull();
+  });
+
+  it('disables a test SMS while SMS is locked off, or switched off, with the reason', () => {
+    const textOn = (preferences: UserPreferences) => {
+      preferences.channels.text.enabled = true;
+    };
+    const locked = snapshot({ 'channels.text.enabled': false }, textOn);
+    expect(testNotificationBlock('text', locked)).toEqual({
+      reason: 'Locked by your organisation',
+      lock: { source: 'organisation', reason: 'Locked by your organisation', value: false },
+    });
+    // Locked off as a whole group too.
+    const group = snapshot(
+      { 'channels.text': { enabled: false, useCustomNumber: false, customNumber: null } },
+      textOn,
+    );
+    expect(testNotificationBlock('text', group)?.reason).toBe('Locked by your organisation');
+    const off = snapshot({}, (preferences) => {
+      preferences.channels.text.enabled = false;
+    });
+    expect(testNotificationBlock('text', off)).toEqual({
+      reason: 'SMS notifications are off: turn them on above to send a test',
+      lock: null,
+    });
+    expect(testNotificationBlock('text', snapshot({}, textOn))).toBeNull();
+    // A business that does not allow SMS: the service would not send it either.
+    const notAllowed = snapshot({}, textOn);
+    notAllowed.business.allowedChannels.text = false;
+    expect(testNotificationBlock('text', notAllowed)?.reason).toBe(
+      'Your business does not allow SMS notifications',
+    );
+    // A desktop sample shows how a pop-up looks, whatever the master switch says.
+    const desktopOff = snapshot({ 'channels.desktop': false });
+    expect(testNotificationBlock('desktop', desktopOff)).toBeNull();
+  });
+
+  it('disables the SMS cells while the organisation holds SMS off; a required one stays required', () => {
+    const locked = snapshot({ 'channels.text.enabled': false }, (preferences) => {
+      preferences.channels.text.enabled = true;
+      preferences.alertChannels.mention.text = true;
+    });
+    expect(cellState('mention', 'text', locked, userId)).toEqual({
+      checked: false,
+      reason: 'Locked by your organisation',
+      mark: 'off',
+    });
+    // The business's mandatory SMS passes the master switch (the policy's lockHoldingOn).
+    expect(cellState('paymentFailed', 'text', locked, userId).mark).toBe('required');
+    expect(cellState('mention', 'email', locked, userId).reason).toBeNull();
+    // Nothing to add to a disabled cell: the lock is its reason.
+    expect(masterOffWords('text', locked)).toBeNull();
+  });
+
+  it('keeps the SMS cells editable when the person turned SMS off, and says so in each', () => {
+    const off = snapshot({}, (preferences) => {
+      preferences.channels.text.enabled = false;
+      preferences.alertChannels.mention.text = true;
+    });
+    expect(cellState('mention', 'text', off, userId)).toEqual({
+      checked: true,
+      reason: null,
+      mark: null,
+    });
+    expect(masterOffWords('text', off)).toBe(
+      'SMS notifications are off above: what you choose here applies when you turn them back on',
+    );
+    const on = snapshot({}, (preferences) => {
+      preferences.channels.text.enabled = true;
+    });
+    expect(masterOffWords('text', on)).toBeNull();
   });
 
   it('says who requires a type in its effective value, the organisation first', () => {

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 test.describe('channels', () => {
   test.use({ user: 'jordan' });
 
-  test('text off disables the custom number and a test text goes nowhere; cleared, texts go to the backup phone', async ({
+  test('text off disables the custom number and the test text, saying why, and leaves the SMS cells editable; cleared, texts go to the backup phone', async ({
     settings,
     service,
   }) => {
@@ -42,11 +42,23 @@ test.describe('channels', () => {
     await expect(channels.customNumber).toBeDisabled();
     await expect(channels.useCustomNumber).toBeDisabled();
     await expect.poll(async () => (await preferencesOnService()).enabled).toBe(false);
-    expect(await channels.sendTest('text')).toMatch(/^Not sent: /);
+    // Nothing to test while texts are off: the button says why instead of a "Not sent".
+    await expect(channels.testButton('text')).toBeDisabled();
+    await expect(channels.testButton('text')).toHaveAccessibleDescription(
+      /^SMS notifications are off: turn them on above to send a test/,
+    );
+    // The per-type SMS cells stay Jordan's to prepare, each saying nothing goes by SMS yet.
+    await expect(channels.cell('voicemailPersonal', 'text')).toBeEnabled();
+    await expect(channels.cell('voicemailPersonal', 'text')).toHaveAccessibleDescription(
+      /SMS notifications are off above: what you choose here applies when you turn them back on/,
+    );
     expect(await textsInOutbox()).toEqual([]);
 
     await channels.setChannel('text', true);
     await expect(channels.customNumber).toBeEnabled();
+    await expect(channels.cell('voicemailPersonal', 'text')).not.toHaveAccessibleDescription(
+      /off above/,
+    );
     await channels.clearCustomNumber();
     await expect(channels.textDestination).toHaveText(
       'Texts go to your backup phone, (415) 555-2603.',

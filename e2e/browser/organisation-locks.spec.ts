@@ -92,6 +92,16 @@ test.describe('settings the organisation locks (managed policy)', () => {
     await expect(settings.channels.channelSwitch('email')).not.toHaveAccessibleDescription(
       new RegExp(locked),
     );
+    // No test SMS while SMS is locked off; a desktop sample still shows how a pop-up looks.
+    await expectLocked(settings.channels.testButton('text'));
+    await expect(settings.channels.testButton('desktop')).toBeEnabled();
+    // The per-type SMS cells are the organisation's too (a type's email stays Jordan's).
+    for (const type of ['mention', 'voicemailPersonal', 'textPersonal'] as const) {
+      await expectLocked(settings.channels.cell(type, 'text'));
+      await expect(settings.channels.cell(type, 'text')).not.toBeChecked();
+    }
+    await expect(settings.channels.cell('mention', 'email')).toBeEnabled();
+    await expect(settings.channels.note('mention')).toContainText(locked);
     for (const theme of ['light', 'dark'] as const) {
       await screenshotAndAxe(settings, 'channels', theme, testInfo);
     }
@@ -141,5 +151,31 @@ test.describe('settings the organisation locks (managed policy)', () => {
     expect(held.channels.text.enabled).toBe(false);
     expect(held.quietHours.enabled).toBe(true);
     expect(held.leadScoreThreshold).toBe(80);
+  });
+});
+
+test.describe('muted lines the organisation locks', () => {
+  // The Support line muted until further notice, and the person may not unmute it.
+  test.use({
+    user: 'jordan',
+    policy: { lockedSettings: { 'mutes.lines': [{ lineId: 'line-support', until: null }] } },
+  });
+
+  test('the header lists the muted line with its Unmute disabled, saying "Locked by your organisation"', async ({
+    settings,
+    companion,
+  }, testInfo) => {
+    await expect(settings.header.mutedLines).toContainText('1 line muted');
+    await settings.header.mutedLines.locator('summary').click();
+    const unmute = settings.header.mutedLines.getByRole('button', { name: 'Unmute Support Line' });
+    await expectLocked(unmute);
+    await expect(settings.header.mutedLines).toContainText('Support Line until further notice');
+    const path = join(testInfo.project.outputDir, 'pages', 'organisation-locks-muted-lines.png');
+    await settings.page.screenshot({ path });
+    await testInfo.attach('organisation-locks-muted-lines', { path, contentType: 'image/png' });
+    // What the core uses is the policy's mute.
+    expect(companion.preferences.get()?.preferences.mutes.lines).toEqual([
+      { lineId: 'line-support', until: null },
+    ]);
   });
 });

@@ -126,6 +126,9 @@ function MutedLines({ now, timeZone }: { now: number; timeZone: string }) {
   const profile = useSessionStore((state) => state.profile);
   const mutes = usePreferencesStore((state) => state.snapshot?.preferences.mutes.lines);
   const unmuteLine = usePreferencesStore((state) => state.unmuteLine);
+  const locks = usePreferencesStore((state) => state.snapshot?.locks);
+  // Held by the organisation: each mute shown with its end, nothing to unmute it with.
+  const lock = controlLock(locks ?? [], 'mutes.lines');
   const active = (mutes ?? []).filter((mute) => activeUntil(mute.until, now));
   if (active.length === 0) return null;
   const nameOf = (lineId: string) =>
@@ -139,12 +142,29 @@ function MutedLines({ now, timeZone }: { now: number; timeZone: string }) {
         <ul className="status-menu-panel">
           {active.map((mute) => (
             <li key={mute.lineId} data-line={mute.lineId}>
-              {nameOf(mute.lineId)} {untilWords(mute.until, now, timeZone, 'until you unmute')}{' '}
-              <button type="button" className="small" onClick={() => void unmuteLine(mute.lineId)}>
+              {nameOf(mute.lineId)}{' '}
+              {untilWords(
+                mute.until,
+                now,
+                timeZone,
+                lock ? 'until further notice' : 'until you unmute',
+              )}{' '}
+              <button
+                type="button"
+                className="small"
+                disabled={Boolean(lock)}
+                aria-describedby={lock ? 'muted-lines-lock' : undefined}
+                onClick={() => void unmuteLine(mute.lineId)}
+              >
                 Unmute {nameOf(mute.lineId)}
               </button>
             </li>
           ))}
+          {lock ? (
+            <li>
+              <LockNote id="muted-lines-lock" lock={lock} />
+            </li>
+          ) : null}
         </ul>
       </details>
     </li>

@@ -8,7 +8,7 @@ import {
   type UserAlertType,
 } from '../../common/alert-types';
 import { sentence } from '../components/controls';
-import { cellState } from '../effective-words';
+import { cellState, masterOffWords } from '../effective-words';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 
@@ -54,7 +54,16 @@ function Row({ type }: { type: UserAlertType }) {
             data-testid={`cell-${type}-${cell.channel}`}
             checked={cell.checked}
             disabled={cell.reason !== null}
-            aria-describedby={notes.length > 0 ? noteId : undefined}
+            aria-describedby={
+              [
+                notes.length > 0 ? noteId : null,
+                cell.reason === null && masterOffWords(cell.channel, snapshot)
+                  ? masterOffId(cell.channel)
+                  : null,
+              ]
+                .filter(Boolean)
+                .join(' ') || undefined
+            }
             onChange={(event) => {
               const on = event.target.checked;
               void update(`alertChannels.${type}`, (draft) => {
@@ -76,9 +85,15 @@ function Row({ type }: { type: UserAlertType }) {
   );
 }
 
+/** The column header's words that each editable cell of a switched-off channel points at. */
+function masterOffId(channel: Channel): string {
+  return `channel-off-above-${channel}`;
+}
+
 /** Alert types × channels: what reaches the person through which channel, and why not. */
 export function ChannelTable() {
-  const master = usePreferencesStore((state) => state.snapshot?.preferences.channels);
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const master = snapshot?.preferences.channels;
   const masterOn = (channel: Channel) =>
     !master ||
     (channel === 'desktop' || channel === 'inApp' ? master[channel] : master[channel].enabled);
@@ -93,6 +108,11 @@ export function ChannelTable() {
               <th key={channel} scope="col">
                 {sentence(channelLabels[channel])}
                 {masterOn(channel) ? null : <span className="cell-mark"> off above</span>}
+                {snapshot && masterOffWords(channel, snapshot) ? (
+                  <span id={masterOffId(channel)} className="visually-hidden">
+                    {masterOffWords(channel, snapshot)}
+                  </span>
+                ) : null}
               </th>
             ))}
             <th scope="col">Notes</th>

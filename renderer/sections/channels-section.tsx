@@ -15,8 +15,16 @@ import { channelField, type SettingLock } from '../../common/locks';
 import { outboundLimits } from '../../common/outbound';
 import type { TestNotificationResult } from '../../common/service-api';
 import { channelReasonFor } from '../components/alert-toggle';
-import { countryNameOf, SettingsSection, Toggle, ValidatedField } from '../components/controls';
+import {
+  countryNameOf,
+  FieldMessage,
+  LockNote,
+  SettingsSection,
+  Toggle,
+  ValidatedField,
+} from '../components/controls';
 import { controlLock } from '../effective';
+import { masterField, testNotificationBlock } from '../effective-words';
 import { ChannelTable } from './channel-table';
 import { useNotificationsStore, type TestOutcome } from '../stores/notifications-store';
 import { usePreferencesStore } from '../stores/preferences-store';
@@ -48,13 +56,6 @@ export function describeTestResult(
 
 function formatDestination(destination: string, country: string | null): string {
   return destination.startsWith('+') ? formatPhoneNumber(destination, country) : destination;
-}
-
-/** The field of a channel's master switch. */
-function masterField(channel: Channel): string {
-  return channel === 'desktop' || channel === 'inApp'
-    ? `channels.${channel}`
-    : `channels.${channel}.enabled`;
 }
 
 /**
@@ -92,22 +93,32 @@ function describeOutcome(outcome: TestOutcome | undefined, country: string | nul
   }
 }
 
+/** "Send a test … notification": disabled, with the reason, when the sample could not go. */
 function TestButton({ channel }: { channel: Channel }) {
   const outcome = useNotificationsStore((state) => state.tests[channel]);
   const sendTest = useNotificationsStore((state) => state.sendTest);
-  const country = usePreferencesStore((state) => state.snapshot?.business.country ?? null);
+  const snapshot = usePreferencesStore((state) => state.snapshot);
+  const country = snapshot?.business.country ?? null;
   const text = describeOutcome(outcome, country);
   const resultId = `test-result-${channel}`;
+  const reasonId = `test-blocked-${channel}`;
+  const blocked = snapshot ? testNotificationBlock(channel, snapshot) : null;
   return (
     <div className="test-row">
       <button
         type="button"
         data-testid={`test-${channel}`}
-        aria-describedby={resultId}
+        disabled={blocked !== null}
+        aria-describedby={blocked ? `${reasonId} ${resultId}` : resultId}
         onClick={() => void sendTest(channel)}
       >
         Send a test {channelLabels[channel]} notification
       </button>
+      {blocked?.lock ? (
+        <LockNote id={reasonId} lock={blocked.lock} />
+      ) : (
+        <FieldMessage id={reasonId} kind="note" message={blocked?.reason} />
+      )}
       <p id={resultId} className="test-result" role="status" data-testid={`test-result-${channel}`}>
         {text}
       </p>

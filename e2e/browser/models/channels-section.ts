@@ -27,6 +27,11 @@ export class ChannelsSection {
     return this.root.getByTestId(`cell-${type}-${channel}`);
   }
 
+  /** "Send a test … notification" of a channel. */
+  testButton(channel: Channel): Locator {
+    return this.root.getByTestId(`test-${channel}`);
+  }
+
   /** The notes of an alert type's row: why cells are locked or off. */
   note(type: UserAlertType): Locator {
     return this.root.getByTestId(`channel-note-${type}`);
@@ -65,7 +70,7 @@ export class ChannelsSection {
   async sendTest(channel: Channel): Promise<string> {
     await this.show();
     const result = this.root.getByTestId(`test-result-${channel}`);
-    await this.root.getByTestId(`test-${channel}`).click();
+    await this.testButton(channel).click();
     await expect(result).not.toHaveText(/^(|Sending…)$/);
     return (await result.textContent()) ?? '';
   }
