@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { SourceMapPayload } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startService } from '../service';
 import { median, spread, type Row } from './figures';
-import type { CpuProfile } from './profile-summary';
+import { withSourceMap, type CpuProfile } from './profile-summary';
 
 /**
  * The headless companion as a process, built JavaScript (dist/headless/headless-cli.cjs, what
@@ -140,13 +141,24 @@ export async function benchHeadlessProcess(rounds: number, idleSeconds: number):
 }
 
 /**
- * One more cold start, profiled (`--cpu-prof`, so outside any measured round): the built
- * companion from its spawn to "Connected", stopped as the rounds stop it (SIGTERM: it exits
- * itself, which writes the profile). Runs after `benchHeadlessProcess`, which built the bundle.
- * The bundle's own code carries the bundle's path (no source map); node_modules keep theirs.
+ * One more cold start, profiled (`--cpu-prof`, so outside any measured round): the companion
+ * built as `npm run headless` builds it but with a source map beside it (in dist/, so its
+ * `require`s find node_modules), from its spawn to "Connected", stopped as the rounds stop it
+ * (SIGTERM: it exits itself, which writes the profile). Its frames are given their source files.
  */
 export async function coldStartProfile(): Promise<CpuProfile> {
   const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-cold-profile-'));
+  const mappedFolder = join(root, 'dist', `bench-profile-${process.pid}`);
+  const mappedBundle = join(mappedFolder, 'headless-cli.cjs');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const built = spawnSync(
+    process.execPath,
+    [vite, 'build', '-c', 'vite.main.config.ts', '--mode', 'headless', '--logLevel', 'warn'].concat(
+      ['--sourcemap', '--outDir', mappedFolder],
+    ),
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (built.status !== 0) throw new Error(`building ${mappedBundle} failed (${built.status})`);
   const service = await startService({ databasePath: join(folder, 'service.sqlite') });
   try {
     const profiles = join(folder, 'profiles');
@@ -157,7 +169,7 @@ export async function coldStartProfile(): Promise<CpuProfile> {
         profiles,
         '--cpu-prof-interval',
         '250',
-        headlessBundle,
+        mappedBundle,
         '--service-url',
         service.url,
         '--token',
@@ -170,10 +182,18 @@ export async function coldStartProfile(): Promise<CpuProfile> {
     await stop(companion.child);
     const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error(`no .cpuprofile written in ${profiles}`);
-    return JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile;
+    const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile;
+    const mapPath = `${mappedBundle}.map`;
+    return withSourceMap(
+      profile,
+      mappedBundle,
+      JSON.parse(readFileSync(mapPath, 'utf8')) as SourceMapPayload,
+      mapPath,
+    );
   } finally {
     await service.close();
     rmSync(folder, { recursive: true, force: true });
+    rmSync(mappedFolder, { recursive: true, force: true });
   }
 }
 

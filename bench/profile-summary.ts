@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * What dominates a CPU profile (V8's `.cpuprofile`, from `node:inspector` or `--cpu-prof`): the
@@ -82,6 +83,7 @@ const categories: readonly {
     name: 'module loading',
     matches: (functionName, url) =>
       url.startsWith('node:internal/modules/') ||
+      url.startsWith('node:internal/bootstrap/') ||
       url.includes('/node_modules/tsx/') ||
       functionName === 'compileFunction' ||
       functionName === 'wrapSafe',
@@ -198,4 +200,33 @@ export function describeCpuProfile(summary: ProfileSummary, what: string): strin
     `what dominates (${what}, ${Math.round(summary.sampledMilliseconds)} ms sampled): ${summary.categories.map(percent).join(', ')}`,
     `top: ${summary.top.map(percent).join(', ')}`,
   ];
+}
+
+/**
+ * The profile with each frame of a bundle (`bundle`, a path) given the file URL of the source it
+ * was built from, by the bundle's source map (`map`, whose sources are relative to `mapPath`):
+ * then its frames fall in their categories as the same code run by tsx does.
+ */
+export function withSourceMap(
+  profile: CpuProfile,
+  bundle: string,
+  map: SourceMapPayload,
+  mapPath: string,
+): CpuProfile {
+  const sourceMap = new SourceMap(map);
+  const bundleUrls = new Set([bundle, pathToFileURL(bundle).href]);
+  const base = pathToFileURL(mapPath);
+  return {
+    ...profile,
+    nodes: profile.nodes.map((node) => {
+      const { url, lineNumber, columnNumber } = node.callFrame;
+      if (!bundleUrls.has(url) || lineNumber < 0) return node;
+      const entry = sourceMap.findEntry(lineNumber, Math.max(0, columnNumber)) as {
+        originalSource?: string;
+      };
+      if (!entry.originalSource) return node;
+      const source = new URL(entry.originalSource, base).href;
+      return { ...node, callFrame: { ...node.callFrame, url: source } };
+    }),
+  };
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readBaseline } from './compare';
 import type { Row } from './figures';
 import { cpuProfileOf, heapProfileOf, markCompanionStart, measureAndProfile } from './profile';
-import { categoryOf, summariseCpuProfile, type CpuProfile } from './profile-summary';
+import { categoryOf, summariseCpuProfile, withSourceMap, type CpuProfile } from './profile-summary';
 
 /**
  * A small profile shaped as V8 writes one (bench/profile-summary.fixture.cpuprofile): 14
@@ -72,6 +73,53 @@ describe('what dominates a CPU profile', () => {
     expect(categoryOf('onmessage', 'file:///x/node_modules/engine.io-client/build/cjs/x.js')).toBe(
       'socket.io',
     );
+  });
+});
+
+describe('a built bundle’s profile', () => {
+  it('gives each of its frames the source file it was built from, then its category', () => {
+    const bundle = fileURLToPath(new URL('../dist/headless/headless-cli.cjs', import.meta.url));
+    const frame = (id: number, functionName: string, url: string, lineNumber: number) => ({
+      id,
+      callFrame: { functionName, url, lineNumber, columnNumber: 2 },
+    });
+    const profile: CpuProfile = {
+      nodes: [
+        frame(1, '(root)', '', -1),
+        frame(2, 'recordDecision', `file://${bundle}`, 0),
+        frame(3, 'isTimeZone', `file://${bundle}`, 1),
+        frame(4, 'parse', 'file:///work/main/node_modules/zod/v4/core/parse.cjs', 10),
+      ],
+      startTime: 0,
+      endTime: 4_000,
+      samples: [2, 3, 4],
+      timeDeltas: [1_000, 1_000, 1_000],
+    };
+    // Line 1 of the bundle is built from the store's repository, line 2 from common/time-zone.ts.
+    const mapped = withSourceMap(
+      profile,
+      bundle,
+      {
+        version: 3,
+        file: 'headless-cli.cjs',
+        sources: [
+          '../../main/core/store/repositories/processed-events.ts',
+          '../../common/time-zone.ts',
+        ],
+        sourcesContent: [],
+        names: [],
+        mappings: 'AAAA;ACAA',
+        sourceRoot: '',
+      },
+      `${bundle}.map`,
+    );
+    const summary = summariseCpuProfile(mapped);
+    expect(summary.top.map((share) => share.name)).toEqual([
+      'recordDecision (main/core/store/repositories/processed-events.ts)',
+      'isTimeZone (common/time-zone.ts)',
+      'parse (zod/v4/core/parse.cjs)',
+    ]);
+    expect(summary.categories.map((share) => share.name)).toEqual(['SQLite', 'other', 'zod']);
   });
 });
 
