@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fullPath, quietLogger } from './full-path';
+import { markProfileSpan } from './profile';
 import { median, spread, type Row } from './figures';
 
 /**
@@ -233,6 +234,7 @@ async function fullReplay(
       if (message.name === 'event') path.pipeline.process(message.value);
       if (message.name === 'replayDone') {
         ending = true;
+        markProfileSpan('its end, from replayDone');
         endDelay.enable();
         path.batches.afterCommit(() => path.delivery.endCatchUp());
       }

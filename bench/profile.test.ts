@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readBaseline } from './compare';
 import type { Row } from './figures';
-import { cpuProfileOf, heapProfileOf, markCompanionStart, measureAndProfile } from './profile';
+import {
+  cpuProfileOf,
+  heapProfileOf,
+  markCompanionStart,
+  markProfileSpan,
+  measureAndProfile,
+} from './profile';
 import { categoryOf, summariseCpuProfile, withSourceMap, type CpuProfile } from './profile-summary';
 
 /**
@@ -202,6 +208,14 @@ function companionWork(): number {
   return sum;
 }
 
+function endWork(): number {
+  const until = process.cpuUsage().user + 150_000;
+  let sum = 1;
+  while (process.cpuUsage().user < until)
+    for (let index = 0; index < 500_000; index += 1) sum ^= index;
+  return sum;
+}
+
 describe('the profilers in this process', () => {
   it('summarise a round from the companion mark: the floor before it is not counted', async () => {
     const lines = await cpuProfileOf(() => {
@@ -216,6 +230,20 @@ describe('the profilers in this process', () => {
     const top = lines[1] ?? '';
     expect(top).toMatch(/^top: companionWork \(bench\/profile\.test\.ts\) \d/u);
     expect(top).not.toMatch(/floorWork/u);
+  });
+
+  it('adds the summary from another mark on: the end of a round on its own', async () => {
+    const lines = await cpuProfileOf(() => {
+      markCompanionStart();
+      companionWork();
+      markProfileSpan('its end');
+      endWork();
+      return Promise.resolve();
+    }, 'test round');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/^what dominates \(its end, \d+ ms sampled\)/u);
+    expect(lines[3]).toMatch(/^top: endWork \(bench\/profile\.test\.ts\) \d/u);
+    expect(lines[3]).not.toMatch(/companionWork/u);
   });
 
   it('count allocations and garbage collections for a memory target', async () => {

@@ -58,23 +58,29 @@ export async function measureAndProfile(
 }
 
 /**
- * When the companion's path started in the round being profiled (bench/full-path.ts marks it):
- * a round that measures its floor first (the bare socket.io client) is summarised from here, so
- * the floor's own work does not count as the companion's.
+ * Moments marked in the round being profiled, by name, each the first time it is reached (the
+ * monotonic clock, microseconds: the profile's own). "companion": the companion's path started
+ * (bench/full-path.ts), so a round that measures its floor first (the bare socket.io client) is
+ * summarised from there and the floor's work is not counted as the companion's. Any other mark
+ * (the catch-up's end, from `replayDone`) adds the summary of the round from it on.
  */
-let companionStartedAt: number | null = null;
+const marks = new Map<string, number>();
 let profiling = false;
 
-/** Marks the companion's start in a profiled round (costs nothing when none is profiled). */
+/** Marks a moment of a profiled round (costs nothing when none is profiled). */
+export function markProfileSpan(name: string): void {
+  if (profiling && !marks.has(name)) marks.set(name, Number(process.hrtime.bigint() / 1000n));
+}
+
+/** Marks the companion's start in a profiled round (bench/full-path.ts). */
 export function markCompanionStart(): void {
-  if (profiling && companionStartedAt === null) {
-    companionStartedAt = Number(process.hrtime.bigint() / 1000n);
-  }
+  markProfileSpan('companion');
 }
 
 /**
  * One run of `work` under V8's sampling CPU profiler in this process (the inspector's Profiler
- * domain, 0.5 ms interval), summarised from the companion's start when `work` marked one.
+ * domain, 0.5 ms interval), summarised from the companion's start when `work` marked one, and
+ * from each other mark on.
  */
 export async function cpuProfileOf(work: () => Promise<unknown>, what: string): Promise<string[]> {
   const session = new Session();
@@ -82,7 +88,7 @@ export async function cpuProfileOf(work: () => Promise<unknown>, what: string): 
   try {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 500 });
-    companionStartedAt = null;
+    marks.clear();
     profiling = true;
     await session.post('Profiler.start');
     try {
@@ -91,9 +97,17 @@ export async function cpuProfileOf(work: () => Promise<unknown>, what: string): 
       profiling = false;
     }
     const { profile } = await session.post('Profiler.stop');
-    const from = companionStartedAt ?? undefined;
+    const from = marks.get('companion');
     const summary = summariseCpuProfile(profile, from === undefined ? {} : { from });
-    return describeCpuProfile(summary, from === undefined ? what : `${what}, the companion's part`);
+    const lines = describeCpuProfile(
+      summary,
+      from === undefined ? what : `${what}, the companion's part`,
+    );
+    for (const [name, at] of marks) {
+      if (name === 'companion') continue;
+      lines.push(...describeCpuProfile(summariseCpuProfile(profile, { from: at }), name));
+    }
+    return lines;
   } finally {
     session.disconnect();
   }
