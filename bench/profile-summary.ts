@@ -141,7 +141,7 @@ const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : (part / wh
  */
 export function summariseCpuProfile(
   profile: CpuProfile,
-  options: { from?: number; top?: number } = {},
+  options: { from?: number; to?: number; top?: number } = {},
 ): ProfileSummary {
   const parents = new Map<number, number>();
   for (const node of profile.nodes)
@@ -174,7 +174,7 @@ export function summariseCpuProfile(
     at += deltas[index] ?? 0;
     const next = index + 1 < samples.length ? at + (deltas[index + 1] ?? 0) : profile.endTime;
     const frame = resolve(samples[index] ?? -1);
-    if (!frame || at < (options.from ?? -Infinity)) continue;
+    if (!frame || at < (options.from ?? -Infinity) || at >= (options.to ?? Infinity)) continue;
     const time = Math.max(0, next - at);
     total += time;
     byCategory.set(frame.category, (byCategory.get(frame.category) ?? 0) + time);

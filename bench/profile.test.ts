@@ -68,6 +68,15 @@ describe('what dominates a CPU profile', () => {
     expect(shareOf(later.categories, 'socket.io')).toBeCloseTo((2 / 6) * 100, 9);
   });
 
+  it('counts a span between two marks: the three samples of sqliteTransaction alone', () => {
+    const span = summariseCpuProfile(fixture, {
+      from: fixture.startTime + 3_500,
+      to: fixture.startTime + 6_500,
+    });
+    expect(span.sampledMilliseconds).toBe(3);
+    expect(span.categories).toEqual([{ name: 'SQLite', percent: 100 }]);
+  });
+
   it('sorts frames by where they come from', () => {
     expect(categoryOf('format', 'file:///x/node_modules/libphonenumber-js/core/index.js')).toBe(
       'phone formatting',

@@ -64,12 +64,19 @@ export async function measureAndProfile(
  * summarised from there and the floor's work is not counted as the companion's. Any other mark
  * (the catch-up's end, from `replayDone`) adds the summary of the round from it on.
  */
-const marks = new Map<string, number>();
+const marks = new Map<string, { from: number; to?: number }>();
 let profiling = false;
+const now = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Marks a moment of a profiled round (costs nothing when none is profiled). */
 export function markProfileSpan(name: string): void {
-  if (profiling && !marks.has(name)) marks.set(name, Number(process.hrtime.bigint() / 1000n));
+  if (profiling && !marks.has(name)) marks.set(name, { from: now() });
+}
+
+/** Ends the span `markProfileSpan(name)` began (else it runs to the round's end). */
+export function endProfileSpan(name: string): void {
+  const mark = marks.get(name);
+  if (profiling && mark && mark.to === undefined) mark.to = now();
 }
 
 /** Marks the companion's start in a profiled round (bench/full-path.ts). */
@@ -97,15 +104,15 @@ export async function cpuProfileOf(work: () => Promise<unknown>, what: string): 
       profiling = false;
     }
     const { profile } = await session.post('Profiler.stop');
-    const from = marks.get('companion');
+    const from = marks.get('companion')?.from;
     const summary = summariseCpuProfile(profile, from === undefined ? {} : { from });
     const lines = describeCpuProfile(
       summary,
       from === undefined ? what : `${what}, the companion's part`,
     );
-    for (const [name, at] of marks) {
+    for (const [name, span] of marks) {
       if (name === 'companion') continue;
-      lines.push(...describeCpuProfile(summariseCpuProfile(profile, { from: at }), name));
+      lines.push(...describeCpuProfile(summariseCpuProfile(profile, span), name));
     }
     return lines;
   } finally {
