@@ -96,4 +96,42 @@ describe('sanitizeNotificationText', () => {
   it('returns an empty string for text that is only invisible characters', () => {
     expect(sanitizeNotificationText('\u200B\u202E\u0000 ', bodyLimits)).toBe('');
   });
+
+  it('gives plain text the same answer as every step would (the shortcut for clean text)', () => {
+    // What the steps make of text within the limits: breaks and runs of white space to one
+    // space, invisible characters out, NFC, trimmed. Strings drawn from characters on both
+    // sides of the shortcut's edge: no-break space, NEL, a combining accent, a tab, U+02FF/0300.
+    const steps = (text: string) =>
+      text
+        .replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, ' ')
+        // eslint-disable-next-line no-control-regex -- the controls are the point
+        .replace(/[\u0000-\u001F\u007F-\u009F\u200B\u202E]/g, '')
+        .normalize('NFC')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const alphabet = [' ', ' ', 'a', 'Z', '7', '·', 'é', 'ÿ', '\u00A0', '\u0085', '\u0301', '\t'];
+    const more = ['\u02FF', '\u0300', '\u200B', '\u202E', '\u007F', 'ǅ', '~', '!'];
+    let seed = 15;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed;
+    };
+    for (let round = 0; round < 3_000; round += 1) {
+      const pool = round % 2 === 0 ? alphabet : [...alphabet, ...more];
+      const length = next() % 40;
+      let text = '';
+      for (let index = 0; index < length; index += 1) text += pool[next() % pool.length] ?? '';
+      expect(sanitizeNotificationText(text, bodyLimits)).toBe(steps(text));
+    }
+    expect(sanitizeNotificationText('Ann Lee · +1 415 555 2671', titleLimits)).toBe(
+      'Ann Lee · +1 415 555 2671',
+    );
+  });
+
+  it('cuts plain text past the byte limit though it is within the character limit', () => {
+    const latin = 'é'.repeat(100);
+    const result = sanitizeNotificationText(latin, { characters: 100, bytes: 64 });
+    expect(utf8ByteLength(result)).toBeLessThanOrEqual(64);
+    expect(result.endsWith('\u2026')).toBe(true);
+  });
 });

@@ -187,6 +187,43 @@ describe('processed events', () => {
     expect(reopened.events.epoch()).toBe('epoch-b');
   });
 
+  it('writes the cursor once per event transaction: read inside it, committed with it, rolled back with it', () => {
+    const { store, dataDir } = freshStore();
+    store.eventTransaction(() => {
+      store.events.recordDecision(callEvent(3), popupDecision('event-3'), 100);
+      store.events.recordDecision(callEvent(9), popupDecision('event-9'), 100);
+      store.events.recordDecision(callEvent(6), popupDecision('event-6'), 100);
+      // Inside the batch the cursor already says what was recorded.
+      expect(store.events.lastSeq()).toBe(9);
+    });
+    expect(store.events.lastSeq()).toBe(9);
+    // A batch that throws takes its records and its cursor with it.
+    expect(() =>
+      store.eventTransaction(() => {
+        store.events.recordDecision(callEvent(12), popupDecision('event-12'), 101);
+        throw new Error('the batch failed');
+      }),
+    ).toThrow('the batch failed');
+    expect(store.events.lastSeq()).toBe(9);
+    expect(store.events.has('event-12')).toBe(false);
+    // The next batch does not carry the failed one's seq either.
+    store.eventTransaction(() => {
+      store.events.recordDecision(callEvent(10), popupDecision('event-10'), 102);
+    });
+    expect(store.events.lastSeq()).toBe(10);
+    // A new epoch inside a batch sets the cursor outright, after the events before it.
+    store.eventTransaction(() => {
+      store.events.recordDecision(callEvent(11), popupDecision('event-11'), 103);
+      store.events.startEpoch('epoch-b', 2);
+    });
+    expect(store.events.lastSeq()).toBe(2);
+    store.close();
+    const reopened = openStore({ dataDir, userId: 'user-sam' });
+    defer(() => reopened.close());
+    expect(reopened.events.lastSeq()).toBe(2);
+    expect(reopened.events.has('event-11')).toBe(true);
+  });
+
   it('does not re-raise decisions without a desktop delivery', () => {
     const { store } = freshStore();
     const quiet: Decision = {

@@ -36,7 +36,18 @@ export class SqliteStore implements Store {
     readonly path: string,
   ) {
     this.#db = db;
-    this.#runInTransaction = db.transaction((work: () => unknown) => work());
+    this.#runInTransaction = db.transaction((work: () => unknown) => {
+      // The cursor is written once, after the batch's records (repositories/event-cursor.ts).
+      this.events.cursor.defer();
+      let done = false;
+      try {
+        const result = work();
+        done = true;
+        return result;
+      } finally {
+        this.events.cursor.write(done);
+      }
+    });
     this.events = new SqliteProcessedEvents(db);
     this.notifications = new SqliteInAppNotifications(db);
     this.reminderStates = new SqliteReminderStates(db);

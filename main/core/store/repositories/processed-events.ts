@@ -10,7 +10,8 @@ import type {
   ServiceOutcome,
 } from '../../../../common';
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
-import { nullableInteger, nullableText, parseJson, type Row } from './rows';
+import { EventCursor } from './event-cursor';
+import { nullableInteger, parseJson, type Row } from './rows';
 
 /**
  * Marks of one large pop-up written in the first turn of the event loop; later turns write as
@@ -48,12 +49,10 @@ const selectRecorded = `SELECT p.event, p.decision, p.decided_at, p.seq, p.outco
  */
 export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #db: Database;
-  readonly #lastSeq: Statement;
-  readonly #epoch: Statement;
-  readonly #startEpoch: Statement;
+  /** `lastSeq` and its epoch; written once per event transaction. */
+  readonly cursor: EventCursor;
   readonly #has: Statement;
   readonly #insert: Statement;
-  readonly #advance: Statement;
   readonly #adopt: Statement;
   readonly #updateOutcome: Statement;
   readonly #markNotified: Statement;
@@ -82,15 +81,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
 
   constructor(db: Database) {
     this.#db = db;
-    this.#lastSeq = db.prepare('SELECT last_seq FROM event_cursor WHERE id = 1').pluck();
-    this.#epoch = db.prepare('SELECT epoch FROM event_cursor WHERE id = 1').pluck();
-    // The pruned watermark is a seq of the epoch it was pruned in: a new epoch starts it over.
-    this.#startEpoch = db.prepare(
-      `UPDATE event_cursor SET
-         pruned_through_seq = CASE WHEN epoch IS ? THEN pruned_through_seq ELSE 0 END,
-         epoch = ?, last_seq = ?
-       WHERE id = 1`,
-    );
+    this.cursor = new EventCursor(db);
     this.#has = db.prepare('SELECT 1 FROM processed_events WHERE id = ?').pluck();
     this.#insert = db.prepare(
       // A service event at or below the pruned watermark is a repeat whose record retention
@@ -100,8 +91,6 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
        SELECT ?, ?, ?, ?, ?, ?, ?, NULL, ?
        WHERE ? IS NULL OR ? > (SELECT pruned_through_seq FROM event_cursor WHERE id = 1)`,
     );
-    // The cursor is the highest seq seen, not the highest contiguous one: see README.md.
-    this.#advance = db.prepare('UPDATE event_cursor SET last_seq = MAX(last_seq, ?) WHERE id = 1');
     this.#adopt = db.prepare(
       'UPDATE processed_events SET seq = ?, outcome = ? WHERE id = ? AND seq IS NULL',
     );
@@ -151,15 +140,15 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   }
 
   lastSeq(): number {
-    return Number(this.#lastSeq.get() ?? 0);
+    return this.cursor.lastSeq();
   }
 
   epoch(): string | null {
-    return nullableText(this.#epoch.get());
+    return this.cursor.epoch();
   }
 
   startEpoch(epoch: string, lastSeq: number): void {
-    this.#startEpoch.run(epoch, epoch, lastSeq);
+    this.cursor.startEpoch(epoch, lastSeq);
   }
 
   has(eventId: string): boolean {
@@ -189,7 +178,8 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
 
   /**
    * Insert, then advance: when the advance fails after the insert, the cursor stays behind (the
-   * event is replayed and dropped as a duplicate), never ahead of an event not recorded.
+   * event is replayed and dropped as a duplicate), never ahead of an event not recorded. Inside
+   * an event transaction the advance is the transaction's last write (`EventCursor`).
    */
   #recordNow(event: IncomingEvent, decision: Decision, decidedAt: number): boolean {
     const seq = 'seq' in event ? event.seq : null;
@@ -214,7 +204,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       seq,
     );
     if (inserted.changes === 0) return false;
-    if (seq !== null) this.#advance.run(seq);
+    if (seq !== null) this.cursor.advance(seq);
     return true;
   }
 
@@ -226,7 +216,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       event.id,
     );
     if (adopted.changes === 0) return false;
-    this.#advance.run(event.seq);
+    this.cursor.advance(event.seq);
     return true;
   }
 
