@@ -201,12 +201,20 @@ const rows: Row[] = [
       'wake /usageThreshold +2000',
       'release u2',
       'show alone/u2 u2',
+      'forget alone/u2',
     ],
   },
   {
-    name: 'two reminders in one window each keep their own pop-up',
+    name: 'two reminders in one window each keep their own pop-up, forgotten once shown (nothing more comes under its key)',
     operations: [{ deliver: reminder('r1', '15m') }, { deliver: reminder('r2', '1m') }],
-    steps: ['release r1', 'show alone/r1 r1', 'release r2', 'show alone/r2 r2'],
+    steps: [
+      'release r1',
+      'show alone/r1 r1',
+      'forget alone/r1',
+      'release r2',
+      'show alone/r2 r2',
+      'forget alone/r2',
+    ],
   },
   {
     name: 'a delivery that is not to pop up is released and shows nothing',

@@ -343,9 +343,12 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     const [first] = events;
     if (!first) return;
     if (!key.startsWith('group\u0000') && !key.startsWith('missed\u0000')) {
-      // Stands alone: one pop-up per alert, never a group.
-      for (const event of events)
+      // Stands alone: one pop-up per alert, never a group. Nothing else comes under its key, so
+      // it is forgotten at once (its pop-up stays), but for a ringing call's: its stop needs it.
+      for (const event of events) {
         steps.push({ step: 'show', key: popupKey(event), events: [event], summary });
+        if (!isRingingCall(event)) steps.push({ step: 'forget', key: popupKey(event) });
+      }
       return;
     }
     const group = this.#groups.get(key);

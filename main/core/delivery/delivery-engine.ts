@@ -138,7 +138,10 @@ export class DeliveryEngine {
       list: this.#list,
       describer: this.#describer,
     });
-    this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff));
+    this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff), {
+      clock: options.clock,
+      rangOut: (call) => missedCallContent(this.#describer, call),
+    });
     this.#commands = new PopupCommands({
       notifier: options.notifier,
       events: options.events,
