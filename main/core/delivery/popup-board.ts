@@ -35,8 +35,6 @@ interface Entry {
   dropped: boolean;
   /** The hand-offs of this pop-up, one after the other: an update never overtakes its show. */
   chain: Promise<void>;
-  /** Ids of the events a hand-off of this pop-up already carried (recorded once each). */
-  carried: Set<string>;
   /** Hand-offs started and not settled: with none, the next one reaches the notifier at once. */
   pending: number;
 }
@@ -96,8 +94,8 @@ export class PopupBoard {
 
   /**
    * What `show` or `update` would do while pop-ups cannot show at all: nothing reaches the
-   * notifier; returns the events no hand-off under `key` carried before (each is listed and
-   * recorded once, however often its group changes meanwhile). The group's next update, once
+   * notifier (the caller lists and records `events`: each reaches the board once, as the
+   * policy's steps carry only the alerts new since the last). The group's next update, once
    * pop-ups are back, shows it anew.
    */
   hold(
@@ -105,12 +103,9 @@ export class PopupBoard {
     key: string,
     content: PopupContent,
     events: readonly AlertEvent[],
-  ): AlertEvent[] {
+  ): void {
     const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content, events);
     entry.content = content;
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
-    return fresh;
   }
 
   #open(key: string, content: PopupContent, events: readonly AlertEvent[]): Entry {
@@ -126,7 +121,6 @@ export class PopupBoard {
       content,
       dropped: false,
       chain: Promise.resolve(),
-      carried: new Set(),
       pending: 0,
     };
     this.#entries.set(key, entry);
@@ -231,9 +225,8 @@ export class PopupBoard {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
+  /** `events`: what this hand-off shows for the first time (the policy's steps carry each once). */
   #then(entry: Entry, handOff: () => Promise<PopupResult>, events: readonly AlertEvent[]): void {
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
     this.#after(entry, async () => {
       let result: PopupResult;
       try {
@@ -243,7 +236,7 @@ export class PopupBoard {
       }
       if (result.shown) entry.handle = result.handle;
       try {
-        this.#handedOff({ events: fresh, result });
+        this.#handedOff({ events, result });
       } catch {
         // The listener records and logs; a failure there must not break this pop-up's chain.
       }
