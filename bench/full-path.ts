@@ -13,6 +13,7 @@ import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
 import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
 import {
   createSystemClock,
+  type Clock,
   type Logger,
   type PopupContent,
   type PopupResult,
@@ -97,10 +98,16 @@ export function streamEvent(index: number): AlertEvent {
   };
 }
 
-/** The full companion path, as openSession wires it, over a real store on disk. */
-export function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
+/**
+ * The full companion path, as openSession wires it, over a real store on disk; on the system
+ * clock unless given one (the soak moves a manual clock as its stream goes).
+ */
+export function fullPath(
+  folder: string,
+  onDeliver: (event: AlertEvent) => void,
+  clock: Clock = createSystemClock(),
+) {
   const store: Store = openStore(join(folder, 'companion.sqlite'));
-  const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
   const batches = new EventBatches({ store, notifier, logger: quietLogger });
   const describer = createEventDescriber({ lineName: () => 'Bench line' });
