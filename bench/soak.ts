@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openDatabase } from '../main/core/store/database';
 import { ManualClock } from '../test/support/manual-clock';
@@ -27,11 +27,13 @@ const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /**
  * Memory outside V8 (what SQLite allocates is in here, with Node's own and the allocator's):
- * resident memory less V8's heap and the external memory V8 accounts (Buffers).
+ * resident memory less the part of V8's heap that is resident (`total_physical_size`: V8
+ * reserves more than it touches, so less `heapTotal` could go below zero) and the external
+ * memory V8 accounts (Buffers).
  */
 function nativeMemory(): number {
   const usage = process.memoryUsage();
-  return usage.rss - usage.heapTotal - usage.external;
+  return usage.rss - getHeapStatistics().total_physical_size - usage.external;
 }
 
 /** V8's young generation as reserved now (it grows in steps up to its maximum, then stays). */
@@ -131,7 +133,7 @@ export async function benchSoak(events: number): Promise<Row[]> {
         value: round(nativeGrowth, 1),
         unit: 'MB',
         detail:
-          `resident memory less V8's heap and external memory, ${round(nativeBefore / 1048576, 1)} → ` +
+          `resident memory less V8's resident heap and external memory, ${round(nativeBefore / 1048576, 1)} → ` +
           `${round(nativeAfter / 1048576, 1)} MB; SQLite's page cache is bounded by the connection's ` +
           `cache_size ${sqlite.cacheSize} × page_size ${sqlite.pageSize} B = ${round(sqlite.cacheBytes / 1048576, 1)} MB ` +
           `(mmap_size ${sqlite.mmapSize}); the database file ${round(sqlite.fileBytes / 1048576, 1)} MB ` +
