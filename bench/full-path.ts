@@ -13,6 +13,7 @@ import { EventPipeline, type PipelineDelivery } from '../main/core/pipeline';
 import { ShowOnlyNotifier } from '../main/core/notifier-helpers';
 import {
   createSystemClock,
+  type Clock,
   type Logger,
   type PopupContent,
   type PopupResult,
@@ -99,10 +100,16 @@ export function streamEvent(index: number): AlertEvent {
   };
 }
 
-/** The full companion path, as openSession wires it, over a real store on disk. */
-export function fullPath(folder: string, onDeliver: (event: AlertEvent) => void) {
+/**
+ * The full companion path, as openSession wires it, over a real store on disk; on the system
+ * clock unless given one (the soak moves a manual clock as its stream goes).
+ */
+export function fullPath(
+  folder: string,
+  onDeliver: (event: AlertEvent) => void,
+  clock: Clock = createSystemClock(),
+) {
   const store: Store = openStore(join(folder, 'companion.sqlite'));
-  const clock = createSystemClock();
   const notifier = new CountingNotifierFake();
   // As openSession: SQLite's own WAL checkpoints held, the housekeeper's when the stream is quiet
   // (or past 32 MB), told of every committed batch. Without it SQLite checkpoints in the middle

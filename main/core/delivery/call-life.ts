@@ -5,6 +5,15 @@ import type { InAppList } from './in-app-list';
 
 type CallEvent = EventOfKind<'call'>;
 
+/**
+ * The longest a call rings a person's devices: 10 minutes, far past any ring or ring-group
+ * timeout before voicemail. A ringing pop-up still up after this lost its call's stop (the
+ * service sends one for every call, but a stop can be lost): it is replaced by the missed call
+ * and forgotten (`PopupBoard`), so a lost stop neither keeps a pop-up ringing nor its memory
+ * forever. Its in-app item keeps saying "Incoming call" until a stop arrives, if one ever does.
+ */
+export const longestRingMilliseconds = 10 * 60_000;
+
 /** How a call stands when one of its events is delivered, read from the store. */
 export type CallStanding =
   /** Not a call event. */

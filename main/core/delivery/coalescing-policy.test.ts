@@ -64,7 +64,10 @@ function short(key: string): string {
   return (parts[0] === 'group' ? parts.slice(1) : parts).join('/');
 }
 
-/** A step as one short line: "show support/text t1", "update support/text t1,t2". */
+/**
+ * A step as one short line: "show support/text t1", "update support/text t2 of 2" (the alerts
+ * new since the last paint, of how many the pop-up stands for).
+ */
 function render(step: CoalescingStep): string {
   switch (step.step) {
     case 'release':
@@ -73,7 +76,7 @@ function render(step: CoalescingStep): string {
       return `withdraw ${step.call.id}${step.missed ? ' missed' : ''}`;
     case 'show':
     case 'update':
-      return `${step.step} ${short(step.key)} ${step.events.map((event) => event.id).join(',')}${step.summary ? ` (${step.summary})` : ''}`;
+      return `${step.step} ${short(step.key)} ${step.events.map((event) => event.id).join(',')}${step.count === step.events.length ? '' : ` of ${step.count}`}${step.summary ? ` (${step.summary})` : ''}`;
     case 'wake':
       return `wake ${short(step.key)} +${step.afterMilliseconds}`;
     case 'forget':
@@ -127,11 +130,11 @@ const rows: Row[] = [
       'show support/text t1',
       'wake support/text +2000',
       'release t2',
-      'update support/text t1,t2',
+      'update support/text t2 of 2',
       'release t3',
       'wake support/text +150',
       'release t4',
-      'update support/text t1,t2,t3,t4',
+      'update support/text t3,t4 of 4',
       'wake support/text +1900',
       'forget support/text',
     ],
@@ -152,7 +155,7 @@ const rows: Row[] = [
       'wake support/text +2000',
       'release t2',
       'release t3',
-      'update support/text t1,t2,t3',
+      'update support/text t2,t3 of 3',
       'wake support/text +1000',
       'forget support/text',
     ],
@@ -201,12 +204,20 @@ const rows: Row[] = [
       'wake /usageThreshold +2000',
       'release u2',
       'show alone/u2 u2',
+      'forget alone/u2',
     ],
   },
   {
-    name: 'two reminders in one window each keep their own pop-up',
+    name: 'two reminders in one window each keep their own pop-up, forgotten once shown (nothing more comes under its key)',
     operations: [{ deliver: reminder('r1', '15m') }, { deliver: reminder('r2', '1m') }],
-    steps: ['release r1', 'show alone/r1 r1', 'release r2', 'show alone/r2 r2'],
+    steps: [
+      'release r1',
+      'show alone/r1 r1',
+      'forget alone/r1',
+      'release r2',
+      'show alone/r2 r2',
+      'forget alone/r2',
+    ],
   },
   {
     name: 'a delivery that is not to pop up is released and shows nothing',
@@ -282,7 +293,7 @@ const rows: Row[] = [
       'wake support/text +2000',
       'release t2',
       'wake support/text +150',
-      'update support/text t1,t2',
+      'update support/text t2 of 2',
       'forget support/text',
     ],
   },
@@ -314,9 +325,14 @@ describe('CoalescingPolicy', () => {
     steps.push(...policy.drain(2_000));
     expect(steps.filter((step) => step.step === 'show')).toHaveLength(1);
     const updates = steps.filter((step) => step.step === 'update');
-    // 2 s of texts at most four updates a second, and the last shows all 20.
+    // 2 s of texts at most four updates a second, and the last stands for all 20.
     expect(updates.length).toBeLessThanOrEqual(9);
-    expect(updates.at(-1)?.events).toHaveLength(20);
+    expect(updates.at(-1)?.count).toBe(20);
+    // Each text reaches the pop-up once (it is recorded once): a step carries what is new.
+    const painted = [...steps].flatMap((step) =>
+      step.step === 'show' || step.step === 'update' ? step.events.map((event) => event.id) : [],
+    );
+    expect(painted).toEqual(Array.from({ length: 20 }, (_, index) => `t${index}`));
   });
 
   it('1,000 ended calls or more in a backlog are never "new calls": all missed, in one pop-up', () => {

@@ -31,18 +31,25 @@ export type CoalescingStep<D extends Coalescable = Coalescable> =
   /**
    * A new pop-up now, under `key`: one alert that stands alone, the first of a group, or a
    * catch-up's summary of a group (`summary: 'missedCalls'` for calls that rang while offline).
+   * `events`: the alerts it shows, oldest first; `count`: how many it stands for (as many).
    */
   | {
       readonly step: 'show';
       readonly key: string;
       readonly events: readonly AlertEvent[];
+      readonly count: number;
       readonly summary: 'missedCalls' | null;
     }
-  /** The pop-up of `key` says these now (the whole group so far, oldest first): in place. */
+  /**
+   * The pop-up of `key` says more now, in place: `events` are the alerts new since its last
+   * show or update (oldest first), `count` how many it stands for in all. A group that never
+   * goes quiet keeps only a count of what it showed, never every alert.
+   */
   | {
       readonly step: 'update';
       readonly key: string;
       readonly events: readonly AlertEvent[];
+      readonly count: number;
       readonly summary: 'missedCalls' | null;
     }
   /** Call `wake(key, now)` after this long (one timer per key: this one replaces the last). */
@@ -120,11 +127,13 @@ function gather<D>(into: Map<string, D[]>, key: string, delivery: D): void {
 }
 
 interface Group {
-  events: AlertEvent[];
+  /** Its alerts its pop-up has not shown yet, oldest first (those it showed are only counted). */
+  unpainted: AlertEvent[];
+  /** How many alerts it holds, shown or not. */
+  count: number;
   summary: 'missedCalls' | null;
-  /** When its pop-up last changed, and how many of `events` it showed then. */
+  /** When its pop-up last changed. */
   paintedAt: number;
-  painted: number;
   lastAlertAt: number;
   /** When its timer runs out (null: none planned): an earlier one re-plans, so few are set. */
   wakeAt: number | null;
@@ -164,9 +173,9 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     this.#replaceInPlace = options.replaceInPlace ?? (() => true);
   }
 
-  /** Open groups and the alerts each shows (tests, status). */
-  get openGroups(): ReadonlyMap<string, readonly AlertEvent[]> {
-    return new Map([...this.#groups].map(([key, group]) => [key, group.events]));
+  /** Open groups and how many alerts each holds (tests, status). */
+  get openGroups(): ReadonlyMap<string, number> {
+    return new Map([...this.#groups].map(([key, group]) => [key, group.count]));
   }
 
   /** Deliveries held by a catch-up, in arrival order. */
@@ -299,10 +308,10 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     const steps: CoalescingStep<D>[] = [];
     if (!group) return steps;
     group.wakeAt = null;
-    if (group.painted < group.events.length && now - group.paintedAt >= this.#gap()) {
+    if (group.unpainted.length > 0 && now - group.paintedAt >= this.#gap()) {
       this.#paint(key, group, now, steps);
     }
-    if (group.painted === group.events.length && now - group.lastAlertAt >= this.#window) {
+    if (group.unpainted.length === 0 && now - group.lastAlertAt >= this.#window) {
       this.#groups.delete(key);
       steps.push({ step: 'forget', key });
       return steps;
@@ -316,7 +325,7 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     // A backlog being released in slices is released in full first.
     const steps = this.releaseSome(now, Number.POSITIVE_INFINITY).steps;
     for (const [key, group] of [...this.#groups]) {
-      if (group.painted < group.events.length) this.#paint(key, group, now, steps);
+      if (group.unpainted.length > 0) this.#paint(key, group, now, steps);
       this.#groups.delete(key);
       steps.push({ step: 'forget', key });
     }
@@ -343,27 +352,31 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     const [first] = events;
     if (!first) return;
     if (!key.startsWith('group\u0000') && !key.startsWith('missed\u0000')) {
-      // Stands alone: one pop-up per alert, never a group.
-      for (const event of events)
-        steps.push({ step: 'show', key: popupKey(event), events: [event], summary });
+      // Stands alone: one pop-up per alert, never a group. Nothing else comes under its key, so
+      // it is forgotten at once (its pop-up stays), but for a ringing call's: its stop needs it.
+      for (const event of events) {
+        steps.push({ step: 'show', key: popupKey(event), events: [event], count: 1, summary });
+        if (!isRingingCall(event)) steps.push({ step: 'forget', key: popupKey(event) });
+      }
       return;
     }
     const group = this.#groups.get(key);
     if (!group) {
       const opened: Group = {
-        events: [...events],
+        unpainted: [],
+        count: events.length,
         summary,
         paintedAt: now,
-        painted: events.length,
         lastAlertAt: now,
         wakeAt: null,
       };
       this.#groups.set(key, opened);
-      steps.push({ step: 'show', key, events: opened.events.slice(), summary });
+      steps.push({ step: 'show', key, events, count: events.length, summary });
       this.#planWake(key, opened, now, steps);
       return;
     }
-    group.events.push(...events);
+    for (const event of events) group.unpainted.push(event);
+    group.count += events.length;
     group.lastAlertAt = now;
     if (now - group.paintedAt >= this.#gap()) this.#paint(key, group, now, steps);
     this.#planWake(key, group, now, steps);
@@ -371,16 +384,15 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
 
   #paint(key: string, group: Group, now: number, steps: CoalescingStep<D>[]): void {
     group.paintedAt = now;
-    group.painted = group.events.length;
-    steps.push({ step: 'update', key, events: group.events.slice(), summary: group.summary });
+    const { unpainted: events, count, summary } = group;
+    group.unpainted = [];
+    steps.push({ step: 'update', key, events, count, summary });
   }
 
   /** The next moment the group needs: its trailing update, else its end. */
   #planWake(key: string, group: Group, now: number, steps: CoalescingStep<D>[]): void {
     const at =
-      group.painted < group.events.length
-        ? group.paintedAt + this.#gap()
-        : group.lastAlertAt + this.#window;
+      group.unpainted.length > 0 ? group.paintedAt + this.#gap() : group.lastAlertAt + this.#window;
     // A timer already set for no later than that wakes first and plans again: a burst of 1,000
     // alerts sets a few timers, not 1,000.
     if (group.wakeAt !== null && group.wakeAt <= at) return;

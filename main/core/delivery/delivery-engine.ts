@@ -138,7 +138,10 @@ export class DeliveryEngine {
       list: this.#list,
       describer: this.#describer,
     });
-    this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff));
+    this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff), {
+      clock: options.clock,
+      rangOut: (call) => missedCallContent(this.#describer, call),
+    });
     this.#commands = new PopupCommands({
       notifier: options.notifier,
       events: options.events,
@@ -325,7 +328,7 @@ export class DeliveryEngine {
         break;
       case 'show':
       case 'update':
-        this.#paint(step.step, step.key, step.events, step.summary);
+        this.#paint(step, step.summary === 'missedCalls' ? [] : step.events);
         break;
       case 'wake':
         this.#wake(step.key, step.afterMilliseconds);
@@ -351,22 +354,19 @@ export class DeliveryEngine {
     this.#timers.clear();
   }
 
+  /** `owed`: what it records (a catch-up's missed calls were recorded as withdrawn: nothing). */
   #paint(
-    how: 'show' | 'update',
-    key: string,
-    events: readonly AlertEvent[],
-    summary: 'missedCalls' | null,
+    { step: how, key, events, count, summary }: Extract<EngineStep, { step: 'show' | 'update' }>,
+    owed: readonly AlertEvent[],
   ): void {
-    // A catch-up's missed calls were recorded as withdrawn: the summary records nothing.
-    const owed = summary === 'missedCalls' ? [] : events;
-    const content = popupContentOf(this.#describer, events, summary);
+    const content = popupContentOf(this.#describer, events, summary, count);
     if (!content) return;
     if (this.#notifierHealth.available === false) {
-      const unshown = this.#board.hold(how, key, content, owed); // each listed, recorded once
-      for (const event of unshown)
+      this.#board.hold(how, key, content, owed);
+      for (const event of owed)
         this.#list.addLogged(this.#list.itemOf(event, this.#describer.describe(event), null));
       this.#records.record(
-        unshown.map((event) => event.id),
+        owed.map((event) => event.id),
         { status: 'failed', reason: this.#notifierHealth.unavailableReason },
       );
       return;

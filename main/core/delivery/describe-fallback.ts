@@ -28,6 +28,16 @@ export function withFallback(
         return words(withoutLookups, input);
       }
     };
+  const group = guarded(
+    (from, input: { events: readonly AlertEvent[]; count: number | undefined }) =>
+      from.describeGroup(input.events, input.count),
+    (input) => input.events.at(-1)?.id ?? '',
+  );
+  const missedCalls = guarded(
+    (from, input: { events: readonly EventOfKind<'call'>[]; count: number | undefined }) =>
+      from.describeMissedCalls(input.events, input.count),
+    (input) => input.events.at(-1)?.id ?? '',
+  );
   const stopped = guarded(
     (from, call: { ringing: EventOfKind<'call'>; change: EventOfKind<'call'> }) =>
       from.describeCallStopped(call.ringing, call.change),
@@ -42,14 +52,8 @@ export function withFallback(
       (from, event: EventOfKind<'call'>) => from.describeMissedCall(event),
       (event) => event.id,
     ),
-    describeGroup: guarded(
-      (from, events: readonly AlertEvent[]) => from.describeGroup(events),
-      (events) => events.at(-1)?.id ?? '',
-    ),
-    describeMissedCalls: guarded(
-      (from, events: readonly EventOfKind<'call'>[]) => from.describeMissedCalls(events),
-      (events) => events.at(-1)?.id ?? '',
-    ),
+    describeGroup: (events, count) => group({ events, count }),
+    describeMissedCalls: (events, count) => missedCalls({ events, count }),
     describeCallStopped: (ringing, change) => stopped({ ringing, change }),
   };
 }

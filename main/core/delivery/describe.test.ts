@@ -76,6 +76,11 @@ describe('createEventDescriber', () => {
       title: '7 new texts on Support Line',
       body: '+1 415 555 2673: Hello — and 6 more texts on Support Line',
     });
+    // An update of a group that showed 5,000 before carries only its new alerts and the count.
+    expect(describeGroup(events.slice(-2), 5_002)).toEqual({
+      title: '5002 new texts on Support Line',
+      body: '+1 415 555 2673: Hello — and 5001 more texts on Support Line',
+    });
   });
 
   it('keeps the count in a group summary whatever the length of a line, a name or a text', () => {

@@ -39,13 +39,14 @@ export interface EventDescriber {
   /**
    * One pop-up for several events of one kind on one line, updated in place as it grows: the
    * latest item's content and the count ("7 new texts on Support Line" / "Ann Lee: See you —
-   * and 6 more texts on Support Line"), never the title repeated as the body.
+   * and 6 more texts on Support Line"), never the title repeated as the body. `count` (default:
+   * as many as `events`) is how many it stands for, when `events` are only the latest of them.
    */
-  describeGroup: (events: readonly AlertEvent[]) => Description;
+  describeGroup: (events: readonly AlertEvent[], count?: number) => Description;
   /** A ringing call nobody answered (missed, or the caller hung up): "Missed call from Ann Lee". */
   describeMissedCall: (event: EventOfKind<'call'>) => Description;
   /** Calls that rang and stopped while offline (a catch-up): "3 missed calls on Support Line". */
-  describeMissedCalls: (events: readonly EventOfKind<'call'>[]) => Description;
+  describeMissedCalls: (events: readonly EventOfKind<'call'>[], count?: number) => Description;
   /**
    * A ringing call's item once the call stopped ringing: answered ("Answered by Taylor Reed"),
    * or missed and ended by the caller (`describeMissedCall`).
@@ -331,14 +332,17 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
       : describeMissedCall(ringing);
   }
 
-  function describeMissedCalls(events: readonly EventOfKind<'call'>[]): Description {
+  function describeMissedCalls(
+    events: readonly EventOfKind<'call'>[],
+    count = events.length,
+  ): Description {
     const last = events.at(-1);
     if (!last) return bounded('No missed calls', ' ');
-    if (events.length === 1) return describeMissedCall(last);
+    if (count === 1) return describeMissedCall(last);
     const where = ` on ${lineWords(last.lineId)}`;
     return bounded(
-      `${events.length} missed calls${where}`,
-      `Last from ${shortWho(last)} — and ${more(events.length - 1, 'call', 'calls')}`,
+      `${count} missed calls${where}`,
+      `Last from ${shortWho(last)} — and ${more(count - 1, 'call', 'calls')}`,
     );
   }
 
@@ -358,16 +362,17 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
     }
   }
 
-  function describeGroup(events: readonly AlertEvent[]): Description {
+  function describeGroup(events: readonly AlertEvent[], count = events.length): Description {
     const first = events[0];
     const last = events.at(-1);
     if (!first || !last) return bounded('No new notifications', ' ');
-    if (events.length === 1) return describe(first);
+    if (count === 1) return describe(first);
+    // One line and kind per group: any of its events names them.
     const lineId = 'lineId' in first ? first.lineId : null;
     const where = lineId === null ? '' : ` on ${lineWords(lineId)}`;
-    const others = events.length - 1;
+    const others = count - 1;
     return bounded(
-      `${events.length} new ${pluralNames[first.kind]}${where}`,
+      `${count} new ${pluralNames[first.kind]}${where}`,
       `${sanitizeNotificationText(latestWords(last), contentLimits)} — and ${others === 1 ? '1 more' : `${others} more ${pluralNames[first.kind]}`}${where}`,
     );
   }

@@ -1,11 +1,25 @@
-import type { AlertEvent } from '../../../common';
+import type { AlertEvent, EventOfKind } from '../../../common';
 import type {
+  Clock,
   NotifierPort,
   PopupClosedEvent,
   PopupContent,
   PopupHandle,
   PopupResult,
+  TimerHandle,
 } from '../ports';
+import { longestRingMilliseconds } from './call-life';
+
+/**
+ * How long a ringing pop-up may ring: past `longestMilliseconds` (default
+ * `longestRingMilliseconds`) its call's stop was lost, and it is replaced by `rangOut(call)` (a
+ * missed call) and forgotten, as a stop would.
+ */
+export interface RingLimit {
+  clock: Clock;
+  rangOut: (call: EventOfKind<'call'>) => PopupContent | null;
+  longestMilliseconds?: number;
+}
 
 /** What became of one hand-off: the events it showed for the first time, and the result. */
 export interface HandOff {
@@ -21,8 +35,6 @@ interface Entry {
   dropped: boolean;
   /** The hand-offs of this pop-up, one after the other: an update never overtakes its show. */
   chain: Promise<void>;
-  /** Ids of the events a hand-off of this pop-up already carried (recorded once each). */
-  carried: Set<string>;
   /** Hand-offs started and not settled: with none, the next one reaches the notifier at once. */
   pending: number;
 }
@@ -46,11 +58,22 @@ export class PopupBoard {
   readonly #handedOff: (handOff: HandOff) => void;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #unsubscribe: () => void;
+  readonly #ringLimit: Required<RingLimit>;
+  /**
+   * The ringing pop-ups by key, in the order they rang (so the first rings out first), with when
+   * each rings out and its call; one timer, for the first.
+   */
+  readonly #ringing = new Map<string, { until: number; call: EventOfKind<'call'> }>();
+  #ringTimer: TimerHandle | null = null;
 
-  /** `handedOff` hears every show and update, once it settled (recording, health). */
-  constructor(notifier: NotifierPort, handedOff: (handOff: HandOff) => void) {
+  /**
+   * `handedOff` hears every show and update, once it settled (recording, health); `ringLimit`
+   * bounds how long a pop-up rings when its call's stop never comes.
+   */
+  constructor(notifier: NotifierPort, handedOff: (handOff: HandOff) => void, ringLimit: RingLimit) {
     this.#notifier = notifier;
     this.#handedOff = handedOff;
+    this.#ringLimit = { longestMilliseconds: longestRingMilliseconds, ...ringLimit };
     this.#unsubscribe = notifier.onClosed((event) => this.#closed(event));
   }
 
@@ -59,15 +82,20 @@ export class PopupBoard {
     return this.#entries.has(key);
   }
 
+  /** How many pop-ups are kept (each until its group ends, its call stops or rings out). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** A new pop-up under `key` (one under the same key before is forgotten, not closed). */
   show(key: string, content: PopupContent, events: readonly AlertEvent[]): void {
-    this.#then(this.#open(key, content), () => this.#notifier.show(content), events);
+    this.#then(this.#open(key, content, events), () => this.#notifier.show(content), events);
   }
 
   /**
    * What `show` or `update` would do while pop-ups cannot show at all: nothing reaches the
-   * notifier; returns the events no hand-off under `key` carried before (each is listed and
-   * recorded once, however often its group changes meanwhile). The group's next update, once
+   * notifier (the caller lists and records `events`: each reaches the board once, as the
+   * policy's steps carry only the alerts new since the last). The group's next update, once
    * pop-ups are back, shows it anew.
    */
   hold(
@@ -75,21 +103,24 @@ export class PopupBoard {
     key: string,
     content: PopupContent,
     events: readonly AlertEvent[],
-  ): AlertEvent[] {
-    const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content);
+  ): void {
+    const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content, events);
     entry.content = content;
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
-    return fresh;
   }
 
-  #open(key: string, content: PopupContent): Entry {
+  #open(key: string, content: PopupContent, events: readonly AlertEvent[]): Entry {
+    this.#ringing.delete(key);
+    const call = events.find((event) => event.kind === 'call');
+    if (content.expiry === 'never' && call?.kind === 'call') {
+      const until = this.#ringLimit.clock.now() + this.#ringLimit.longestMilliseconds;
+      this.#ringing.set(key, { until, call });
+      this.#planRingOut();
+    }
     const entry: Entry = {
       handle: null,
       content,
       dropped: false,
       chain: Promise.resolve(),
-      carried: new Set(),
       pending: 0,
     };
     this.#entries.set(key, entry);
@@ -121,6 +152,7 @@ export class PopupBoard {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
+    this.#ringing.delete(key);
     this.#after(entry, async () => {
       if (entry.handle) {
         if (content) await this.#notifier.replace(entry.handle, content);
@@ -134,12 +166,41 @@ export class PopupBoard {
   /** The group of `key` is over: its next alert starts a new pop-up (this one stays). */
   forget(key: string): void {
     this.#entries.delete(key);
+    this.#ringing.delete(key);
   }
 
   /** Forgets every pop-up and stops listening to the notifier (stop). */
   clear(): void {
     this.#entries.clear();
+    this.#ringing.clear();
+    if (this.#ringTimer) this.#ringLimit.clock.clearTimeout(this.#ringTimer);
+    this.#ringTimer = null;
     this.#unsubscribe();
+  }
+
+  /** One timer, for the pop-up that rings out first (none when nothing rings). */
+  #planRingOut(): void {
+    if (this.#ringTimer) return;
+    const first = this.#ringing.values().next();
+    if (first.done) return;
+    const { clock } = this.#ringLimit;
+    this.#ringTimer = clock.setTimeout(
+      () => {
+        this.#ringTimer = null;
+        this.#ringOut();
+      },
+      Math.max(0, first.value.until - clock.now()),
+    );
+  }
+
+  /** Pop-ups that rang past the longest ring: their stop was lost, so they stop now. */
+  #ringOut(): void {
+    const now = this.#ringLimit.clock.now();
+    for (const [key, { until, call }] of this.#ringing) {
+      if (until > now) break;
+      this.stop(key, this.#ringLimit.rangOut(call));
+    }
+    this.#planRingOut();
   }
 
   #showDropped(): void {
@@ -164,9 +225,8 @@ export class PopupBoard {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
+  /** `events`: what this hand-off shows for the first time (the policy's steps carry each once). */
   #then(entry: Entry, handOff: () => Promise<PopupResult>, events: readonly AlertEvent[]): void {
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
     this.#after(entry, async () => {
       let result: PopupResult;
       try {
@@ -176,7 +236,7 @@ export class PopupBoard {
       }
       if (result.shown) entry.handle = result.handle;
       try {
-        this.#handedOff({ events: fresh, result });
+        this.#handedOff({ events, result });
       } catch {
         // The listener records and logs; a failure there must not break this pop-up's chain.
       }

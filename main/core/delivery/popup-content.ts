@@ -38,27 +38,29 @@ function styleOf(event: AlertEvent): Omit<PopupContent, 'itemId' | 'title' | 'bo
 /**
  * The pop-up of what the coalescing policy shows under one key: one alert with its own words,
  * a group (the latest alert's content and the count, not urgent), or a catch-up's missed calls.
- * It opens the latest alert's item.
+ * It opens the latest alert's item. `events` may be only the latest of the `count` it stands
+ * for (a group's paint carries the alerts new since its last one).
  */
 export function popupContentOf(
   describer: EventDescriber,
   events: readonly AlertEvent[],
   summary: 'missedCalls' | null,
+  count = events.length,
 ): PopupContent | null {
   const last = events.at(-1);
   if (!last) return null;
   if (summary === 'missedCalls') {
     const calls = events.filter((event): event is EventOfKind<'call'> => event.kind === 'call');
     const lastCall = calls.at(-1);
-    if (calls.length === 1 && lastCall) return missedCallContent(describer, lastCall);
-    const text = describer.describeMissedCalls(calls);
+    if (count === 1 && lastCall) return missedCallContent(describer, lastCall);
+    const text = describer.describeMissedCalls(calls, count);
     return { itemId: last.id, title: text.title, body: text.body, category: 'call.unanswered' };
   }
-  if (events.length === 1) {
+  if (count === 1) {
     const text = describer.describe(last);
     return { itemId: last.id, title: text.title, body: text.body, ...styleOf(last) };
   }
-  const text = describer.describeGroup(events);
+  const text = describer.describeGroup(events, count);
   const { actions, category } = styleOf(last);
   return {
     itemId: last.id,
