@@ -21,10 +21,23 @@ interface Entry {
   dropped: boolean;
   /** The hand-offs of this pop-up, one after the other: an update never overtakes its show. */
   chain: Promise<void>;
-  /** Ids of the events a hand-off of this pop-up already carried (recorded once each). */
-  carried: Set<string>;
+  /**
+   * How many of its group's events a hand-off of this pop-up already carried (recorded once
+   * each). A pop-up is handed its whole group so far, oldest first, each time (the policy's
+   * `show`/`update`): the carried ones are a prefix, so a count, not a set of 90,000 ids built
+   * in one step at the end of a long catch-up.
+   */
+  carried: number;
   /** Hand-offs started and not settled: with none, the next one reaches the notifier at once. */
   pending: number;
+}
+
+/** The events of `events` no hand-off of `entry` carried before, counted as carried now. */
+function carry(entry: Entry, events: readonly AlertEvent[]): readonly AlertEvent[] {
+  if (events.length <= entry.carried) return [];
+  const fresh = entry.carried === 0 ? events : events.slice(entry.carried);
+  entry.carried = events.length;
+  return fresh;
 }
 
 /**
@@ -75,12 +88,10 @@ export class PopupBoard {
     key: string,
     content: PopupContent,
     events: readonly AlertEvent[],
-  ): AlertEvent[] {
+  ): readonly AlertEvent[] {
     const entry = (how === 'update' && this.#entries.get(key)) || this.#open(key, content);
     entry.content = content;
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
-    return fresh;
+    return carry(entry, events);
   }
 
   #open(key: string, content: PopupContent): Entry {
@@ -89,7 +100,7 @@ export class PopupBoard {
       content,
       dropped: false,
       chain: Promise.resolve(),
-      carried: new Set(),
+      carried: 0,
       pending: 0,
     };
     this.#entries.set(key, entry);
@@ -165,8 +176,7 @@ export class PopupBoard {
   }
 
   #then(entry: Entry, handOff: () => Promise<PopupResult>, events: readonly AlertEvent[]): void {
-    const fresh = events.filter((event) => !entry.carried.has(event.id));
-    for (const event of fresh) entry.carried.add(event.id);
+    const fresh = carry(entry, events);
     this.#after(entry, async () => {
       let result: PopupResult;
       try {
