@@ -13,6 +13,7 @@ import {
 import { rethrowWriteFailure, type BatchRunner } from './event-batch';
 import type { Clock, Logger } from './ports';
 import type { ProcessedEventRepository, RecordedEvent } from './store/repositories';
+import { sliceDeadline } from './turn-budget';
 
 /** What the pipeline needs from delivery (main/core/delivery's DeliveryEngine satisfies it). */
 export interface PipelineDelivery {
@@ -225,7 +226,7 @@ export class EventPipeline {
 
   #announceSome(): void {
     if (this.#announceScheduled) return;
-    const until = performance.now() + announceSliceMilliseconds;
+    const until = sliceDeadline(announceSliceMilliseconds);
     while (this.#announceHead < this.#toAnnounce.length) {
       this.#announce(this.#toAnnounce[this.#announceHead] ?? '', this.#decided);
       this.#announceHead += 1;

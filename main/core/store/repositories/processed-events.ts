@@ -10,6 +10,7 @@ import type {
   ServiceOutcome,
 } from '../../../../common';
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
+import { sliceDeadline } from '../../turn-budget';
 import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 
 /**
@@ -280,8 +281,12 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
         this.#dropMarkJobs();
         return;
       }
-      const slice = job.ids.slice(job.next, job.next + this.#marksThisTurn);
+      // The turn may be partly taken by other slices (the decisions told): what is left of it.
       const started = performance.now();
+      const until = sliceDeadline(markTurnMilliseconds);
+      const left = Math.min(markTurnMilliseconds, Math.max(0, until - started));
+      const count = Math.max(50, Math.round((this.#marksThisTurn * left) / markTurnMilliseconds));
+      const slice = job.ids.slice(job.next, job.next + count);
       try {
         this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
         const took = Math.max(0.1, performance.now() - started);
