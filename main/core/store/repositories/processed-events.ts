@@ -39,7 +39,7 @@ function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcom
   return { body: event, outcome: null };
 }
 
-const selectRecorded = `SELECT p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
+const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
   EXISTS (SELECT 1 FROM in_app_notifications n WHERE n.id = p.id) AS listed
   FROM processed_events p`;
 
@@ -60,6 +60,8 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #markNotified: Statement;
   readonly #pending: Statement;
   readonly #get: Statement;
+  /** `#get` for many ids in one statement: the ids as a JSON array (a third of the time). */
+  readonly #getMany: Statement;
   readonly #recent: Statement;
   readonly #callEvents: Statement;
   /** `recordDecision` alone, as one transaction. */
@@ -117,6 +119,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
        WHERE wants_popup = 1 AND notified_at IS NULL ORDER BY decided_at, rowid`,
     );
     this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
+    this.#getMany = db.prepare(`${selectRecorded} WHERE p.id IN (SELECT value FROM json_each(?))`);
     this.#recent = db.prepare(`${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`);
     // The same expression and condition as the index of migration 0005, so it is used.
     this.#callEvents = db
@@ -366,6 +369,15 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   get(eventId: string): RecordedEvent | null {
     const row = this.#get.get(eventId) as Row | undefined;
     return row ? recordedOf(row) : null;
+  }
+
+  getMany(eventIds: readonly string[]): Map<string, RecordedEvent> {
+    const recorded = new Map<string, RecordedEvent>();
+    if (eventIds.length === 0) return recorded;
+    for (const row of this.#getMany.all(JSON.stringify(eventIds)) as Row[]) {
+      recorded.set(String(row.id), recordedOf(row));
+    }
+    return recorded;
   }
 
   recent(limit: number): RecordedEvent[] {
