@@ -31,6 +31,8 @@ export class SlicedQueue<Item> {
   push(items: Iterable<Item>): void {
     if (this.#stopped) return;
     for (const item of items) this.#items.push(item);
+    // Nothing to run (a held delivery's steps: none) takes no part of the turn.
+    if (this.#head === this.#items.length) return;
     if (!this.#running && !this.#scheduled) this.#runSlice(this.#sliceMilliseconds);
   }
 
