@@ -257,9 +257,9 @@ async function fullReplay(
     connection.onMessage((message) => {
       if (message.name === 'event') path.pipeline.process(message.value);
       if (message.name === 'replayDone') {
-        ending = true;
         endStarted = performance.now();
         cpuAtEnd = process.cpuUsage();
+        ending = true;
         endDelay.enable();
         path.batches.afterCommit(() => path.delivery.endCatchUp());
       }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { sliceDeadline } from '../../turn-budget';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
   AlertEvent,
@@ -10,7 +11,6 @@ import type {
   ServiceOutcome,
 } from '../../../../common';
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
-import { sliceDeadline } from '../../turn-budget';
 import { nullableInteger, nullableText, parseJson, type Row } from './rows';
 
 /**
