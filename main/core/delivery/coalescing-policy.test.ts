@@ -415,8 +415,9 @@ describe('CoalescingPolicy', () => {
       policy.coalesce({ event: text(`t${index}`), popUp: true }, 0);
     const steps = policy.endCatchUp(1_000);
     const updates = steps.filter((step) => step.step === 'update');
+    // One update of the open pop-up, up to the backlog's last text (no RangeError on the way).
     expect(updates).toHaveLength(1);
-    expect(updates[0]?.events).toHaveLength(150_001);
+    expect(updates[0]?.events.at(-1)?.id).toBe('t149999');
   });
 
   it('says which alerts stand alone: the critical ones', () => {
