@@ -34,6 +34,9 @@ export async function benchCatchUp(counts: readonly number[], rounds: number): P
     const endCpu: number[] = [];
     const replayCpu: number[] = [];
     const peaks: number[] = [];
+    const endSeconds: number[] = [];
+    const replayCpuSeconds: number[] = [];
+    const endCpuSeconds: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
       const server = await startReplayServer(count);
       try {
@@ -48,6 +51,9 @@ export async function benchCatchUp(counts: readonly number[], rounds: number): P
         replayCpu.push(full.longestCpu);
         endDelays.push(full.endDelayMax);
         peaks.push(full.peakGrowth);
+        endSeconds.push(full.endSeconds);
+        replayCpuSeconds.push(full.replayCpuSeconds);
+        endCpuSeconds.push(full.endCpuSeconds);
       } finally {
         await server.close();
       }
@@ -74,6 +80,18 @@ export async function benchCatchUp(counts: readonly number[], rounds: number): P
         detail: spread(ratios.map((value) => value * 100)),
         target: '≥ 25 %',
         met: ratio >= 0.25,
+      },
+      {
+        name: `catch-up ${label}: its end (replayDone to the last decision told)`,
+        value: round(median(endSeconds)),
+        unit: 's',
+        detail: `the summaries, their records, every decision told; ${spread(endSeconds)}`,
+      },
+      {
+        name: `catch-up ${label}: companion CPU time, replay + end`,
+        value: round(median(replayCpuSeconds) + median(endCpuSeconds)),
+        unit: 's',
+        detail: `this process's user + system time (GC threads included): less moved by a busy machine than the times; replay ${round(median(replayCpuSeconds))} s (${spread(replayCpuSeconds)}), end ${round(median(endCpuSeconds))} s (${spread(endCpuSeconds)})`,
       },
       {
         name: `catch-up ${label}: longest event-loop block at its end`,
@@ -177,6 +195,9 @@ async function fullReplay(
   longestCpu: number;
   endDelayMax: number;
   peakGrowth: number;
+  endSeconds: number;
+  replayCpuSeconds: number;
+  endCpuSeconds: number;
 }> {
   const folder = mkdtempSync(join(tmpdir(), 'ringside-bench-catch-up-'));
   const baseline = process.memoryUsage().rss;
@@ -185,6 +206,9 @@ async function fullReplay(
   /** From `replayDone` to the last decision told: the end of the catch-up. */
   let ending = false;
   let longestEndBlock = 0;
+  let endStarted = 0;
+  let cpuAtStart = process.cpuUsage();
+  let cpuAtEnd = cpuAtStart;
   // Node's own measure of the same thing, over the end only (enabled at `replayDone`).
   const endDelay = monitorEventLoopDelay({ resolution: 10 });
   let last = performance.now();
@@ -218,6 +242,7 @@ async function fullReplay(
     longestBlock = 0;
     longestCpu = 0;
     const started = performance.now();
+    cpuAtStart = process.cpuUsage();
     const connection = new ServiceConnection({
       serviceUrl: server.url,
       token: 'bench-token',
@@ -233,6 +258,8 @@ async function fullReplay(
     connection.onMessage((message) => {
       if (message.name === 'event') path.pipeline.process(message.value);
       if (message.name === 'replayDone') {
+        endStarted = performance.now();
+        cpuAtEnd = process.cpuUsage();
         ending = true;
         markProfileSpan('its end, from replayDone');
         endDelay.enable();
@@ -244,7 +271,11 @@ async function fullReplay(
     });
     connection.start();
     await done;
-    const seconds = (performance.now() - started) / 1000;
+    const finishedAt = performance.now();
+    const seconds = (finishedAt - started) / 1000;
+    const cpuSeconds = (since: NodeJS.CpuUsage, until: NodeJS.CpuUsage) =>
+      (until.user - since.user + until.system - since.system) / 1e6;
+    const cpuAtDone = process.cpuUsage();
     endDelay.disable();
     connection.stop();
     await path.delivery.flush();
@@ -259,6 +290,9 @@ async function fullReplay(
       // The histogram's values are nanoseconds; an empty one reports a huge minimum, not max.
       endDelayMax: endDelay.count === 0 ? 0 : endDelay.max / 1e6,
       peakGrowth: (peak - baseline) / 1048576,
+      endSeconds: (finishedAt - endStarted) / 1000,
+      replayCpuSeconds: cpuSeconds(cpuAtStart, cpuAtEnd),
+      endCpuSeconds: cpuSeconds(cpuAtEnd, cpuAtDone),
     };
   } finally {
     clearInterval(ticker);

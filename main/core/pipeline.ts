@@ -13,6 +13,7 @@ import {
 import { rethrowWriteFailure, type BatchRunner } from './event-batch';
 import type { Clock, Logger } from './ports';
 import type { ProcessedEventRepository, RecordedEvent } from './store/repositories';
+import { sliceDeadline } from './turn-budget';
 
 /** What the pipeline needs from delivery (main/core/delivery's DeliveryEngine satisfies it). */
 export interface PipelineDelivery {
@@ -77,6 +78,9 @@ type Incoming = ServiceEvent | PushedEvent | AlertEvent;
  * count).
  */
 const announceSliceMilliseconds = 8;
+
+/** Decisions read back in one statement (~1 ms of them): a third of the time of one by one. */
+const readAtOnce = 64;
 
 function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
   return 'seq' in event && typeof event.seq === 'number';
@@ -225,11 +229,12 @@ export class EventPipeline {
 
   #announceSome(): void {
     if (this.#announceScheduled) return;
-    const until = performance.now() + announceSliceMilliseconds;
+    const until = sliceDeadline(announceSliceMilliseconds);
     while (this.#announceHead < this.#toAnnounce.length) {
-      this.#announce(this.#toAnnounce[this.#announceHead] ?? '', this.#decided);
-      this.#announceHead += 1;
-      if (this.#announceHead % 16 === 0 && performance.now() > until) break;
+      const ids = this.#toAnnounce.slice(this.#announceHead, this.#announceHead + readAtOnce);
+      this.#announceHead += ids.length;
+      this.#announceAll(ids);
+      if (performance.now() > until) break;
     }
     if (this.#announceHead < this.#toAnnounce.length) {
       this.#announceScheduled = true;
@@ -241,6 +246,33 @@ export class EventPipeline {
     }
     this.#toAnnounce.length = 0;
     this.#announceHead = 0;
+  }
+
+  /** Decisions told, read back `readAtOnce` to a statement (the end of a catch-up: 100,000). */
+  #announceAll(eventIds: readonly string[]): void {
+    if (this.#decided.size === 0) return;
+    if (eventIds.length === 1) {
+      this.#announce(eventIds[0] ?? '', this.#decided);
+      return;
+    }
+    let recorded: Map<string, RecordedEvent>;
+    try {
+      recorded = this.#options.events.getMany(eventIds);
+    } catch (error) {
+      this.#options.logger.error('Reading a decision back failed', {
+        eventId: eventIds[0],
+        count: eventIds.length,
+        error: String(error),
+      });
+      return;
+    }
+    for (const eventId of eventIds) {
+      // A sample notification is delivered but never recorded: nothing to announce.
+      const one = recorded.get(eventId);
+      if (!one) continue;
+      const item = this.activityItem(one);
+      for (const listener of [...this.#decided]) listener(item, one.decision);
+    }
   }
 
   #announce(

@@ -68,6 +68,7 @@ export class FailingStore implements Store {
       },
       pendingNotifications: () => events.pendingNotifications(),
       get: (eventId) => events.get(eventId),
+      getMany: (eventIds) => events.getMany(eventIds),
       recent: (limit) => events.recent(limit),
       callEvents: (callId) => events.callEvents(callId),
     };

@@ -100,6 +100,9 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
   get(): ReturnType<ProcessedEventRepository['get']> {
     return null;
   }
+  getMany(): ReturnType<ProcessedEventRepository['getMany']> {
+    return new Map();
+  }
   recent(): ReturnType<ProcessedEventRepository['recent']> {
     return [];
   }

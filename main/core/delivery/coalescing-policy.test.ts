@@ -395,6 +395,47 @@ describe('CoalescingPolicy', () => {
     ]);
   });
 
+  it('reads a group larger than a slice over several slices: one pop-up for all of it, added with the last slice', () => {
+    const policy = new CoalescingPolicy();
+    policy.beginCatchUp();
+    for (let index = 0; index < 10; index++)
+      policy.coalesce({ event: text(`t${index}`), popUp: true }, 0);
+    expect(policy.finishCatchUp()).toBe(true);
+    const slices: string[][] = [];
+    for (let slice = policy.releaseSome(0, 4); ; slice = policy.releaseSome(0, 4)) {
+      slices.push(slice.steps.map(render));
+      // Held while its group is being read: it joins the group before its pop-up is added.
+      if (slices.length === 3)
+        expect(policy.coalesce({ event: text('t10'), popUp: true }, 0)).toEqual([]);
+      if (!slice.more) break;
+    }
+    const all = Array.from({ length: 11 }, (_, index) => `t${index}`).join(',');
+    expect(slices).toEqual([
+      ['release t0', 'release t1', 'release t2', 'release t3'],
+      ['release t4', 'release t5', 'release t6', 'release t7'],
+      // The last two released, then the group's first four read: no pop-up yet.
+      ['release t8', 'release t9'],
+      ['release t10'],
+      [`show support/text ${all}`, 'wake support/text +2000'],
+    ]);
+    expect(policy.catchingUp).toBe(false);
+  });
+
+  it('a backlog of 150,000 texts joins a group still open from before the catch-up', () => {
+    const policy = new CoalescingPolicy();
+    expect(policy.coalesce({ event: text('live'), popUp: true }, 0).map(render)).toContain(
+      'show support/text live',
+    );
+    policy.beginCatchUp();
+    for (let index = 0; index < 150_000; index++)
+      policy.coalesce({ event: text(`t${index}`), popUp: true }, 0);
+    const steps = policy.endCatchUp(1_000);
+    const updates = steps.filter((step) => step.step === 'update');
+    // One update of the open pop-up, up to the backlog's last text (no RangeError on the way).
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.events.at(-1)?.id).toBe('t149999');
+  });
+
   it('says which alerts stand alone: the critical ones', () => {
     expect(standsAlone(call('c', 'call', 'ringing'))).toBe(true);
     expect(standsAlone(call('c', 'call', 'missed'))).toBe(false);

@@ -117,6 +117,11 @@ interface Ending<D> {
   readonly missedByLine: Map<string, D[]>;
   /** Once every held delivery is released: the groups' pop-ups, added a slice at a time. */
   adding: Iterator<[string, D[]]> | null;
+  /**
+   * The group being added: a large one (90,000 texts of one line) is read a slice at a time
+   * too, and its pop-up added once the last of it was read.
+   */
+  reading: { key: string; deliveries: D[]; next: number; events: AlertEvent[] } | null;
   readonly added: Set<string>;
 }
 
@@ -225,6 +230,7 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
       groups: new Map(),
       missedByLine: new Map(),
       adding: null,
+      reading: null,
       added: new Set(),
     };
     return true;
@@ -233,7 +239,8 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
   /**
    * Releases at most `count` more of the held backlog; `more` while some are left. A catch-up
    * begun meanwhile pauses it (its own end resumes it). Then each group's pop-up is added, as
-   * many groups a slice as hold `count` deliveries.
+   * many groups a slice as hold `count` deliveries; a group larger than that is read over
+   * several slices and its one pop-up added with the last.
    */
   releaseSome(now: number, count: number): { steps: CoalescingStep<D>[]; more: boolean } {
     const ending = this.#ending;
@@ -257,21 +264,30 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     }
     if (ending.next < this.#held.length) return { steps, more: true };
     ending.adding ??= ending.groups.entries();
-    let budget = count;
-    for (let entry = ending.adding.next(); !entry.done; entry = ending.adding.next()) {
-      const [key, deliveries] = entry.value;
-      ending.added.add(key);
-      const events: AlertEvent[] = [];
-      for (const delivery of deliveries) {
+    for (let budget = count; ;) {
+      if (!ending.reading) {
+        const entry = ending.adding.next();
+        if (entry.done) break;
+        const [key, deliveries] = entry.value;
+        ending.reading = { key, deliveries, next: 0, events: [] };
+      }
+      const reading = ending.reading;
+      // A delivery held meanwhile for this group joins its array: read too, before the pop-up.
+      const end = Math.min(reading.deliveries.length, reading.next + budget);
+      budget -= end - reading.next;
+      for (; reading.next < end; reading.next += 1) {
+        const delivery = reading.deliveries[reading.next] as D;
         const { event } = delivery;
         // Released in an earlier slice, it stopped ringing in a later one: never rings.
         const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
         if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
           this.#withdraw(delivery, event, state, ending, steps);
-        } else events.push(event);
+        } else reading.events.push(event);
       }
-      this.#add(key, events, null, now, steps);
-      budget -= deliveries.length;
+      if (reading.next < reading.deliveries.length) return { steps, more: true };
+      ending.reading = null;
+      ending.added.add(reading.key);
+      this.#add(reading.key, reading.events, null, now, steps);
       if (budget <= 0) return { steps, more: true };
     }
     for (const [key, deliveries] of ending.missedByLine) {

@@ -24,6 +24,7 @@ import { SlicedQueue } from './sliced-queue';
 import {
   backlogSlice,
   stepSliceMilliseconds,
+  withoutReleases,
   type Delivery,
   type EngineStep,
 } from './engine-steps';
@@ -253,7 +254,7 @@ export class DeliveryEngine {
   #releaseBacklog(): void {
     if (this.#stopped) return;
     const { steps, more } = this.#policy.releaseSome(this.#clock.now(), backlogSlice);
-    this.#steps.push(steps);
+    this.#steps.push(withoutReleases(steps));
     if (more) setImmediate(() => this.#releaseBacklog());
   }
 

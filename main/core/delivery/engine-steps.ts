@@ -13,3 +13,12 @@ export interface Delivery extends Coalescable {
   inApp: boolean;
   quietReason: string | null;
 }
+
+/**
+ * The steps but releases: a release needs nothing from the engine (the item was written with
+ * its event), and the 100,000 of a long catch-up's end, queued, would only outlive a
+ * young-generation collection or two.
+ */
+export function withoutReleases(steps: readonly EngineStep[]): EngineStep[] {
+  return steps.filter((step) => step.step !== 'release');
+}

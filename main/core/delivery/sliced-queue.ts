@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { sliceDeadline } from '../turn-budget';
 
 /**
- * Work items carried out in order, at most `sliceMilliseconds` per turn of the event loop,
- * the rest a turn later (`setImmediate`): a long run of them (the end of a catch-up is a step
+ * Work items carried out in order, at most `sliceMilliseconds` per turn of the event loop (less
+ * when other slices took part of the turn: `sliceDeadline`), the rest a turn later
+ * (`setImmediate`): a long run of them (the end of a catch-up is a step
  * per held event) never holds the loop, and items pushed while others wait join the end, so
  * nothing overtakes. When nothing waits, a pushed item runs at once, before `push` returns.
  */
@@ -29,6 +31,8 @@ export class SlicedQueue<Item> {
   push(items: Iterable<Item>): void {
     if (this.#stopped) return;
     for (const item of items) this.#items.push(item);
+    // Nothing to run (a held delivery's steps: none) takes no part of the turn.
+    if (this.#head === this.#items.length) return;
     if (!this.#running && !this.#scheduled) this.#runSlice(this.#sliceMilliseconds);
   }
 
@@ -46,7 +50,10 @@ export class SlicedQueue<Item> {
 
   #runSlice(sliceMilliseconds: number): void {
     this.#running = true;
-    const until = performance.now() + sliceMilliseconds;
+    // A whole run (a flush) is not cut; a slice shares the turn with the other slicers'.
+    const until = Number.isFinite(sliceMilliseconds)
+      ? sliceDeadline(sliceMilliseconds)
+      : Number.POSITIVE_INFINITY;
     try {
       while (this.#head < this.#items.length && !this.#stopped) {
         const item = this.#items[this.#head] as Item;

@@ -147,6 +147,12 @@ describe('processed events', () => {
       listed: false,
     });
     expect(store.events.get('event-9')).toBeNull();
+    // Many at once (the end of a catch-up): the same records by id, one not recorded absent.
+    const many = store.events.getMany(['event-2', 'event-9', 'event-1']);
+    expect([...many.keys()].sort()).toEqual(['event-1', 'event-2']);
+    expect(many.get('event-1')).toEqual(store.events.get('event-1'));
+    expect(many.get('event-2')).toEqual(store.events.get('event-2'));
+    expect(store.events.getMany([]).size).toBe(0);
   });
 
   it("adopts the service's copy of a local alert: its seq and outcome, lastSeq past it, once", () => {

@@ -105,6 +105,11 @@ export interface ProcessedEventRepository {
   /** One recorded event, or null. */
   get(eventId: string): RecordedEvent | null;
   /**
+   * The recorded events of these ids, by id (one statement: the end of a long catch-up reads
+   * thousands back; ids not recorded are absent).
+   */
+  getMany(eventIds: readonly string[]): Map<string, RecordedEvent>;
+  /**
    * Every recorded event of one call (ringing, answered, missed, ended), in the order they were
    * recorded: where a call's state is read from, however many calls came since (indexed).
    */

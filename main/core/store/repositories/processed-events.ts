@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { sliceDeadline } from '../../turn-budget';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
   AlertEvent,
@@ -39,7 +40,7 @@ function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcom
   return { body: event, outcome: null };
 }
 
-const selectRecorded = `SELECT p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
+const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
   EXISTS (SELECT 1 FROM in_app_notifications n WHERE n.id = p.id) AS listed
   FROM processed_events p`;
 
@@ -58,6 +59,8 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #markNotified: Statement;
   readonly #pending: Statement;
   readonly #get: Statement;
+  /** `#get` for many ids in one statement: the ids as a JSON array (a third of the time). */
+  readonly #getMany: Statement;
   readonly #recent: Statement;
   readonly #callEvents: Statement;
   /** `recordDecision` alone, as one transaction. */
@@ -105,6 +108,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
        WHERE wants_popup = 1 AND notified_at IS NULL ORDER BY decided_at, rowid`,
     );
     this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
+    this.#getMany = db.prepare(`${selectRecorded} WHERE p.id IN (SELECT value FROM json_each(?))`);
     this.#recent = db.prepare(`${selectRecorded} ORDER BY p.decided_at DESC, p.rowid DESC LIMIT ?`);
     // The same expression and condition as the index of migration 0005, so it is used.
     this.#callEvents = db
@@ -270,8 +274,12 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
         this.#dropMarkJobs();
         return;
       }
-      const slice = job.ids.slice(job.next, job.next + this.#marksThisTurn);
+      // The turn may be partly taken by other slices (the decisions told): what is left of it.
       const started = performance.now();
+      const until = sliceDeadline(markTurnMilliseconds);
+      const left = Math.min(markTurnMilliseconds, Math.max(0, until - started));
+      const count = Math.max(50, Math.round((this.#marksThisTurn * left) / markTurnMilliseconds));
+      const slice = job.ids.slice(job.next, job.next + count);
       try {
         this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
         const took = Math.max(0.1, performance.now() - started);
@@ -351,6 +359,15 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   get(eventId: string): RecordedEvent | null {
     const row = this.#get.get(eventId) as Row | undefined;
     return row ? recordedOf(row) : null;
+  }
+
+  getMany(eventIds: readonly string[]): Map<string, RecordedEvent> {
+    const recorded = new Map<string, RecordedEvent>();
+    if (eventIds.length === 0) return recorded;
+    for (const row of this.#getMany.all(JSON.stringify(eventIds)) as Row[]) {
+      recorded.set(String(row.id), recordedOf(row));
+    }
+    return recorded;
   }
 
   recent(limit: number): RecordedEvent[] {
