@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       soak: { type: 'string', default: '1000000' },
       // Soak runs, one after another in this process (the issue asks three of three: `--soak-runs 3`).
-      'soak-runs': { type: 'string', default: '1' },
+      'soak-runs': { type: 'string', default: '3' },
       // Catch-up backlogs (comma-separated) and rounds of each.
       'catch-up': { type: 'string', default: '20000,100000' },
       'catch-up-rounds': { type: 'string', default: '2' },
