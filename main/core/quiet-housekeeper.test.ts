@@ -52,7 +52,7 @@ function setUp(options: { walBytes?: () => number } = {}) {
   defer(() => housekeeper.stop());
   /** One committed batch of `count` in-app items, `ageDays` old, told to the housekeeper. */
   let next = 0;
-  const commit = (count = 50, ageDays = 0) => {
+  const commit = (count = 50, ageDays = 0, bodyLength = 200) => {
     store.eventTransaction(() => {
       for (let index = 0; index < count; index++) {
         next += 1;
@@ -60,7 +60,7 @@ function setUp(options: { walBytes?: () => number } = {}) {
           id: `event-${next}`,
           eventId: `event-${next}`,
           title: 'A text',
-          body: 'x'.repeat(200),
+          body: 'x'.repeat(bodyLength),
           createdAt: clock.now() - ageDays * day,
           read: false,
           quietReason: null,
@@ -117,6 +117,21 @@ describe('QuietHousekeeper', () => {
     walSize = walBoundBytes + 1;
     commit();
     expect(checkpoints.map((each) => each.at)).toEqual([clock.now()]);
+  });
+
+  it('keeps a sustained burst’s WAL near its bound: short checkpoints inside it, not one long one', () => {
+    const { clock, store, housekeeper, checkpoints, commit } = setUp();
+    housekeeper.start();
+    let largest = 0;
+    // A burst: a batch every 10 ms, ~200 KB of WAL each, 24 MB in all.
+    for (let index = 0; index < 120; index++) {
+      commit(50, 0, 4_000);
+      largest = Math.max(largest, store.wal.bytes());
+      clock.advance(10);
+    }
+    expect(checkpoints.length).toBeGreaterThanOrEqual(4);
+    // Checked every 50 ms: past the bound by at most the batches of those 50 ms.
+    expect(largest).toBeLessThan(walBoundBytes + 2 * 1024 * 1024);
   });
 
   it('prunes in small steps once quiet, until nothing is past the rule, then sleeps', () => {

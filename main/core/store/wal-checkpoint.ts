@@ -4,6 +4,8 @@ import type { CheckpointResult, StoreWal } from './repositories';
 
 /** SQLite's own automatic checkpoint: every 1,000 WAL pages, at the commit that passes them. */
 const sqliteAutomaticPages = 1_000;
+/** What a checkpointed WAL's file is cut back to when SQLite reuses it (`journal_size_limit`). */
+export const truncatedBytes = 2 * 1024 * 1024;
 
 /**
  * The WAL's checkpoints, taken by the session when the stream goes quiet or the WAL passes a
@@ -20,12 +22,14 @@ export class SqliteWal implements StoreWal {
   }
 
   /**
-   * Off: no commit checkpoints by itself (the session does, when quiet). On again: SQLite's
-   * default. A WAL truncated back to 4 MB after a checkpoint keeps the file from staying large.
+   * Off: no commit checkpoints by itself (the session does, when quiet or past its size bound).
+   * On again: SQLite's default. A WAL cut back to `truncatedBytes` when it is reused after a
+   * checkpoint keeps the file from staying large, and keeps `bytes()` below the session's bound
+   * (4 MB) until the WAL holds more than that again.
    */
   holdAutomaticCheckpoints(hold: boolean): void {
     this.#db.pragma(`wal_autocheckpoint = ${hold ? 0 : sqliteAutomaticPages}`);
-    this.#db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`);
+    this.#db.pragma(`journal_size_limit = ${truncatedBytes}`);
   }
 
   /** A PASSIVE checkpoint: copies what it can without waiting for any reader or writer. */
