@@ -1,7 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import {
   decide,
-  reportDeliveries,
   type ActivityItem,
   type AlertEvent,
   type Decision,
@@ -10,10 +8,10 @@ import {
   type ServiceEvent,
   type ServiceOutcome,
 } from '../../common';
+import { DecisionAnnouncer } from './decision-announcer';
 import { rethrowWriteFailure, type BatchRunner } from './event-batch';
 import type { Clock, Logger } from './ports';
 import type { ProcessedEventRepository, RecordedEvent } from './store/repositories';
-import { sliceDeadline } from './turn-budget';
 
 /** What the pipeline needs from delivery (main/core/delivery's DeliveryEngine satisfies it). */
 export interface PipelineDelivery {
@@ -72,16 +70,6 @@ export interface PipelineCounters {
 
 type Incoming = ServiceEvent | PushedEvent | AlertEvent;
 
-/**
- * The longest decisions are told in one turn of the event loop (each is read back and
- * described: 20 µs on a quiet machine, several times that on a busy one, so a time and not a
- * count).
- */
-const announceSliceMilliseconds = 8;
-
-/** Decisions read back in one statement (~1 ms of them): a third of the time of one by one. */
-const readAtOnce = 64;
-
 function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
   return 'seq' in event && typeof event.seq === 'number';
 }
@@ -110,8 +98,7 @@ function isFromService(event: Incoming): event is ServiceEvent | PushedEvent {
 export class EventPipeline {
   readonly #options: EventPipelineOptions;
   readonly #queue: Incoming[] = [];
-  readonly #decided = new Set<(item: ActivityItem, decision: Decision) => void>();
-  readonly #updated = new Set<(item: ActivityItem) => void>();
+  readonly #announcer: DecisionAnnouncer;
   readonly #counters: PipelineCounters = {
     decided: 0,
     duplicates: 0,
@@ -120,24 +107,13 @@ export class EventPipeline {
     failed: 0,
   };
   readonly #attempts = new Map<string, number>();
-  /**
-   * Settled decisions not told yet, in order. The end of a catch-up settles a whole backlog at
-   * once (one summary pop-up for thousands of events): each is read back and described, so they
-   * are told `announceSliceMilliseconds` at a time, a turn of the event loop apart, never holding it longer
-   * than a few milliseconds.
-   */
-  readonly #toAnnounce: string[] = [];
-  #announceHead = 0;
-  #announceScheduled = false;
   #draining = false;
   #stalled = false;
 
   constructor(options: EventPipelineOptions) {
     this.#options = options;
-    options.delivery.onSettled((settled) => {
-      for (const { eventId } of settled) this.#toAnnounce.push(eventId);
-      this.#announceSome();
-    });
+    this.#announcer = new DecisionAnnouncer(options);
+    options.delivery.onSettled((settled) => this.#announcer.settled(settled));
   }
 
   get counters(): Readonly<PipelineCounters> {
@@ -180,7 +156,7 @@ export class EventPipeline {
    */
   updateOutcome(eventId: string, seq: number, outcome: ServiceOutcome): void {
     if (this.#options.events.updateOutcome(eventId, seq, outcome)) {
-      this.#options.batches.afterCommit(() => this.#announce(eventId, this.#updated));
+      this.#options.batches.afterCommit(() => this.#announcer.updated(eventId));
     } else {
       this.#counters.duplicates += 1;
     }
@@ -188,112 +164,17 @@ export class EventPipeline {
 
   /** Each decision, once settled (see the class comment, step 6). */
   onDecision(listener: (item: ActivityItem, decision: Decision) => void): () => void {
-    this.#decided.add(listener);
-    return () => this.#decided.delete(listener);
+    return this.#announcer.onDecision(listener);
   }
 
   /** An Activity row already told changed: the service's report arrived for a local alert. */
   onUpdate(listener: (item: ActivityItem) => void): () => void {
-    this.#updated.add(listener);
-    return () => this.#updated.delete(listener);
+    return this.#announcer.onUpdate(listener);
   }
 
   /** The Activity row of a recorded event: what it said, the decision, what happened. */
   activityItem(recorded: RecordedEvent): ActivityItem {
-    const { event, decision, decidedAt } = recorded;
-    const { title, body } = this.#options.describe(event);
-    return {
-      eventId: event.id,
-      kind: event.kind,
-      title,
-      body,
-      occurredAt: event.occurredAt,
-      decidedAt,
-      decision: {
-        eventId: decision.eventId,
-        alertType: decision.alertType,
-        lineId: decision.lineId,
-        deliveries: decision.deliveries.map((delivery) => ({ ...delivery })),
-        suppressed: decision.suppressed.map((suppression) => ({ ...suppression })),
-      },
-      channels: reportDeliveries({
-        decision,
-        outcome: recorded.outcome,
-        fromService: recorded.seq !== null,
-        popup: recorded.popup,
-        notified: recorded.notified,
-        listed: recorded.listed,
-      }),
-    };
-  }
-
-  #announceSome(): void {
-    if (this.#announceScheduled) return;
-    const until = sliceDeadline(announceSliceMilliseconds);
-    while (this.#announceHead < this.#toAnnounce.length) {
-      const ids = this.#toAnnounce.slice(this.#announceHead, this.#announceHead + readAtOnce);
-      this.#announceHead += ids.length;
-      this.#announceAll(ids);
-      if (performance.now() > until) break;
-    }
-    if (this.#announceHead < this.#toAnnounce.length) {
-      this.#announceScheduled = true;
-      setImmediate(() => {
-        this.#announceScheduled = false;
-        this.#announceSome();
-      });
-      return;
-    }
-    this.#toAnnounce.length = 0;
-    this.#announceHead = 0;
-  }
-
-  /** Decisions told, read back `readAtOnce` to a statement (the end of a catch-up: 100,000). */
-  #announceAll(eventIds: readonly string[]): void {
-    if (this.#decided.size === 0) return;
-    if (eventIds.length === 1) {
-      this.#announce(eventIds[0] ?? '', this.#decided);
-      return;
-    }
-    let recorded: Map<string, RecordedEvent>;
-    try {
-      recorded = this.#options.events.getMany(eventIds);
-    } catch (error) {
-      this.#options.logger.error('Reading a decision back failed', {
-        eventId: eventIds[0],
-        count: eventIds.length,
-        error: String(error),
-      });
-      return;
-    }
-    for (const eventId of eventIds) {
-      // A sample notification is delivered but never recorded: nothing to announce.
-      const one = recorded.get(eventId);
-      if (!one) continue;
-      const item = this.activityItem(one);
-      for (const listener of [...this.#decided]) listener(item, one.decision);
-    }
-  }
-
-  #announce(
-    eventId: string,
-    listeners: ReadonlySet<(item: ActivityItem, decision: Decision) => void>,
-  ): void {
-    if (listeners.size === 0) return;
-    let recorded: RecordedEvent | null;
-    try {
-      recorded = this.#options.events.get(eventId);
-    } catch (error) {
-      this.#options.logger.error('Reading a decision back failed', {
-        eventId,
-        error: String(error),
-      });
-      return;
-    }
-    // A sample notification is delivered but never recorded: nothing to announce.
-    if (!recorded) return;
-    const item = this.activityItem(recorded);
-    for (const listener of [...listeners]) listener(item, recorded.decision);
+    return this.#announcer.activityItem(recorded);
   }
 
   #processOne(event: Incoming): void {
@@ -312,7 +193,7 @@ export class EventPipeline {
     if (events.has(event.id)) {
       if (fromService && events.adoptServiceCopy(event)) {
         this.#counters.adopted += 1;
-        this.#options.batches.afterCommit(() => this.#announce(event.id, this.#updated));
+        this.#options.batches.afterCommit(() => this.#announcer.updated(event.id));
       } else {
         this.#counters.duplicates += 1;
       }
