@@ -112,7 +112,7 @@ export function fullPath(
   const store: Store = openStore(join(folder, 'companion.sqlite'));
   const notifier = new CountingNotifierFake();
   // As openSession: SQLite's own WAL checkpoints held, the housekeeper's when the stream is quiet
-  // (or past 4 MB), told of every committed batch. Without it SQLite checkpoints in the middle
+  // (or past its size bound), told of every committed batch. Without it SQLite checkpoints in the middle
   // of a burst, at the commit that passes 1,000 pages: the full path's p99 was those commits.
   const housekeeper = new QuietHousekeeper({ store, clock, logger: quietLogger });
   housekeeper.start();

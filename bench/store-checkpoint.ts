@@ -13,7 +13,8 @@ const megabyte = 1024 * 1024;
  * (main/core/store/README.md, "Checkpoints"): `events` events through the full path (no
  * socket) in batches of 200 (a burst's batch), SQLite's automatic checkpoints held, and a
  * PASSIVE checkpoint, timed, after the commit that takes the WAL past `bound`. Per bound: the
- * longest and the median checkpoint, how many, and the burst's rate with them inside it.
+ * longest and the median checkpoint, how many and their time in all, and the burst's rate with them
+ * inside it.
  */
 export async function benchCheckpoint(
   options: { events?: number; boundsMegabytes?: readonly number[] } = {},
@@ -51,7 +52,7 @@ export async function benchCheckpoint(
         name: `checkpoint at ${bound} MB of WAL: longest`,
         value: round(Math.max(0, ...times)),
         unit: 'ms',
-        detail: `${times.length} checkpoints in ${events.toLocaleString('en-US')} events, median ${round(median(times))} ms; the burst ${Math.round(events / (elapsed / 1000))} events/s with them`,
+        detail: `${times.length} checkpoints in ${events.toLocaleString('en-US')} events, median ${round(median(times))} ms, ${Math.round(times.reduce((sum, each) => sum + each, 0))} ms in all; the burst ${Math.round(events / (elapsed / 1000))} events/s with them`,
       });
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -4,13 +4,26 @@ import type { PruneResult, Store } from './store/repositories';
 /** How long without a committed batch counts as quiet. */
 export const quietMilliseconds = 2_000;
 /**
- * Past this, the WAL is checkpointed at once, burst or not. A checkpoint's time grows with the
- * WAL (`npx tsx bench/store-checkpoint.ts`, a busy machine: median 14 ms at 4 MB, 25 ms at 8 MB,
- * 73–85 ms at 32 MB) while a burst's rate did not fall with the smaller bound: 4 MB keeps the
- * block inside a burst short. It must stay above the size a checkpointed WAL is cut back to
- * (`journal_size_limit`, 2 MB: store/wal-checkpoint.ts), or the file would always be past it.
+ * A checkpoint holds the event loop while it copies the WAL into the database and syncs both
+ * (`npx tsx bench/store-checkpoint.ts`, a busy machine: median 14–24 ms at 4 MB, 25–35 ms at
+ * 8 MB, 72–140 ms at 32 MB), and delays every event that arrives meanwhile. In a burst (commits
+ * of many events, ~340 KB of WAL each for a batch of 200) that is a whole queue of events, so
+ * small and often: past `burstWalBoundBytes`. In a stream of single events (~20 KB of WAL a
+ * commit) it is one event each time, so rarely: past `walBoundBytes` (with a checkpoint every
+ * 4 MB there too, ~170 single events, the bench's added p99 was 5–8 ms against 2–2.6 ms at
+ * 32 MB, alternating runs, busy machine). The work in all is about the same either way:
+ * appended pages are copied once.
  */
-export const walBoundBytes = 4 * 1024 * 1024;
+export const walBoundBytes = 32 * 1024 * 1024;
+/**
+ * Past this, the WAL is checkpointed when its commits since the last checkpoint were a burst's
+ * (`burstCommitBytes` of WAL each on average). It must stay above the size a checkpointed WAL is
+ * cut back to (`journal_size_limit`, 2 MB: store/wal-checkpoint.ts), or the file would always
+ * be past it.
+ */
+export const burstWalBoundBytes = 4 * 1024 * 1024;
+/** WAL per commit, on average, that makes the commits a burst's (a batch of tens of events). */
+export const burstCommitBytes = 128 * 1024;
 /** Between two retention steps while more is left to prune (each step is a few milliseconds). */
 const stepGapMilliseconds = 250;
 /**
@@ -31,8 +44,9 @@ export interface QuietHousekeeperOptions {
 /**
  * The store's housekeeping, done when the event stream goes quiet: a WAL checkpoint, then
  * retention in small steps (store/retention.ts), never in the middle of a burst — SQLite's own
- * checkpoint at every 1,000 pages is held while this runs. The one exception: a WAL past
- * `walBoundBytes` is checkpointed at the next commit. Idle, it sets no timer at all: quiet
+ * checkpoint at every 1,000 pages is held while this runs. The one exception: a WAL past its
+ * size bound (`burstWalBoundBytes` when a burst wrote it, else `walBoundBytes`) is checkpointed
+ * at the next commit that looks at its size (every 50 ms at most), a short block. Idle, it sets no timer at all: quiet
  * costs no wake-ups. The session tells it of every committed event batch (`committed`).
  */
 export class QuietHousekeeper {
@@ -43,6 +57,8 @@ export class QuietHousekeeper {
   /** Commits since the last checkpoint: a quiet spell with nothing written checkpoints nothing. */
   #dirty = false;
   #running = false;
+  /** Commits since the last checkpoint: the WAL's size over them says whether a burst wrote it. */
+  #commits = 0;
 
   constructor(options: QuietHousekeeperOptions) {
     this.#options = options;
@@ -58,15 +74,19 @@ export class QuietHousekeeper {
     this.#plan(quietMilliseconds);
   }
 
-  /** A batch committed: quiet starts over; a WAL past its bound is checkpointed now. */
+  /** A batch committed: quiet starts over; a WAL past its bound (a burst's, or the one for a
+   * stream of single events) is checkpointed now. */
   committed(): void {
     if (!this.#running) return;
     const now = this.#options.clock.now();
     this.#lastWrite = now;
     this.#dirty = true;
+    this.#commits += 1;
     if (now - this.#lastSizeCheck >= sizeCheckMilliseconds) {
       this.#lastSizeCheck = now;
-      if (this.#options.store.wal.bytes() > walBoundBytes) this.#checkpoint();
+      const bytes = this.#options.store.wal.bytes();
+      const burst = bytes > burstWalBoundBytes && bytes / this.#commits >= burstCommitBytes;
+      if (burst || bytes > walBoundBytes) this.#checkpoint();
     }
     this.#plan(quietMilliseconds);
   }
@@ -120,6 +140,7 @@ export class QuietHousekeeper {
     try {
       this.#options.store.wal.checkpoint();
       this.#dirty = false;
+      this.#commits = 0;
     } catch (error) {
       this.#options.logger.warn('A WAL checkpoint failed', { error: String(error) });
     }
