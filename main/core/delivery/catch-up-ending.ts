@@ -45,13 +45,20 @@ function gather<D>(into: Map<string, D[]>, key: string, delivery: D): void {
  */
 export class CatchUpBacklog<D extends Coalescable> {
   readonly #add: AddToPopup<D>;
+  readonly #longestRing: number;
   #held: D[] = [];
   /** How each call of the held backlog stands: its last state there, kept as it is held. */
   readonly #lastState = new Map<string, EventOfKind<'call'>['state']>();
   #ending: Ending<D> | null = null;
 
-  constructor(add: AddToPopup<D>) {
+  /**
+   * `longestRingMilliseconds`: a ringing call older than this when its backlog is released, its
+   * stop not in the backlog, rang out long ago (its stop was lost): it counts as missed, never
+   * rings (as a ringing pop-up past it is replaced by its missed call, `PopupBoard`).
+   */
+  constructor(add: AddToPopup<D>, longestRingMilliseconds = Number.POSITIVE_INFINITY) {
     this.#add = add;
+    this.#longestRing = longestRingMilliseconds;
   }
 
   /** Deliveries held, in arrival order. */
@@ -92,12 +99,18 @@ export class CatchUpBacklog<D extends Coalescable> {
     const steps: CoalescingStep<D>[] = [];
     if (!ending) return { steps, more: false };
     const end = Math.min(this.#held.length, ending.next + count);
+    // Rang before this, its stop never heard: rung out (an unparsable time never is).
+    const rangOutBefore = now - this.#longestRing;
     for (; ending.next < end; ending.next += 1) {
       const delivery = this.#held[ending.next] as D;
       const { event } = delivery;
       const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
       if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
         this.#withdraw(delivery, event, state, ending, steps);
+        continue;
+      }
+      if (isRingingCall(event) && Date.parse(event.occurredAt) < rangOutBefore) {
+        this.#withdraw(delivery, event, 'missed', ending, steps);
         continue;
       }
       steps.push({ step: 'release', delivery });

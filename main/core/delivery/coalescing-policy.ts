@@ -71,6 +71,11 @@ export interface CoalescingOptions {
    * each update is a new pop-up, so a group gets at most one per window.
    */
   replaceInPlace?: () => boolean;
+  /**
+   * A catch-up's ringing call older than this, its stop not in the backlog, counts as missed
+   * (`CatchUpBacklog`). Default: none does.
+   */
+  longestRingMilliseconds?: number;
 }
 
 interface Group {
@@ -99,8 +104,10 @@ interface Group {
  *   once, and are never folded into a group.
  * - Between `beginCatchUp()` and `endCatchUp()` (nested) every delivery is held; then the
  *   backlog is released in full, and pops one pop-up per group. A ringing call that stopped
- *   ringing in the backlog never pops; those nobody answered pop as one "missed calls" pop-up
- *   per line. A call's state is read from the backlog itself, never from a bounded memory.
+ *   ringing in the backlog never pops, nor one that rang longer ago than the longest ring
+ *   (`longestRingMilliseconds`: its stop was lost); those nobody answered pop as one "missed
+ *   calls" pop-up per line. A call's state is read from the backlog itself, never from a
+ *   bounded memory.
  */
 export class CoalescingPolicy<D extends Coalescable = Coalescable> {
   readonly #groups = new Map<string, Group>();
@@ -109,14 +116,16 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
   readonly #replaceInPlace: () => boolean;
   #catchUpDepth = 0;
   /** The held backlog, and its end released in slices (`releaseSome`). */
-  readonly #backlog = new CatchUpBacklog<D>((key, events, summary, now, steps) =>
-    this.#add(key, events, summary, now, steps),
-  );
+  readonly #backlog: CatchUpBacklog<D>;
 
   constructor(options: CoalescingOptions = {}) {
     this.#window = options.windowMilliseconds ?? 2_000;
     this.#interval = options.updateIntervalMilliseconds ?? 250;
     this.#replaceInPlace = options.replaceInPlace ?? (() => true);
+    this.#backlog = new CatchUpBacklog<D>(
+      (key, events, summary, now, steps) => this.#add(key, events, summary, now, steps),
+      options.longestRingMilliseconds,
+    );
   }
 
   /** Open groups and how many alerts each holds (tests, status). */
