@@ -350,6 +350,34 @@ describe('CoalescingPolicy', () => {
     expect(shows[0]?.events).toHaveLength(2_500);
   });
 
+  it("a backlog's ringing call older than the longest ring, its stop never heard, never rings: one of the missed calls", () => {
+    const longestRingMilliseconds = 10 * 60_000;
+    const policy = new CoalescingPolicy({ longestRingMilliseconds });
+    const endAt = Date.parse(at) + longestRingMilliseconds + 1;
+    policy.beginCatchUp();
+    policy.coalesce({ event: call('c1', 'call-1', 'ringing'), popUp: true }, 0);
+    // Rang a minute before the end: it may still ring, so it pops (its stop closes it).
+    const recent = {
+      ...call('c2', 'call-2', 'ringing'),
+      occurredAt: new Date(endAt - 60_000).toISOString(),
+    };
+    policy.coalesce({ event: recent, popUp: true }, 0);
+    policy.coalesce({ event: call('c3', 'call-3', 'ringing'), popUp: false }, 0);
+    expect(policy.endCatchUp(endAt).map(render)).toEqual([
+      'withdraw c1 missed',
+      'release c2',
+      'withdraw c3 missed',
+      'show call/call-2 c2',
+      'show missed/support c1 (missedCalls)',
+      'wake missed/support +2000',
+    ]);
+    // Without a longest ring (the default), the same backlog rings.
+    const ringing = new CoalescingPolicy();
+    ringing.beginCatchUp();
+    ringing.coalesce({ event: call('c1', 'call-1', 'ringing'), popUp: true }, 0);
+    expect(ringing.endCatchUp(endAt).map(render)).toEqual(['release c1', 'show call/call-1 c1']);
+  });
+
   it('releases a backlog in slices: still holding until the last, the same pop-ups, a call stopped meanwhile never rings', () => {
     const policy = new CoalescingPolicy();
     policy.beginCatchUp();

@@ -1,4 +1,8 @@
 import type { AlertEvent, EventOfKind } from '../../../common';
+import { CatchUpBacklog } from './catch-up-ending';
+import { isRingingCall, popupKey } from './popup-key';
+
+export { callPopupKey, popupKey, standsAlone } from './popup-key';
 
 /**
  * What coalescing needs to know of a decided delivery: its event, and whether the policy engine
@@ -67,68 +71,11 @@ export interface CoalescingOptions {
    * each update is a new pop-up, so a group gets at most one per window.
    */
   replaceInPlace?: () => boolean;
-}
-
-function isRingingCall(event: AlertEvent): event is EventOfKind<'call'> {
-  return event.kind === 'call' && event.state === 'ringing';
-}
-
-/**
- * Alerts that must be seen now and in full: never folded into a group, each its own pop-up with
- * its own words. Ringing calls, usage at 100 %, a failed payment, billing warnings, and
- * appointment reminders (two reminders in one window each keep their name and time).
- */
-export function standsAlone(event: AlertEvent): boolean {
-  switch (event.kind) {
-    case 'call':
-      return event.state === 'ringing';
-    case 'usageThreshold':
-      return event.threshold === 100;
-    case 'paymentFailed':
-    case 'appointmentReminder':
-      return true;
-    case 'accountReport':
-      return event.report === 'billingWarning';
-    default:
-      return false;
-  }
-}
-
-/**
- * The pop-up an event's alert goes to: its own (a ringing call's key names the call, so its
- * pop-up can be found when the call stops), else its group, by line and kind: different alert
- * types never merge. The one place that says which pop-ups become one.
- */
-export function popupKey(event: AlertEvent): string {
-  if (isRingingCall(event)) return callPopupKey(event.callId);
-  if (standsAlone(event)) return `alone\u0000${event.id}`;
-  return `group\u0000${'lineId' in event ? event.lineId : ''}\u0000${event.kind}`;
-}
-
-/** The pop-up of a ringing call. */
-export function callPopupKey(callId: string): string {
-  return `call\u0000${callId}`;
-}
-
-/** The end of a catch-up under way: the next held delivery to release, what it gathered. */
-interface Ending<D> {
-  next: number;
-  readonly groups: Map<string, D[]>;
-  readonly missedByLine: Map<string, D[]>;
-  /** Once every held delivery is released: the groups' pop-ups, added a slice at a time. */
-  adding: Iterator<[string, D[]]> | null;
   /**
-   * The group being added: a large one (90,000 texts of one line) is read a slice at a time
-   * too, and its pop-up added once the last of it was read.
+   * A catch-up's ringing call older than this, its stop not in the backlog, counts as missed
+   * (`CatchUpBacklog`). Default: none does.
    */
-  reading: { key: string; deliveries: D[]; next: number; events: AlertEvent[] } | null;
-  readonly added: Set<string>;
-}
-
-function gather<D>(into: Map<string, D[]>, key: string, delivery: D): void {
-  const group = into.get(key);
-  if (group) group.push(delivery);
-  else into.set(key, [delivery]);
+  longestRingMilliseconds?: number;
 }
 
 interface Group {
@@ -157,25 +104,28 @@ interface Group {
  *   once, and are never folded into a group.
  * - Between `beginCatchUp()` and `endCatchUp()` (nested) every delivery is held; then the
  *   backlog is released in full, and pops one pop-up per group. A ringing call that stopped
- *   ringing in the backlog never pops; those nobody answered pop as one "missed calls" pop-up
- *   per line. A call's state is read from the backlog itself, never from a bounded memory.
+ *   ringing in the backlog never pops, nor one that rang longer ago than the longest ring
+ *   (`longestRingMilliseconds`: its stop was lost); those nobody answered pop as one "missed
+ *   calls" pop-up per line. A call's state is read from the backlog itself, never from a
+ *   bounded memory.
  */
 export class CoalescingPolicy<D extends Coalescable = Coalescable> {
   readonly #groups = new Map<string, Group>();
   readonly #window: number;
   readonly #interval: number;
   readonly #replaceInPlace: () => boolean;
-  #held: D[] = [];
-  /** How each call of the held backlog stands: its last state there, kept as it is held. */
-  readonly #lastState = new Map<string, EventOfKind<'call'>['state']>();
   #catchUpDepth = 0;
-  /** The outermost end of a catch-up, released in slices (`releaseSome`). */
-  #ending: Ending<D> | null = null;
+  /** The held backlog, and its end released in slices (`releaseSome`). */
+  readonly #backlog: CatchUpBacklog<D>;
 
   constructor(options: CoalescingOptions = {}) {
     this.#window = options.windowMilliseconds ?? 2_000;
     this.#interval = options.updateIntervalMilliseconds ?? 250;
     this.#replaceInPlace = options.replaceInPlace ?? (() => true);
+    this.#backlog = new CatchUpBacklog<D>(
+      (key, events, summary, now, steps) => this.#add(key, events, summary, now, steps),
+      options.longestRingMilliseconds,
+    );
   }
 
   /** Open groups and how many alerts each holds (tests, status). */
@@ -185,20 +135,18 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
 
   /** Deliveries held by a catch-up, in arrival order. */
   get held(): readonly D[] {
-    return this.#held;
+    return this.#backlog.held;
   }
 
   /** Whether a catch-up holds deliveries now. */
   get catchingUp(): boolean {
-    return this.#catchUpDepth > 0 || this.#ending !== null;
+    return this.#catchUpDepth > 0 || this.#backlog.ending;
   }
 
   /** One decided delivery: every event, alerting or not (a call's end is read from them). */
   coalesce(delivery: D, now: number): CoalescingStep<D>[] {
     if (this.catchingUp) {
-      this.#held.push(delivery);
-      const { event } = delivery;
-      if (event.kind === 'call') this.#lastState.set(event.callId, event.state);
+      this.#backlog.hold(delivery);
       return [];
     }
     const steps: CoalescingStep<D>[] = [{ step: 'release', delivery }];
@@ -225,97 +173,18 @@ export class CoalescingPolicy<D extends Coalescable = Coalescable> {
     if (this.#catchUpDepth === 0) return false;
     this.#catchUpDepth--;
     if (this.#catchUpDepth > 0) return false;
-    this.#ending ??= {
-      next: 0,
-      groups: new Map(),
-      missedByLine: new Map(),
-      adding: null,
-      reading: null,
-      added: new Set(),
-    };
+    this.#backlog.beginEnding();
     return true;
   }
 
   /**
    * Releases at most `count` more of the held backlog; `more` while some are left. A catch-up
    * begun meanwhile pauses it (its own end resumes it). Then each group's pop-up is added, as
-   * many groups a slice as hold `count` deliveries; a group larger than that is read over
-   * several slices and its one pop-up added with the last.
+   * many groups a slice as hold `count` deliveries (`CatchUpBacklog`, catch-up-ending.ts).
    */
   releaseSome(now: number, count: number): { steps: CoalescingStep<D>[]; more: boolean } {
-    const ending = this.#ending;
-    const steps: CoalescingStep<D>[] = [];
-    if (!ending || this.#catchUpDepth > 0) return { steps, more: false };
-    const end = Math.min(this.#held.length, ending.next + count);
-    for (; ending.next < end; ending.next += 1) {
-      const delivery = this.#held[ending.next] as D;
-      const { event } = delivery;
-      const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
-      if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
-        this.#withdraw(delivery, event, state, ending, steps);
-        continue;
-      }
-      steps.push({ step: 'release', delivery });
-      if (!delivery.popUp) continue;
-      const key = popupKey(event);
-      // Its group's pop-up was added in an earlier slice: it joins it as a live alert would.
-      if (ending.added.has(key)) this.#add(key, [event], null, now, steps);
-      else gather(ending.groups, key, delivery);
-    }
-    if (ending.next < this.#held.length) return { steps, more: true };
-    ending.adding ??= ending.groups.entries();
-    for (let budget = count; ;) {
-      if (!ending.reading) {
-        const entry = ending.adding.next();
-        if (entry.done) break;
-        const [key, deliveries] = entry.value;
-        ending.reading = { key, deliveries, next: 0, events: [] };
-      }
-      const reading = ending.reading;
-      // A delivery held meanwhile for this group joins its array: read too, before the pop-up.
-      const end = Math.min(reading.deliveries.length, reading.next + budget);
-      budget -= end - reading.next;
-      for (; reading.next < end; reading.next += 1) {
-        const delivery = reading.deliveries[reading.next] as D;
-        const { event } = delivery;
-        // Released in an earlier slice, it stopped ringing in a later one: never rings.
-        const state = isRingingCall(event) ? this.#lastState.get(event.callId) : undefined;
-        if (isRingingCall(event) && state !== undefined && state !== 'ringing') {
-          this.#withdraw(delivery, event, state, ending, steps);
-        } else reading.events.push(event);
-      }
-      if (reading.next < reading.deliveries.length) return { steps, more: true };
-      ending.reading = null;
-      ending.added.add(reading.key);
-      this.#add(reading.key, reading.events, null, now, steps);
-      if (budget <= 0) return { steps, more: true };
-    }
-    for (const [key, deliveries] of ending.missedByLine) {
-      this.#add(
-        key,
-        deliveries.map(({ event }) => event),
-        'missedCalls',
-        now,
-        steps,
-      );
-    }
-    this.#held = [];
-    this.#lastState.clear();
-    this.#ending = null;
-    return { steps, more: false };
-  }
-
-  #withdraw(
-    delivery: D,
-    call: EventOfKind<'call'>,
-    state: EventOfKind<'call'>['state'],
-    ending: Ending<D>,
-    steps: CoalescingStep<D>[],
-  ): void {
-    const missed = state !== 'answered';
-    steps.push({ step: 'withdraw', delivery, call, missed });
-    if (missed && delivery.popUp)
-      gather(ending.missedByLine, `missed\u0000${call.lineId}`, delivery);
+    if (this.#catchUpDepth > 0) return { steps: [], more: false };
+    return this.#backlog.releaseSome(now, count);
   }
 
   /** The timer of `key` ran out: a trailing update is due, or the group is over. */

@@ -7,13 +7,14 @@ import {
   type PopupRecord,
 } from '../../../common';
 import type { BatchRunner } from '../event-batch';
-import type { Clock, Logger, NotifierPort, Observable, TimerHandle } from '../ports';
+import type { Clock, Logger, NotifierPort, Observable } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CallLife, ringsThrough, withdrawn } from './call-life';
+import { CallLife, longestRingMilliseconds, ringsThrough, withdrawn } from './call-life';
 import { callPopupKey, CoalescingPolicy } from './coalescing-policy';
 import type { EventDescriber } from './describe';
 import { withFallback } from './describe-fallback';
 import { InAppList } from './in-app-list';
+import { KeyTimers } from './key-timers';
 import { NotifierHealth } from './notifier-health';
 import { PopupBoard, type HandOff } from './popup-board';
 import { PopupCommands, type PopupCommand } from './popup-commands';
@@ -23,8 +24,8 @@ import { bodyLimits, sanitizeNotificationText } from './sanitize';
 import { SlicedQueue } from './sliced-queue';
 import {
   backlogSlice,
+  backlogSteps,
   stepSliceMilliseconds,
-  withoutReleases,
   type Delivery,
   type EngineStep,
 } from './engine-steps';
@@ -99,7 +100,7 @@ export class DeliveryEngine {
   readonly #board: PopupBoard;
   readonly #commands: PopupCommands;
   /** The timer of each pop-up key the policy asked to wake. */
-  readonly #timers = new Map<string, TimerHandle>();
+  readonly #timers: KeyTimers;
   readonly #notifierHealth: NotifierHealth;
   readonly #records: PopupRecords;
   readonly #breakThrough: () => readonly AlertType[];
@@ -126,6 +127,7 @@ export class DeliveryEngine {
       list: this.#list,
     });
     this.#events = options.events;
+    this.#timers = new KeyTimers(options.clock);
     this.#describer = withFallback(options.describer, (id, error) =>
       this.#logger.error('Describing an event failed', { id, error: String(error) }),
     );
@@ -133,6 +135,7 @@ export class DeliveryEngine {
     this.#policy = new CoalescingPolicy<Delivery>({
       windowMilliseconds: options.coalesceWindowMilliseconds ?? 2_000,
       replaceInPlace: () => this.#notifier.capabilities.get().replace === 'inPlace',
+      longestRingMilliseconds,
     });
     this.#calls = new CallLife({
       events: options.events,
@@ -254,7 +257,7 @@ export class DeliveryEngine {
   #releaseBacklog(): void {
     if (this.#stopped) return;
     const { steps, more } = this.#policy.releaseSome(this.#clock.now(), backlogSlice);
-    this.#steps.push(withoutReleases(steps));
+    this.#steps.push(backlogSteps(steps));
     if (more) setImmediate(() => this.#releaseBacklog());
   }
 
@@ -293,8 +296,8 @@ export class DeliveryEngine {
    * notifier (tests, shutdown).
    */
   async flush(): Promise<void> {
-    this.#clearTimers();
-    this.#steps.push(this.#policy.drain(this.#clock.now()));
+    this.#timers.clear();
+    this.#steps.push(backlogSteps(this.#policy.drain(this.#clock.now())));
     this.#steps.runAll();
     await this.#board.settled();
   }
@@ -309,7 +312,7 @@ export class DeliveryEngine {
     this.#notifierHealth.stop();
     this.#commands.stop();
     this.#board.clear();
-    this.#clearTimers();
+    this.#timers.clear();
     this.#policy.closeWindows();
   }
 
@@ -327,32 +330,23 @@ export class DeliveryEngine {
         if (step.delivery.popUp) this.#records.record([step.call.id], withdrawn());
         else this.#records.settle([step.call.id], null);
         break;
+      case 'withdrawAll':
+        this.#records.record(step.recorded, withdrawn());
+        this.#records.settle(step.settled, null);
+        break;
       case 'show':
       case 'update':
         this.#paint(step, step.summary === 'missedCalls' ? [] : step.events);
         break;
       case 'wake':
-        this.#wake(step.key, step.afterMilliseconds);
+        this.#timers.set(step.key, step.afterMilliseconds, () => {
+          if (!this.#stopped) this.#steps.push(this.#policy.wake(step.key, this.#clock.now()));
+        });
         break;
       case 'forget':
         this.#board.forget(step.key);
         break;
     }
-  }
-
-  #wake(key: string, afterMilliseconds: number): void {
-    const previous = this.#timers.get(key);
-    if (previous) this.#clock.clearTimeout(previous);
-    const timer = this.#clock.setTimeout(() => {
-      this.#timers.delete(key);
-      if (!this.#stopped) this.#steps.push(this.#policy.wake(key, this.#clock.now()));
-    }, afterMilliseconds);
-    this.#timers.set(key, timer);
-  }
-
-  #clearTimers(): void {
-    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer);
-    this.#timers.clear();
   }
 
   /** `owed`: what it records (a catch-up's missed calls were recorded as withdrawn: nothing). */

@@ -68,7 +68,7 @@ export class PopupRecords {
 
   /** Tells the listeners these deliveries are settled (their records, if any, are written). */
   settle(ids: readonly string[], popup: PopupRecord | null): void {
-    if (this.#listeners.size === 0) return;
+    if (this.#listeners.size === 0 || ids.length === 0) return;
     const settled = ids.map((eventId) => ({ eventId, popup }));
     for (const listener of [...this.#listeners]) {
       try {

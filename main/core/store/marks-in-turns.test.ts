@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, ServiceEvent } from '../../../common';
 import { openStore, type Store } from './index';
-import { marksPerTurn } from './repositories/processed-events';
+import { marksPerTurn, mostMarksPerTurn } from './repositories/processed-events';
 import { cleanupAfterEach } from '../../../test/support/cleanups';
 
 const { defer, temporaryFolder } = cleanupAfterEach('ringside-marks-in-turns-');
@@ -49,7 +49,8 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('marks of one large pop-up, written in turns (the end of a long catch-up)', () => {
   it('writes a slice per turn of the event loop, each heard once on disk, in order', async () => {
-    const count = marksPerTurn * 8 + 10;
+    // More than the first turn and the most of a later one: at least three turns, however fast.
+    const count = marksPerTurn + mostMarksPerTurn + 10;
     const { store, ids } = storeWithBacklog(count);
     const other = openStore(store.path);
     defer(() => other.close());
@@ -96,6 +97,26 @@ describe('marks of one large pop-up, written in turns (the end of a long catch-u
     defer(() => reopened.close());
     const again = reopened.events.pendingNotifications().map(({ event }) => event.id);
     expect(again).toEqual(ids.slice(marksPerTurn));
+  });
+
+  it("reads back as each event's own mark: get, getMany, recent; a later mark of its own wins", () => {
+    const { store, ids } = storeWithBacklog(marksPerTurn + 10);
+    store.events.markNotifiedInTurns(ids, 200, shown, () => undefined);
+    store.events.flushMarks();
+    const failed = { status: 'failed', reason: 'The daemon went away' } as const;
+    store.events.markNotified('event-2', 300, failed);
+    store.events.flushMarks();
+    expect(store.events.get('event-1')).toMatchObject({ popup: shown, notified: true });
+    expect(store.events.get('event-2')).toMatchObject({ popup: failed, notified: true });
+    const many = store.events.getMany(ids);
+    expect([...many.values()].filter((recorded) => !recorded.notified)).toEqual([]);
+    expect(many.get(ids.at(-1) ?? '')?.popup).toEqual(shown);
+    expect(store.events.recent(3).map((recorded) => recorded.popup)).toEqual([shown, shown, shown]);
+    // An id never recorded is not marked (as an UPDATE of no row marks nothing).
+    store.events.markNotifiedInTurns(['event-none', ...ids], 400, shown, () => undefined);
+    store.events.flushMarks();
+    expect(store.events.get('event-none')).toBeNull();
+    expect(store.events.pendingNotifications()).toEqual([]);
   });
 
   it('inside a transaction joins it: every id heard at once, rolled back with it', () => {

@@ -166,6 +166,28 @@ describe('retention', () => {
     expect(store.events.lastSeq()).toBe(6);
   });
 
+  it('prunes events a large pop-up marked (popup_marks, migration 0010), their marks with them', async () => {
+    const { db, store, retention } = storeWith({ keepDays: 1, keepItems: 1, batchSize: 100 });
+    store.eventTransaction(() => {
+      for (let seq = 1; seq <= 4; seq++) {
+        store.events.recordDecision(
+          text(seq),
+          decision(`event-${seq}`, true),
+          now - 30 * day + seq,
+        );
+      }
+    });
+    const ids = ['event-1', 'event-2', 'event-3'];
+    await new Promise<void>((resolve) =>
+      store.events.markNotifiedInTurns(ids, now, { status: 'shown' }, () => resolve()),
+    );
+    expect(db.prepare('SELECT COUNT(*) FROM popup_marks').pluck().get()).toBe(3);
+    // 1–3 were shown (their marks in popup_marks), 4 is still owed and holds lastSeq.
+    expect(retention.prune(now).events).toBe(3);
+    expect([1, 2, 3, 4].filter((seq) => store.events.has(`event-${seq}`))).toEqual([4]);
+    expect(db.prepare('SELECT COUNT(*) FROM popup_marks').pluck().get()).toBe(0);
+  });
+
   it('drops a replay of a pruned range as repeats: a service seq at or below the pruned watermark', () => {
     const { store, retention } = storeWith({ keepDays: 1, keepItems: 2, batchSize: 100 });
     store.events.startEpoch('epoch-a', 0);

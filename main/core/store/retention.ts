@@ -52,7 +52,8 @@ export class SqliteRetention implements StoreRetention {
         `DELETE FROM processed_events WHERE rowid IN (
            SELECT rowid FROM processed_events
            WHERE decided_at < ?
-             AND NOT (wants_popup = 1 AND notified_at IS NULL)
+             AND NOT (wants_popup = 1 AND notified_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM popup_marks m WHERE m.event_id = processed_events.id))
              AND (seq IS NULL OR seq < (SELECT last_seq FROM event_cursor WHERE id = 1))
            ORDER BY decided_at LIMIT ?)
          RETURNING seq`,

@@ -20,6 +20,8 @@ import { nullableInteger, parseJson, type Row } from './rows';
  * quiet machine, ten times that on a busy one).
  */
 export const marksPerTurn = 500;
+/** The most marks one later turn writes, however fast the last one went. */
+export const mostMarksPerTurn = 20_000;
 const markTurnMilliseconds = 8;
 
 /** One `markNotifiedInTurns` call, written from `next` on. */
@@ -40,9 +42,16 @@ function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcom
   return { body: event, outcome: null };
 }
 
-const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome, p.popup, p.notified_at,
+/**
+ * A record read back with its pop-up's mark: its own columns, or its row in `popup_marks` (a
+ * pop-up that stood for many events, migration 0010), the later of the two where both are set.
+ */
+const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome,
+  CASE WHEN m.notified_at IS NOT NULL AND (p.notified_at IS NULL OR m.notified_at >= p.notified_at)
+    THEN m.popup ELSE p.popup END AS popup,
+  COALESCE(MAX(p.notified_at, m.notified_at), p.notified_at, m.notified_at) AS notified_at,
   EXISTS (SELECT 1 FROM in_app_notifications n WHERE n.id = p.id) AS listed
-  FROM processed_events p`;
+  FROM processed_events p LEFT JOIN popup_marks m ON m.event_id = p.id`;
 
 /**
  * Decided events, the `lastSeq` cursor and its data epoch, the service's outcomes and what
@@ -70,6 +79,11 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #adoptAlone: Transaction<(event: ServiceEvent | PushedEvent) => boolean>;
   /** Marks many events with one time and record in one statement: the ids as a JSON array. */
   readonly #markMany: Statement;
+  /**
+   * `#markMany` for a pop-up that stands for thousands (`markNotifiedInTurns`): a small row per
+   * event in `popup_marks` (migration 0010) instead of rewriting each whole record.
+   */
+  readonly #markLarge: Statement;
   readonly #markAll: Transaction<
     (times: readonly number[], popups: readonly string[], ids: readonly string[]) => void
   >;
@@ -104,8 +118,10 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       'UPDATE processed_events SET notified_at = ?, popup = ? WHERE id = ?',
     );
     this.#pending = db.prepare(
-      `SELECT event, decision FROM processed_events
-       WHERE wants_popup = 1 AND notified_at IS NULL ORDER BY decided_at, rowid`,
+      `SELECT event, decision FROM processed_events p
+       WHERE wants_popup = 1 AND notified_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM popup_marks m WHERE m.event_id = p.id)
+       ORDER BY decided_at, rowid`,
     );
     this.#get = db.prepare(`${selectRecorded} WHERE p.id = ?`);
     this.#getMany = db.prepare(`${selectRecorded} WHERE p.id IN (SELECT value FROM json_each(?))`);
@@ -124,6 +140,12 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     this.#markMany = db.prepare(
       `UPDATE processed_events SET notified_at = ?, popup = ?
        WHERE id IN (SELECT value FROM json_each(?))`,
+    );
+    // Only recorded events are marked, as the UPDATE marks only rows that exist.
+    this.#markLarge = db.prepare(
+      `INSERT INTO popup_marks (event_id, notified_at, popup)
+       SELECT p.id, ?, ? FROM json_each(?) j JOIN processed_events p ON p.id = j.value WHERE true
+       ON CONFLICT (event_id) DO UPDATE SET notified_at = excluded.notified_at, popup = excluded.popup`,
     );
     this.#markAll = db.transaction(
       (times: readonly number[], popups: readonly string[], ids: readonly string[]) => {
@@ -251,7 +273,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   ): void {
     const record = JSON.stringify(popup);
     if (this.#db.inTransaction) {
-      this.#markMany.run(notifiedAt, record, JSON.stringify(eventIds));
+      this.#markLarge.run(notifiedAt, record, JSON.stringify(eventIds));
       written(eventIds);
       return;
     }
@@ -281,10 +303,10 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
       const count = Math.max(50, Math.round((this.#marksThisTurn * left) / markTurnMilliseconds));
       const slice = job.ids.slice(job.next, job.next + count);
       try {
-        this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(slice));
+        this.#markLarge.run(job.notifiedAt, job.record, JSON.stringify(slice));
         const took = Math.max(0.1, performance.now() - started);
         const fit = Math.round((slice.length * markTurnMilliseconds) / took);
-        this.#marksThisTurn = Math.min(20_000, Math.max(50, fit));
+        this.#marksThisTurn = Math.min(mostMarksPerTurn, Math.max(50, fit));
       } catch {
         // As `flushMarks`: the rest of this pop-up's marks are dropped, raised again at the
         // next start; the caller hears null.
@@ -337,7 +359,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     try {
       this.#db.transaction(() => {
         for (const job of jobs) {
-          this.#markMany.run(job.notifiedAt, job.record, JSON.stringify(job.ids.slice(job.next)));
+          this.#markLarge.run(job.notifiedAt, job.record, JSON.stringify(job.ids.slice(job.next)));
         }
       })();
     } catch {
