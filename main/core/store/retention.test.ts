@@ -166,7 +166,7 @@ describe('retention', () => {
     expect(store.events.lastSeq()).toBe(6);
   });
 
-  it('prunes events a large pop-up marked (popup_marks, migration 0010), their marks with them', async () => {
+  it('prunes events a large pop-up marked (popup_marks, migration 0009), their marks with them', async () => {
     const { db, store, retention } = storeWith({ keepDays: 1, keepItems: 1, batchSize: 100 });
     store.eventTransaction(() => {
       for (let seq = 1; seq <= 4; seq++) {

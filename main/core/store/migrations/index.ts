@@ -7,7 +7,7 @@ import { up as up0005 } from './0005-call-states';
 import { up as up0006 } from './0006-bounded-costs';
 import { up as up0007 } from './0007-in-app-kind';
 import { up as up0008 } from './0008-unused-seq-index';
-import { up as up0010 } from './0010-popup-marks';
+import { up as up0009 } from './0009-popup-marks';
 
 /** One schema step: `version` is what `PRAGMA user_version` reads once it has run. */
 export interface Migration {
@@ -29,7 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: '0006-bounded-costs', up: up0006 },
   { version: 7, name: '0007-in-app-kind', up: up0007 },
   { version: 8, name: '0008-unused-seq-index', up: up0008 },
-  { version: 10, name: '0010-popup-marks', up: up0010 },
+  { version: 9, name: '0009-popup-marks', up: up0009 },
 ];
 
 /** The schema version this build of the app writes. */

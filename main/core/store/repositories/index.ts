@@ -88,7 +88,7 @@ export interface ProcessedEventRepository {
    * turn is held long; `written` hears each slice once it is on disk (null when writing failed:
    * the rest are dropped and raised again at the next start). `flushMarks` writes whatever is
    * left at once. Inside a transaction it joins it, and `written` hears every id at once.
-   * The marks are rows of `popup_marks` (migration 0010), read back as the events' own.
+   * The marks are rows of `popup_marks` (migration 0009), read back as the events' own.
    */
   markNotifiedInTurns(
     eventIds: readonly string[],

@@ -44,7 +44,7 @@ function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcom
 
 /**
  * A record read back with its pop-up's mark: its own columns, or its row in `popup_marks` (a
- * pop-up that stood for many events, migration 0010), the later of the two where both are set.
+ * pop-up that stood for many events, migration 0009), the later of the two where both are set.
  */
 const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome,
   CASE WHEN m.notified_at IS NOT NULL AND (p.notified_at IS NULL OR m.notified_at >= p.notified_at)
@@ -81,7 +81,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #markMany: Statement;
   /**
    * `#markMany` for a pop-up that stands for thousands (`markNotifiedInTurns`): a small row per
-   * event in `popup_marks` (migration 0010) instead of rewriting each whole record.
+   * event in `popup_marks` (migration 0009) instead of rewriting each whole record.
    */
   readonly #markLarge: Statement;
   readonly #markAll: Transaction<

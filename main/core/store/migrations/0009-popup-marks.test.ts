@@ -20,7 +20,7 @@ const event = (id: string, decidedAt: number) => ({
   wants_popup: 1,
 });
 
-describe('migration 0010: the marks of a pop-up that stands for many events', () => {
+describe('migration 0009: the marks of a pop-up that stands for many events', () => {
   it('adds popup_marks and keeps every record as it was', () => {
     const db = createDatabase();
     updateToVersion(db, 8);
