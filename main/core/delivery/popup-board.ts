@@ -161,10 +161,11 @@ export class PopupBoard {
    * (answered). Nothing when no pop-up has that key. The key is free again at once.
    */
   stop(key: string, content: PopupContent | null): void {
+    // A call rung since before this start (`ringsSince`) may have no pop-up: it stops all the same.
+    this.#ringing.delete(key);
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#ringing.delete(key);
     this.#after(entry, async () => {
       if (entry.handle) {
         if (content) await this.#notifier.replace(entry.handle, content);
