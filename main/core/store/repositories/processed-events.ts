@@ -13,6 +13,7 @@ import type {
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
 import { EventCursor } from './event-cursor';
 import { nullableInteger, parseJson, type Row } from './rows';
+import { UnstoppedCalls } from './unstopped-calls';
 
 /**
  * Marks of one large pop-up written in the first turn of the event loop; later turns write as
@@ -63,7 +64,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #getMany: Statement;
   readonly #recent: Statement;
   readonly #callEvents: Statement;
-  readonly #unstoppedCalls: Statement;
+  readonly #unstoppedCalls: UnstoppedCalls;
   /** `recordDecision` alone, as one transaction. */
   readonly #recordAlone: Transaction<
     (event: IncomingEvent, decision: Decision, at: number) => boolean
@@ -118,17 +119,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
          WHERE kind = 'call' AND json_extract(event, '$.callId') = ? ORDER BY rowid`,
       )
       .pluck();
-    // Each call's stop looked up through migration 0005's index, as `#callEvents` does.
-    this.#unstoppedCalls = db.prepare(
-      `SELECT r.event, r.decided_at, r.wants_popup = 1 AND r.notified_at IS NULL AS owed
-       FROM processed_events r
-       WHERE r.decided_at > ? AND r.kind = 'call' AND json_extract(r.event, '$.state') = 'ringing'
-         AND NOT EXISTS (SELECT 1 FROM processed_events s
-           WHERE s.kind = 'call'
-             AND json_extract(s.event, '$.callId') = json_extract(r.event, '$.callId')
-             AND json_extract(s.event, '$.state') <> 'ringing')
-       ORDER BY r.decided_at, r.rowid`,
-    );
+    this.#unstoppedCalls = new UnstoppedCalls(db);
     this.#recordAlone = db.transaction((event: IncomingEvent, decision: Decision, at: number) =>
       this.#recordNow(event, decision, at),
     );
@@ -390,15 +381,9 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
     return this.#callEvents.all(callId).map((event) => parseJson(event) as EventOfKind<'call'>);
   }
 
-  unstoppedCalls(
-    instant: number,
-  ): Array<{ event: EventOfKind<'call'>; decidedAt: number; owed: boolean }> {
+  unstoppedCalls(instant: number): ReturnType<UnstoppedCalls['since']> {
     this.flushMarks();
-    return (this.#unstoppedCalls.all(instant) as Row[]).map((row) => ({
-      event: parseJson(row.event) as EventOfKind<'call'>,
-      decidedAt: Number(row.decided_at),
-      owed: Number(row.owed) === 1,
-    }));
+    return this.#unstoppedCalls.since(instant);
   }
 }
 
