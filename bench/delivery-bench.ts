@@ -149,7 +149,7 @@ export async function benchDelivery(options: { events?: number } = {}): Promise<
     events: new FakeNotifiedEvents(),
     describer: createEventDescriber({ lineName }),
     // No batch: the pop-up side runs at once, as after a commit.
-    batches: { afterCommit: (action) => action() },
+    batches: { afterCommit: (action) => action(), run: (work) => work() },
   });
   const sample: EventOfKind<'text'> = {
     kind: 'text',

@@ -164,6 +164,11 @@ export const alertTypeLabels: Record<AlertType, string> = {
   reportWebhookFailures: 'webhook failure reports',
 };
 
+/** Whether a type's words name many alerts ("mentions") or one measure ("usage at 75%"): the verb. */
+export function alertTypeLabelIsPlural(type: AlertType): boolean {
+  return !alertTypeLabels[type].startsWith('usage');
+}
+
 export const channelLabels: Record<Channel, string> = {
   desktop: 'desktop',
   inApp: 'in-app',

@@ -1,5 +1,6 @@
 import {
   accountAlertTypes,
+  alertTypeLabelIsPlural,
   alertTypeLabels,
   channelLabels,
   channels,
@@ -63,12 +64,12 @@ const namedSettings: readonly NamedSetting[] = [
   ...userAlertTypes.flatMap((type): NamedSetting[] => [
     {
       name: capitalized(alertTypeLabels[type]),
-      plural: !alertTypeLabels[type].startsWith('usage'),
+      plural: alertTypeLabelIsPlural(type),
       read: (each) => each.alerts[type],
     },
     ...channels.map((channel): NamedSetting => ({
       name: `${capitalized(alertTypeLabels[type])} by ${channelLabels[channel]}`,
-      plural: !alertTypeLabels[type].startsWith('usage'),
+      plural: alertTypeLabelIsPlural(type),
       read: (each) => each.alertChannels[type][channel],
     })),
   ]),

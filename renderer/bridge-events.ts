@@ -27,7 +27,7 @@ export function connectBridgeEvents(bridge: RendererApi): () => void {
     ),
     bridge.onActivityAdded((item) => useActivityStore.getState().add(item)),
     bridge.onNotificationsChanged(({ unread }) =>
-      useNotificationsStore.getState().setUnread(unread),
+      useNotificationsStore.getState().listChanged(unread),
     ),
   ];
   bridge.ready();

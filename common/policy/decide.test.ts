@@ -910,6 +910,7 @@ describe('k. mutes, do-not-disturb and quiet hours', () => {
       arrange: quiet('09:00', '12:00'),
       delivers: records,
       reason: 'quietHours',
+      explanation: 'Quiet hours are on until 12:00; usage at 90% does not break through',
     },
     {
       name: 'the user adds mentions to the break-through list',

@@ -1,4 +1,5 @@
 import {
+  alertTypeLabelIsPlural,
   alertTypeLabels,
   channelLabels,
   isAccountAlertType,
@@ -323,11 +324,13 @@ const interruptionGates: Gate[] = [
   (subject, context) => {
     if (context.preferences.quietHours.breakThrough.includes(subject.alertType)) return null;
     const end = quietWindowEnd(context);
+    // "mentions do not", "usage at 75% does not"
+    const verb = alertTypeLabelIsPlural(subject.alertType) ? 'do' : 'does';
     return end === null
       ? null
       : {
           code: 'quietHours',
-          explanation: `Quiet hours are on until ${end}; ${label(subject.alertType)} do not break through`,
+          explanation: `Quiet hours are on until ${end}; ${label(subject.alertType)} ${verb} not break through`,
         };
   },
 ];

@@ -59,6 +59,39 @@ test.describe('the in-app list (issue 14 §4)', () => {
   });
 });
 
+test.describe('a ringing call in the list', () => {
+  test.use({ user: 'jordan' });
+
+  test('its item follows the call while the page is open, though the unread count stays the same', async ({
+    settings,
+    service,
+    companion,
+  }) => {
+    const jordanId = service.userIdOf('jordan');
+    const call = (state: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'call',
+      lineId: 'line-jordan',
+      from: '+14155552631',
+      contactName: 'Ann Lee',
+      callId: 'call-in-the-list',
+      state,
+      ...extra,
+    });
+    const ringing = service.inject(jordanId, call('ringing'))[0];
+    await waitForValue(companion.unread, (count) => count === 1);
+    await settings.open('#/notifications');
+    const row = settings.notifications.row(ringing?.id ?? '');
+    await expect(row).toContainText("Incoming call on Jordan's line");
+    // Rewritten, still unread: the count does not move, the row does.
+    service.inject(
+      jordanId,
+      call('answered', { answeredBy: { userId: 'user-taylor', name: 'Taylor Reed' } }),
+    );
+    await expect(row).toContainText('Answered by Taylor Reed');
+    expect(companion.unread.get()).toBe(1);
+  });
+});
+
 test.describe('a change made on another device (issue 14 §6)', () => {
   test.use({ user: 'jordan' });
 

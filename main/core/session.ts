@@ -334,6 +334,8 @@ export function openSession(options: SessionOptions): Session {
       await delivery.start();
       if (closed) return;
       publishHealth();
+      // Calls left ringing by the last run ring out first: none is raised again ringing.
+      delivery.ringOutLeftovers(store.meta);
       // As a batch: re-raised pop-ups go out one at a time, each marked before the next.
       const reraised = batches.run(() => reraisePending());
       if (reraised > 0) logger.info('Re-raised pop-ups interrupted by the last exit', { reraised });

@@ -18,6 +18,11 @@ export interface NotificationsState {
   tests: Partial<Record<Channel, TestOutcome>>;
   load: () => Promise<void>;
   setUnread: (unread: number) => void;
+  /**
+   * Main says the list changed (`notificationsChanged`): an item added, read, or rewritten (a
+   * ringing call answered, missed or rung out), which leaves the count as it was.
+   */
+  listChanged: (unread: number) => void;
   markAllRead: () => Promise<void>;
   markRead: (ids: readonly string[]) => Promise<void>;
   sendTest: (channel: Channel) => Promise<void>;
@@ -37,6 +42,10 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
     set({ unread });
     // The count says something new arrived or was read elsewhere: refresh the list to match.
     if (changed) void get().load();
+  },
+  listChanged(unread) {
+    set({ unread });
+    void get().load();
   },
   async markAllRead() {
     await get().markRead(

@@ -71,6 +71,7 @@ export class FailingStore implements Store {
       getMany: (eventIds) => events.getMany(eventIds),
       recent: (limit) => events.recent(limit),
       callEvents: (callId) => events.callEvents(callId),
+      unstoppedCalls: (instant) => events.unstoppedCalls(instant),
     };
     this.notifications = inner.notifications;
     this.reminderStates = inner.reminderStates;

@@ -109,4 +109,7 @@ export class FakeNotifiedEvents implements ProcessedEventRepository {
   callEvents(): ReturnType<ProcessedEventRepository['callEvents']> {
     return [];
   }
+  unstoppedCalls(): ReturnType<ProcessedEventRepository['unstoppedCalls']> {
+    return [];
+  }
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { serviceStartedLineSchema, type ServiceStartedLine } from '../../../common';
@@ -81,11 +83,25 @@ export function waitForServiceStart(child: ServiceChild): Promise<ServiceStarted
 }
 
 /**
+ * The checkout's root: the nearest folder holding `service/cli.ts` at or above `folder`. This
+ * module runs from its source (`main/core/connection/`) and from the bundles `npm start` and
+ * `npm run headless` build (`dist/launcher/`, `dist/headless/`), each at its own depth.
+ */
+export function projectRootAbove(folder: string): string {
+  for (let current = folder; ; current = dirname(current)) {
+    if (existsSync(join(current, 'service', 'cli.ts'))) return current;
+    if (dirname(current) === current) {
+      throw new Error(`The stand-in service (service/cli.ts) is not in or above ${folder}`);
+    }
+  }
+}
+
+/**
  * Runs `node --import tsx service/cli.ts …args` from the project root (source checkouts: the
  * headless companion and tests). The Electron shell forks its bundled CLI instead.
  */
 export function spawnServiceCli(args: readonly string[]): ChildProcess {
-  const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  const projectRoot = projectRootAbove(dirname(fileURLToPath(import.meta.url)));
   return spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

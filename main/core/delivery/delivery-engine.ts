@@ -9,7 +9,13 @@ import {
 import type { BatchRunner } from '../event-batch';
 import type { Clock, Logger, NotifierPort, Observable } from '../ports';
 import type { InAppNotificationRepository, ProcessedEventRepository } from '../store/repositories';
-import { CallLife, longestRingMilliseconds, ringsThrough, withdrawn } from './call-life';
+import {
+  CallLife,
+  longestRingMilliseconds,
+  ringsThrough,
+  withdrawn,
+  type RingOutCheck,
+} from './call-life';
 import { callPopupKey, CoalescingPolicy } from './coalescing-policy';
 import type { EventDescriber } from './describe';
 import { withFallback } from './describe-fallback';
@@ -50,7 +56,7 @@ export interface DeliveryEngineOptions {
    * The session's event batches (main/core/event-batch.ts): a delivery's in-app item is
    * written in its event's batch, its pop-up is coalesced once that batch committed.
    */
-  batches: Pick<BatchRunner, 'afterCommit'>;
+  batches: Pick<BatchRunner, 'afterCommit' | 'run'>;
   /**
    * The alert types the person lets break through quiet hours (their preferences, read per
    * event): a ringing call of one of them still pops up while the system's do-not-disturb is on.
@@ -94,7 +100,7 @@ export class DeliveryEngine {
   readonly #events: ProcessedEventRepository;
   readonly #list: InAppList;
   readonly #describer: EventDescriber;
-  readonly #batches: Pick<BatchRunner, 'afterCommit'>;
+  readonly #batches: Pick<BatchRunner, 'afterCommit' | 'run'>;
   readonly #policy: CoalescingPolicy<Delivery>;
   readonly #calls: CallLife;
   readonly #board: PopupBoard;
@@ -137,14 +143,10 @@ export class DeliveryEngine {
       replaceInPlace: () => this.#notifier.capabilities.get().replace === 'inPlace',
       longestRingMilliseconds,
     });
-    this.#calls = new CallLife({
-      events: options.events,
-      list: this.#list,
-      describer: this.#describer,
-    });
+    this.#calls = new CallLife({ ...options, list: this.#list, describer: this.#describer });
     this.#board = new PopupBoard(options.notifier, (handOff) => this.#handedOff(handOff), {
       clock: options.clock,
-      rangOut: (call) => missedCallContent(this.#describer, call),
+      rangOut: (call) => this.#calls.ringOut(call),
     });
     this.#commands = new PopupCommands({
       notifier: options.notifier,
@@ -177,6 +179,12 @@ export class DeliveryEngine {
    */
   async start(): Promise<void> {
     await this.#notifierHealth.start();
+  }
+
+  /** At start, before owed pop-ups are raised again: calls the store has ringing ring out. */
+  ringOutLeftovers(checked: RingOutCheck): void {
+    for (const { call, rang } of this.#calls.ringOutLeftovers(checked))
+      this.#board.ringsSince(callPopupKey(call.callId), call, rang);
   }
 
   /**

@@ -73,7 +73,7 @@ describe.skipIf(!desktopSession)('createNodeNotifier against the real notificati
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
         // Delivered outside any event batch: what waits for a commit runs at once.
-        batches: { afterCommit: (action) => action() },
+        batches: { afterCommit: (action) => action(), run: (work) => work() },
       });
       await engine.start();
       expect(engine.health.get()).toEqual([]);
@@ -149,7 +149,7 @@ describe('createNodeNotifier where pop-ups cannot work', () => {
         events: handle.store.events,
         describer: createEventDescriber({ lineName }),
         // Delivered outside any event batch: what waits for a commit runs at once.
-        batches: { afterCommit: (action) => action() },
+        batches: { afterCommit: (action) => action(), run: (work) => work() },
       });
       await engine.start();
       expect(engine.health.get()[0]?.code).toBe('notifierUnavailable');

@@ -113,4 +113,27 @@ describe('the pop-ups kept in memory are bounded', () => {
     expect(notifier.replaced).toHaveLength(999);
     expect(notifier.onScreen.every((popup) => popup.expiry === 'default')).toBe(true);
   });
+
+  it('a call rung since before this start rings out on its own time, pop-up or not, unless it stopped first', async () => {
+    const clock = new ManualClock();
+    const notifier = new RecordingNotifier();
+    const rangOut: string[] = [];
+    const board = new PopupBoard(notifier, () => undefined, {
+      clock,
+      rangOut: (call) => {
+        rangOut.push(call.callId);
+        return content(call.id, 'default');
+      },
+    });
+    const rang = clock.now() - 60_000;
+    board.ringsSince('early', callEvent(clock, { callId: 'early' }), rang);
+    board.ringsSince('stopped', callEvent(clock, { callId: 'stopped' }), rang);
+    board.stop('stopped', null);
+    clock.advanceTo(rang + longestRingMilliseconds - 1);
+    expect(rangOut).toEqual([]);
+    clock.advance(1);
+    await board.settled();
+    expect(rangOut).toEqual(['early']);
+    expect(notifier.replaced).toEqual([]);
+  });
 });

@@ -109,9 +109,11 @@ export class PopupBoard {
   }
 
   #open(key: string, content: PopupContent, events: readonly AlertEvent[]): Entry {
-    this.#ringing.delete(key);
     const call = events.find((event) => event.kind === 'call');
-    if (content.expiry === 'never' && call?.kind === 'call') {
+    const rings = content.expiry === 'never' && call?.kind === 'call';
+    // A call that rang before this start (`ringsSince`) keeps its time, and its place.
+    if (!rings || !this.#ringing.has(key)) this.#ringing.delete(key);
+    if (rings && !this.#ringing.has(key)) {
       const until = this.#ringLimit.clock.now() + this.#ringLimit.longestMilliseconds;
       this.#ringing.set(key, { until, call });
       this.#planRingOut();
@@ -125,6 +127,16 @@ export class PopupBoard {
     };
     this.#entries.set(key, entry);
     return entry;
+  }
+
+  /**
+   * A call that began ringing at `rang`, before this start, with no stop heard: it rings out at
+   * `rang` plus the longest ring, its pop-up with it if one is raised again meanwhile (`show`).
+   * Call it in the order the calls rang, before any pop-up rings.
+   */
+  ringsSince(key: string, call: EventOfKind<'call'>, rang: number): void {
+    this.#ringing.set(key, { until: rang + this.#ringLimit.longestMilliseconds, call });
+    this.#planRingOut();
   }
 
   /** The pop-up of `key` says `content` now, in place (shown anew when it has none). */
@@ -149,10 +161,11 @@ export class PopupBoard {
    * (answered). Nothing when no pop-up has that key. The key is free again at once.
    */
   stop(key: string, content: PopupContent | null): void {
+    // A call rung since before this start (`ringsSince`) may have no pop-up: it stops all the same.
+    this.#ringing.delete(key);
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#ringing.delete(key);
     this.#after(entry, async () => {
       if (entry.handle) {
         if (content) await this.#notifier.replace(entry.handle, content);
@@ -198,7 +211,9 @@ export class PopupBoard {
     const now = this.#ringLimit.clock.now();
     for (const [key, { until, call }] of this.#ringing) {
       if (until > now) break;
-      this.stop(key, this.#ringLimit.rangOut(call));
+      // Told with a pop-up up or not (a call that rang before this start may have none).
+      const content = this.#ringLimit.rangOut(call);
+      this.stop(key, content);
     }
     this.#planRingOut();
   }

@@ -32,7 +32,10 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body`,
     );
     this.#update = db.prepare(
-      'UPDATE in_app_notifications SET title = ?, body = ?, read = 0 WHERE id = ?',
+      // Words it already says change nothing (a ring-out, then the call's "missed" stop): read
+      // stays read.
+      `UPDATE in_app_notifications SET title = @title, body = @body, read = 0
+       WHERE id = @id AND (title IS NOT @title OR body IS NOT @body)`,
     );
     this.#updateWithReason = db.prepare(
       'UPDATE in_app_notifications SET title = ?, body = ?, quiet_reason = ?, read = 0 WHERE id = ?',
@@ -81,7 +84,7 @@ export class SqliteInAppNotifications implements InAppNotificationRepository {
   ): boolean {
     const result =
       change.quietReason === undefined
-        ? this.#update.run(change.title, change.body, id)
+        ? this.#update.run({ title: change.title, body: change.body, id })
         : this.#updateWithReason.run(change.title, change.body, change.quietReason, id);
     return result.changes > 0;
   }

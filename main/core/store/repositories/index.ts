@@ -115,6 +115,14 @@ export interface ProcessedEventRepository {
    * recorded: where a call's state is read from, however many calls came since (indexed).
    */
   callEvents(callId: string): Array<EventOfKind<'call'>>;
+  /**
+   * The ringing call events decided after `instant` whose call has no stop recorded (a lost
+   * stop, or a companion that stopped while it rang), oldest first; `owed`: its pop-up is still
+   * owed (`pendingNotifications`).
+   */
+  unstoppedCalls(
+    instant: number,
+  ): Array<{ event: EventOfKind<'call'>; decidedAt: number; owed: boolean }>;
   /** Most recent first. */
   recent(limit: number): RecordedEvent[];
 }
@@ -127,7 +135,7 @@ export interface InAppNotificationRepository {
   /**
    * Rewrites what a listed item says (a ringing call answered by a teammate, or missed) and its
    * quiet reason when given; unread again, so the change is seen. Returns false when no item has
-   * this id. Event-path writes: inside a batch it joins the batch's transaction.
+   * this id, or it says these words already (then it stays as it is, read or not). Event-path writes: inside a batch it joins the batch's transaction.
    */
   update(id: string, change: { title: string; body: string; quietReason?: string | null }): boolean;
   list(limit: number): InAppNotification[];

@@ -12,7 +12,9 @@ import type {
 } from '../../../../common';
 import type { IncomingEvent, ProcessedEventRepository, RecordedEvent } from './index';
 import { EventCursor } from './event-cursor';
-import { nullableInteger, parseJson, type Row } from './rows';
+import { parseJson, type Row } from './rows';
+import { recordedOf, selectRecorded, split } from './recorded-events';
+import { UnstoppedCalls } from './unstopped-calls';
 
 /**
  * Marks of one large pop-up written in the first turn of the event loop; later turns write as
@@ -33,26 +35,6 @@ interface MarkJob {
   readonly written: (eventIds: readonly string[] | null) => void;
 }
 
-/** The event as stored (without its outcome, kept in its own column) and the outcome. */
-function split(event: IncomingEvent): { body: AlertEvent; outcome: ServiceOutcome | null } {
-  if ('outcome' in event && event.outcome !== undefined) {
-    const { outcome, ...body } = event;
-    return { body, outcome };
-  }
-  return { body: event, outcome: null };
-}
-
-/**
- * A record read back with its pop-up's mark: its own columns, or its row in `popup_marks` (a
- * pop-up that stood for many events, migration 0009), the later of the two where both are set.
- */
-const selectRecorded = `SELECT p.id, p.event, p.decision, p.decided_at, p.seq, p.outcome,
-  CASE WHEN m.notified_at IS NOT NULL AND (p.notified_at IS NULL OR m.notified_at >= p.notified_at)
-    THEN m.popup ELSE p.popup END AS popup,
-  COALESCE(MAX(p.notified_at, m.notified_at), p.notified_at, m.notified_at) AS notified_at,
-  EXISTS (SELECT 1 FROM in_app_notifications n WHERE n.id = p.id) AS listed
-  FROM processed_events p LEFT JOIN popup_marks m ON m.event_id = p.id`;
-
 /**
  * Decided events, the `lastSeq` cursor and its data epoch, the service's outcomes and what
  * became of each pop-up (`processed_events`, `event_cursor`).
@@ -72,6 +54,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   readonly #getMany: Statement;
   readonly #recent: Statement;
   readonly #callEvents: Statement;
+  readonly #unstoppedCalls: UnstoppedCalls;
   /** `recordDecision` alone, as one transaction. */
   readonly #recordAlone: Transaction<
     (event: IncomingEvent, decision: Decision, at: number) => boolean
@@ -133,6 +116,7 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
          WHERE kind = 'call' AND json_extract(event, '$.callId') = ? ORDER BY rowid`,
       )
       .pluck();
+    this.#unstoppedCalls = new UnstoppedCalls(db);
     this.#recordAlone = db.transaction((event: IncomingEvent, decision: Decision, at: number) =>
       this.#recordNow(event, decision, at),
     );
@@ -399,17 +383,9 @@ export class SqliteProcessedEvents implements ProcessedEventRepository {
   callEvents(callId: string): Array<EventOfKind<'call'>> {
     return this.#callEvents.all(callId).map((event) => parseJson(event) as EventOfKind<'call'>);
   }
-}
 
-function recordedOf(row: Row): RecordedEvent {
-  return {
-    event: parseJson(row.event) as AlertEvent,
-    decision: parseJson(row.decision) as Decision,
-    decidedAt: Number(row.decided_at),
-    seq: nullableInteger(row.seq),
-    outcome: parseJson(row.outcome) as ServiceOutcome | null,
-    popup: parseJson(row.popup) as PopupRecord | null,
-    notified: row.notified_at !== null && row.notified_at !== undefined,
-    listed: Number(row.listed) === 1,
-  };
+  unstoppedCalls(instant: number): ReturnType<UnstoppedCalls['since']> {
+    this.flushMarks();
+    return this.#unstoppedCalls.since(instant);
+  }
 }
