@@ -121,7 +121,7 @@ export async function benchCatchUp(counts: readonly number[], rounds: number): P
         name: `catch-up ${label}: longest event-loop block during the replay`,
         value: round(median(blocks), 1),
         unit: 'ms',
-        detail: `one batch of up to ${maximumBatchSize} events, one transaction; ${spread(blocks)}`,
+        detail: `a batch of up to ${maximumBatchSize} events (one transaction), or the socket reading the backlog: one I/O phase decodes and validates thousands of messages (bench/README.md §5); ${spread(blocks)}`,
       },
       {
         name: `catch-up ${label}: most CPU time between two ticks during the replay`,
