@@ -83,6 +83,27 @@ describe('createEventDescriber', () => {
     });
   });
 
+  it('a group of kinds whose title has its own colon reads as one sentence (no "title: name: body")', () => {
+    const lead = (name: string, score: number): AlertEvent => ({
+      kind: 'lead',
+      id: `lead-${name}`,
+      occurredAt: at,
+      leadId: name,
+      name,
+      score,
+      change: 'new',
+    });
+    const summary = describeGroup([
+      lead('Ann Lee', 70),
+      lead('Bo Chen', 80),
+      lead('Grace Kim', 95),
+    ]);
+    expect(summary.body).toBe('New lead: Grace Kim · Lead score 95 — and 2 more leads');
+    expect(describeGroup([textEvent(clock), textEvent(clock)]).body).toBe(
+      'Ann Lee: Hello — and 1 more on Support Line',
+    );
+  });
+
   it('keeps the count in a group summary whatever the length of a line, a name or a text', () => {
     const long = createEventDescriber({ lineName: () => `Line ${'L'.repeat(300)}` });
     const summary = long.describeGroup([

@@ -357,7 +357,8 @@ export function createEventDescriber(lookups: DescriberLookups): EventDescriber 
         return `${shortWho(event)}: ${plural(event.pages, 'page', 'pages')}`;
       default: {
         const words = describe(event);
-        return `${words.title}: ${words.body}`;
+        // "New lead: Grace Kim" already has its colon: a second one would read as a list.
+        return `${words.title}${words.title.includes(': ') ? ' · ' : ': '}${words.body}`;
       }
     }
   }
