@@ -10,8 +10,12 @@ import {
   type RecipientContext,
   type UserPreferences,
 } from '../../common';
+import { EventBatches } from '../../main/core/event-batch';
+import { createEventDescriber, DeliveryEngine } from '../../main/core/delivery';
 import type { Clock } from '../../main/core/ports';
 import { openStore, type Store } from '../../main/core/store';
+import { createRecordingLogger } from './recording-logger';
+import { RecordingNotifier } from './recording-notifier';
 
 /**
  * Events and contexts for the delivery tests and bench: a support line, a personal line, a few
@@ -141,4 +145,24 @@ export function temporaryStore(): {
     },
   };
   return handle;
+}
+
+/**
+ * A delivery engine over `store` as openSession wires it (its pop-ups through the event batches'
+ * notifier, which holds them until their batch committed), a recording notifier at the edge.
+ */
+export function engineOver(store: Store, clock: Clock) {
+  const notifier = new RecordingNotifier();
+  const logger = createRecordingLogger();
+  const batches = new EventBatches({ store, notifier, logger });
+  const engine = new DeliveryEngine({
+    clock,
+    notifier: batches.notifier,
+    logger,
+    notifications: store.notifications,
+    events: store.events,
+    describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),
+    batches,
+  });
+  return { engine, notifier, logger, batches };
 }

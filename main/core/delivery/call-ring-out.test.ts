@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, type EventOfKind } from '../../../common';
-import { EventBatches } from '../event-batch';
 import type { Store } from '../store/repositories';
 import { longestRingMilliseconds } from './call-life';
-import { DeliveryEngine } from './delivery-engine';
-import { createEventDescriber } from './describe';
 import { ManualClock } from '../../../test/support/manual-clock';
-import { createRecordingLogger } from '../../../test/support/recording-logger';
-import { RecordingNotifier } from '../../../test/support/recording-notifier';
 import {
   agentContext,
   callEvent,
-  lineName,
+  engineOver,
   temporaryStore,
 } from '../../../test/support/delivery-scenario';
 
@@ -19,22 +14,6 @@ const stores: Array<ReturnType<typeof temporaryStore>> = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.remove();
 });
-
-function engineOver(store: Store, clock: ManualClock) {
-  const notifier = new RecordingNotifier();
-  const logger = createRecordingLogger();
-  const batches = new EventBatches({ store, notifier, logger });
-  const engine = new DeliveryEngine({
-    clock,
-    notifier: batches.notifier,
-    logger,
-    notifications: store.notifications,
-    events: store.events,
-    describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),
-    batches,
-  });
-  return { engine, notifier, batches };
-}
 
 /** What a kill leaves after a ringing call's batch committed, before its pop-up was handed off. */
 function decidedNotShown(store: Store, clock: ManualClock, call: EventOfKind<'call'>): void {

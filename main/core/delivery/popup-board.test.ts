@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide, type AlertEvent } from '../../../common';
-import { EventBatches } from '../event-batch';
 import type { PopupContent } from '../ports';
 import { longestRingMilliseconds } from './call-life';
-import { DeliveryEngine } from './delivery-engine';
-import { createEventDescriber } from './describe';
 import { PopupBoard } from './popup-board';
 import { ManualClock } from '../../../test/support/manual-clock';
-import { createRecordingLogger } from '../../../test/support/recording-logger';
 import { RecordingNotifier } from '../../../test/support/recording-notifier';
 import {
   agentContext,
   callEvent,
-  lineName,
+  engineOver,
   temporaryStore,
 } from '../../../test/support/delivery-scenario';
 
@@ -26,17 +22,7 @@ function engineSetup() {
   const handle = temporaryStore();
   stores.push(handle);
   const { store } = handle;
-  const notifier = new RecordingNotifier();
-  const logger = createRecordingLogger();
-  const engine = new DeliveryEngine({
-    clock,
-    notifier,
-    logger,
-    notifications: store.notifications,
-    events: store.events,
-    describer: createEventDescriber({ lineName, timeZone: () => 'America/New_York' }),
-    batches: new EventBatches({ store, notifier, logger }),
-  });
+  const { engine, notifier } = engineOver(store, clock);
   const process = (event: AlertEvent) => {
     const decision = decide(event, agentContext(clock));
     store.events.recordDecision(event, decision, clock.now());
